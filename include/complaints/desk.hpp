@@ -1,0 +1,140 @@
+// complaints/desk.hpp - the facade: one complaints desk over one store.
+//
+// A Desk owns a Storage, a Clock and the event signals, and offers every
+// operation of the library. Each changing operation is one transaction: it
+// validates its input, checks the actor may do it, writes the issue, its
+// timeline entry and everything its workflow effects produce (notifications,
+// messages, holds, timers), commits, and only then fires events. When any
+// step fails, nothing is written and the error is thrown.
+//
+// Errors (complaints/errors.hpp): InvalidInput for malformed values (the
+// message names the field), NotFound for unknown codes and ids and for issues
+// the actor may not see, Forbidden when the actor's role or permissions do not
+// allow the operation, Conflict when expected_version is stale,
+// InvalidState when the operation does not apply to the issue as it is,
+// InvalidWorkflow for bad definitions, StorageError when the backend fails.
+//
+// Thread-safety: a Desk may be shared by threads; operations are serialized
+// internally. Events fire on the calling thread after the internal lock is
+// released. Several Desks (in several processes) may share one SQLite file.
+#pragma once
+
+#include "complaints/export.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "complaints/actor.hpp"
+#include "complaints/clock.hpp"
+#include "complaints/events.hpp"
+#include "complaints/issue.hpp"
+#include "complaints/outbox.hpp"
+#include "complaints/record.hpp"
+#include "complaints/storage.hpp"
+#include "complaints/timeline.hpp"
+#include "complaints/workflow.hpp"
+
+namespace complaints {
+
+/// Limits on host input; longer values are refused with InvalidInput.
+namespace limits {
+inline constexpr std::size_t id_bytes = 128;            ///< user, record and other ids
+inline constexpr std::size_t name_bytes = 100;          ///< status, type, action names
+inline constexpr std::size_t description_bytes = 20000;
+inline constexpr std::size_t note_bytes = 10000;
+inline constexpr std::size_t fieldworkers_per_record = 100;
+inline constexpr std::size_t workflow_json_bytes = 1 << 20;
+}  // namespace limits
+
+struct DeskOptions {
+  /// Where "now" comes from; default: the system clock.
+  std::shared_ptr<const Clock> clock;
+};
+
+class COMPLAINTS_API Desk {
+ public:
+  /// Takes ownership of `storage`. On a new store, installs the built-in
+  /// "field-service" workflow and the default issue types (Damage Caused,
+  /// Unsatisfactory Job, Late Service, Billing Dispute, Other).
+  /// Throws StorageError.
+  explicit Desk(std::unique_ptr<Storage> storage, DeskOptions options = {});
+  ~Desk();
+  Desk(Desk &&) noexcept;
+  Desk &operator=(Desk &&) noexcept;
+
+  // --- settings (actor needs manage_settings) --------------------------------
+
+  /// Installs a workflow, or replaces the one of the same name provided every
+  /// status in use by its issues still exists (else InvalidState).
+  void install_workflow(const Actor &actor, const Workflow &workflow);
+  /// Adds a custom status to a live workflow (R3.3); usable at once.
+  /// InvalidInput for a bad name or colour, InvalidWorkflow if the result does not validate.
+  Workflow add_status(const Actor &actor, std::string_view workflow, const StatusDef &status);
+  /// Adds an issue type (or changes the colour of an existing one).
+  void add_issue_type(const Actor &actor, const IssueType &type);
+
+  /// Any actor.
+  Workflow workflow(const Actor &actor, std::string_view name);
+  std::vector<std::string> workflow_names(const Actor &actor);
+  std::vector<IssueType> issue_types(const Actor &actor);
+
+  // --- records ----------------------------------------------------------------
+
+  /// Registers or updates a record (staff only: admin, supervisor, office, system).
+  void put_record(const Actor &actor, const Record &record);
+  /// The record, if the actor may see it (staff, its customer, an assigned fieldworker).
+  Record record(const Actor &actor, const RecordRef &ref);
+  /// Moves every issue of `from` to `to` (a quote became a booking), logging it on
+  /// each issue's timeline. `to` must be registered. Staff only. Returns the moved issues.
+  std::vector<Issue> relink_record(const Actor &actor, const RecordRef &from, const RecordRef &to);
+
+  // --- issues -----------------------------------------------------------------
+
+  /// Logs a complaint on a record. Allowed for admin, supervisor, office, system
+  /// and the record's own customer. Runs the workflow's on_report effects.
+  Issue report(const Actor &actor, const ReportRequest &request);
+  /// Takes a workflow action. Forbidden when the actor's role/permissions match
+  /// none of the action's rules; InvalidState when the action does not apply to
+  /// the current status or a guard fails; Conflict on a stale expected_version.
+  Issue act(const Actor &actor, std::string_view code, const ActionRequest &request);
+  /// Edits type, description, To Follow, deferred and follow-up dates (R2.3).
+  /// Needs edit_issues. Each changed field is logged with before/after values.
+  Issue edit(const Actor &actor, std::string_view code, const IssueEdit &edit);
+
+  /// The issue, if the actor may see it (else NotFound).
+  Issue get(const Actor &actor, std::string_view code);
+  /// Issues matching the filter among those the actor may see.
+  std::vector<Issue> list(const Actor &actor, const IssueFilter &filter);
+  /// The actions the actor could take on the issue now.
+  std::vector<std::string> available_actions(const Actor &actor, std::string_view code);
+  /// The issue's timeline as the actor may see it (customers: without internal entries).
+  std::vector<TimelineEntry> timeline(const Actor &actor, std::string_view code);
+  /// Recomputes the issue's hash chain. Staff only.
+  ChainCheck verify_timeline(const Actor &actor, std::string_view code);
+
+  // --- outbox (actor must be role system: the host's delivery process) -------
+
+  /// Unacknowledged items, oldest first. `after_id` pages through them.
+  std::vector<OutboxItem> outbox_pending(const Actor &actor, std::size_t limit = 100,
+                                         std::int64_t after_id = 0);
+  /// Acknowledges delivered items; returns how many were pending. Unknown ids are ignored.
+  std::size_t outbox_ack(const Actor &actor, std::span<const std::int64_t> ids);
+
+  // --- plumbing ---------------------------------------------------------------
+
+  Events &events() noexcept;
+  const Clock &clock() const noexcept;
+  /// The backend's deterministic dump of every row (see StorageTransaction::dump):
+  /// a diagnostic for the host process itself and for tests, so it takes no actor.
+  std::string dump();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace complaints

@@ -1,0 +1,183 @@
+// complaints/storage.hpp - the pluggable storage interface (SPEC R12).
+//
+// Like LevelDB's Env: an abstract interface with every method's contract
+// written here, and implementations the library owns: SQLite (the embedded
+// default) and in-memory (for hosts' unit tests; no SQLite inside). Domain
+// code only ever talks to this interface, so a new backend touches no domain
+// code. A conformance suite (tests/storage) runs the same cases on every
+// backend.
+//
+// All work happens inside a StorageTransaction. A write transaction sees its
+// own writes, is isolated from every other transaction (on SQLite, across
+// processes too: BEGIN IMMEDIATE), and either commits all its writes or none.
+// Destroying a transaction that was not committed rolls it back and never
+// throws.
+//
+// Errors: every method throws StorageError when the backend fails (I/O, a
+// lock held past the busy timeout, a constraint the caller should have
+// prevented). After a StorageError the transaction must be discarded. No
+// method validates domain rules; the Desk does that before calling.
+//
+// Thread-safety: a Storage and its transactions are used by one thread at a
+// time; at most one transaction per Storage object is open at once (the
+// Desk serializes its callers). Separate Storage objects on one SQLite file,
+// in one process or several, are safe.
+#pragma once
+
+#include "complaints/export.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "complaints/issue.hpp"
+#include "complaints/outbox.hpp"
+#include "complaints/record.hpp"
+#include "complaints/timeline.hpp"
+
+namespace complaints {
+
+/// An issue as stored: the snapshot plus the head of its timeline chain.
+struct IssueRow {
+  Issue issue;
+  std::int64_t timeline_seq = 0;  ///< seq of the newest timeline entry
+  std::string timeline_hash;      ///< hash of the newest timeline entry
+  friend bool operator==(const IssueRow &, const IssueRow &) = default;
+};
+
+/// A stored workflow definition.
+struct StoredWorkflow {
+  std::string name;
+  std::string json;
+  std::int64_t revision = 0;  ///< bumped by the Desk on every change
+  friend bool operator==(const StoredWorkflow &, const StoredWorkflow &) = default;
+};
+
+/// What Desk::list asks of storage: the host's filter plus the reader's scope.
+struct IssueQuery {
+  IssueFilter filter;
+  /// Only issues on records assigned to this fieldworker that are bookings or
+  /// have visibility "all".
+  std::optional<std::string> visible_to_fieldworker;
+  /// Only issues of this customer.
+  std::optional<std::string> visible_to_customer;
+};
+
+enum class TxnMode : std::uint8_t { read, write };
+
+class COMPLAINTS_API StorageTransaction {
+ public:
+  StorageTransaction() = default;
+  StorageTransaction(const StorageTransaction &) = delete;
+  StorageTransaction &operator=(const StorageTransaction &) = delete;
+  /// Rolls back unless committed. Never throws.
+  virtual ~StorageTransaction() = default;
+
+  /// Makes every write of this transaction durable and visible, atomically.
+  /// Afterwards the transaction may not be used. Throws StorageError (nothing committed).
+  virtual void commit() = 0;
+
+  // --- settings: small key/value pairs (values are opaque text) -------------
+  virtual std::optional<std::string> setting(std::string_view key) = 0;
+  /// Inserts or replaces. Write.
+  virtual void put_setting(std::string_view key, std::string_view value) = 0;
+
+  // --- workflows -------------------------------------------------------------
+  virtual std::optional<StoredWorkflow> workflow(std::string_view name) = 0;
+  /// Names in ascending order.
+  virtual std::vector<std::string> workflow_names() = 0;
+  /// Inserts or replaces by name. Write.
+  virtual void put_workflow(const StoredWorkflow &wf) = 0;
+  /// Number of issues of a workflow in each status, by status name ascending.
+  virtual std::vector<std::pair<std::string, std::int64_t>> status_counts(std::string_view workflow) = 0;
+
+  // --- issue types -----------------------------------------------------------
+  /// In the order they were added.
+  virtual std::vector<IssueType> issue_types() = 0;
+  /// Inserts, or replaces the colour of an existing name. Write.
+  virtual void put_issue_type(const IssueType &type) = 0;
+
+  // --- records ---------------------------------------------------------------
+  virtual std::optional<Record> record(const RecordRef &ref) = 0;
+  /// Inserts or replaces the record and its fieldworker list. Write.
+  virtual void put_record(const Record &record) = 0;
+
+  // --- issues ----------------------------------------------------------------
+  /// Returns the next issue number (1, 2, ...) and consumes it: a number is
+  /// never returned twice by a database, even if its issue is later erased.
+  /// Write (rolled back with the transaction).
+  virtual std::int64_t allocate_issue_number() = 0;
+  virtual std::optional<IssueRow> issue(std::int64_t number) = 0;
+  /// Inserts a new issue (its number from allocate_issue_number). Write.
+  virtual void insert_issue(const IssueRow &row) = 0;
+  /// Replaces the stored issue `before` (as read in this transaction) with
+  /// `after`, if the stored version is still before.issue.version; returns
+  /// false (and writes nothing) otherwise. Knowing `before` lets a backend
+  /// maintain its indexes only where values changed. Write.
+  virtual bool update_issue(const IssueRow &before, const IssueRow &after) = 0;
+  /// Issues matching the query, by number ascending, at most filter.limit.
+  virtual std::vector<Issue> find_issues(const IssueQuery &query) = 0;
+  /// Numbers of every issue on a record, ascending.
+  virtual std::vector<std::int64_t> issues_of_record(const RecordRef &ref) = 0;
+
+  // --- timeline --------------------------------------------------------------
+  /// Appends an entry (its issue_code, seq and hashes already set). Write.
+  virtual void append_timeline(const TimelineEntry &entry) = 0;
+  /// An issue's entries by seq ascending.
+  virtual std::vector<TimelineEntry> timeline(std::int64_t number) = 0;
+
+  // --- outbox ----------------------------------------------------------------
+  /// Queues an item; returns its id (ids ascend in queueing order). Write.
+  virtual std::int64_t enqueue(const OutboxItem &item) = 0;
+  /// Unacknowledged items, oldest first, at most `limit`, with id > after_id.
+  virtual std::vector<OutboxItem> pending_outbox(std::size_t limit, std::int64_t after_id) = 0;
+  /// Removes delivered items; returns how many of `ids` were pending. Write.
+  virtual std::size_t ack_outbox(std::span<const std::int64_t> ids) = 0;
+
+  // --- diagnostics -----------------------------------------------------------
+  /// Every stored row, rendered deterministically: two stores with the same
+  /// content give the same text. For tests and support; not fast.
+  virtual std::string dump() = 0;
+};
+
+class COMPLAINTS_API Storage {
+ public:
+  Storage() = default;
+  Storage(const Storage &) = delete;
+  Storage &operator=(const Storage &) = delete;
+  virtual ~Storage() = default;
+
+  /// Starts a transaction. A write transaction takes the write lock at once
+  /// (waiting up to the backend's busy timeout, then StorageError).
+  virtual std::unique_ptr<StorageTransaction> begin(TxnMode mode) = 0;
+  /// "sqlite", "memory", ...
+  virtual std::string_view backend_name() const noexcept = 0;
+};
+
+/// Options of the SQLite backend.
+struct SqliteOptions {
+  /// FULL syncs every commit to disk (survives power loss). NORMAL, in WAL
+  /// mode, survives an application crash but may lose the last commits on
+  /// power loss; it is several times faster on real disks.
+  enum class Sync : std::uint8_t { full, normal } sync = Sync::full;
+  int busy_timeout_ms = 10000;  ///< how long a write waits for another writer
+  bool create = true;           ///< create the file if missing
+};
+
+/// Opens (creating if allowed) a SQLite database file in WAL mode with foreign
+/// keys on, and migrates its schema forward. Throws StorageError when the file
+/// cannot be opened, is not a complaints database, or was written by a newer
+/// schema version than this library knows.
+COMPLAINTS_API std::unique_ptr<Storage> open_sqlite(const std::string &path, const SqliteOptions &options = {});
+
+/// A new, empty in-memory store. Everything is lost when it is destroyed.
+COMPLAINTS_API std::unique_ptr<Storage> make_memory_storage();
+
+/// Schema version the SQLite backend writes.
+COMPLAINTS_API int sqlite_schema_version() noexcept;
+
+}  // namespace complaints

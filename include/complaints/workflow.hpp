@@ -1,0 +1,182 @@
+// complaints/workflow.hpp - complaint lifecycles as data (SPEC R3).
+//
+// A workflow is a set of statuses (each with a category), optional stages
+// grouping statuses, and actions. An action names the statuses it may start
+// from, its target, who may take it, the inputs it needs, guards that must
+// hold and effects it has. Workflows are written as JSON documents (see
+// docs/workflows.md for the schema) or built in C++ as a WorkflowDef; both
+// are validated the same way, and every problem is reported with its JSON
+// path ("$.actions[2].from[0]").
+//
+// Workflow is an immutable, validated value; copies share the definition.
+// Thread-safety: safe to share and read from any thread.
+#pragma once
+
+#include "complaints/export.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "complaints/actor.hpp"
+#include "complaints/errors.hpp"
+#include "complaints/issue.hpp"
+
+namespace complaints {
+
+struct StatusDef {
+  std::string name;
+  std::string colour = "#808080";  ///< "#RRGGBB"
+  StatusCategory category = StatusCategory::active;
+  friend bool operator==(const StatusDef &, const StatusDef &) = default;
+};
+
+/// A stage groups statuses (seed 003: Service request, Stage 1, Stage 2,
+/// Ombudsman). An issue's stage is the stage of its status; entering a stage
+/// means moving to its first status. A status outside every stage keeps the
+/// issue's stage as it was.
+struct StageDef {
+  std::string name;
+  std::vector<std::string> statuses;  ///< first one is where the stage starts
+  friend bool operator==(const StageDef &, const StageDef &) = default;
+};
+
+enum class InputType : std::uint8_t {
+  text,        ///< free text (a note, feedback)
+  date,        ///< "YYYY-MM-DD"
+  resolution,  ///< one of the workflow's resolutions
+  status,      ///< a status of this workflow (narrowed by one_of / categories)
+  stage,       ///< a stage of this workflow
+  user,        ///< a host user id
+};
+
+COMPLAINTS_API const char *to_string(InputType t) noexcept;
+
+struct InputDef {
+  std::string name;
+  InputType type = InputType::text;
+  bool required = false;
+  std::size_t max_length = 10000;            ///< text: bytes
+  std::vector<std::string> one_of;           ///< status: allowed statuses (empty = any)
+  std::vector<StatusCategory> categories;    ///< status: allowed categories (empty = any)
+  friend bool operator==(const InputDef &, const InputDef &) = default;
+};
+
+/// One way to be allowed to take an action: a role, plus permissions the actor must all hold.
+struct AllowRule {
+  Role role = Role::admin;
+  Permissions permissions;
+  friend bool operator==(const AllowRule &, const AllowRule &) = default;
+};
+
+/// Where an action leads.
+struct TargetDef {
+  enum class Kind : std::uint8_t {
+    same,            ///< the status does not change
+    status,          ///< a fixed status: `status`
+    input_status,    ///< the status given in input `input`
+    input_stage,     ///< the first status of the stage given in input `input`
+    stage_category,  ///< the current stage's status of category `category`
+  };
+  Kind kind = Kind::same;
+  std::string status;
+  std::string input;
+  StatusCategory category = StatusCategory::resolved;
+  friend bool operator==(const TargetDef &, const TargetDef &) = default;
+};
+
+/// A named effect with scalar parameters, e.g. {type: "send_template",
+/// template: "final_resolution"}. Which types exist and their parameters
+/// are listed in docs/workflows.md; validation checks both.
+struct EffectDef {
+  std::string type;
+  std::map<std::string, std::string, std::less<>> params;
+  friend bool operator==(const EffectDef &, const EffectDef &) = default;
+};
+
+struct ActionDef {
+  std::string name;
+  std::string label;  ///< for UIs; defaults to name
+  std::vector<std::string> from;                 ///< statuses it may start from
+  std::vector<StatusCategory> from_categories;   ///< ...or any status of these categories
+  bool from_any = false;                         ///< ...or any status at all
+  TargetDef to;
+  std::vector<AllowRule> allow;  ///< who may take it; empty = nobody
+  std::vector<InputDef> inputs;
+  std::vector<std::string> guards;  ///< e.g. "no_open_tasks", "mandatory_tasks_done"
+  std::vector<EffectDef> effects;
+  friend bool operator==(const ActionDef &, const ActionDef &) = default;
+};
+
+/// A workflow as written, before validation.
+struct WorkflowDef {
+  std::string name;
+  std::string title;
+  std::string initial;  ///< status of a newly reported issue
+  std::vector<StatusDef> statuses;
+  std::vector<StageDef> stages;
+  std::vector<std::string> resolutions;  ///< the configured list for resolution inputs
+  std::vector<EffectDef> on_report;      ///< effects of reporting an issue
+  std::vector<ActionDef> actions;
+  friend bool operator==(const WorkflowDef &, const WorkflowDef &) = default;
+};
+
+/// The known guard names.
+namespace guard {
+inline constexpr std::string_view no_open_tasks = "no_open_tasks";
+inline constexpr std::string_view mandatory_tasks_done = "mandatory_tasks_done";
+}  // namespace guard
+
+/// Names the validator accepts beyond the built-in ones (e.g. templates saved
+/// in a database). Effects naming a template must name one of these or a
+/// built-in template.
+struct ValidationContext {
+  std::vector<std::string> templates;
+};
+
+class COMPLAINTS_API Workflow {
+ public:
+  /// Parses and validates a JSON document. Throws InvalidWorkflow listing every
+  /// problem with its JSON path; malformed JSON is reported with line and column.
+  static Workflow from_json(std::string_view json, const ValidationContext &ctx = {});
+  /// Validates a definition built in C++. Throws InvalidWorkflow like from_json,
+  /// with the paths the same definition would have as JSON.
+  static Workflow from_definition(WorkflowDef def, const ValidationContext &ctx = {});
+  /// A workflow shipped with the library: "field-service", "staged-escalation",
+  /// "customer-confirmation". Throws NotFound for another name.
+  static Workflow builtin(std::string_view name);
+  /// Names of the built-in workflows.
+  static std::vector<std::string> builtin_names();
+  /// Every problem of a definition; empty when valid.
+  static std::vector<WorkflowProblem> validate(const WorkflowDef &def, const ValidationContext &ctx = {});
+
+  /// The definition as a JSON document (parses back to an equal Workflow).
+  std::string to_json() const;
+
+  const WorkflowDef &definition() const noexcept { return *def_; }
+  const std::string &name() const noexcept { return def_->name; }
+  const StatusDef *status(std::string_view name) const noexcept;
+  const StageDef *stage(std::string_view name) const noexcept;
+  const ActionDef *action(std::string_view name) const noexcept;
+  /// The stage a status belongs to, or nullptr.
+  const StageDef *stage_of(std::string_view status) const noexcept;
+  /// True when the action may start from `status`.
+  bool applies(const ActionDef &action, std::string_view status) const noexcept;
+  /// True when `actor` matches one of the action's allow rules.
+  static bool allowed(const ActionDef &action, const Actor &actor) noexcept;
+
+  /// A copy with one more status (R3.3), validated. Throws InvalidWorkflow.
+  Workflow with_status(const StatusDef &status, const ValidationContext &ctx = {}) const;
+
+  friend bool operator==(const Workflow &a, const Workflow &b) { return *a.def_ == *b.def_; }
+
+ private:
+  explicit Workflow(std::shared_ptr<const WorkflowDef> def) : def_(std::move(def)) {}
+  std::shared_ptr<const WorkflowDef> def_;
+};
+
+}  // namespace complaints

@@ -1,0 +1,35 @@
+// Who may see and do what (SPEC R1.3, R1.4). Every read and write of the Desk
+// goes through these, so the rules live in one place.
+#pragma once
+
+#include <string_view>
+
+#include "complaints/actor.hpp"
+#include "complaints/issue.hpp"
+#include "complaints/record.hpp"
+
+namespace complaints::access {
+
+/// True when the actor may see the record's issues.
+bool sees_record(const Actor &actor, const Record &record) noexcept;
+
+/// True when the actor needs the record to decide whether they see an issue
+/// (staff see everything; others depend on the record).
+constexpr bool needs_record(const Actor &actor) noexcept { return !is_staff(actor.role); }
+
+/// True when the actor may see the issue on `record`.
+bool sees_issue(const Actor &actor, const Issue &issue, const Record &record) noexcept;
+
+/// Throws Forbidden unless the actor holds `p`; `what` names the operation.
+void require(const Actor &actor, Permission p, std::string_view what);
+
+/// Throws Forbidden unless the actor's role is a staff role.
+void require_staff(const Actor &actor, std::string_view what);
+
+/// Throws Forbidden unless the actor's role is `role`.
+void require_role(const Actor &actor, Role role, std::string_view what);
+
+/// Checks an actor's id (InvalidInput on a bad one).
+void check_actor(const Actor &actor);
+
+}  // namespace complaints::access

@@ -1,0 +1,600 @@
+// The Desk: each public operation is validate -> lock -> transaction ->
+// rules and effects -> commit -> unlock -> events. docs/architecture.md walks
+// through one of them.
+#include "complaints/desk.hpp"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "desk/access.hpp"
+#include "desk/notify.hpp"
+#include "desk/op.hpp"
+#include "domain/check.hpp"
+#include "engine/engine.hpp"
+#include "timeline/chain.hpp"
+
+namespace complaints {
+
+namespace {
+
+constexpr std::string_view settings_revision_key = "settings.revision";
+constexpr std::string_view initialized_key = "desk.initialized";
+
+const IssueType default_types[] = {
+    {"Damage Caused", "#EB5757"},   {"Unsatisfactory Job", "#F2994A"}, {"Late Service", "#F2C94C"},
+    {"Billing Dispute", "#9B51E0"}, {"Other", "#828282"},
+};
+
+void check_record_ref(const RecordRef &ref, std::string_view field) {
+  if (!record_kind_from_string(to_string(ref.kind)))
+    throw InvalidInput("is not a known record kind", std::string(field) + ".kind");
+  check::id(ref.id, std::string(field) + ".id", limits::id_bytes);
+}
+
+void check_id_list(const std::vector<std::string> &ids, std::string_view field) {
+  if (ids.size() > limits::fieldworkers_per_record)
+    throw InvalidInput(fmt::format("lists {} ids; at most {} allowed", ids.size(), limits::fieldworkers_per_record),
+                       std::string(field));
+  std::set<std::string_view> seen;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::string f = fmt::format("{}[{}]", field, i);
+    check::id(ids[i], f, limits::id_bytes);
+    if (!seen.insert(ids[i]).second) throw InvalidInput(fmt::format("'{}' is listed twice", ids[i]), f);
+  }
+}
+
+std::string date_text(const std::optional<Date> &d) { return d ? d->to_string() : ""; }
+
+// Builds the event that describes a committed change to one issue.
+Event issue_event(EventKind kind, const Actor &actor, Timestamp at, const Issue &issue, std::string action,
+                  std::vector<FieldChange> changes) {
+  Event e;
+  e.kind = kind;
+  e.at = at;
+  e.actor_id = actor.id;
+  e.actor_role = actor.role;
+  e.issue_code = issue.code;
+  e.issue = issue;
+  e.action = std::move(action);
+  e.changes = std::move(changes);
+  return e;
+}
+
+}  // namespace
+
+struct Desk::Impl {
+  std::unique_ptr<Storage> storage;
+  std::shared_ptr<const Clock> clock;
+  Events events;
+  std::mutex mutex;
+
+  // Parsed workflows, valid while the stored settings revision is unchanged
+  // (another Desk, even in another process, bumps it on any settings change).
+  std::string cached_revision;
+  std::map<std::string, Workflow, std::less<>> workflows;
+
+  // Runs `body` in a transaction under the desk lock; commits writes, then fires
+  // the events the body collected, after the lock is released.
+  template <typename F>
+  auto run(TxnMode mode, F &&body) {
+    std::vector<Event> fired;
+    auto result = [&] {
+      std::lock_guard lock(mutex);
+      auto txn = storage->begin(mode);
+      Op op{*txn, clock->now(), {}};
+      auto value = body(op);
+      txn->commit();
+      fired = std::move(op.events);
+      return value;
+    }();
+    for (const auto &e : fired) events.emit(e);
+    return result;
+  }
+
+  const Workflow &workflow(StorageTransaction &txn, std::string_view name) {
+    std::string revision = txn.setting(settings_revision_key).value_or("0");
+    if (revision != cached_revision) {
+      workflows.clear();
+      cached_revision = revision;
+    }
+    if (auto it = workflows.find(name); it != workflows.end()) return it->second;
+    auto stored = txn.workflow(name);
+    if (!stored) throw NotFound(fmt::format("no workflow named '{}'", check::excerpt(name)), "workflow");
+    try {
+      return workflows.emplace(std::string(name), Workflow::from_json(stored->json)).first->second;
+    } catch (const InvalidWorkflow &e) {
+      throw StorageError(fmt::format("stored workflow '{}' no longer validates: {}", name, e.what()));
+    }
+  }
+
+  void bump_revision(Op &op) {
+    std::int64_t next = std::stoll(op.txn.setting(settings_revision_key).value_or("0")) + 1;
+    op.txn.put_setting(settings_revision_key, std::to_string(next));
+  }
+
+  void store_workflow(Op &op, const Workflow &wf) {
+    auto existing = op.txn.workflow(wf.name());
+    op.txn.put_workflow({wf.name(), wf.to_json(), existing ? existing->revision + 1 : 1});
+    bump_revision(op);
+  }
+
+  Record record_of(StorageTransaction &txn, const Issue &issue) {
+    auto r = txn.record(issue.record);
+    if (!r) throw StorageError(fmt::format("issue {} names record {}, which is missing", issue.code, issue.record.to_string()));
+    return *std::move(r);
+  }
+
+  // The issue and its record, or NotFound when it does not exist or the actor may not see it.
+  std::pair<IssueRow, Record> visible_issue(StorageTransaction &txn, const Actor &actor, std::string_view code) {
+    std::int64_t number = parse_issue_code(code);
+    auto row = txn.issue(number);
+    auto not_found = [&] { return NotFound(fmt::format("no issue {}", format_issue_code(number)), "code"); };
+    if (!row) throw not_found();
+    Record record = record_of(txn, row->issue);
+    if (!access::sees_issue(actor, row->issue, record)) throw not_found();
+    return {*std::move(row), std::move(record)};
+  }
+
+  // Writes one change to an issue: the issue row, its chained timeline entry and
+  // notifications, and queues the event. `before` is the row as read.
+  Issue commit_change(Op &op, const Actor &actor, const IssueRow &before, Issue after, const Record &record,
+                      TimelineEntry entry, EventKind kind) {
+    after.version = before.issue.version + 1;
+    after.updated_at = op.now;
+    entry.issue_code = after.code;
+    entry.at = op.now;
+    entry.actor_id = actor.id;
+    entry.actor_role = actor.role;
+    chain::link(entry, before.timeline_seq, before.timeline_hash);
+    IssueRow row{after, entry.seq, entry.hash};
+    if (!op.txn.update_issue(before, row))
+      throw Conflict(fmt::format("issue {} changed while this operation ran", after.code), "version");
+    op.txn.append_timeline(entry);
+    Event event = issue_event(kind, actor, op.now, after, entry.action, entry.changes);
+    notify::queue(op, event, after, record, entry.seq);
+    op.events.push_back(std::move(event));
+    return after;
+  }
+
+  static void check_version(const Issue &issue, const std::optional<std::int64_t> &expected) {
+    if (expected && *expected != issue.version)
+      throw Conflict(fmt::format("issue {} is at version {}, not {}", issue.code, issue.version, *expected),
+                     "expected_version");
+  }
+};
+
+Desk::Desk(std::unique_ptr<Storage> storage, DeskOptions options) : impl_(std::make_unique<Impl>()) {
+  if (!storage) throw InvalidInput("must not be null", "storage");
+  impl_->storage = std::move(storage);
+  impl_->clock = options.clock ? std::move(options.clock) : std::make_shared<SystemClock>();
+  // A new store gets the built-in workflow and the default issue types, once.
+  bool initialized = impl_->run(TxnMode::read, [](Op &op) { return op.txn.setting(initialized_key).has_value(); });
+  if (initialized) return;
+  impl_->run(TxnMode::write, [&](Op &op) {
+    if (op.txn.setting(initialized_key)) return 0;  // another process got there first
+    impl_->store_workflow(op, Workflow::builtin("field-service"));
+    for (const auto &t : default_types) op.txn.put_issue_type(t);
+    op.txn.put_setting(initialized_key, "1");
+    return 0;
+  });
+}
+
+Desk::~Desk() = default;
+Desk::Desk(Desk &&) noexcept = default;
+Desk &Desk::operator=(Desk &&) noexcept = default;
+
+Events &Desk::events() noexcept { return impl_->events; }
+const Clock &Desk::clock() const noexcept { return *impl_->clock; }
+
+std::string Desk::dump() {
+  return impl_->run(TxnMode::read, [](Op &op) { return op.txn.dump(); });
+}
+
+// --- settings -------------------------------------------------------------------
+
+void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
+  access::check_actor(actor);
+  access::require(actor, Permission::manage_settings, "installing a workflow");
+  impl_->run(TxnMode::write, [&](Op &op) {
+    for (const auto &[status, count] : op.txn.status_counts(wf.name()))
+      if (!wf.status(status))
+        throw InvalidState(fmt::format("{} issue(s) of workflow '{}' are in status '{}', which the new definition "
+                                       "lacks",
+                                       count, wf.name(), status),
+                           "workflow.statuses");
+    impl_->store_workflow(op, wf);
+    Event e;
+    e.kind = EventKind::settings_changed;
+    e.at = op.now;
+    e.actor_id = actor.id;
+    e.actor_role = actor.role;
+    e.detail = fmt::format("workflow {} installed", wf.name());
+    op.events.push_back(std::move(e));
+    return 0;
+  });
+}
+
+Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const StatusDef &status) {
+  access::check_actor(actor);
+  access::require(actor, Permission::manage_settings, "adding a status");
+  check::name(workflow, "workflow", limits::name_bytes);
+  check::name(status.name, "status.name", limits::name_bytes);
+  check::colour(status.colour, "status.colour");
+  if (!status_category_from_string(to_string(status.category)))
+    throw InvalidInput("is not a known category", "status.category");
+  return impl_->run(TxnMode::write, [&](Op &op) {
+    const Workflow &current = impl_->workflow(op.txn, workflow);
+    if (current.status(status.name))
+      throw InvalidInput(fmt::format("workflow '{}' already has a status '{}'", workflow, status.name), "status.name");
+    Workflow next = current.with_status(status);
+    impl_->store_workflow(op, next);
+    Event e;
+    e.kind = EventKind::settings_changed;
+    e.at = op.now;
+    e.actor_id = actor.id;
+    e.actor_role = actor.role;
+    e.detail = fmt::format("status {} added to workflow {}", status.name, workflow);
+    op.events.push_back(std::move(e));
+    return next;
+  });
+}
+
+void Desk::add_issue_type(const Actor &actor, const IssueType &type) {
+  access::check_actor(actor);
+  access::require(actor, Permission::manage_settings, "adding an issue type");
+  check::name(type.name, "type.name", limits::name_bytes);
+  check::colour(type.colour, "type.colour");
+  impl_->run(TxnMode::write, [&](Op &op) {
+    op.txn.put_issue_type(type);
+    Event e;
+    e.kind = EventKind::settings_changed;
+    e.at = op.now;
+    e.actor_id = actor.id;
+    e.actor_role = actor.role;
+    e.detail = fmt::format("issue type {} added", type.name);
+    op.events.push_back(std::move(e));
+    return 0;
+  });
+}
+
+Workflow Desk::workflow(const Actor &actor, std::string_view name) {
+  access::check_actor(actor);
+  check::name(name, "workflow", limits::name_bytes);
+  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->workflow(op.txn, name); });
+}
+
+std::vector<std::string> Desk::workflow_names(const Actor &actor) {
+  access::check_actor(actor);
+  return impl_->run(TxnMode::read, [](Op &op) { return op.txn.workflow_names(); });
+}
+
+std::vector<IssueType> Desk::issue_types(const Actor &actor) {
+  access::check_actor(actor);
+  return impl_->run(TxnMode::read, [](Op &op) { return op.txn.issue_types(); });
+}
+
+// --- records --------------------------------------------------------------------
+
+void Desk::put_record(const Actor &actor, const Record &record) {
+  access::check_actor(actor);
+  access::require_staff(actor, "registering a record");
+  check_record_ref(record.ref, "record.ref");
+  check::id(record.customer_id, "record.customer_id", limits::id_bytes);
+  check_id_list(record.fieldworkers, "record.fieldworkers");
+  if (!record_visibility_from_string(to_string(record.visibility)))
+    throw InvalidInput("is not a known visibility", "record.visibility");
+  impl_->run(TxnMode::write, [&](Op &op) {
+    // An issue's customer is its record's customer; changing who that is
+    // would silently hand existing complaints to someone else.
+    auto existing = op.txn.record(record.ref);
+    if (existing && existing->customer_id != record.customer_id && !op.txn.issues_of_record(record.ref).empty())
+      throw InvalidState(fmt::format("{} has issues, so its customer cannot change; relink the issues to a new "
+                                     "record instead",
+                                     record.ref.to_string()),
+                         "record.customer_id");
+    op.txn.put_record(record);
+    return 0;
+  });
+}
+
+Record Desk::record(const Actor &actor, const RecordRef &ref) {
+  access::check_actor(actor);
+  check_record_ref(ref, "record");
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    auto r = op.txn.record(ref);
+    if (!r || !access::sees_record(actor, *r))
+      throw NotFound(fmt::format("no record {}", ref.to_string()), "record");
+    return *r;
+  });
+}
+
+std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from, const RecordRef &to) {
+  access::check_actor(actor);
+  access::require_staff(actor, "relinking a record's issues");
+  check_record_ref(from, "from");
+  check_record_ref(to, "to");
+  if (from == to) throw InvalidInput("is the record the issues are already on", "to");
+  return impl_->run(TxnMode::write, [&](Op &op) {
+    auto target = op.txn.record(to);
+    if (!target) throw NotFound(fmt::format("no record {}; register it first", to.to_string()), "to");
+    std::vector<Issue> moved;
+    for (std::int64_t number : op.txn.issues_of_record(from)) {
+      IssueRow before = *op.txn.issue(number);
+      Issue after = before.issue;
+      after.record = to;
+      after.customer_id = target->customer_id;
+      // Keep the responsible fieldworkers still assigned; none left means all of the new record's.
+      std::erase_if(after.fieldworkers, [&](const std::string &fw) {
+        return std::find(target->fieldworkers.begin(), target->fieldworkers.end(), fw) == target->fieldworkers.end();
+      });
+      if (after.fieldworkers.empty()) after.fieldworkers = target->fieldworkers;
+      TimelineEntry entry;
+      entry.kind = entry_kind::relinked;
+      entry.changes.push_back({"record", from.to_string(), to.to_string()});
+      if (after.customer_id != before.issue.customer_id)
+        entry.changes.push_back({"customer_id", before.issue.customer_id, after.customer_id});
+      if (after.fieldworkers != before.issue.fieldworkers)
+        entry.changes.push_back({"fieldworkers", fmt::format("{}", fmt::join(before.issue.fieldworkers, ", ")),
+                                 fmt::format("{}", fmt::join(after.fieldworkers, ", "))});
+      entry.internal = true;
+      moved.push_back(impl_->commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked));
+    }
+    return moved;
+  });
+}
+
+// --- issues ---------------------------------------------------------------------
+
+Issue Desk::report(const Actor &actor, const ReportRequest &req) {
+  access::check_actor(actor);
+  if (actor.role == Role::fieldworker)
+    throw Forbidden("fieldworkers cannot report issues; office staff or the customer report them", "actor.role");
+  check_record_ref(req.record, "record");
+  check::name(req.type, "type", limits::name_bytes);
+  check::text(req.description, "description", limits::description_bytes, true);
+  if (req.deferred_date && !req.to_follow) throw InvalidInput("needs to_follow set", "deferred_date");
+  if (req.channel && !channel_from_string(to_string(*req.channel))) throw InvalidInput("is not a known channel", "channel");
+  Channel channel = req.channel.value_or(actor.role == Role::customer ? Channel::customer_portal
+                                         : actor.role == Role::system ? Channel::import
+                                                                      : Channel::office);
+  if (actor.role == Role::customer && channel != Channel::customer_portal)
+    throw InvalidInput("customers report through the customer portal", "channel");
+  if (req.fieldworkers) check_id_list(*req.fieldworkers, "fieldworkers");
+  check::name(req.workflow, "workflow", limits::name_bytes);
+
+  return impl_->run(TxnMode::write, [&](Op &op) {
+    auto record = op.txn.record(req.record);
+    if (!record || !access::sees_record(actor, *record))
+      throw NotFound(fmt::format("no record {}; register it with put_record first", req.record.to_string()), "record");
+    auto types = op.txn.issue_types();
+    if (std::none_of(types.begin(), types.end(), [&](const IssueType &t) { return t.name == req.type; }))
+      throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(req.type)), "type");
+    const Workflow &wf = impl_->workflow(op.txn, req.workflow);
+
+    Issue issue;
+    if (req.fieldworkers) {
+      for (std::size_t i = 0; i < req.fieldworkers->size(); ++i) {
+        const auto &fw = (*req.fieldworkers)[i];
+        if (std::find(record->fieldworkers.begin(), record->fieldworkers.end(), fw) == record->fieldworkers.end())
+          throw InvalidInput(fmt::format("'{}' is not assigned to {}", fw, req.record.to_string()),
+                             fmt::format("fieldworkers[{}]", i));
+      }
+      issue.fieldworkers = *req.fieldworkers;
+    } else {
+      issue.fieldworkers = record->fieldworkers;
+    }
+    issue.number = op.txn.allocate_issue_number();
+    issue.code = format_issue_code(issue.number);
+    issue.record = req.record;
+    issue.customer_id = record->customer_id;
+    issue.type = req.type;
+    issue.description = req.description;
+    issue.to_follow = req.to_follow;
+    issue.deferred_date = req.deferred_date;
+    issue.follow_up_date = req.follow_up_date;
+    issue.workflow = wf.name();
+    engine::move_to(wf, issue, wf.definition().initial);
+    issue.reporter_id = actor.id;
+    issue.reporter_role = actor.role;
+    issue.channel = channel;
+    issue.created_at = issue.updated_at = op.now;
+    issue.version = 1;
+
+    TimelineEntry entry;
+    entry.issue_code = issue.code;
+    entry.at = op.now;
+    entry.actor_id = actor.id;
+    entry.actor_role = actor.role;
+    entry.kind = entry_kind::reported;
+    entry.changes = {{"status", "", issue.status}, {"type", "", issue.type}, {"description", "", issue.description}};
+    if (issue.to_follow) entry.changes.push_back({"to_follow", "", "true"});
+    if (issue.deferred_date) entry.changes.push_back({"deferred_date", "", date_text(issue.deferred_date)});
+    if (issue.follow_up_date) entry.changes.push_back({"follow_up_date", "", date_text(issue.follow_up_date)});
+    engine::Inputs no_inputs;
+    engine::EffectContext ctx{op, actor, wf, *record, no_inputs, issue, entry};
+    engine::run_effects(ctx, wf.definition().on_report, "$.on_report");
+
+    chain::link(entry, 0, "");
+    op.txn.insert_issue({issue, entry.seq, entry.hash});
+    op.txn.append_timeline(entry);
+    Event event = issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes);
+    notify::queue(op, event, issue, *record, entry.seq);
+    op.events.push_back(std::move(event));
+    return issue;
+  });
+}
+
+Issue Desk::act(const Actor &actor, std::string_view code, const ActionRequest &req) {
+  access::check_actor(actor);
+  parse_issue_code(code);
+  check::name(req.action, "action", limits::name_bytes);
+  for (const auto &[name, value] : req.inputs) {
+    check::name(name, "inputs", limits::name_bytes);
+    check::text(value, "inputs." + name, limits::note_bytes, false);
+  }
+  return impl_->run(TxnMode::write, [&](Op &op) {
+    auto [before, record] = impl_->visible_issue(op.txn, actor, code);
+    Impl::check_version(before.issue, req.expected_version);
+    const Workflow &wf = impl_->workflow(op.txn, before.issue.workflow);
+    const ActionDef *action = wf.action(req.action);
+    if (!action)
+      throw InvalidInput(fmt::format("workflow '{}' has no action '{}'", wf.name(), check::excerpt(req.action)),
+                         "action");
+    if (!Workflow::allowed(*action, actor))
+      throw Forbidden(fmt::format("{} '{}' may not take action '{}'", to_string(actor.role), actor.id, action->name),
+                      "action");
+    if (!wf.applies(*action, before.issue.status))
+      throw InvalidState(fmt::format("action '{}' cannot be taken from status '{}'", action->name,
+                                     before.issue.status),
+                         "action");
+    engine::check_inputs(wf, *action, req.inputs);
+    std::string path = engine::action_path(wf, *action);
+    engine::check_guards(wf, *action, path);
+
+    Issue after = before.issue;
+    TimelineEntry entry;
+    entry.kind = entry_kind::action;
+    entry.action = action->name;
+    std::string target = engine::target_status(wf, *action, after, req.inputs);
+    engine::move_to(wf, after, target);
+    entry.changes.push_back({"status", before.issue.status, after.status});
+    if (after.stage != before.issue.stage) entry.changes.push_back({"stage", before.issue.stage, after.stage});
+    for (const auto &in : action->inputs) {
+      auto it = req.inputs.find(in.name);
+      if (it == req.inputs.end()) continue;
+      if (in.type == InputType::text)
+        entry.note += (entry.note.empty() ? "" : "\n") +
+                      (in.name == "note" ? it->second : fmt::format("{}: {}", in.name, it->second));
+      else
+        entry.changes.push_back({"input." + in.name, "", it->second});
+    }
+    engine::EffectContext ctx{op, actor, wf, record, req.inputs, after, entry};
+    engine::run_effects(ctx, action->effects, path + ".effects");
+    return impl_->commit_change(op, actor, before, after, record, entry, EventKind::status_changed);
+  });
+}
+
+Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edit) {
+  access::check_actor(actor);
+  parse_issue_code(code);
+  if (actor.role == Role::customer) throw Forbidden("customers cannot edit issues", "actor.role");
+  access::require(actor, Permission::edit_issues, "editing an issue");
+  if (edit.type) check::name(*edit.type, "type", limits::name_bytes);
+  if (edit.description) check::text(*edit.description, "description", limits::description_bytes, true);
+  return impl_->run(TxnMode::write, [&](Op &op) {
+    auto [before, record] = impl_->visible_issue(op.txn, actor, code);
+    Impl::check_version(before.issue, edit.expected_version);
+    Issue after = before.issue;
+    if (edit.type && *edit.type != after.type) {
+      auto types = op.txn.issue_types();
+      if (std::none_of(types.begin(), types.end(), [&](const IssueType &t) { return t.name == *edit.type; }))
+        throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(*edit.type)), "type");
+      after.type = *edit.type;
+    }
+    if (edit.description) after.description = *edit.description;
+    if (edit.to_follow) after.to_follow = *edit.to_follow;
+    if (edit.deferred_date) after.deferred_date = *edit.deferred_date;
+    if (edit.follow_up_date) after.follow_up_date = *edit.follow_up_date;
+    // A deferred date belongs to a To Follow issue: clearing the flag clears it.
+    if (!after.to_follow && after.deferred_date) {
+      if (edit.deferred_date && *edit.deferred_date) throw InvalidInput("needs to_follow set", "deferred_date");
+      after.deferred_date.reset();
+    }
+    TimelineEntry entry;
+    entry.kind = entry_kind::edited;
+    const Issue &b = before.issue;
+    if (b.type != after.type) entry.changes.push_back({"type", b.type, after.type});
+    if (b.description != after.description) entry.changes.push_back({"description", b.description, after.description});
+    if (b.to_follow != after.to_follow)
+      entry.changes.push_back({"to_follow", b.to_follow ? "true" : "false", after.to_follow ? "true" : "false"});
+    if (b.deferred_date != after.deferred_date)
+      entry.changes.push_back({"deferred_date", date_text(b.deferred_date), date_text(after.deferred_date)});
+    if (b.follow_up_date != after.follow_up_date)
+      entry.changes.push_back({"follow_up_date", date_text(b.follow_up_date), date_text(after.follow_up_date)});
+    if (entry.changes.empty()) return b;  // nothing changed: nothing to record
+    return impl_->commit_change(op, actor, before, after, record, entry, EventKind::issue_edited);
+  });
+}
+
+Issue Desk::get(const Actor &actor, std::string_view code) {
+  access::check_actor(actor);
+  parse_issue_code(code);
+  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->visible_issue(op.txn, actor, code).first.issue; });
+}
+
+std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
+  access::check_actor(actor);
+  if (filter.limit == 0 || filter.limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  if (filter.after_number < 0) throw InvalidInput("must not be negative", "after_number");
+  if (filter.record) check_record_ref(*filter.record, "record");
+  for (const auto *text : {&filter.workflow, &filter.status, &filter.stage, &filter.type})
+    if (*text) check::name(**text, "filter", limits::name_bytes);
+  if (filter.fieldworker) check::id(*filter.fieldworker, "fieldworker", limits::id_bytes);
+  if (filter.customer_id) check::id(*filter.customer_id, "customer_id", limits::id_bytes);
+  if (filter.assignee) check::id(*filter.assignee, "assignee", limits::id_bytes);
+  IssueQuery q{filter, std::nullopt, std::nullopt};
+  if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
+  if (actor.role == Role::customer) q.visible_to_customer = actor.id;
+  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.find_issues(q); });
+}
+
+std::vector<std::string> Desk::available_actions(const Actor &actor, std::string_view code) {
+  access::check_actor(actor);
+  parse_issue_code(code);
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    auto [row, record] = impl_->visible_issue(op.txn, actor, code);
+    const Workflow &wf = impl_->workflow(op.txn, row.issue.workflow);
+    std::vector<std::string> out;
+    for (const auto &a : wf.definition().actions)
+      if (wf.applies(a, row.issue.status) && Workflow::allowed(a, actor)) out.push_back(a.name);
+    return out;
+  });
+}
+
+std::vector<TimelineEntry> Desk::timeline(const Actor &actor, std::string_view code) {
+  access::check_actor(actor);
+  parse_issue_code(code);
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    auto [row, record] = impl_->visible_issue(op.txn, actor, code);
+    auto entries = op.txn.timeline(row.issue.number);
+    if (actor.role == Role::customer) {
+      std::erase_if(entries, [](const TimelineEntry &e) { return e.internal; });
+      // Staff notes on actions are for staff; the customer sees what happened.
+      for (auto &e : entries)
+        if (e.actor_id != actor.id) e.note.clear();
+    }
+    return entries;
+  });
+}
+
+ChainCheck Desk::verify_timeline(const Actor &actor, std::string_view code) {
+  access::check_actor(actor);
+  access::require_staff(actor, "verifying a timeline");
+  parse_issue_code(code);
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    auto [row, record] = impl_->visible_issue(op.txn, actor, code);
+    return chain::verify(op.txn.timeline(row.issue.number), row.timeline_seq, row.timeline_hash);
+  });
+}
+
+// --- outbox ---------------------------------------------------------------------
+
+std::vector<OutboxItem> Desk::outbox_pending(const Actor &actor, std::size_t limit, std::int64_t after_id) {
+  access::check_actor(actor);
+  access::require_role(actor, Role::system, "reading the outbox");
+  if (limit == 0 || limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.pending_outbox(limit, after_id); });
+}
+
+std::size_t Desk::outbox_ack(const Actor &actor, std::span<const std::int64_t> ids) {
+  access::check_actor(actor);
+  access::require_role(actor, Role::system, "acknowledging outbox items");
+  if (ids.size() > 10000) throw InvalidInput("at most 10000 ids at once", "ids");
+  return impl_->run(TxnMode::write, [&](Op &op) { return op.txn.ack_outbox(ids); });
+}
+
+}  // namespace complaints

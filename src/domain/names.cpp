@@ -1,0 +1,164 @@
+// Text names of the library's enums, and issue codes.
+#include <array>
+#include <charconv>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "complaints/actor.hpp"
+#include "complaints/errors.hpp"
+#include "complaints/events.hpp"
+#include "complaints/issue.hpp"
+#include "complaints/outbox.hpp"
+#include "complaints/record.hpp"
+#include "complaints/version.hpp"
+#include "complaints/workflow.hpp"
+
+namespace complaints {
+
+namespace {
+
+// One table per enum serves both directions, so a name cannot drift between them.
+template <typename E, std::size_t N>
+const char *name_of(const std::array<std::pair<E, const char *>, N> &table, E value) noexcept {
+  for (const auto &[e, n] : table)
+    if (e == value) return n;
+  return "?";
+}
+
+template <typename E, std::size_t N>
+std::optional<E> value_of(const std::array<std::pair<E, const char *>, N> &table,
+                          std::string_view name) noexcept {
+  for (const auto &[e, n] : table)
+    if (name == n) return e;
+  return std::nullopt;
+}
+
+constexpr std::array<std::pair<Role, const char *>, 6> roles{{
+    {Role::admin, "admin"},
+    {Role::supervisor, "supervisor"},
+    {Role::office, "office"},
+    {Role::fieldworker, "fieldworker"},
+    {Role::customer, "customer"},
+    {Role::system, "system"},
+}};
+
+constexpr std::array<std::pair<Permission, const char *>, 4> permissions{{
+    {Permission::delete_issues, "delete_issues"},
+    {Permission::release_payment, "release_payment"},
+    {Permission::edit_issues, "edit_issues"},
+    {Permission::manage_settings, "manage_settings"},
+}};
+
+constexpr std::array<std::pair<RecordKind, const char *>, 3> record_kinds{{
+    {RecordKind::quote, "quote"},
+    {RecordKind::booking, "booking"},
+    {RecordKind::invoice, "invoice"},
+}};
+
+constexpr std::array<std::pair<RecordVisibility, const char *>, 2> visibilities{{
+    {RecordVisibility::restricted, "restricted"},
+    {RecordVisibility::all, "all"},
+}};
+
+constexpr std::array<std::pair<Channel, const char *>, 4> channels{{
+    {Channel::office, "office"},
+    {Channel::customer_portal, "customer_portal"},
+    {Channel::calendar, "calendar"},
+    {Channel::import, "import"},
+}};
+
+constexpr std::array<std::pair<StatusCategory, const char *>, 5> categories{{
+    {StatusCategory::open, "open"},
+    {StatusCategory::active, "active"},
+    {StatusCategory::pending, "pending"},
+    {StatusCategory::resolved, "resolved"},
+    {StatusCategory::closed, "closed"},
+}};
+
+constexpr std::array<std::pair<OutboxKind, const char *>, 2> outbox_kinds{{
+    {OutboxKind::notification, "notification"},
+    {OutboxKind::message, "message"},
+}};
+
+constexpr std::array<std::pair<DeliveryChannel, const char *>, 3> delivery_channels{{
+    {DeliveryChannel::push, "push"},
+    {DeliveryChannel::sms, "sms"},
+    {DeliveryChannel::email, "email"},
+}};
+
+constexpr std::array<std::pair<EventKind, const char *>, event_kind_count> event_kinds{{
+    {EventKind::issue_reported, "issue_reported"},
+    {EventKind::status_changed, "status_changed"},
+    {EventKind::issue_edited, "issue_edited"},
+    {EventKind::issue_relinked, "issue_relinked"},
+    {EventKind::settings_changed, "settings_changed"},
+}};
+
+constexpr std::array<std::pair<InputType, const char *>, 6> input_types{{
+    {InputType::text, "text"},
+    {InputType::date, "date"},
+    {InputType::resolution, "resolution"},
+    {InputType::status, "status"},
+    {InputType::stage, "stage"},
+    {InputType::user, "user"},
+}};
+
+}  // namespace
+
+const char *to_string(Role r) noexcept { return name_of(roles, r); }
+std::optional<Role> role_from_string(std::string_view n) noexcept { return value_of(roles, n); }
+const char *to_string(Permission p) noexcept { return name_of(permissions, p); }
+std::optional<Permission> permission_from_string(std::string_view n) noexcept {
+  return value_of(permissions, n);
+}
+const char *to_string(RecordKind k) noexcept { return name_of(record_kinds, k); }
+std::optional<RecordKind> record_kind_from_string(std::string_view n) noexcept {
+  return value_of(record_kinds, n);
+}
+const char *to_string(RecordVisibility v) noexcept { return name_of(visibilities, v); }
+std::optional<RecordVisibility> record_visibility_from_string(std::string_view n) noexcept {
+  return value_of(visibilities, n);
+}
+const char *to_string(Channel c) noexcept { return name_of(channels, c); }
+std::optional<Channel> channel_from_string(std::string_view n) noexcept { return value_of(channels, n); }
+const char *to_string(StatusCategory c) noexcept { return name_of(categories, c); }
+std::optional<StatusCategory> status_category_from_string(std::string_view n) noexcept {
+  return value_of(categories, n);
+}
+const char *to_string(OutboxKind k) noexcept { return name_of(outbox_kinds, k); }
+const char *to_string(DeliveryChannel c) noexcept { return name_of(delivery_channels, c); }
+std::optional<DeliveryChannel> delivery_channel_from_string(std::string_view n) noexcept {
+  return value_of(delivery_channels, n);
+}
+const char *to_string(EventKind k) noexcept { return name_of(event_kinds, k); }
+const char *to_string(InputType t) noexcept { return name_of(input_types, t); }
+
+std::string RecordRef::to_string() const { return fmt::format("{}:{}", complaints::to_string(kind), id); }
+
+std::string format_issue_code(std::int64_t number) { return fmt::format("CMP-{:05d}", number); }
+
+std::int64_t parse_issue_code(std::string_view code) {
+  constexpr std::string_view prefix = "CMP-";
+  auto bad = [&] {
+    return InvalidInput(fmt::format("'{}' is not an issue code (expected CMP-00001 or similar)",
+                                    code.substr(0, 40)),
+                        "code");
+  };
+  if (code.size() < prefix.size() + 5 || code.size() > prefix.size() + 18 || !code.starts_with(prefix))
+    throw bad();
+  std::string_view digits = code.substr(prefix.size());
+  for (char c : digits)
+    if (c < '0' || c > '9') throw bad();
+  std::int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || ptr != digits.data() + digits.size() || n <= 0) throw bad();
+  // Only the canonical spelling names an issue: CMP-000042 is not CMP-00042.
+  if (format_issue_code(n) != code) throw bad();
+  return n;
+}
+
+int version_number() noexcept { return COMPLAINTS_VERSION_NUMBER; }
+const char *version_string() noexcept { return COMPLAINTS_VERSION; }
+
+}  // namespace complaints

@@ -1,0 +1,305 @@
+// The in-memory backend, for hosts' unit tests: plain containers under one
+// mutex. A write transaction applies its writes at once and keeps an undo
+// log; rollback replays it backwards, so an uncommitted transaction leaves
+// the containers exactly as they were.
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "complaints/errors.hpp"
+#include "complaints/storage.hpp"
+#include "storage/codec.hpp"
+
+namespace complaints {
+
+namespace {
+
+struct State {
+  std::map<std::string, std::string, std::less<>> settings;
+  std::int64_t last_issue_number = 0;
+  std::map<std::string, StoredWorkflow, std::less<>> workflows;
+  std::vector<IssueType> issue_types;
+  std::map<RecordRef, Record> records;
+  std::map<std::int64_t, IssueRow> issues;
+  std::map<std::int64_t, std::vector<TimelineEntry>> timeline;
+  std::map<std::int64_t, OutboxItem> outbox;
+  std::int64_t last_outbox_id = 0;
+};
+
+class MemoryTransaction final : public StorageTransaction {
+ public:
+  MemoryTransaction(State &state, std::mutex &mutex, TxnMode mode)
+      : state_(state), lock_(mutex), writable_(mode == TxnMode::write) {}
+
+  ~MemoryTransaction() override {
+    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
+  }
+
+  void commit() override {
+    undo_.clear();
+    lock_.unlock();
+  }
+
+  std::optional<std::string> setting(std::string_view key) override {
+    auto it = state_.settings.find(key);
+    if (it == state_.settings.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void put_setting(std::string_view key, std::string_view value) override {
+    write();
+    remember(state_.settings, std::string(key));
+    state_.settings[std::string(key)] = std::string(value);
+  }
+
+  std::optional<StoredWorkflow> workflow(std::string_view name) override {
+    auto it = state_.workflows.find(name);
+    if (it == state_.workflows.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<std::string> workflow_names() override {
+    std::vector<std::string> out;
+    for (const auto &[name, wf] : state_.workflows) out.push_back(name);
+    return out;
+  }
+
+  void put_workflow(const StoredWorkflow &wf) override {
+    write();
+    remember(state_.workflows, wf.name);
+    state_.workflows[wf.name] = wf;
+  }
+
+  std::vector<std::pair<std::string, std::int64_t>> status_counts(std::string_view workflow) override {
+    std::map<std::string, std::int64_t> counts;
+    for (const auto &[n, row] : state_.issues)
+      if (row.issue.workflow == workflow) ++counts[row.issue.status];
+    return {counts.begin(), counts.end()};
+  }
+
+  std::vector<IssueType> issue_types() override { return state_.issue_types; }
+
+  void put_issue_type(const IssueType &type) override {
+    write();
+    auto saved = state_.issue_types;
+    undo_.push_back([this, saved] { state_.issue_types = saved; });
+    auto it = std::find_if(state_.issue_types.begin(), state_.issue_types.end(),
+                           [&](const IssueType &t) { return t.name == type.name; });
+    if (it != state_.issue_types.end())
+      it->colour = type.colour;
+    else
+      state_.issue_types.push_back(type);
+  }
+
+  std::optional<Record> record(const RecordRef &ref) override {
+    auto it = state_.records.find(ref);
+    if (it == state_.records.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void put_record(const Record &r) override {
+    write();
+    remember(state_.records, r.ref);
+    state_.records[r.ref] = r;
+  }
+
+  std::int64_t allocate_issue_number() override {
+    write();
+    std::int64_t previous = state_.last_issue_number;
+    undo_.push_back([this, previous] { state_.last_issue_number = previous; });
+    return ++state_.last_issue_number;
+  }
+
+  std::optional<IssueRow> issue(std::int64_t number) override {
+    auto it = state_.issues.find(number);
+    if (it == state_.issues.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void insert_issue(const IssueRow &row) override {
+    write();
+    if (state_.issues.count(row.issue.number))
+      throw StorageError(fmt::format("insert issue: number {} exists", row.issue.number));
+    remember(state_.issues, row.issue.number);
+    state_.issues[row.issue.number] = row;
+  }
+
+  bool update_issue(const IssueRow &before, const IssueRow &after) override {
+    write();
+    auto it = state_.issues.find(before.issue.number);
+    if (it == state_.issues.end() || it->second.issue.version != before.issue.version) return false;
+    remember(state_.issues, before.issue.number);
+    it->second = after;
+    return true;
+  }
+
+  std::vector<Issue> find_issues(const IssueQuery &q) override {
+    const IssueFilter &f = q.filter;
+    std::vector<Issue> out;
+    for (auto it = state_.issues.upper_bound(f.after_number); it != state_.issues.end() && out.size() < f.limit;
+         ++it) {
+      const Issue &i = it->second.issue;
+      if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) continue;
+      if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) continue;
+      if (f.record && i.record != *f.record) continue;
+      if (f.record_kind && i.record.kind != *f.record_kind) continue;
+      if (f.workflow && i.workflow != *f.workflow) continue;
+      if (f.status && i.status != *f.status) continue;
+      if (!f.categories.empty() &&
+          std::find(f.categories.begin(), f.categories.end(), i.category) == f.categories.end())
+        continue;
+      if (f.stage && i.stage != *f.stage) continue;
+      if (f.type && i.type != *f.type) continue;
+      if (f.fieldworker &&
+          std::find(i.fieldworkers.begin(), i.fieldworkers.end(), *f.fieldworker) == i.fieldworkers.end())
+        continue;
+      if (f.customer_id && i.customer_id != *f.customer_id) continue;
+      if (f.assignee && i.assignee != *f.assignee) continue;
+      if (f.to_follow && i.to_follow != *f.to_follow) continue;
+      if (f.created_from && i.created_at < *f.created_from) continue;
+      if (f.created_to && i.created_at >= *f.created_to) continue;
+      out.push_back(i);
+    }
+    return out;
+  }
+
+  std::vector<std::int64_t> issues_of_record(const RecordRef &ref) override {
+    std::vector<std::int64_t> out;
+    for (const auto &[n, row] : state_.issues)
+      if (row.issue.record == ref) out.push_back(n);
+    return out;
+  }
+
+  void append_timeline(const TimelineEntry &e) override {
+    write();
+    std::int64_t number = parse_issue_code(e.issue_code);
+    remember(state_.timeline, number);
+    state_.timeline[number].push_back(e);
+  }
+
+  std::vector<TimelineEntry> timeline(std::int64_t number) override {
+    auto it = state_.timeline.find(number);
+    if (it == state_.timeline.end()) return {};
+    return it->second;
+  }
+
+  std::int64_t enqueue(const OutboxItem &item) override {
+    write();
+    for (const auto &[id, existing] : state_.outbox)
+      if (existing.idempotency_key == item.idempotency_key)
+        throw StorageError(fmt::format("queue outbox item: idempotency key '{}' exists", item.idempotency_key));
+    std::int64_t previous = state_.last_outbox_id;
+    undo_.push_back([this, previous] { state_.last_outbox_id = previous; });
+    OutboxItem stored = item;
+    stored.id = ++state_.last_outbox_id;
+    remember(state_.outbox, stored.id);
+    state_.outbox[stored.id] = stored;
+    return stored.id;
+  }
+
+  std::vector<OutboxItem> pending_outbox(std::size_t limit, std::int64_t after_id) override {
+    std::vector<OutboxItem> out;
+    for (auto it = state_.outbox.upper_bound(after_id); it != state_.outbox.end() && out.size() < limit; ++it)
+      out.push_back(it->second);
+    return out;
+  }
+
+  std::size_t ack_outbox(std::span<const std::int64_t> ids) override {
+    write();
+    std::size_t n = 0;
+    for (auto id : ids) {
+      if (!state_.outbox.count(id)) continue;
+      remember(state_.outbox, id);
+      state_.outbox.erase(id);
+      ++n;
+    }
+    return n;
+  }
+
+  std::string dump() override {
+    std::string out;
+    for (const auto &[k, v] : state_.settings) out += fmt::format("setting {}={}\n", k, v);
+    out += fmt::format("counter issue_number={}\ncounter outbox_id={}\n", state_.last_issue_number,
+                       state_.last_outbox_id);
+    for (const auto &[name, wf] : state_.workflows)
+      out += fmt::format("workflow {} rev {}: {}\n", name, wf.revision, wf.json);
+    for (const auto &t : state_.issue_types) out += fmt::format("type {} {}\n", t.name, t.colour);
+    for (const auto &[ref, r] : state_.records)
+      out += fmt::format("record {} customer={} visibility={} paid_out={} fieldworkers={}\n", ref.to_string(),
+                         r.customer_id, to_string(r.visibility), r.paid_out, fmt::join(r.fieldworkers, ","));
+    for (const auto &[n, row] : state_.issues) {
+      const Issue &i = row.issue;
+      out += fmt::format(
+          "issue {} record={} customer={} fieldworkers={} type={} description={} to_follow={} deferred={} "
+          "follow_up={} workflow={} status={} category={} stage={} assignee={} reporter={}/{} channel={} "
+          "created={} updated={} version={} head={}/{}\n",
+          i.code, i.record.to_string(), i.customer_id, fmt::join(i.fieldworkers, ","), i.type, i.description,
+          i.to_follow, i.deferred_date ? i.deferred_date->to_string() : "-",
+          i.follow_up_date ? i.follow_up_date->to_string() : "-", i.workflow, i.status, to_string(i.category),
+          i.stage, i.assignee, i.reporter_id, to_string(i.reporter_role), to_string(i.channel), to_millis(i.created_at),
+          to_millis(i.updated_at), i.version, row.timeline_seq, row.timeline_hash);
+    }
+    for (const auto &[n, entries] : state_.timeline)
+      for (const auto &e : entries)
+        out += fmt::format("timeline {} #{} at={} actor={}/{} kind={} action={} changes={} note={} internal={} "
+                           "hash={}<-{}\n",
+                           e.issue_code, e.seq, to_millis(e.at), e.actor_id, to_string(e.actor_role), e.kind,
+                           e.action, codec::encode_changes(e.changes), e.note, e.internal, e.hash, e.prev_hash);
+    for (const auto &[id, item] : state_.outbox)
+      out += fmt::format("outbox {} key={} kind={} event={} issue={} to={} via={} subject={} text={} html={} at={}\n",
+                         id, item.idempotency_key, to_string(item.kind), item.event, item.issue_code, item.recipient,
+                         to_string(item.channel), item.subject, item.body_text, item.body_html,
+                         to_millis(item.created_at));
+    return out;
+  }
+
+ private:
+  void write() const {
+    if (!writable_) throw StorageError("write in a read transaction");
+  }
+
+  // Records how to restore `map[key]` (or its absence) on rollback.
+  template <typename Map, typename Key>
+  void remember(Map &map, const Key &key) {
+    auto it = map.find(key);
+    if (it == map.end()) {
+      undo_.push_back([&map, key] { map.erase(key); });
+    } else {
+      undo_.push_back([&map, key, saved = it->second] { map.insert_or_assign(key, saved); });
+    }
+  }
+
+  bool fieldworker_sees(const std::string &fieldworker, const Issue &i) const {
+    auto it = state_.records.find(i.record);
+    if (it == state_.records.end()) return false;
+    const Record &r = it->second;
+    bool assigned = std::find(r.fieldworkers.begin(), r.fieldworkers.end(), fieldworker) != r.fieldworkers.end();
+    return assigned && (r.ref.kind == RecordKind::booking || r.visibility == RecordVisibility::all);
+  }
+
+  State &state_;
+  std::unique_lock<std::mutex> lock_;
+  bool writable_;
+  std::vector<std::function<void()>> undo_;
+};
+
+class MemoryStorage final : public Storage {
+ public:
+  std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
+    return std::make_unique<MemoryTransaction>(state_, mutex_, mode);
+  }
+  std::string_view backend_name() const noexcept override { return "memory"; }
+
+ private:
+  State state_;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<Storage> make_memory_storage() { return std::make_unique<MemoryStorage>(); }
+
+}  // namespace complaints

@@ -1,0 +1,128 @@
+#include "storage/sqlite/schema.hpp"
+
+namespace complaints::sqlite_schema {
+
+namespace {
+
+// Version 1: issues, records, workflows, timeline, outbox.
+constexpr const char *v1 = R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Monotonic counters; the issue number counter never goes back, so codes are never reused.
+CREATE TABLE counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE workflows (
+  name       TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  revision   INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE issue_types (
+  position INTEGER PRIMARY KEY,
+  name     TEXT NOT NULL UNIQUE,
+  colour   TEXT NOT NULL
+);
+
+CREATE TABLE records (
+  kind        TEXT NOT NULL,
+  host_id     TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  visibility  TEXT NOT NULL,
+  paid_out    INTEGER NOT NULL,
+  PRIMARY KEY (kind, host_id)
+) WITHOUT ROWID;
+
+CREATE TABLE record_fieldworkers (
+  kind          TEXT NOT NULL,
+  host_id       TEXT NOT NULL,
+  position      INTEGER NOT NULL,
+  fieldworker_id TEXT NOT NULL,
+  PRIMARY KEY (kind, host_id, position),
+  FOREIGN KEY (kind, host_id) REFERENCES records (kind, host_id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX record_fieldworkers_by_fieldworker ON record_fieldworkers (fieldworker_id);
+
+CREATE TABLE issues (
+  number         INTEGER PRIMARY KEY,
+  record_kind    TEXT NOT NULL,
+  record_id      TEXT NOT NULL,
+  customer_id    TEXT NOT NULL,
+  type           TEXT NOT NULL,
+  description    TEXT NOT NULL,
+  to_follow      INTEGER NOT NULL,
+  deferred_date  TEXT,
+  follow_up_date TEXT,
+  workflow       TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  stage          TEXT NOT NULL,
+  assignee       TEXT NOT NULL,
+  reporter_id    TEXT NOT NULL,
+  reporter_role  TEXT NOT NULL,
+  channel        TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  version        INTEGER NOT NULL,
+  timeline_seq   INTEGER NOT NULL,
+  timeline_hash  TEXT NOT NULL,
+  fieldworkers   TEXT NOT NULL, -- responsible fieldworkers, newline-separated, in order
+  FOREIGN KEY (record_kind, record_id) REFERENCES records (kind, host_id)
+);
+CREATE INDEX issues_by_record ON issues (record_kind, record_id);
+CREATE INDEX issues_by_customer ON issues (customer_id);
+CREATE INDEX issues_by_workflow_status ON issues (workflow, status);
+CREATE INDEX issues_by_assignee ON issues (assignee) WHERE assignee <> '';
+
+-- Index of issues.fieldworkers, for "issues of fieldworker F".
+CREATE TABLE issue_fieldworkers (
+  fieldworker_id TEXT NOT NULL,
+  number         INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  PRIMARY KEY (fieldworker_id, number)
+) WITHOUT ROWID;
+CREATE INDEX issue_fieldworkers_by_number ON issue_fieldworkers (number);
+
+CREATE TABLE timeline (
+  number     INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  seq        INTEGER NOT NULL,
+  at         INTEGER NOT NULL,
+  actor_id   TEXT NOT NULL,
+  actor_role TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  changes    TEXT NOT NULL,
+  note       TEXT NOT NULL,
+  internal   INTEGER NOT NULL,
+  prev_hash  TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  PRIMARY KEY (number, seq)
+) WITHOUT ROWID;
+
+-- AUTOINCREMENT: an acknowledged (deleted) item's id is never handed out again.
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  kind            TEXT NOT NULL,
+  event           TEXT NOT NULL,
+  issue_code      TEXT NOT NULL,
+  recipient       TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  subject         TEXT NOT NULL,
+  body_text       TEXT NOT NULL,
+  body_html       TEXT NOT NULL,
+  created_at      INTEGER NOT NULL
+);
+)sql";
+
+constexpr const char *all[] = {v1};
+
+}  // namespace
+
+std::span<const char *const> migrations() noexcept { return all; }
+
+}  // namespace complaints::sqlite_schema

@@ -1,0 +1,723 @@
+// The SQLite backend: one file, WAL, BEGIN IMMEDIATE per write transaction,
+// prepared statements cached per connection.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
+
+#include "complaints/storage.hpp"
+#include "storage/codec.hpp"
+#include "storage/sqlite/schema.hpp"
+
+namespace complaints {
+
+namespace {
+
+[[noreturn]] void rethrow(const char *what, const SQLite::Exception &e) {
+  int code = e.getErrorCode();
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    throw StorageError(fmt::format("{}: the database is locked by another writer and the busy timeout "
+                                   "expired ({})",
+                                   what, e.what()));
+  throw StorageError(fmt::format("{}: {}", what, e.what()));
+}
+
+// Runs `f`, turning SQLite's exceptions into StorageError naming the operation.
+template <typename F>
+auto guarded(const char *what, F &&f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SQLite::Exception &e) {
+    rethrow(what, e);
+  }
+}
+
+// Prepared statements, prepared once per connection. Keyed by the address of the
+// SQL literal (fast) or, for generated SQL, by its text.
+class StatementCache {
+ public:
+  explicit StatementCache(SQLite::Database &db) : db_(db) {}
+
+  SQLite::Statement &get(const char *sql) {
+    auto it = by_ptr_.find(sql);
+    if (it != by_ptr_.end()) return *it->second;
+    return *by_ptr_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first->second;
+  }
+
+  SQLite::Statement &get(const std::string &sql) {
+    auto it = by_text_.find(sql);
+    if (it != by_text_.end()) return *it->second;
+    if (by_text_.size() > 256) by_text_.clear();  // generated queries: bound the cache
+    return *by_text_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first->second;
+  }
+
+ private:
+  SQLite::Database &db_;
+  std::unordered_map<const char *, std::unique_ptr<SQLite::Statement>> by_ptr_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> by_text_;
+};
+
+// Borrows a cached statement and resets it (bindings too) when done, so no
+// statement keeps a read cursor open past its use.
+class Use {
+ public:
+  explicit Use(SQLite::Statement &s) : s_(s) {}
+  ~Use() {
+    s_.tryReset();
+    try {
+      s_.clearBindings();
+    } catch (...) {
+      // clear_bindings cannot fail on a valid statement; never throw from here.
+    }
+  }
+  Use(const Use &) = delete;
+  Use &operator=(const Use &) = delete;
+  SQLite::Statement *operator->() { return &s_; }
+  SQLite::Statement &operator*() { return s_; }
+
+ private:
+  SQLite::Statement &s_;
+};
+
+std::string text(const SQLite::Statement &s, int col) { return s.getColumn(col).getString(); }
+
+std::int64_t integer(const SQLite::Statement &s, int col) { return s.getColumn(col).getInt64(); }
+
+bool is_null(const SQLite::Statement &s, int col) { return s.getColumn(col).isNull(); }
+
+std::string join_lines(const std::vector<std::string> &ids) {
+  std::string out;
+  for (const auto &id : ids) {
+    if (!out.empty()) out += '\n';
+    out += id;
+  }
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string &joined) {
+  std::vector<std::string> out;
+  if (joined.empty()) return out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t end = joined.find('\n', start);
+    out.push_back(joined.substr(start, end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+std::optional<Date> date_column(const SQLite::Statement &s, int col) {
+  if (is_null(s, col)) return std::nullopt;
+  try {
+    return Date::parse(text(s, col), "stored date");
+  } catch (const InvalidInput &e) {
+    throw StorageError(std::string("corrupt stored date: ") + e.what());
+  }
+}
+
+void bind_date(SQLite::Statement &s, int index, const std::optional<Date> &d) {
+  if (d)
+    s.bind(index, d->to_string());
+  else
+    s.bind(index);
+}
+
+constexpr const char *issue_columns =
+    "i.number, i.record_kind, i.record_id, i.customer_id, i.type, i.description, i.to_follow, "
+    "i.deferred_date, i.follow_up_date, i.workflow, i.status, i.category, i.stage, i.reporter_id, "
+    "i.reporter_role, i.channel, i.created_at, i.updated_at, i.version, i.timeline_seq, i.timeline_hash, "
+    "i.fieldworkers, i.assignee";
+
+IssueRow read_issue(const SQLite::Statement &s) {
+  IssueRow row;
+  Issue &i = row.issue;
+  i.number = integer(s, 0);
+  i.code = format_issue_code(i.number);
+  std::string kind = text(s, 1);
+  i.record.kind = codec::decode_enum(record_kind_from_string(kind), "issues.record_kind", kind);
+  i.record.id = text(s, 2);
+  i.customer_id = text(s, 3);
+  i.type = text(s, 4);
+  i.description = text(s, 5);
+  i.to_follow = integer(s, 6) != 0;
+  i.deferred_date = date_column(s, 7);
+  i.follow_up_date = date_column(s, 8);
+  i.workflow = text(s, 9);
+  i.status = text(s, 10);
+  std::string category = text(s, 11);
+  i.category = codec::decode_enum(status_category_from_string(category), "issues.category", category);
+  i.stage = text(s, 12);
+  i.reporter_id = text(s, 13);
+  std::string role = text(s, 14);
+  i.reporter_role = codec::decode_enum(role_from_string(role), "issues.reporter_role", role);
+  std::string channel = text(s, 15);
+  i.channel = codec::decode_enum(channel_from_string(channel), "issues.channel", channel);
+  i.created_at = from_millis(integer(s, 16));
+  i.updated_at = from_millis(integer(s, 17));
+  i.version = integer(s, 18);
+  row.timeline_seq = integer(s, 19);
+  row.timeline_hash = text(s, 20);
+  i.fieldworkers = split_lines(text(s, 21));
+  i.assignee = text(s, 22);
+  return row;
+}
+
+// Binds every issues column in the order of issue_columns, from index 1.
+void bind_issue(SQLite::Statement &s, const IssueRow &row) {
+  const Issue &i = row.issue;
+  s.bind(1, i.number);
+  s.bind(2, to_string(i.record.kind));
+  s.bind(3, i.record.id);
+  s.bind(4, i.customer_id);
+  s.bind(5, i.type);
+  s.bind(6, i.description);
+  s.bind(7, i.to_follow ? 1 : 0);
+  bind_date(s, 8, i.deferred_date);
+  bind_date(s, 9, i.follow_up_date);
+  s.bind(10, i.workflow);
+  s.bind(11, i.status);
+  s.bind(12, to_string(i.category));
+  s.bind(13, i.stage);
+  s.bind(14, i.reporter_id);
+  s.bind(15, to_string(i.reporter_role));
+  s.bind(16, to_string(i.channel));
+  s.bind(17, to_millis(i.created_at));
+  s.bind(18, to_millis(i.updated_at));
+  s.bind(19, i.version);
+  s.bind(20, row.timeline_seq);
+  s.bind(21, row.timeline_hash);
+  s.bind(22, join_lines(i.fieldworkers));
+  s.bind(23, i.assignee);
+}
+
+class SqliteStorage;
+
+class SqliteTransaction final : public StorageTransaction {
+ public:
+  SqliteTransaction(SQLite::Database &db, StatementCache &stmts, TxnMode mode) : db_(db), stmts_(stmts) {
+    guarded("begin transaction", [&] {
+      Use begin(stmts_.get(mode == TxnMode::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
+      begin->exec();
+    });
+    open_ = true;
+  }
+
+  ~SqliteTransaction() override {
+    if (!open_) return;
+    try {
+      Use rollback(stmts_.get("ROLLBACK"));
+      rollback->exec();
+    } catch (...) {
+      // Destructors never throw; SQLite rolls back on its own if the connection closes.
+    }
+  }
+
+  void commit() override {
+    guarded("commit", [&] {
+      Use commit(stmts_.get("COMMIT"));
+      commit->exec();
+    });
+    open_ = false;
+  }
+
+  std::optional<std::string> setting(std::string_view key) override {
+    return guarded("read setting", [&]() -> std::optional<std::string> {
+      Use s(stmts_.get("SELECT value FROM settings WHERE key = ?"));
+      s->bind(1, std::string(key));
+      if (!s->executeStep()) return std::nullopt;
+      return text(*s, 0);
+    });
+  }
+
+  void put_setting(std::string_view key, std::string_view value) override {
+    guarded("write setting", [&] {
+      Use s(stmts_.get("INSERT INTO settings (key, value) VALUES (?, ?) "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+      s->bind(1, std::string(key));
+      s->bind(2, std::string(value));
+      s->exec();
+    });
+  }
+
+  std::optional<StoredWorkflow> workflow(std::string_view name) override {
+    return guarded("read workflow", [&]() -> std::optional<StoredWorkflow> {
+      Use s(stmts_.get("SELECT definition, revision FROM workflows WHERE name = ?"));
+      s->bind(1, std::string(name));
+      if (!s->executeStep()) return std::nullopt;
+      return StoredWorkflow{std::string(name), text(*s, 0), integer(*s, 1)};
+    });
+  }
+
+  std::vector<std::string> workflow_names() override {
+    return guarded("list workflows", [&] {
+      std::vector<std::string> out;
+      Use s(stmts_.get("SELECT name FROM workflows ORDER BY name"));
+      while (s->executeStep()) out.push_back(text(*s, 0));
+      return out;
+    });
+  }
+
+  void put_workflow(const StoredWorkflow &wf) override {
+    guarded("write workflow", [&] {
+      Use s(stmts_.get("INSERT INTO workflows (name, definition, revision) VALUES (?, ?, ?) "
+                       "ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, "
+                       "revision = excluded.revision"));
+      s->bind(1, wf.name);
+      s->bind(2, wf.json);
+      s->bind(3, wf.revision);
+      s->exec();
+    });
+  }
+
+  std::vector<std::pair<std::string, std::int64_t>> status_counts(std::string_view workflow) override {
+    return guarded("count statuses", [&] {
+      std::vector<std::pair<std::string, std::int64_t>> out;
+      Use s(stmts_.get("SELECT status, count(*) FROM issues WHERE workflow = ? GROUP BY status ORDER BY status"));
+      s->bind(1, std::string(workflow));
+      while (s->executeStep()) out.emplace_back(text(*s, 0), integer(*s, 1));
+      return out;
+    });
+  }
+
+  std::vector<IssueType> issue_types() override {
+    return guarded("list issue types", [&] {
+      std::vector<IssueType> out;
+      Use s(stmts_.get("SELECT name, colour FROM issue_types ORDER BY position"));
+      while (s->executeStep()) out.push_back({text(*s, 0), text(*s, 1)});
+      return out;
+    });
+  }
+
+  void put_issue_type(const IssueType &type) override {
+    guarded("write issue type", [&] {
+      Use s(stmts_.get("INSERT INTO issue_types (name, colour) VALUES (?, ?) "
+                       "ON CONFLICT (name) DO UPDATE SET colour = excluded.colour"));
+      s->bind(1, type.name);
+      s->bind(2, type.colour);
+      s->exec();
+    });
+  }
+
+  std::optional<Record> record(const RecordRef &ref) override {
+    return guarded("read record", [&]() -> std::optional<Record> {
+      Record r;
+      r.ref = ref;
+      {
+        Use s(stmts_.get("SELECT customer_id, visibility, paid_out FROM records WHERE kind = ? AND host_id = ?"));
+        s->bind(1, to_string(ref.kind));
+        s->bind(2, ref.id);
+        if (!s->executeStep()) return std::nullopt;
+        r.customer_id = text(*s, 0);
+        std::string vis = text(*s, 1);
+        r.visibility = codec::decode_enum(record_visibility_from_string(vis), "records.visibility", vis);
+        r.paid_out = integer(*s, 2) != 0;
+      }
+      Use s(stmts_.get("SELECT fieldworker_id FROM record_fieldworkers WHERE kind = ? AND host_id = ? "
+                       "ORDER BY position"));
+      s->bind(1, to_string(ref.kind));
+      s->bind(2, ref.id);
+      while (s->executeStep()) r.fieldworkers.push_back(text(*s, 0));
+      return r;
+    });
+  }
+
+  void put_record(const Record &r) override {
+    guarded("write record", [&] {
+      {
+        Use s(stmts_.get("INSERT INTO records (kind, host_id, customer_id, visibility, paid_out) "
+                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, host_id) DO UPDATE SET "
+                         "customer_id = excluded.customer_id, visibility = excluded.visibility, "
+                         "paid_out = excluded.paid_out"));
+        s->bind(1, to_string(r.ref.kind));
+        s->bind(2, r.ref.id);
+        s->bind(3, r.customer_id);
+        s->bind(4, to_string(r.visibility));
+        s->bind(5, r.paid_out ? 1 : 0);
+        s->exec();
+      }
+      {
+        Use s(stmts_.get("DELETE FROM record_fieldworkers WHERE kind = ? AND host_id = ?"));
+        s->bind(1, to_string(r.ref.kind));
+        s->bind(2, r.ref.id);
+        s->exec();
+      }
+      for (std::size_t i = 0; i < r.fieldworkers.size(); ++i) {
+        Use s(stmts_.get("INSERT INTO record_fieldworkers (kind, host_id, position, fieldworker_id) "
+                         "VALUES (?, ?, ?, ?)"));
+        s->bind(1, to_string(r.ref.kind));
+        s->bind(2, r.ref.id);
+        s->bind(3, static_cast<std::int64_t>(i));
+        s->bind(4, r.fieldworkers[i]);
+        s->exec();
+      }
+    });
+  }
+
+  std::int64_t allocate_issue_number() override {
+    return guarded("allocate issue number", [&] {
+      Use s(stmts_.get("INSERT INTO counters (name, value) VALUES ('issue_number', 1) "
+                       "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"));
+      if (!s->executeStep()) throw StorageError("allocate issue number: no value returned");
+      return integer(*s, 0);
+    });
+  }
+
+  std::optional<IssueRow> issue(std::int64_t number) override {
+    return guarded("read issue", [&]() -> std::optional<IssueRow> {
+      static const std::string sql = fmt::format("SELECT {} FROM issues i WHERE i.number = ?", issue_columns);
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, number);
+      if (!s->executeStep()) return std::nullopt;
+      return read_issue(*s);
+    });
+  }
+
+  void insert_issue(const IssueRow &row) override {
+    guarded("insert issue", [&] {
+      {
+        Use s(stmts_.get("INSERT INTO issues (number, record_kind, record_id, customer_id, type, description, "
+                         "to_follow, deferred_date, follow_up_date, workflow, status, category, stage, "
+                         "reporter_id, reporter_role, channel, created_at, updated_at, version, timeline_seq, "
+                         "timeline_hash, fieldworkers, assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        bind_issue(*s, row);
+        s->exec();
+      }
+      index_fieldworkers(row.issue.number, row.issue.fieldworkers);
+    });
+  }
+
+  bool update_issue(const IssueRow &before, const IssueRow &after) override {
+    return guarded("update issue", [&] {
+      {
+        Use s(stmts_.get("UPDATE issues SET record_kind = ?2, record_id = ?3, customer_id = ?4, type = ?5, "
+                         "description = ?6, to_follow = ?7, deferred_date = ?8, follow_up_date = ?9, "
+                         "workflow = ?10, status = ?11, category = ?12, stage = ?13, reporter_id = ?14, "
+                         "reporter_role = ?15, channel = ?16, created_at = ?17, updated_at = ?18, "
+                         "version = ?19, timeline_seq = ?20, timeline_hash = ?21, fieldworkers = ?22, "
+                         "assignee = ?23 WHERE number = ?1 AND version = ?24"));
+        bind_issue(*s, after);
+        s->bind(24, before.issue.version);
+        if (s->exec() != 1) return false;
+      }
+      if (before.issue.fieldworkers != after.issue.fieldworkers) {
+        Use s(stmts_.get("DELETE FROM issue_fieldworkers WHERE number = ?"));
+        s->bind(1, after.issue.number);
+        s->exec();
+        index_fieldworkers(after.issue.number, after.issue.fieldworkers);
+      }
+      return true;
+    });
+  }
+
+  std::vector<Issue> find_issues(const IssueQuery &q) override {
+    return guarded("find issues", [&] {
+      const IssueFilter &f = q.filter;
+      std::string sql = fmt::format("SELECT {} FROM ", issue_columns);
+      std::vector<std::pair<int, std::string>> text_binds;
+      std::vector<std::pair<int, std::int64_t>> int_binds;
+      int n = 0;
+      auto bind_text = [&](std::string v) {
+        text_binds.emplace_back(++n, std::move(v));
+        return "?" + std::to_string(n);
+      };
+      auto bind_int = [&](std::int64_t v) {
+        int_binds.emplace_back(++n, v);
+        return "?" + std::to_string(n);
+      };
+      std::vector<std::string> where;
+      if (q.visible_to_fieldworker) {
+        // Drive the query from the fieldworker's records: fast among many issues.
+        sql += "record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = rf.host_id "
+               "JOIN issues i ON i.record_kind = rf.kind AND i.record_id = rf.host_id";
+        where.push_back("rf.fieldworker_id = " + bind_text(*q.visible_to_fieldworker));
+        where.push_back("(rf.kind = 'booking' OR r.visibility = 'all')");
+      } else {
+        sql += "issues i";
+      }
+      if (q.visible_to_customer) where.push_back("i.customer_id = " + bind_text(*q.visible_to_customer));
+      if (f.record) {
+        where.push_back("i.record_kind = " + bind_text(to_string(f.record->kind)));
+        where.push_back("i.record_id = " + bind_text(f.record->id));
+      }
+      if (f.record_kind) where.push_back("i.record_kind = " + bind_text(to_string(*f.record_kind)));
+      if (f.workflow) where.push_back("i.workflow = " + bind_text(*f.workflow));
+      if (f.status) where.push_back("i.status = " + bind_text(*f.status));
+      if (!f.categories.empty()) {
+        std::string in;
+        for (auto c : f.categories) in += (in.empty() ? "" : ", ") + bind_text(to_string(c));
+        where.push_back("i.category IN (" + in + ")");
+      }
+      if (f.stage) where.push_back("i.stage = " + bind_text(*f.stage));
+      if (f.type) where.push_back("i.type = " + bind_text(*f.type));
+      if (f.fieldworker)
+        where.push_back("i.number IN (SELECT number FROM issue_fieldworkers WHERE fieldworker_id = " +
+                        bind_text(*f.fieldworker) + ")");
+      if (f.customer_id) where.push_back("i.customer_id = " + bind_text(*f.customer_id));
+      if (f.assignee) where.push_back("i.assignee = " + bind_text(*f.assignee));
+      if (f.to_follow) where.push_back("i.to_follow = " + bind_int(*f.to_follow ? 1 : 0));
+      if (f.created_from) where.push_back("i.created_at >= " + bind_int(to_millis(*f.created_from)));
+      if (f.created_to) where.push_back("i.created_at < " + bind_int(to_millis(*f.created_to)));
+      if (f.after_number > 0) where.push_back("i.number > " + bind_int(f.after_number));
+      for (std::size_t k = 0; k < where.size(); ++k) sql += (k == 0 ? " WHERE " : " AND ") + where[k];
+      sql += " ORDER BY i.number LIMIT " + bind_int(static_cast<std::int64_t>(f.limit));
+      Use s(stmts_.get(sql));
+      for (auto &[i, v] : text_binds) s->bind(i, v);
+      for (auto &[i, v] : int_binds) s->bind(i, v);
+      std::vector<Issue> out;
+      while (s->executeStep()) out.push_back(read_issue(*s).issue);
+      return out;
+    });
+  }
+
+  std::vector<std::int64_t> issues_of_record(const RecordRef &ref) override {
+    return guarded("list issues of record", [&] {
+      std::vector<std::int64_t> out;
+      Use s(stmts_.get("SELECT number FROM issues WHERE record_kind = ? AND record_id = ? ORDER BY number"));
+      s->bind(1, to_string(ref.kind));
+      s->bind(2, ref.id);
+      while (s->executeStep()) out.push_back(integer(*s, 0));
+      return out;
+    });
+  }
+
+  void append_timeline(const TimelineEntry &e) override {
+    guarded("append timeline entry", [&] {
+      Use s(stmts_.get("INSERT INTO timeline (number, seq, at, actor_id, actor_role, kind, action, changes, "
+                       "note, internal, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      s->bind(1, parse_issue_code(e.issue_code));
+      s->bind(2, e.seq);
+      s->bind(3, to_millis(e.at));
+      s->bind(4, e.actor_id);
+      s->bind(5, to_string(e.actor_role));
+      s->bind(6, e.kind);
+      s->bind(7, e.action);
+      s->bind(8, codec::encode_changes(e.changes));
+      s->bind(9, e.note);
+      s->bind(10, e.internal ? 1 : 0);
+      s->bind(11, e.prev_hash);
+      s->bind(12, e.hash);
+      s->exec();
+    });
+  }
+
+  std::vector<TimelineEntry> timeline(std::int64_t number) override {
+    return guarded("read timeline", [&] {
+      std::vector<TimelineEntry> out;
+      Use s(stmts_.get("SELECT seq, at, actor_id, actor_role, kind, action, changes, note, internal, prev_hash, "
+                       "hash FROM timeline WHERE number = ? ORDER BY seq"));
+      s->bind(1, number);
+      std::string code = format_issue_code(number);
+      while (s->executeStep()) {
+        TimelineEntry e;
+        e.issue_code = code;
+        e.seq = integer(*s, 0);
+        e.at = from_millis(integer(*s, 1));
+        e.actor_id = text(*s, 2);
+        std::string role = text(*s, 3);
+        e.actor_role = codec::decode_enum(role_from_string(role), "timeline.actor_role", role);
+        e.kind = text(*s, 4);
+        e.action = text(*s, 5);
+        e.changes = codec::decode_changes(text(*s, 6));
+        e.note = text(*s, 7);
+        e.internal = integer(*s, 8) != 0;
+        e.prev_hash = text(*s, 9);
+        e.hash = text(*s, 10);
+        out.push_back(std::move(e));
+      }
+      return out;
+    });
+  }
+
+  std::int64_t enqueue(const OutboxItem &item) override {
+    return guarded("queue outbox item", [&] {
+      Use s(stmts_.get("INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, subject, "
+                       "body_text, body_html, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      s->bind(1, item.idempotency_key);
+      s->bind(2, to_string(item.kind));
+      s->bind(3, item.event);
+      s->bind(4, item.issue_code);
+      s->bind(5, item.recipient);
+      s->bind(6, to_string(item.channel));
+      s->bind(7, item.subject);
+      s->bind(8, item.body_text);
+      s->bind(9, item.body_html);
+      s->bind(10, to_millis(item.created_at));
+      s->exec();
+      return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.getHandle()));
+    });
+  }
+
+  std::vector<OutboxItem> pending_outbox(std::size_t limit, std::int64_t after_id) override {
+    return guarded("read outbox", [&] {
+      std::vector<OutboxItem> out;
+      Use s(stmts_.get("SELECT id, idempotency_key, kind, event, issue_code, recipient, channel, subject, body_text, "
+                       "body_html, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?"));
+      s->bind(1, after_id);
+      s->bind(2, static_cast<std::int64_t>(limit));
+      while (s->executeStep()) {
+        OutboxItem item;
+        item.id = integer(*s, 0);
+        item.idempotency_key = text(*s, 1);
+        std::string kind = text(*s, 2);
+        item.kind = kind == "message" ? OutboxKind::message : OutboxKind::notification;
+        item.event = text(*s, 3);
+        item.issue_code = text(*s, 4);
+        item.recipient = text(*s, 5);
+        std::string channel = text(*s, 6);
+        item.channel = codec::decode_enum(delivery_channel_from_string(channel), "outbox.channel", channel);
+        item.subject = text(*s, 7);
+        item.body_text = text(*s, 8);
+        item.body_html = text(*s, 9);
+        item.created_at = from_millis(integer(*s, 10));
+        out.push_back(std::move(item));
+      }
+      return out;
+    });
+  }
+
+  std::size_t ack_outbox(std::span<const std::int64_t> ids) override {
+    return guarded("acknowledge outbox items", [&] {
+      std::size_t n = 0;
+      for (auto id : ids) {
+        Use s(stmts_.get("DELETE FROM outbox WHERE id = ?"));
+        s->bind(1, id);
+        n += static_cast<std::size_t>(s->exec());
+      }
+      return n;
+    });
+  }
+
+  std::string dump() override {
+    return guarded("dump", [&] {
+      std::string out;
+      {
+        Use s(stmts_.get("PRAGMA user_version"));
+        if (s->executeStep()) out += fmt::format("user_version {}\n", integer(*s, 0));
+      }
+      std::vector<std::string> tables;
+      {
+        Use s(stmts_.get("SELECT name, sql FROM sqlite_schema WHERE type IN ('table', 'index', 'trigger') "
+                         "ORDER BY name"));
+        while (s->executeStep()) {
+          out += fmt::format("schema {}: {}\n", text(*s, 0), text(*s, 1));
+          std::string name = text(*s, 0);
+          if (!name.starts_with("sqlite_autoindex")) tables.push_back(name);
+        }
+      }
+      for (const auto &t : tables) {
+        SQLite::Statement probe(db_, "SELECT type FROM sqlite_schema WHERE name = ?");
+        probe.bind(1, t);
+        if (!probe.executeStep() || text(probe, 0) != "table") continue;
+        SQLite::Statement s(db_, fmt::format("SELECT * FROM \"{}\"", t));
+        std::vector<std::string> rows;
+        while (s.executeStep()) {
+          std::string row;
+          for (int c = 0; c < s.getColumnCount(); ++c) {
+            if (is_null(s, c))
+              row += "|NULL";
+            else if (s.getColumn(c).isInteger())
+              row += fmt::format("|{}", integer(s, c));
+            else
+              row += fmt::format("|'{}'", text(s, c));
+          }
+          rows.push_back(std::move(row));
+        }
+        std::sort(rows.begin(), rows.end());
+        for (const auto &r : rows) out += fmt::format("{} {}\n", t, r);
+      }
+      return out;
+    });
+  }
+
+ private:
+  void index_fieldworkers(std::int64_t number, const std::vector<std::string> &ids) {
+    for (const auto &id : ids) {
+      Use s(stmts_.get("INSERT OR IGNORE INTO issue_fieldworkers (fieldworker_id, number) VALUES (?, ?)"));
+      s->bind(1, id);
+      s->bind(2, number);
+      s->exec();
+    }
+  }
+
+  SQLite::Database &db_;
+  StatementCache &stmts_;
+  bool open_ = false;
+};
+
+class SqliteStorage final : public Storage {
+ public:
+  SqliteStorage(const std::string &path, const SqliteOptions &options)
+      : db_(open(path, options)), stmts_(db_) {
+    guarded("configure database", [&] {
+      db_.setBusyTimeout(options.busy_timeout_ms);
+      SQLite::Statement mode(db_, "PRAGMA journal_mode = WAL");
+      if (!mode.executeStep() || text(mode, 0) != "wal")
+        throw StorageError(fmt::format("{}: cannot switch to WAL mode", path));
+      db_.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+      db_.exec("PRAGMA foreign_keys = ON");
+    });
+    migrate(path);
+  }
+
+  std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
+    return std::make_unique<SqliteTransaction>(db_, stmts_, mode);
+  }
+
+  std::string_view backend_name() const noexcept override { return "sqlite"; }
+
+ private:
+  static SQLite::Database open(const std::string &path, const SqliteOptions &options) {
+    try {
+      int flags = SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0);
+      return SQLite::Database(path, flags);
+    } catch (const SQLite::Exception &e) {
+      throw StorageError(fmt::format("cannot open {}: {}", path, e.what()));
+    }
+  }
+
+  void migrate(const std::string &path) {
+    auto steps = sqlite_schema::migrations();
+    guarded("migrate schema", [&] {
+      Use begin(stmts_.get("BEGIN IMMEDIATE"));
+      begin->exec();
+      try {
+        int app = db_.execAndGet("PRAGMA application_id").getInt();
+        int version = db_.execAndGet("PRAGMA user_version").getInt();
+        int tables = db_.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
+        if (app != sqlite_schema::application_id && (app != 0 || version != 0 || tables != 0))
+          throw StorageError(fmt::format("{} is not a complaints database", path));
+        if (version > static_cast<int>(steps.size()))
+          throw StorageError(fmt::format("{} has schema version {}, newer than this library's {}; upgrade the "
+                                         "library",
+                                         path, version, steps.size()));
+        for (auto v = static_cast<std::size_t>(version); v < steps.size(); ++v) db_.exec(steps[v]);
+        db_.exec(fmt::format("PRAGMA application_id = {}", sqlite_schema::application_id));
+        db_.exec(fmt::format("PRAGMA user_version = {}", steps.size()));
+        db_.exec("COMMIT");
+      } catch (...) {
+        db_.tryExec("ROLLBACK");
+        throw;
+      }
+    });
+  }
+
+  SQLite::Database db_;
+  StatementCache stmts_;
+};
+
+}  // namespace
+
+std::unique_ptr<Storage> open_sqlite(const std::string &path, const SqliteOptions &options) {
+  return std::make_unique<SqliteStorage>(path, options);
+}
+
+int sqlite_schema_version() noexcept { return static_cast<int>(sqlite_schema::migrations().size()); }
+
+}  // namespace complaints
