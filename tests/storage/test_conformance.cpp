@@ -1,0 +1,286 @@
+// The storage conformance suite: the contract of complaints/storage.hpp,
+// checked directly against every backend.
+#include "support/support.hpp"
+
+using namespace complaints;
+
+namespace {
+
+IssueRow sample_issue(std::int64_t number, const std::string &booking = "B-1") {
+  IssueRow row;
+  Issue &i = row.issue;
+  i.number = number;
+  i.code = format_issue_code(number);
+  i.record = {RecordKind::booking, booking};
+  i.customer_id = "cust-1";
+  i.fieldworkers = {"fw-1", "fw-2"};
+  i.type = "Damage Caused";
+  i.description = "Line one\nLine two \xe2\x9c\x93";
+  i.to_follow = true;
+  i.deferred_date = Date::parse("2026-03-04");
+  i.follow_up_date = Date::parse("2026-02-01");
+  i.workflow = "field-service";
+  i.status = "New";
+  i.category = StatusCategory::open;
+  i.stage = "";
+  i.assignee = "office-9";
+  i.reporter_id = "office-1";
+  i.reporter_role = Role::office;
+  i.channel = Channel::calendar;
+  i.created_at = test::t0();
+  i.updated_at = test::t0() + std::chrono::milliseconds(1);
+  i.version = 1;
+  row.timeline_seq = 1;
+  row.timeline_hash = std::string(64, 'f');
+  return row;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("storage: settings, workflows and issue types", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  {
+    auto t = s->begin(TxnMode::write);
+    CHECK_FALSE(t->setting("k"));
+    t->put_setting("k", "v1");
+    t->put_setting("k", "v2");
+    CHECK(t->setting("k") == "v2");
+    t->put_workflow({"b-flow", "{}", 1});
+    t->put_workflow({"a-flow", "{\"x\":1}", 1});
+    t->put_workflow({"b-flow", "{\"y\":2}", 2});
+    t->put_issue_type({"Late", "#000001"});
+    t->put_issue_type({"Damage", "#000002"});
+    t->put_issue_type({"Late", "#000003"});
+    t->commit();
+  }
+  auto t = s->begin(TxnMode::read);
+  CHECK(t->setting("k") == "v2");
+  CHECK(t->workflow_names() == std::vector<std::string>{"a-flow", "b-flow"});
+  CHECK(t->workflow("b-flow") == StoredWorkflow{"b-flow", "{\"y\":2}", 2});
+  CHECK_FALSE(t->workflow("c-flow"));
+  CHECK(t->issue_types() == std::vector<IssueType>{{"Late", "#000003"}, {"Damage", "#000002"}});
+}
+
+TEST_CASE_TEMPLATE("storage: records keep their fieldworkers in order and replace them", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  Record r{{RecordKind::invoice, "I-1"}, "c-1", {"fw-b", "fw-a"}, RecordVisibility::all, true};
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(r);
+    t->commit();
+  }
+  CHECK(s->begin(TxnMode::read)->record(r.ref) == r);
+  r.fieldworkers = {"fw-c"};
+  r.paid_out = false;
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(r);
+    t->commit();
+  }
+  CHECK(s->begin(TxnMode::read)->record(r.ref) == r);
+  CHECK_FALSE(s->begin(TxnMode::read)->record({RecordKind::booking, "I-1"}));
+}
+
+TEST_CASE_TEMPLATE("storage: issues round-trip every field, and updates check the version", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  IssueRow row = sample_issue(0);
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(test::booking("B-1"));
+    row.issue.number = t->allocate_issue_number();
+    row.issue.code = format_issue_code(row.issue.number);
+    CHECK(row.issue.number == 1);
+    CHECK(t->allocate_issue_number() == 2);
+    t->insert_issue(row);
+    t->commit();
+  }
+  CHECK(s->begin(TxnMode::read)->issue(1) == row);
+  CHECK_FALSE(s->begin(TxnMode::read)->issue(2));
+
+  IssueRow next = row;
+  next.issue.status = "Closed";
+  next.issue.category = StatusCategory::closed;
+  next.issue.deferred_date.reset();
+  next.issue.fieldworkers = {"fw-2"};
+  next.issue.assignee = "";
+  next.issue.version = 2;
+  next.timeline_seq = 2;
+  {
+    auto t = s->begin(TxnMode::write);
+    IssueRow stale = row;
+    stale.issue.version = 7;
+    CHECK_FALSE(t->update_issue(stale, next));
+    CHECK(t->update_issue(row, next));
+    CHECK_FALSE(t->update_issue(row, next));  // the version moved on
+    t->commit();
+  }
+  auto t = s->begin(TxnMode::read);
+  CHECK(t->issue(1) == next);
+  IssueQuery q;
+  q.filter.fieldworker = "fw-1";
+  CHECK(t->find_issues(q).empty());
+  q.filter.fieldworker = "fw-2";
+  CHECK(t->find_issues(q).size() == 1);
+  CHECK(t->issues_of_record({RecordKind::booking, "B-1"}) == std::vector<std::int64_t>{1});
+  CHECK(t->status_counts("field-service") == std::vector<std::pair<std::string, std::int64_t>>{{"Closed", 1}});
+}
+
+TEST_CASE_TEMPLATE("storage: find_issues applies every filter and the reader's scope", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(Record{{RecordKind::booking, "B-1"}, "cust-1", {"fw-1"}, RecordVisibility::restricted, false});
+    t->put_record(Record{{RecordKind::quote, "Q-1"}, "cust-2", {"fw-1"}, RecordVisibility::restricted, false});
+    t->put_record(Record{{RecordKind::quote, "Q-2"}, "cust-2", {"fw-1"}, RecordVisibility::all, false});
+    for (int n = 1; n <= 6; ++n) {
+      IssueRow row = sample_issue(t->allocate_issue_number(), n <= 2 ? "B-1" : n <= 4 ? "Q-1" : "Q-2");
+      if (n > 2) row.issue.record.kind = RecordKind::quote, row.issue.customer_id = "cust-2";
+      row.issue.to_follow = n % 2 == 0;
+      row.issue.type = n == 3 ? "Late Service" : "Damage Caused";
+      row.issue.created_at = test::t0() + std::chrono::hours(n);
+      if (n == 6) row.issue.status = "Closed", row.issue.category = StatusCategory::closed;
+      t->insert_issue(row);
+    }
+    t->commit();
+  }
+  auto t = s->begin(TxnMode::read);
+  auto numbers = [&](IssueQuery q) {
+    std::vector<std::int64_t> out;
+    for (const auto &i : t->find_issues(q)) out.push_back(i.number);
+    return out;
+  };
+  using V = std::vector<std::int64_t>;
+  IssueQuery q;
+  CHECK(numbers(q) == V{1, 2, 3, 4, 5, 6});
+  q.visible_to_fieldworker = "fw-1";
+  CHECK(numbers(q) == V{1, 2, 5, 6});
+  q.filter.categories = {StatusCategory::open};
+  CHECK(numbers(q) == V{1, 2, 5});
+  q = {};
+  q.visible_to_customer = "cust-2";
+  CHECK(numbers(q) == V{3, 4, 5, 6});
+  q = {};
+  q.filter.to_follow = true;
+  CHECK(numbers(q) == V{2, 4, 6});
+  q.filter.record_kind = RecordKind::quote;
+  CHECK(numbers(q) == V{4, 6});
+  q = {};
+  q.filter.type = "Late Service";
+  CHECK(numbers(q) == V{3});
+  q = {};
+  q.filter.record = RecordRef{RecordKind::quote, "Q-2"};
+  CHECK(numbers(q) == V{5, 6});
+  q = {};
+  q.filter.created_from = test::t0() + std::chrono::hours(2);
+  q.filter.created_to = test::t0() + std::chrono::hours(4);
+  CHECK(numbers(q) == V{2, 3});
+  q = {};
+  q.filter.status = "Closed";
+  CHECK(numbers(q) == V{6});
+  q = {};
+  q.filter.assignee = "office-9";
+  q.filter.after_number = 4;
+  q.filter.limit = 1;
+  CHECK(numbers(q) == V{5});
+}
+
+TEST_CASE_TEMPLATE("storage: timeline entries and the outbox", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  TimelineEntry e;
+  e.issue_code = "CMP-00001";
+  e.seq = 1;
+  e.at = test::t0();
+  e.actor_id = "a";
+  e.actor_role = Role::supervisor;
+  e.kind = "action";
+  e.action = "close";
+  e.changes = {{"status", "New", "Closed"}, {"note \"quoted\"", "", "multi\nline"}};
+  e.note = "n";
+  e.internal = true;
+  e.prev_hash = "";
+  e.hash = "h1";
+  OutboxItem item;
+  item.idempotency_key = "k1";
+  item.kind = OutboxKind::message;
+  item.event = "status_changed";
+  item.issue_code = "CMP-00001";
+  item.recipient = "cust-1";
+  item.channel = DeliveryChannel::email;
+  item.subject = "s";
+  item.body_text = "t";
+  item.body_html = "<p>t</p>";
+  item.created_at = test::t0();
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(test::booking("B-1"));
+    t->insert_issue(sample_issue(t->allocate_issue_number()));
+    t->append_timeline(e);
+    TimelineEntry e2 = e;
+    e2.seq = 2;
+    e2.prev_hash = "h1";
+    e2.hash = "h2";
+    e2.changes.clear();
+    t->append_timeline(e2);
+    CHECK(t->enqueue(item) == 1);
+    item.idempotency_key = "k2";
+    CHECK(t->enqueue(item) == 2);
+    item.idempotency_key = "k3";
+    CHECK(t->enqueue(item) == 3);
+    t->commit();
+  }
+  {
+    auto t = s->begin(TxnMode::read);
+    auto tl = t->timeline(1);
+    REQUIRE(tl.size() == 2);
+    CHECK(tl[0] == e);
+    CHECK(tl[1].seq == 2);
+    CHECK(t->timeline(2).empty());
+    auto pending = t->pending_outbox(10, 0);
+    REQUIRE(pending.size() == 3);
+    CHECK(pending[2].idempotency_key == "k3");
+    item.id = 3;
+    CHECK(pending[2] == item);
+    CHECK(t->pending_outbox(1, 1).front().id == 2);
+  }
+  {
+    auto t = s->begin(TxnMode::write);
+    std::vector<std::int64_t> ids{2, 3};
+    CHECK(t->ack_outbox(ids) == 2);
+    CHECK(t->ack_outbox(ids) == 0);
+    item.idempotency_key = "k4";
+    CHECK(t->enqueue(item) == 4);  // ids are never reused
+    t->commit();
+  }
+  CHECK(s->begin(TxnMode::read)->pending_outbox(10, 0).size() == 2);
+}
+
+TEST_CASE_TEMPLATE("storage: a transaction not committed leaves no trace", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(test::booking("B-1"));
+    t->commit();
+  }
+  std::string before = s->begin(TxnMode::read)->dump();
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_setting("x", "y");
+    t->put_record(test::booking("B-1", "cust-1", {"fw-9"}));
+    t->insert_issue(sample_issue(t->allocate_issue_number()));
+    OutboxItem item;
+    item.idempotency_key = "k";
+    t->enqueue(item);
+    t->put_issue_type({"T", "#000000"});
+    t->put_workflow({"w", "{}", 1});
+    // destroyed without commit
+  }
+  CHECK(s->begin(TxnMode::read)->dump() == before);
+  // The rolled-back number is handed out again: it never named an issue.
+  CHECK(s->begin(TxnMode::write)->allocate_issue_number() == 1);
+}

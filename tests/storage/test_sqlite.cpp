@@ -1,0 +1,107 @@
+// What only the SQLite backend promises: one durable file, WAL, a schema
+// version migrated forward on open, and clear errors for the wrong file.
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "support/support.hpp"
+
+using namespace complaints;
+using test::expect_error;
+
+namespace {
+
+std::string pragma(const std::string &path, const std::string &name) {
+  sqlite3 *db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt *st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, ("PRAGMA " + name).c_str(), -1, &st, nullptr) == SQLITE_OK);
+  std::string out;
+  if (sqlite3_step(st) == SQLITE_ROW) out = reinterpret_cast<const char *>(sqlite3_column_text(st, 0));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+void exec(const std::string &path, const std::string &sql) {
+  sqlite3 *db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+TEST_CASE("a SQLite store survives closing: issues, timeline and unacknowledged outbox items") {
+  test::TempDir dir;
+  std::string path = dir.file("durable.db");
+  std::string code;
+  std::size_t pending = 0;
+  {
+    Desk desk(open_sqlite(path));  // default options: synchronous FULL
+    desk.put_record(test::office(), test::booking());
+    ReportRequest r;
+    r.record = {RecordKind::booking, "B-1"};
+    r.type = "Damage Caused";
+    r.description = "Cracked basin.";
+    code = desk.report(test::office(), r).code;
+    desk.act(test::fieldworker(), code, ActionRequest{"resolve", {}, {}});
+    pending = desk.outbox_pending(test::system_actor()).size();
+    CHECK(pending == 5);
+  }
+  Desk desk(open_sqlite(path));
+  CHECK(desk.get(test::admin(), code).status == "Awaiting Approval");
+  CHECK(desk.timeline(test::admin(), code).size() == 2);
+  CHECK(desk.verify_timeline(test::admin(), code).ok);
+  CHECK(desk.outbox_pending(test::system_actor()).size() == pending);
+  CHECK(pragma(path, "journal_mode") == "wal");
+  CHECK(pragma(path, "user_version") == std::to_string(sqlite_schema_version()));
+}
+
+TEST_CASE("opening a file written by a newer schema, or not ours, is a storage error") {
+  test::TempDir dir;
+  std::string path = dir.file("newer.db");
+  { Desk desk(open_sqlite(path)); }
+  exec(path, "PRAGMA user_version = 999");
+  auto e = expect_error(Errc::storage, [&] { open_sqlite(path); });
+  CHECK(std::string(e.what()).find("newer") != std::string::npos);
+
+  std::string other = dir.file("other.db");
+  exec(other, "CREATE TABLE accounts (id INTEGER PRIMARY KEY)");
+  CHECK(std::string(expect_error(Errc::storage, [&] { open_sqlite(other); }).what()).find("not a complaints database") !=
+        std::string::npos);
+
+  std::string garbage = dir.file("garbage.db");
+  std::ofstream(garbage) << std::string(8192, 'x');
+  expect_error(Errc::storage, [&] { open_sqlite(garbage); });
+
+  SqliteOptions no_create;
+  no_create.create = false;
+  expect_error(Errc::storage, [&] { open_sqlite(dir.file("missing.db"), no_create); });
+  expect_error(Errc::storage, [&] { open_sqlite(dir.file("no/such/dir/x.db")); });
+}
+
+TEST_CASE("an older schema is migrated forward on open") {
+  // Version 0 is an empty file: opening it applies every migration.
+  test::TempDir dir;
+  std::string path = dir.file("old.db");
+  exec(path, "PRAGMA user_version = 0");
+  Desk desk(open_sqlite(path));
+  CHECK(pragma(path, "user_version") == std::to_string(sqlite_schema_version()));
+  CHECK(desk.workflow_names(test::admin()) == std::vector<std::string>{"field-service"});
+}
+
+TEST_CASE("a writer blocked past the busy timeout gets a storage error, not a crash") {
+  test::TempDir dir;
+  std::string path = dir.file("busy.db");
+  { Desk desk(open_sqlite(path)); }
+  SqliteOptions quick;
+  quick.busy_timeout_ms = 50;
+  auto a = open_sqlite(path, quick);
+  auto b = open_sqlite(path, quick);
+  auto holding = a->begin(TxnMode::write);
+  auto e = expect_error(Errc::storage, [&] { b->begin(TxnMode::write); });
+  CHECK(std::string(e.what()).find("locked") != std::string::npos);
+  // Readers are not blocked by a writer in WAL mode.
+  CHECK_NOTHROW(b->begin(TxnMode::read)->workflow_names());
+}

@@ -1,0 +1,103 @@
+// A storage wrapper that fails the Nth write, for failure-injection tests:
+// every write method and commit counts as one write; when the count reaches
+// `fail_at`, that call throws StorageError before reaching the wrapped
+// backend. Reads pass through. fail_at = 0 never fails (and just counts).
+#pragma once
+
+#include <memory>
+
+#include "complaints/errors.hpp"
+#include "complaints/storage.hpp"
+
+namespace test {
+
+using namespace complaints;
+
+class FaultyStorage final : public Storage {
+ public:
+  FaultyStorage(Storage &inner, int fail_at) : inner_(inner), fail_at_(fail_at) {}
+
+  std::unique_ptr<StorageTransaction> begin(TxnMode mode) override;
+  std::string_view backend_name() const noexcept override { return inner_.backend_name(); }
+
+  /// Writes attempted so far (including the failed one).
+  int writes() const { return writes_; }
+  /// Called by transactions before each write.
+  void count(const char *what) {
+    ++writes_;
+    if (fail_at_ > 0 && writes_ == fail_at_) throw StorageError(std::string("injected failure at ") + what);
+  }
+
+ private:
+  Storage &inner_;
+  int fail_at_;
+  int writes_ = 0;
+};
+
+class FaultyTransaction final : public StorageTransaction {
+ public:
+  FaultyTransaction(FaultyStorage &owner, std::unique_ptr<StorageTransaction> inner)
+      : owner_(owner), inner_(std::move(inner)) {}
+
+  void commit() override { owner_.count("commit");
+    inner_->commit(); }
+
+  std::optional<std::string> setting(std::string_view k) override { return inner_->setting(k); }
+  void put_setting(std::string_view k, std::string_view v) override {
+    owner_.count("put_setting");
+    inner_->put_setting(k, v);
+  }
+  std::optional<StoredWorkflow> workflow(std::string_view n) override { return inner_->workflow(n); }
+  std::vector<std::string> workflow_names() override { return inner_->workflow_names(); }
+  void put_workflow(const StoredWorkflow &w) override { owner_.count("put_workflow");
+    inner_->put_workflow(w); }
+  std::vector<std::pair<std::string, std::int64_t>> status_counts(std::string_view w) override {
+    return inner_->status_counts(w);
+  }
+  std::vector<IssueType> issue_types() override { return inner_->issue_types(); }
+  void put_issue_type(const IssueType &t) override { owner_.count("put_issue_type");
+    inner_->put_issue_type(t); }
+  std::optional<Record> record(const RecordRef &r) override { return inner_->record(r); }
+  void put_record(const Record &r) override { owner_.count("put_record");
+    inner_->put_record(r); }
+  std::int64_t allocate_issue_number() override {
+    owner_.count("allocate_issue_number");
+    return inner_->allocate_issue_number();
+  }
+  std::optional<IssueRow> issue(std::int64_t n) override { return inner_->issue(n); }
+  void insert_issue(const IssueRow &r) override { owner_.count("insert_issue");
+    inner_->insert_issue(r); }
+  bool update_issue(const IssueRow &b, const IssueRow &a) override {
+    owner_.count("update_issue");
+    return inner_->update_issue(b, a);
+  }
+  std::vector<Issue> find_issues(const IssueQuery &q) override { return inner_->find_issues(q); }
+  std::vector<std::int64_t> issues_of_record(const RecordRef &r) override { return inner_->issues_of_record(r); }
+  void append_timeline(const TimelineEntry &e) override {
+    owner_.count("append_timeline");
+    inner_->append_timeline(e);
+  }
+  std::vector<TimelineEntry> timeline(std::int64_t n) override { return inner_->timeline(n); }
+  std::int64_t enqueue(const OutboxItem &i) override {
+    owner_.count("enqueue");
+    return inner_->enqueue(i);
+  }
+  std::vector<OutboxItem> pending_outbox(std::size_t l, std::int64_t a) override {
+    return inner_->pending_outbox(l, a);
+  }
+  std::size_t ack_outbox(std::span<const std::int64_t> ids) override {
+    owner_.count("ack_outbox");
+    return inner_->ack_outbox(ids);
+  }
+  std::string dump() override { return inner_->dump(); }
+
+ private:
+  FaultyStorage &owner_;
+  std::unique_ptr<StorageTransaction> inner_;
+};
+
+inline std::unique_ptr<StorageTransaction> FaultyStorage::begin(TxnMode mode) {
+  return std::make_unique<FaultyTransaction>(*this, inner_.begin(mode));
+}
+
+}  // namespace test
