@@ -165,6 +165,7 @@ struct SqliteOptions {
   /// power loss; it is several times faster on real disks.
   enum class Sync : std::uint8_t { full, normal } sync = Sync::full;
   int busy_timeout_ms = 10000;  ///< how long a write waits for another writer
+  int cache_kib = 32768;        ///< page cache per connection (an upper bound; grows as used)
   bool create = true;           ///< create the file if missing
 };
 

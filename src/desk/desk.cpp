@@ -139,6 +139,16 @@ struct Desk::Impl {
     return {*std::move(row), std::move(record)};
   }
 
+  // The issue alone, for reads that need no record: staff see every issue, so
+  // only other readers pay for loading the record.
+  IssueRow visible_row(StorageTransaction &txn, const Actor &actor, std::string_view code) {
+    if (access::needs_record(actor)) return visible_issue(txn, actor, code).first;
+    std::int64_t number = parse_issue_code(code);
+    auto row = txn.issue(number);
+    if (!row) throw NotFound(fmt::format("no issue {}", format_issue_code(number)), "code");
+    return *std::move(row);
+  }
+
   // Writes one change to an issue: the issue row, its chained timeline entry and
   // notifications, and queues the event. `before` is the row as read.
   Issue commit_change(Op &op, const Actor &actor, const IssueRow &before, Issue after, const Record &record,
@@ -463,9 +473,13 @@ Issue Desk::act(const Actor &actor, std::string_view code, const ActionRequest &
     engine::move_to(wf, after, target);
     entry.changes.push_back({"status", before.issue.status, after.status});
     if (after.stage != before.issue.stage) entry.changes.push_back({"stage", before.issue.stage, after.stage});
+    // Inputs are logged, except those the new status or an effect's change already records.
+    std::set<std::string_view> recorded{action->to.input};
+    for (const auto &effect : action->effects)
+      if (auto p = effect.params.find("input"); p != effect.params.end()) recorded.insert(p->second);
     for (const auto &in : action->inputs) {
       auto it = req.inputs.find(in.name);
-      if (it == req.inputs.end()) continue;
+      if (it == req.inputs.end() || (in.type != InputType::text && recorded.count(in.name))) continue;
       if (in.type == InputType::text)
         entry.note += (entry.note.empty() ? "" : "\n") +
                       (in.name == "note" ? it->second : fmt::format("{}: {}", in.name, it->second));
@@ -523,7 +537,7 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
 Issue Desk::get(const Actor &actor, std::string_view code) {
   access::check_actor(actor);
   parse_issue_code(code);
-  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->visible_issue(op.txn, actor, code).first.issue; });
+  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->visible_row(op.txn, actor, code).issue; });
 }
 
 std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {

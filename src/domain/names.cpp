@@ -136,7 +136,16 @@ const char *to_string(InputType t) noexcept { return name_of(input_types, t); }
 
 std::string RecordRef::to_string() const { return fmt::format("{}:{}", complaints::to_string(kind), id); }
 
-std::string format_issue_code(std::int64_t number) { return fmt::format("CMP-{:05d}", number); }
+std::string format_issue_code(std::int64_t number) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, number);
+  (void)ec;  // 24 bytes hold any int64
+  auto n = static_cast<std::size_t>(end - digits);
+  std::string code = "CMP-";
+  if (n < 5) code.append(5 - n, '0');
+  code.append(digits, n);
+  return code;
+}
 
 std::int64_t parse_issue_code(std::string_view code) {
   constexpr std::string_view prefix = "CMP-";
@@ -154,7 +163,7 @@ std::int64_t parse_issue_code(std::string_view code) {
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   if (ec != std::errc() || ptr != digits.data() + digits.size() || n <= 0) throw bad();
   // Only the canonical spelling names an issue: CMP-000042 is not CMP-00042.
-  if (format_issue_code(n) != code) throw bad();
+  if (digits.size() > 5 && digits.front() == '0') throw bad();
   return n;
 }
 

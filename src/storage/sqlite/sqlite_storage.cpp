@@ -86,6 +86,12 @@ class Use {
 
 std::string text(const SQLite::Statement &s, int col) { return s.getColumn(col).getString(); }
 
+// A column's text without copying it; valid until the statement steps or resets.
+std::string_view view(const SQLite::Statement &s, int col) {
+  SQLite::Column c = s.getColumn(col);
+  return {c.getText(), static_cast<std::size_t>(c.getBytes())};
+}
+
 std::int64_t integer(const SQLite::Statement &s, int col) { return s.getColumn(col).getInt64(); }
 
 bool is_null(const SQLite::Statement &s, int col) { return s.getColumn(col).isNull(); }
@@ -99,14 +105,14 @@ std::string join_lines(const std::vector<std::string> &ids) {
   return out;
 }
 
-std::vector<std::string> split_lines(const std::string &joined) {
+std::vector<std::string> split_lines(std::string_view joined) {
   std::vector<std::string> out;
   if (joined.empty()) return out;
   std::size_t start = 0;
   for (;;) {
     std::size_t end = joined.find('\n', start);
-    out.push_back(joined.substr(start, end - start));
-    if (end == std::string::npos) break;
+    out.emplace_back(joined.substr(start, end - start));
+    if (end == std::string_view::npos) break;
     start = end + 1;
   }
   return out;
@@ -139,8 +145,7 @@ IssueRow read_issue(const SQLite::Statement &s) {
   Issue &i = row.issue;
   i.number = integer(s, 0);
   i.code = format_issue_code(i.number);
-  std::string kind = text(s, 1);
-  i.record.kind = codec::decode_enum(record_kind_from_string(kind), "issues.record_kind", kind);
+  i.record.kind = codec::decode_enum(record_kind_from_string(view(s, 1)), "issues.record_kind", view(s, 1));
   i.record.id = text(s, 2);
   i.customer_id = text(s, 3);
   i.type = text(s, 4);
@@ -150,20 +155,17 @@ IssueRow read_issue(const SQLite::Statement &s) {
   i.follow_up_date = date_column(s, 8);
   i.workflow = text(s, 9);
   i.status = text(s, 10);
-  std::string category = text(s, 11);
-  i.category = codec::decode_enum(status_category_from_string(category), "issues.category", category);
+  i.category = codec::decode_enum(status_category_from_string(view(s, 11)), "issues.category", view(s, 11));
   i.stage = text(s, 12);
   i.reporter_id = text(s, 13);
-  std::string role = text(s, 14);
-  i.reporter_role = codec::decode_enum(role_from_string(role), "issues.reporter_role", role);
-  std::string channel = text(s, 15);
-  i.channel = codec::decode_enum(channel_from_string(channel), "issues.channel", channel);
+  i.reporter_role = codec::decode_enum(role_from_string(view(s, 14)), "issues.reporter_role", view(s, 14));
+  i.channel = codec::decode_enum(channel_from_string(view(s, 15)), "issues.channel", view(s, 15));
   i.created_at = from_millis(integer(s, 16));
   i.updated_at = from_millis(integer(s, 17));
   i.version = integer(s, 18);
   row.timeline_seq = integer(s, 19);
   row.timeline_hash = text(s, 20);
-  i.fieldworkers = split_lines(text(s, 21));
+  i.fieldworkers = split_lines(view(s, 21));
   i.assignee = text(s, 22);
   return row;
 }
@@ -662,6 +664,7 @@ class SqliteStorage final : public Storage {
         throw StorageError(fmt::format("{}: cannot switch to WAL mode", path));
       db_.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
       db_.exec("PRAGMA foreign_keys = ON");
+      db_.exec(fmt::format("PRAGMA cache_size = -{}", std::max(options.cache_kib, 64)));
     });
     migrate(path);
   }
@@ -675,7 +678,10 @@ class SqliteStorage final : public Storage {
  private:
   static SQLite::Database open(const std::string &path, const SqliteOptions &options) {
     try {
-      int flags = SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0);
+      // NOMUTEX: a connection is only ever used by one thread at a time (the
+      // Storage contract; the Desk serializes), so SQLite's own per-call lock
+      // is pure overhead.
+      int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX | (options.create ? SQLite::OPEN_CREATE : 0);
       return SQLite::Database(path, flags);
     } catch (const SQLite::Exception &e) {
       throw StorageError(fmt::format("cannot open {}: {}", path, e.what()));
