@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs, from Debian's packages only, whatever this project needs and the
+# machine lacks. Idempotent: does nothing when everything is present.
+# Usage: scripts/install-deps.sh [build|test]   (test adds the test-only tools)
+set -eu
+
+build="build-essential cmake ninja-build pkg-config libsqlite3-dev libsqlitecpp-dev libfmt-dev libboost-dev
+       nlohmann-json3-dev libssl-dev"
+test="doctest-dev"
+packages="$build"
+[ "${1:-build}" = "test" ] && packages="$build $test"
+
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "missing packages:$missing; run as root (or install them) and retry" >&2
+  exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,36 @@
+#!/bin/sh
+# README command 2: install what is missing, then build and run every test:
+#  1. a warnings-as-errors build, its tests, and the examples built against
+#     the installed package (CMake and pkg-config) as a host would;
+#  2. the same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh test
+jobs=$(nproc)
+
+echo "== build (warnings are errors)"
+cmake -S . -B build/check -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOMPLAINTS_WERROR=ON >/dev/null
+cmake --build build/check -j "$jobs"
+echo "== tests"
+ctest --test-dir build/check --output-on-failure -j "$jobs"
+
+echo "== install, then build the examples against the installed package"
+rm -rf build/stage build/examples-installed
+cmake --install build/check --prefix "$PWD/build/stage" >/dev/null
+cmake -S examples -B build/examples-installed -G Ninja -DCMAKE_PREFIX_PATH="$PWD/build/stage" \
+  -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Werror" >/dev/null
+cmake --build build/examples-installed
+LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart build/examples-installed/q.db >/dev/null
+PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" \
+  c++ -std=c++20 -Wall -Wextra -Wpedantic -Werror examples/quickstart/main.cpp -o build/examples-installed/quickstart-pc \
+  $(PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" pkg-config --cflags --libs complaints)
+LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart-pc build/examples-installed/pc.db >/dev/null
+echo "examples built and ran against the installed library (CMake package and pkg-config)"
+
+echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCOMPLAINTS_WERROR=ON \
+  -DCOMPLAINTS_SANITIZE=address,undefined -DCOMPLAINTS_BUILD_BENCH=OFF >/dev/null
+cmake --build build/sanitize -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/sanitize --output-on-failure -j "$jobs"
+echo "== all tests passed"
