@@ -1,0 +1,414 @@
+// Core throughput on SQLite (WAL, synchronous=NORMAL, one transaction per
+// operation), each figure beside a baseline measured in the same run:
+//   report_issue  Desk::report vs the same rows written by hand with prepared statements
+//   take_action   Desk::act    vs the same rows written by hand
+//   get_by_code   Desk::get    vs one prepared SELECT of the issue row, among 100,000 issues
+//   list_open_fw  Desk::list (a fieldworker's open issues, first 50) vs the same SELECT by hand
+// Each ends with: RESULT <name> library=<ops/s> baseline=<ops/s> ratio=<library/baseline>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "complaints/complaints.hpp"
+#include "timeline/chain.hpp"
+
+using namespace complaints;
+using Stopwatch = std::chrono::steady_clock;
+
+namespace {
+
+std::string scratch(const std::string &name) {
+  auto dir = std::filesystem::temp_directory_path() / "complaints-bench";
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / name).string();
+  for (const char *s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  return path;
+}
+
+// Runs `op` n times, returns operations per second.
+double rate(int n, const std::function<void(int)> &op) {
+  auto start = Stopwatch::now();
+  for (int i = 0; i < n; ++i) op(i);
+  double secs = std::chrono::duration<double>(Stopwatch::now() - start).count();
+  return n / secs;
+}
+
+void result(const char *name, double library, double baseline) {
+  std::printf("RESULT %s library=%.0f baseline=%.0f ratio=%.2f\n", name, library, baseline, library / baseline);
+  std::fflush(stdout);
+}
+
+// A raw SQLite connection with prepared statements: the baseline.
+class Raw {
+ public:
+  explicit Raw(const std::string &path) {
+    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) fail("open");
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = NORMAL");
+    exec("PRAGMA foreign_keys = ON");
+    sqlite3_busy_timeout(db_, 10000);
+  }
+  ~Raw() {
+    for (auto *s : stmts_) sqlite3_finalize(s);
+    sqlite3_close(db_);
+  }
+  sqlite3_stmt *prepare(const char *sql) {
+    sqlite3_stmt *s = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) fail(sql);
+    stmts_.push_back(s);
+    return s;
+  }
+  void exec(const char *sql) {
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+  }
+  void step_done(sqlite3_stmt *s) {
+    if (sqlite3_step(s) != SQLITE_DONE) fail(sqlite3_sql(s));
+    sqlite3_reset(s);
+  }
+  [[noreturn]] void fail(const char *what) {
+    std::fprintf(stderr, "baseline: %s: %s\n", what, sqlite3_errmsg(db_));
+    std::exit(1);
+  }
+
+ private:
+  sqlite3 *db_ = nullptr;
+  std::vector<sqlite3_stmt *> stmts_;
+};
+
+// Named apart: an unqualified put(stmt, i, std::string&) would find std::bind by ADL.
+void put(sqlite3_stmt *s, int i, const std::string &v) { sqlite3_bind_text(s, i, v.data(), int(v.size()), SQLITE_TRANSIENT); }
+void put(sqlite3_stmt *s, int i, std::int64_t v) { sqlite3_bind_int64(s, i, v); }
+
+const Actor office{"office-1", Role::office, {Permission::edit_issues}};
+const Actor admin{"admin-1", Role::admin, Permissions::all()};
+
+// The baseline's hand-written report: the rows Desk::report writes for an
+// office report on a booking with two fieldworkers (the counter, the issue,
+// its fieldworker index rows, the hash-chained timeline entry, and three
+// notifications), in one BEGIN IMMEDIATE transaction.
+class RawReport {
+ public:
+  explicit RawReport(Raw &raw)
+      : raw_(raw),
+        begin_(raw.prepare("BEGIN IMMEDIATE")),
+        commit_(raw.prepare("COMMIT")),
+        counter_(raw.prepare("INSERT INTO counters (name, value) VALUES ('issue_number', 1) ON CONFLICT (name) DO "
+                             "UPDATE SET value = value + 1 RETURNING value")),
+        issue_(raw.prepare("INSERT INTO issues (number, record_kind, record_id, customer_id, type, description, "
+                           "to_follow, deferred_date, follow_up_date, workflow, status, category, stage, reporter_id, "
+                           "reporter_role, channel, created_at, updated_at, version, timeline_seq, timeline_hash, "
+                           "fieldworkers, assignee) VALUES (?, 'booking', ?, 'cust-1', 'Damage Caused', ?, 0, NULL, NULL, "
+                           "'field-service', 'New', 'open', '', 'office-1', 'office', 'office', ?, ?, 1, 1, ?, ?, '')")),
+        index_(raw.prepare("INSERT OR IGNORE INTO issue_fieldworkers (fieldworker_id, number) VALUES (?, ?)")),
+        timeline_(raw.prepare("INSERT INTO timeline (number, seq, at, actor_id, actor_role, kind, action, changes, "
+                              "note, internal, prev_hash, hash) VALUES (?, 1, ?, 'office-1', 'office', 'reported', '', "
+                              "?, '', 0, '', ?)")),
+        outbox_(raw.prepare("INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, "
+                            "subject, body_text, body_html, created_at) VALUES (?, 'notification', 'issue_reported', ?, "
+                            "?, ?, ?, ?, '', ?)")) {}
+
+  void run(const std::string &booking, const std::string &description, std::int64_t now) {
+    raw_.step_done(begin_);
+    if (sqlite3_step(counter_) != SQLITE_ROW) raw_.fail("counter");
+    std::int64_t number = sqlite3_column_int64(counter_, 0);
+    sqlite3_reset(counter_);
+    std::string code = format_issue_code(number);
+    TimelineEntry e;
+    e.issue_code = code;
+    e.seq = 1;
+    e.at = from_millis(now);
+    e.actor_id = "office-1";
+    e.actor_role = Role::office;
+    e.kind = "reported";
+    e.changes = {{"status", "", "New"}, {"type", "", "Damage Caused"}, {"description", "", description}};
+    e.hash = chain::hash_entry(e);
+    std::string changes = "[[\"status\",\"\",\"New\"],[\"type\",\"\",\"Damage Caused\"],[\"description\",\"\",\"" +
+                          description + "\"]]";
+    put(issue_, 1, number);
+    put(issue_, 2, booking);
+    put(issue_, 3, description);
+    put(issue_, 4, now);
+    put(issue_, 5, now);
+    put(issue_, 6, e.hash);
+    put(issue_, 7, std::string("fw-1\nfw-2"));
+    raw_.step_done(issue_);
+    for (const char *fw : {"fw-1", "fw-2"}) {
+      put(index_, 1, std::string(fw));
+      put(index_, 2, number);
+      raw_.step_done(index_);
+    }
+    put(timeline_, 1, number);
+    put(timeline_, 2, now);
+    put(timeline_, 3, changes);
+    put(timeline_, 4, e.hash);
+    raw_.step_done(timeline_);
+    notify(code, "issue_reported", now, {{"fw-1", "push"}, {"fw-2", "push"}, {"cust-1", "email"}}, 1,
+           code + " logged: Damage Caused", code + " on booking:" + booking + " (Damage Caused): New");
+    raw_.step_done(commit_);
+  }
+
+  void notify(const std::string &code, const char *, std::int64_t now,
+              std::initializer_list<std::pair<const char *, const char *>> to, std::int64_t seq,
+              const std::string &subject, const std::string &body) {
+    for (auto [who, channel] : to) {
+      put(outbox_, 1, code + "/" + std::to_string(seq) + "/" + who + "/" + channel);
+      put(outbox_, 2, code);
+      put(outbox_, 3, std::string(who));
+      put(outbox_, 4, std::string(channel));
+      put(outbox_, 5, subject);
+      put(outbox_, 6, body);
+      put(outbox_, 7, now);
+      raw_.step_done(outbox_);
+    }
+  }
+
+ private:
+  Raw &raw_;
+  sqlite3_stmt *begin_, *commit_, *counter_, *issue_, *index_, *timeline_, *outbox_;
+};
+
+// The baseline's hand-written action: read what the update needs (version and
+// the chain head), update the issue, append the chained entry, queue the
+// notifications (the other fieldworker and the customer).
+class RawAct {
+ public:
+  explicit RawAct(Raw &raw)
+      : raw_(raw),
+        begin_(raw.prepare("BEGIN IMMEDIATE")),
+        commit_(raw.prepare("COMMIT")),
+        head_(raw.prepare("SELECT version, timeline_seq, timeline_hash, status FROM issues WHERE number = ?")),
+        update_(raw.prepare("UPDATE issues SET status = ?, category = ?, updated_at = ?, version = version + 1, "
+                            "timeline_seq = ?, timeline_hash = ? WHERE number = ? AND version = ?")),
+        timeline_(raw.prepare("INSERT INTO timeline (number, seq, at, actor_id, actor_role, kind, action, changes, "
+                              "note, internal, prev_hash, hash) VALUES (?, ?, ?, ?, ?, 'action', ?, ?, '', 0, ?, ?)")),
+        outbox_(raw.prepare("INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, "
+                            "subject, body_text, body_html, created_at) VALUES (?, 'notification', 'status_changed', "
+                            "?, ?, ?, ?, ?, '', ?)")) {}
+
+  void run(std::int64_t number, std::int64_t now) {
+    raw_.step_done(begin_);
+    put(head_, 1, number);
+    if (sqlite3_step(head_) != SQLITE_ROW) raw_.fail("head");
+    std::int64_t version = sqlite3_column_int64(head_, 0);
+    std::int64_t seq = sqlite3_column_int64(head_, 1);
+    std::string prev(reinterpret_cast<const char *>(sqlite3_column_text(head_, 2)));
+    std::string status(reinterpret_cast<const char *>(sqlite3_column_text(head_, 3)));
+    sqlite3_reset(head_);
+    bool resolve = status != "Awaiting Approval";
+    std::string to = resolve ? "Awaiting Approval" : "In Progress";
+    const char *actor = resolve ? "fw-1" : "admin-1";
+    const char *role = resolve ? "fieldworker" : "admin";
+    const char *action = resolve ? "resolve" : "send_back";
+    std::string code = format_issue_code(number);
+    TimelineEntry e;
+    e.issue_code = code;
+    e.seq = seq + 1;
+    e.at = from_millis(now);
+    e.actor_id = actor;
+    e.actor_role = resolve ? Role::fieldworker : Role::admin;
+    e.kind = "action";
+    e.action = action;
+    e.changes = {{"status", status, to}};
+    e.prev_hash = prev;
+    e.hash = chain::hash_entry(e);
+    put(update_, 1, to);
+    put(update_, 2, std::string(resolve ? "pending" : "active"));
+    put(update_, 3, now);
+    put(update_, 4, e.seq);
+    put(update_, 5, e.hash);
+    put(update_, 6, number);
+    put(update_, 7, version);
+    raw_.step_done(update_);
+    put(timeline_, 1, number);
+    put(timeline_, 2, e.seq);
+    put(timeline_, 3, now);
+    put(timeline_, 4, std::string(actor));
+    put(timeline_, 5, std::string(role));
+    put(timeline_, 6, std::string(action));
+    put(timeline_, 7, "[[\"status\",\"" + status + "\",\"" + to + "\"]]");
+    put(timeline_, 8, prev);
+    put(timeline_, 9, e.hash);
+    raw_.step_done(timeline_);
+    std::string subject = code + " is now " + to;
+    std::string body = code + " on booking:B (Damage Caused): " + to + "\nstatus: " + status + " -> " + to;
+    std::vector<std::pair<std::string, std::string>> recipients;
+    if (!resolve) recipients.emplace_back("fw-1", "push");
+    recipients.emplace_back("fw-2", "push");
+    recipients.emplace_back("cust-1", "email");
+    for (const auto &[who, channel] : recipients) {
+      put(outbox_, 1, code + "/" + std::to_string(e.seq) + "/" + who + "/" + channel);
+      put(outbox_, 2, code);
+      put(outbox_, 3, who);
+      put(outbox_, 4, channel);
+      put(outbox_, 5, subject);
+      put(outbox_, 6, body);
+      put(outbox_, 7, now);
+      raw_.step_done(outbox_);
+    }
+    raw_.step_done(commit_);
+  }
+
+ private:
+  Raw &raw_;
+  sqlite3_stmt *begin_, *commit_, *head_, *update_, *timeline_, *outbox_;
+};
+
+Record booking(std::string id, std::string customer, std::vector<std::string> fieldworkers) {
+  Record r;
+  r.ref.kind = RecordKind::booking;
+  r.ref.id = std::move(id);
+  r.customer_id = std::move(customer);
+  r.fieldworkers = std::move(fieldworkers);
+  return r;
+}
+
+std::unique_ptr<Desk> open_desk(const std::string &path) {
+  SqliteOptions o;
+  o.sync = SqliteOptions::Sync::normal;
+  return std::make_unique<Desk>(open_sqlite(path, o));
+}
+
+ReportRequest report_on(const std::string &booking, const std::string &description) {
+  ReportRequest r;
+  r.record = {RecordKind::booking, booking};
+  r.type = "Damage Caused";
+  r.description = description;
+  return r;
+}
+
+const std::string description = "The fieldworker scratched the kitchen bench while moving the oven.";
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const int writes = quick ? 2000 : 20000;
+  const int population = quick ? 10000 : 100000;
+  std::printf("complaints %s, SQLite %s; WAL, synchronous=NORMAL, one transaction per operation\n", version_string(),
+              sqlite3_libversion());
+
+  // --- report_issue -------------------------------------------------------------
+  {
+    std::string lib_path = scratch("report-lib.db"), raw_path = scratch("report-raw.db");
+    auto desk = open_desk(lib_path);
+    { open_desk(raw_path); }  // same schema, created by the library
+    Raw raw(raw_path);
+    RawReport baseline(raw);
+    for (int b = 0; b < 100; ++b) {
+      Record r = booking("B-" + std::to_string(b), "cust-1", {"fw-1", "fw-2"});
+      desk->put_record(office, r);
+      Desk(open_sqlite(raw_path)).put_record(office, r);
+    }
+    double lib = 0, base = 0;
+    // Alternate rounds so both see the same machine conditions.
+    for (int round = 0; round < 4; ++round) {
+      lib += rate(writes / 4, [&](int i) { desk->report(office, report_on("B-" + std::to_string(i % 100), description)); });
+      base += rate(writes / 4, [&](int i) {
+        baseline.run("B-" + std::to_string(i % 100), description, to_millis(desk->clock().now()));
+      });
+    }
+    result("report_issue", lib / 4, base / 4);
+  }
+
+  // --- take_action ---------------------------------------------------------------
+  {
+    std::string lib_path = scratch("act-lib.db"), raw_path = scratch("act-raw.db");
+    auto desk = open_desk(lib_path);
+    auto raw_desk = open_desk(raw_path);
+    const int issues = 1000;
+    std::vector<std::string> codes;
+    for (auto *d : {desk.get(), raw_desk.get()}) {
+      d->put_record(office, booking("B-1", "cust-1", {"fw-1", "fw-2"}));
+      for (int i = 0; i < issues; ++i) {
+        Issue is = d->report(office, report_on("B-1", description));
+        if (d == desk.get()) codes.push_back(is.code);
+      }
+    }
+    raw_desk.reset();
+    Raw raw(raw_path);
+    RawAct baseline(raw);
+    std::vector<std::string> status(issues, "New");
+    std::vector<std::int64_t> version(issues, 1);
+    Actor fw{"fw-1", Role::fieldworker, {}};
+    double lib = 0, base = 0;
+    for (int round = 0; round < 4; ++round) {
+      lib += rate(writes / 4, [&](int i) {
+        int k = i % issues;
+        bool resolve = status[k] != "Awaiting Approval";
+        Issue after = desk->act(resolve ? fw : admin, codes[k],
+                                ActionRequest{resolve ? "resolve" : "send_back", {}, version[k]});
+        status[k] = after.status;
+        version[k] = after.version;
+      });
+      base += rate(writes / 4, [&](int i) { baseline.run(i % issues + 1, to_millis(desk->clock().now())); });
+    }
+    result("take_action", lib / 4, base / 4);
+  }
+
+  // --- reads among 100,000 issues -----------------------------------------------------
+  {
+    std::string path = scratch("reads.db");
+    auto desk = open_desk(path);
+    const int fieldworkers = 100, bookings = 2000;
+    for (int b = 0; b < bookings; ++b)
+      desk->put_record(office, booking("B-" + std::to_string(b), "cust-" + std::to_string(b % 500),
+                                       {"fw-" + std::to_string(b % fieldworkers)}));
+    auto start = Stopwatch::now();
+    for (int i = 0; i < population; ++i) {
+      Issue is = desk->report(office, report_on("B-" + std::to_string(i % bookings), description));
+      if (i % 3 == 0) desk->act(admin, is.code, ActionRequest{"close", {}, {}});  // a third are closed
+    }
+    std::printf("populated %d issues in %.1f s\n", population,
+                std::chrono::duration<double>(Stopwatch::now() - start).count());
+    Raw raw(path);
+    sqlite3_stmt *get = raw.prepare(
+        "SELECT number, record_kind, record_id, customer_id, type, description, to_follow, deferred_date, "
+        "follow_up_date, workflow, status, category, stage, reporter_id, reporter_role, channel, created_at, "
+        "updated_at, version, timeline_seq, timeline_hash, fieldworkers, assignee FROM issues WHERE number = ?");
+    const int gets = quick ? 20000 : 200000;
+    std::uint64_t sink = 0;
+    double lib = rate(gets, [&](int i) {
+      sink += desk->get(admin, format_issue_code(1 + (std::int64_t(i) * 7919) % population)).version;
+    });
+    double base = rate(gets, [&](int i) {
+      put(get, 1, std::int64_t(1 + (std::int64_t(i) * 7919) % population));
+      if (sqlite3_step(get) != SQLITE_ROW) raw.fail("get");
+      for (int c = 0; c < 23; ++c) sink += sqlite3_column_bytes(get, c);
+      sqlite3_reset(get);
+    });
+    result("get_by_code", lib, base);
+
+    sqlite3_stmt *list = raw.prepare(
+        "SELECT i.number, i.record_kind, i.record_id, i.customer_id, i.type, i.description, i.to_follow, "
+        "i.deferred_date, i.follow_up_date, i.workflow, i.status, i.category, i.stage, i.reporter_id, "
+        "i.reporter_role, i.channel, i.created_at, i.updated_at, i.version, i.timeline_seq, i.timeline_hash, "
+        "i.fieldworkers, i.assignee FROM record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = "
+        "rf.host_id JOIN issues i ON i.record_kind = rf.kind AND i.record_id = rf.host_id WHERE rf.fieldworker_id = ? "
+        "AND (rf.kind = 'booking' OR r.visibility = 'all') AND i.category IN ('open', 'active', 'pending', "
+        "'resolved') ORDER BY i.number LIMIT 50");
+    IssueFilter open = IssueFilter::open_issues();
+    open.limit = 50;
+    const int lists = quick ? 200 : 2000;
+    std::size_t rows = 0;
+    lib = rate(lists, [&](int i) {
+      rows += desk->list(Actor{"fw-" + std::to_string(i % fieldworkers), Role::fieldworker, {}}, open).size();
+    });
+    base = rate(lists, [&](int i) {
+      put(list, 1, "fw-" + std::to_string(i % fieldworkers));
+      while (sqlite3_step(list) == SQLITE_ROW)
+        for (int c = 0; c < 23; ++c) sink += sqlite3_column_bytes(list, c);
+      sqlite3_reset(list);
+    });
+    std::printf("(%zu issues listed; %d fieldworkers with ~%d open issues each)\n", rows, fieldworkers,
+                population * 2 / 3 / fieldworkers);
+    result("list_open_fieldworker", lib, base);
+    if (sink == 42) std::printf(" ");
+  }
+  return 0;
+}
