@@ -75,15 +75,15 @@ struct Issue {
 
 /// Input of Desk::report.
 struct ReportRequest {
-  RecordRef record;      ///< must be known (Desk::put_record)
-  std::string type;      ///< one of the configured issue types
-  std::string description;
+  RecordRef record{};  ///< must be known (Desk::put_record)
+  std::string type{};  ///< one of the configured issue types
+  std::string description{};
   bool to_follow = false;
-  std::optional<Date> deferred_date;  ///< only with to_follow
-  std::optional<Date> follow_up_date;
-  std::optional<Channel> channel;     ///< default: customer_portal for customers, import for system, else office
+  std::optional<Date> deferred_date{};  ///< only with to_follow
+  std::optional<Date> follow_up_date{};
+  std::optional<Channel> channel{};  ///< default: customer_portal for customers, import for system, else office
   /// The fieldworkers responsible; each must be assigned to the record. Default: all assigned.
-  std::optional<std::vector<std::string>> fieldworkers;
+  std::optional<std::vector<std::string>> fieldworkers{};
   std::string workflow = "field-service";
 };
 
@@ -91,21 +91,21 @@ struct ReportRequest {
 /// checked against the action's declaration in the workflow (a date must parse,
 /// a resolution must be in the configured list, ...).
 struct ActionRequest {
-  std::string action;
-  std::map<std::string, std::string, std::less<>> inputs;
+  std::string action{};
+  std::map<std::string, std::string, std::less<>> inputs{};
   /// When set, the action is refused with Conflict unless the issue is still at this version.
-  std::optional<std::int64_t> expected_version;
+  std::optional<std::int64_t> expected_version{};
 };
 
 /// Input of Desk::edit: fields left empty stay as they are. For the two dates,
 /// an engaged optional holding nullopt clears the date.
 struct IssueEdit {
-  std::optional<std::string> type;
-  std::optional<std::string> description;
-  std::optional<bool> to_follow;
-  std::optional<std::optional<Date>> deferred_date;
-  std::optional<std::optional<Date>> follow_up_date;
-  std::optional<std::int64_t> expected_version;
+  std::optional<std::string> type{};
+  std::optional<std::string> description{};
+  std::optional<bool> to_follow{};
+  std::optional<std::optional<Date>> deferred_date{};
+  std::optional<std::optional<Date>> follow_up_date{};
+  std::optional<std::int64_t> expected_version{};
 
   bool empty() const noexcept {
     return !type && !description && !to_follow && !deferred_date && !follow_up_date;
@@ -115,19 +115,19 @@ struct IssueEdit {
 /// Filter for Desk::list. Every set criterion must hold. Results come ordered
 /// by issue number, ascending; page with `after_number` and `limit`.
 struct IssueFilter {
-  std::optional<RecordRef> record;
-  std::optional<RecordKind> record_kind;
-  std::optional<std::string> workflow;
-  std::optional<std::string> status;
-  std::vector<StatusCategory> categories;  ///< any of these; empty = all
-  std::optional<std::string> stage;
-  std::optional<std::string> type;
-  std::optional<std::string> fieldworker;  ///< responsible fieldworker
-  std::optional<std::string> assignee;     ///< the case's owner
-  std::optional<std::string> customer_id;
-  std::optional<bool> to_follow;
-  std::optional<Timestamp> created_from;  ///< inclusive
-  std::optional<Timestamp> created_to;    ///< exclusive
+  std::optional<RecordRef> record{};
+  std::optional<RecordKind> record_kind{};
+  std::optional<std::string> workflow{};
+  std::optional<std::string> status{};
+  std::vector<StatusCategory> categories{};  ///< any of these; empty = all
+  std::optional<std::string> stage{};
+  std::optional<std::string> type{};
+  std::optional<std::string> fieldworker{};  ///< responsible fieldworker
+  std::optional<std::string> assignee{};     ///< the case's owner
+  std::optional<std::string> customer_id{};
+  std::optional<bool> to_follow{};
+  std::optional<Timestamp> created_from{};  ///< inclusive
+  std::optional<Timestamp> created_to{};    ///< exclusive
   std::int64_t after_number = 0;
   std::size_t limit = 100;  ///< at most 10,000
 
