@@ -10,6 +10,7 @@
 #include "complaints/outbox.hpp"
 #include "complaints/record.hpp"
 #include "complaints/storage.hpp"
+#include "complaints/template_renderer.hpp"
 #include "complaints/timeline.hpp"
 #include "complaints/version.hpp"
 #include "complaints/workflow.hpp"

@@ -62,7 +62,8 @@ Handler handler(std::string_view type) {
 }  // namespace
 
 void check_inputs(const Workflow &wf, const ActionDef &action, const Inputs &inputs) {
-  for (const auto &[name, value] : inputs) {
+  for (const auto &input : inputs) {
+    const std::string &name = input.first;
     auto it = std::find_if(action.inputs.begin(), action.inputs.end(), [&](const InputDef &d) { return d.name == name; });
     if (it == action.inputs.end())
       throw InvalidInput(fmt::format("action '{}' takes no input '{}'", action.name, check::excerpt(name)),

@@ -685,8 +685,8 @@ void Compiler::on_set_delimiters(const Tag &tag) {
     fail("invalid set-delimiter tag: expected two delimiters without spaces or '='", tag);
   }
   if (open.size() > kMaxDelimiterBytes || close.size() > kMaxDelimiterBytes) {
-    fail("invalid set-delimiter tag: delimiters longer than " +
-             std::to_string(kMaxDelimiterBytes) + " bytes",
+    fail("invalid set-delimiter tag: delimiters longer than " + std::to_string(kMaxDelimiterBytes) +
+             " bytes",
          tag);
   }
   consume(tag);

@@ -186,7 +186,8 @@ class Validator {
       problem(p + ".type", fmt::format("unknown effect '{}' (expected one of: {})", check::excerpt(e.type), known));
       return;
     }
-    for (const auto &[key, value] : e.params) {
+    for (const auto &param : e.params) {
+      const std::string &key = param.first;
       auto it = std::find_if(spec->params.begin(), spec->params.end(), [&](const auto &ps) { return ps.name == key; });
       if (it == spec->params.end())
         problem(p + "." + check::excerpt(key), fmt::format("effect '{}' has no parameter '{}'", e.type, check::excerpt(key)));

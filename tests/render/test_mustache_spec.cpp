@@ -61,9 +61,8 @@ TemplateValue lambda_for(const std::string &test) {
         [](std::string_view text) { return std::string(text == "{{x}}" ? "yes" : "no"); });
   }
   if (test == "Section - Expansion") {
-    return TemplateValue::lambda([](std::string_view text) {
-      return std::string(text) + "{{planet}}" + std::string(text);
-    });
+    return TemplateValue::lambda(
+        [](std::string_view text) { return std::string(text) + "{{planet}}" + std::string(text); });
   }
   if (test == "Section - Alternate Delimiters") {
     return TemplateValue::lambda([](std::string_view text) {
@@ -139,7 +138,9 @@ TEST_CASE("every test of the official Mustache spec passes") {
 
   std::vector<std::filesystem::path> files;
   for (const auto &entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".json") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".json") {
+      files.push_back(entry.path());
+    }
   }
   std::sort(files.begin(), files.end());
   REQUIRE_MESSAGE(!files.empty(), "no *.json files in the Mustache spec directory");
@@ -156,8 +157,8 @@ TEST_CASE("every test of the official Mustache spec passes") {
       if (outcome.passed) {
         ++passed;
       } else {
-        FAIL_CHECK(file.filename().string() << " / " << test.at("name").get<std::string>()
-                                            << ": " << outcome.detail);
+        FAIL_CHECK(file.filename().string()
+                   << " / " << test.at("name").get<std::string>() << ": " << outcome.detail);
       }
     }
     total_tests += static_cast<int>(tests.size());

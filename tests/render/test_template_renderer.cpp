@@ -76,8 +76,7 @@ TEST_CASE("sections iterate lists, test truthiness and invert") {
       "{{#items}}- {{qty}} x {{name}}\n{{/items}}"
       "{{^escalated}}not escalated{{/escalated}}|{{#refund}}refund {{refund}}{{/refund}}"
       "|{{#note}}never{{/note}}{{^missing}}!{{/missing}}";
-  CHECK(render(src, customer()) ==
-        "- 1 x Kettle\n- 4 x Mug\nnot escalated|refund 12.5|!");
+  CHECK(render(src, customer()) == "- 1 x Kettle\n- 4 x Mug\nnot escalated|refund 12.5|!");
 }
 
 TEST_CASE("empty strings, zero and empty lists are falsy; empty objects are truthy") {
@@ -127,8 +126,7 @@ TEST_CASE("numbers and booleans interpolate plainly") {
 
 TEST_CASE("single-brace delimiters work for tags written for other systems") {
   TemplateOptions o = single_brace();
-  CHECK(render("Hi {customer.first_name}, ref {reference}", customer(), o) ==
-        "Hi Ann, ref C-1042");
+  CHECK(render("Hi {customer.first_name}, ref {reference}", customer(), o) == "Hi Ann, ref C-1042");
   CHECK(render("{#items}[{name}]{/items}{^escalated} calm{/escalated}", customer(), o) ==
         "[Kettle][Mug] calm");
   auto ctx = TemplateValue::object({{"x", "<i>"}});
@@ -138,8 +136,8 @@ TEST_CASE("single-brace delimiters work for tags written for other systems") {
   Partials partials;
   partials.add("footer", "-- {team}", o);
   CHECK(render("{#items}\n  {>footer}\n{/items}\n",
-               TemplateValue::object({{"items", TemplateValue::list({1, 2})}, {"team", "Care"}}),
-               o, &partials) == "  -- Care  -- Care");
+               TemplateValue::object({{"items", TemplateValue::list({1, 2})}, {"team", "Care"}}), o,
+               &partials) == "  -- Care  -- Care");
 }
 
 TEST_CASE("a literal brace in single-brace mode is a parse error naming its position") {
@@ -149,12 +147,12 @@ TEST_CASE("a literal brace in single-brace mode is a parse error naming its posi
 }
 
 TEST_CASE("strict mode reports a missing tag with its name and line") {
-  Template t = Template::compile("Dear {{customer.first_name}},\n\nYour case {{case_id}} is open.",
-                                 [] {
-                                   TemplateOptions o = strict();
-                                   o.name = "ack_email";
-                                   return o;
-                                 }());
+  Template t =
+      Template::compile("Dear {{customer.first_name}},\n\nYour case {{case_id}} is open.", [] {
+        TemplateOptions o = strict();
+        o.name = "ack_email";
+        return o;
+      }());
   CHECK(t.render(TemplateValue::object({{"customer", TemplateValue::object({{"first_name", "A"}})},
                                         {"case_id", 7}})) == "Dear A,\n\nYour case 7 is open.");
   try {
@@ -210,6 +208,7 @@ TEST_CASE("parse errors say what and where") {
       {"{{a..b}}", 1, 1, "invalid tag name 'a..b'"},
       {"{{=<% %>}}", 1, 1, "unclosed set-delimiter tag"},
       {"{{=<%=}}", 1, 1, "invalid set-delimiter tag"},
+      {"ab\n{{=<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<< >>=}}", 2, 1, "invalid set-delimiter tag"},
       {"{{<layout}}{{$body}}x{{/layout}}", 1, 22, "closing tag 'layout' does not match"},
       {"é\u00e9{{x", 1, 3, "unclosed tag"},
   };
@@ -225,6 +224,19 @@ TEST_CASE("parse errors say what and where") {
   CHECK(std::string(e.what()) == "line 3, column 7: unclosed section 'items'");
   CHECK(e.tag() == "items");
   CHECK(e.where() == "line 3, column 7");
+}
+
+TEST_CASE("large templates compile and render in linear time") {
+  std::string src;
+  for (int i = 0; i < 20000; ++i) {
+    src += "line {{a}} {{#s}}x{{/s}}\n  {{! standalone }}\n    {{>p}}\n{{^s}}\n-\n{{/s}}\n";
+  }
+  src += std::string(1 << 20, ' ') + "{{#s}}" + std::string(1 << 20, ' ') + "{{/s}}";
+  Template t = Template::compile(src);
+  Partials partials;
+  partials.add("p", "{{a}}\n");
+  std::string out = t.render(TemplateValue::object({{"a", "A"}, {"s", true}}), &partials);
+  CHECK(out.size() == 20000 * std::string("line A x\n    A\n").size() + (2u << 20));
 }
 
 TEST_CASE("invalid options are rejected") {
@@ -286,8 +298,9 @@ TEST_CASE("a branded base layout is extended by each email through inheritance")
         "</body>\n"
         "</html>\n");
   // The layout alone renders its defaults.
-  CHECK(Template::compile("{{<layout}}{{/layout}}").render(ctx, &partials).find(
-            "<p>No content.</p>") != std::string::npos);
+  CHECK(Template::compile("{{<layout}}{{/layout}}")
+            .render(ctx, &partials)
+            .find("<p>No content.</p>") != std::string::npos);
 }
 
 TEST_CASE("inheritance goes several levels; the most derived override wins") {
@@ -329,8 +342,8 @@ TEST_CASE("recursive partials are stopped by the depth limit") {
   partials.add("node", "{{name}}({{#kids}}{{>node}}{{/kids}})");
   auto tree = TemplateValue::object(
       {{"name", "a"},
-       {"kids", TemplateValue::list({TemplateValue::object(
-                    {{"name", "b"}, {"kids", TemplateValue::list({})}})})}});
+       {"kids", TemplateValue::list(
+                    {TemplateValue::object({{"name", "b"}, {"kids", TemplateValue::list({})}})})}});
   CHECK(render("{{>node}}", tree, {}, &partials) == "a(b())");
   // A self-including parent is stopped too.
   partials.add("again", "{{<again}}{{/again}}");
@@ -388,9 +401,8 @@ TEST_CASE("lambdas: interpolation renders the result, sections get the raw text"
   auto ctx = TemplateValue::object({
       {"name", "Ann"},
       {"greet", TemplateValue::lambda([] { return std::string("Hi {{name}} <3"); })},
-      {"bold", TemplateValue::lambda([](std::string_view text) {
-         return "<b>" + std::string(text) + "</b>";
-       })},
+      {"bold", TemplateValue::lambda(
+                   [](std::string_view text) { return "<b>" + std::string(text) + "</b>"; })},
   });
   CHECK(render("{{greet}}|{{{greet}}}", ctx) == "Hi Ann &lt;3|Hi Ann <3");
   CHECK(render("{{#bold}}{{name}}{{/bold}}", ctx) == "<b>Ann</b>");
@@ -478,8 +490,8 @@ TEST_CASE("TemplateValue is a copy-on-write value") {
   CHECK(TemplateValue(std::string_view("sv")).as_string() == "sv");
   CHECK(TemplateValue(1.9).as_integer() == 1);
   CHECK(TemplateValue(7).as_double() == 7.0);
-  CHECK(TemplateValue::lambda([](std::string_view t) { return std::string(t) + "!"; })
-            .call("hi") == "hi!");
+  CHECK(TemplateValue::lambda([](std::string_view t) { return std::string(t) + "!"; }).call("hi") ==
+        "hi!");
   CHECK_THROWS_AS(TemplateValue(1).call(""), complaints::InvalidInput);
 }
 

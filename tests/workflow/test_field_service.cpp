@@ -75,8 +75,10 @@ TEST_CASE_TEMPLATE("every field-service action for every role from every status"
   f.desk.put_record(test::office(), test::booking("B-1"));
   int allowed = 0, forbidden = 0, wrong_status = 0;
   for (const auto &rule : rules)
-    for (const auto &[role_name, actor] : cast)
+    for (const auto &cast_member : cast)
       for (const auto &status : statuses) {
+        const std::string &role_name = cast_member.first;  // (clang 14 cannot capture structured bindings)
+        const Actor &actor = cast_member.second;
         CAPTURE(rule.action);
         CAPTURE(role_name);
         CAPTURE(status);
