@@ -33,6 +33,7 @@
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/outbox.hpp"
+#include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 #include "complaints/storage.hpp"
 #include "complaints/timeline.hpp"
@@ -115,6 +116,32 @@ class COMPLAINTS_API Desk {
   std::vector<TimelineEntry> timeline(const Actor &actor, std::string_view code);
   /// Recomputes the issue's hash chain. Staff only.
   ChainCheck verify_timeline(const Actor &actor, std::string_view code);
+
+  // --- payment holds (SPEC R4) --------------------------------------------------
+
+  /// Withholds a fieldworker's payout for a booking or invoice by hand (a
+  /// billing dispute), or changes the amount of a payout already withheld.
+  /// Staff only; the reason is required. InvalidInput for a quote, a
+  /// fieldworker not assigned, a bad amount or one in another currency than
+  /// the hold's; InvalidState when the record was paid out or the payout is
+  /// already withheld with that amount.
+  PaymentHold withhold_payment(const Actor &actor, const HoldRequest &request);
+  /// Releases a withheld payout. Needs release_payment and every linked issue
+  /// closed; with `override`, an admin may release while issues are open. The
+  /// reason is required. Logged on the ledger and on each linked issue's timeline.
+  PaymentHold release_payment(const Actor &actor, const ReleaseRequest &request);
+  /// May the host pay `fieldworker` for `record` now? Staff and system.
+  PayDecision may_pay(const Actor &actor, const RecordRef &record, std::string_view fieldworker);
+  /// The same for many (record, fieldworker) pairs in one read: a payroll run.
+  /// At most 100,000 queries.
+  std::vector<PayDecision> may_pay(const Actor &actor, std::span<const PayQuery> queries);
+  /// Holds matching the filter. Staff see every hold; a fieldworker only their own.
+  std::vector<PaymentHold> holds(const Actor &actor, const HoldFilter &filter);
+  /// Holds withheld for at least `age`, by the desk's clock. Staff only.
+  std::vector<PaymentHold> stalled_holds(const Actor &actor, std::chrono::milliseconds age);
+  /// The finance report: every withhold and release in [from, to), with totals
+  /// per currency. Staff only.
+  HoldReport hold_report(const Actor &actor, Timestamp from, Timestamp to);
 
   // --- outbox (actor must be role system: the host's delivery process) -------
 

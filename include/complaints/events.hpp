@@ -43,9 +43,11 @@ enum class EventKind : std::uint8_t {
   issue_edited,
   issue_relinked,  ///< the issue moved to another record (quote became booking)
   settings_changed,  ///< a workflow, status or issue type was installed or added
+  payment_withheld,  ///< a fieldworker's payout was withheld or reapplied (detail: "<record> <fieldworker>")
+  payment_released,  ///< a fieldworker's payout was released
 };
 
-inline constexpr std::size_t event_kind_count = 5;
+inline constexpr std::size_t event_kind_count = 7;
 
 /// "issue_reported", ...
 COMPLAINTS_API const char *to_string(EventKind k) noexcept;

@@ -16,6 +16,7 @@
 
 #include "complaints/clock.hpp"
 #include "complaints/actor.hpp"
+#include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 
 namespace complaints {
@@ -84,6 +85,8 @@ struct ReportRequest {
   std::optional<Channel> channel{};  ///< default: customer_portal for customers, import for system, else office
   /// The fieldworkers responsible; each must be assigned to the record. Default: all assigned.
   std::optional<std::vector<std::string>> fieldworkers{};
+  /// Amounts to hold, by responsible fieldworker, where the workflow withholds payouts.
+  std::map<std::string, Money, std::less<>> hold_amounts{};
   std::string workflow = "field-service";
 };
 

@@ -49,6 +49,7 @@ struct Record {
   std::vector<std::string> fieldworkers;  ///< assigned fieldworkers (the host's user ids), in order
   RecordVisibility visibility = RecordVisibility::restricted;
   bool paid_out = false;  ///< fieldworkers were already paid for it (no payout left to withhold)
+  std::string invoice_id{};  ///< for a booking: the host's id of the invoice that bills it ("" if none)
 
   friend bool operator==(const Record &, const Record &) = default;
 };

@@ -36,6 +36,7 @@
 
 #include "complaints/issue.hpp"
 #include "complaints/outbox.hpp"
+#include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 #include "complaints/timeline.hpp"
 
@@ -137,6 +138,26 @@ class COMPLAINTS_API StorageTransaction {
   virtual std::vector<OutboxItem> pending_outbox(std::size_t limit, std::int64_t after_id) = 0;
   /// Removes delivered items; returns how many of `ids` were pending. Write.
   virtual std::size_t ack_outbox(std::span<const std::int64_t> ids) = 0;
+
+  // --- payment holds ---------------------------------------------------------
+  /// The hold of (record, fieldworker) with `issues` (every linked issue) and
+  /// `blocking` (those whose stored category is not closed), both ascending.
+  virtual std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) = 0;
+  /// Inserts or replaces a hold's state, amount, scope and times; its links
+  /// (issues, blocking) are ignored: see link_hold. Write.
+  virtual void put_hold(const PaymentHold &hold) = 0;
+  /// Links an issue to an existing hold; linking twice is harmless. The issue
+  /// may be inserted later in the same transaction. Write.
+  virtual void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) = 0;
+  /// Every hold an issue is linked to, ordered by fieldworker.
+  virtual std::vector<PaymentHold> holds_of_issue(std::int64_t number) = 0;
+  /// Holds matching the filter, ordered by record kind, record id and
+  /// fieldworker, at most filter.limit.
+  virtual std::vector<PaymentHold> find_holds(const HoldFilter &filter) = 0;
+  /// Appends a line to the holds ledger; returns its id (ascending). Write.
+  virtual std::int64_t append_ledger(const HoldLedgerEntry &entry) = 0;
+  /// Ledger lines with from <= at < to, by id.
+  virtual std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) = 0;
 
   // --- diagnostics -----------------------------------------------------------
   /// Every stored row, rendered deterministically: two stores with the same

@@ -25,7 +25,12 @@ inline constexpr std::string_view reported = "reported";
 inline constexpr std::string_view action = "action";
 inline constexpr std::string_view edited = "edited";
 inline constexpr std::string_view relinked = "relinked";
+inline constexpr std::string_view payment = "payment";  ///< a payout released by hand
 }  // namespace entry_kind
+
+/// True for fields that are internal to the business (payment holds:
+/// "payment", "payment:<fieldworker>"): never shown or sent to customers.
+inline bool is_internal_field(std::string_view field) noexcept { return field.starts_with("payment"); }
 
 /// One field's value before and after a change ("" when it had none).
 struct FieldChange {

@@ -15,6 +15,7 @@
 #include "desk/op.hpp"
 #include "domain/check.hpp"
 #include "engine/engine.hpp"
+#include "holds/holds.hpp"
 #include "timeline/chain.hpp"
 
 namespace complaints {
@@ -149,10 +150,13 @@ struct Desk::Impl {
     return *std::move(row);
   }
 
-  // Writes one change to an issue: the issue row, its chained timeline entry and
-  // notifications, and queues the event. `before` is the row as read.
+  // Writes one change to an issue: the issue row and its chained timeline entry;
+  // with an event kind, also the notifications and the event. `before` is the row as read.
+  // `first_effect_event` is where the events of this change's effects begin: the
+  // change's own event goes before them.
   Issue commit_change(Op &op, const Actor &actor, const IssueRow &before, Issue after, const Record &record,
-                      TimelineEntry entry, EventKind kind) {
+                      TimelineEntry entry, std::optional<EventKind> kind,
+                      std::optional<std::size_t> first_effect_event = std::nullopt) {
     after.version = before.issue.version + 1;
     after.updated_at = op.now;
     entry.issue_code = after.code;
@@ -164,10 +168,18 @@ struct Desk::Impl {
     if (!op.txn.update_issue(before, row))
       throw Conflict(fmt::format("issue {} changed while this operation ran", after.code), "version");
     op.txn.append_timeline(entry);
-    Event event = issue_event(kind, actor, op.now, after, entry.action, entry.changes);
-    notify::queue(op, event, after, record, entry.seq);
-    op.events.push_back(std::move(event));
+    if (kind) {
+      Event event = issue_event(*kind, actor, op.now, after, entry.action, entry.changes);
+      notify::queue(op, event, after, record, entry.seq);
+      op.events.insert(op.events.begin() + static_cast<std::ptrdiff_t>(first_effect_event.value_or(op.events.size())),
+                       std::move(event));
+    }
     return after;
+  }
+
+  static bool withholds_on_report(const Workflow &wf) {
+    const auto &effects = wf.definition().on_report;
+    return std::any_of(effects.begin(), effects.end(), [](const EffectDef &e) { return e.type == "withhold"; });
   }
 
   static void check_version(const Issue &issue, const std::optional<std::int64_t> &expected) {
@@ -351,7 +363,14 @@ std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from
         entry.changes.push_back({"fieldworkers", fmt::format("{}", fmt::join(before.issue.fieldworkers, ", ")),
                                  fmt::format("{}", fmt::join(after.fieldworkers, ", "))});
       entry.internal = true;
-      moved.push_back(impl_->commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked));
+      // A complaint that now sits on a booking or invoice holds its payouts,
+      // where its workflow withholds on reporting.
+      std::size_t mark = op.events.size();
+      if (!after.is_closed() && Impl::withholds_on_report(impl_->workflow(op.txn, after.workflow))) {
+        holds::IssueChange change{op, actor, *target, after, "moved to " + to.to_string(), entry.changes};
+        holds::withhold(change, after.fieldworkers, false, nullptr);
+      }
+      moved.push_back(impl_->commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked, mark));
     }
     return moved;
   });
@@ -375,6 +394,10 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     throw InvalidInput("customers report through the customer portal", "channel");
   if (req.fieldworkers) check_id_list(*req.fieldworkers, "fieldworkers");
   check::name(req.workflow, "workflow", limits::name_bytes);
+  for (const auto &[fw, amount] : req.hold_amounts) {
+    check::id(fw, "hold_amounts", limits::id_bytes);
+    Money::of(amount.minor(), amount.currency(), "hold_amounts." + fw);  // a moved-from Money is not valid
+  }
 
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto record = op.txn.record(req.record);
@@ -397,6 +420,10 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     } else {
       issue.fieldworkers = record->fieldworkers;
     }
+    for (const auto &amount : req.hold_amounts)
+      if (std::find(issue.fieldworkers.begin(), issue.fieldworkers.end(), amount.first) == issue.fieldworkers.end())
+        throw InvalidInput(fmt::format("'{}' is not a responsible fieldworker of this issue", amount.first),
+                           "hold_amounts." + amount.first);
     issue.number = op.txn.allocate_issue_number();
     issue.code = format_issue_code(issue.number);
     issue.record = req.record;
@@ -425,7 +452,8 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     if (issue.deferred_date) entry.changes.push_back({"deferred_date", "", date_text(issue.deferred_date)});
     if (issue.follow_up_date) entry.changes.push_back({"follow_up_date", "", date_text(issue.follow_up_date)});
     engine::Inputs no_inputs;
-    engine::EffectContext ctx{op, actor, wf, *record, no_inputs, issue, entry};
+    engine::EffectContext ctx{op, actor, wf, *record, no_inputs, issue, entry, "reported", &req.hold_amounts};
+    std::size_t mark = op.events.size();
     engine::run_effects(ctx, wf.definition().on_report, "$.on_report");
 
     chain::link(entry, 0, "");
@@ -433,7 +461,7 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     op.txn.append_timeline(entry);
     Event event = issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes);
     notify::queue(op, event, issue, *record, entry.seq);
-    op.events.push_back(std::move(event));
+    op.events.insert(op.events.begin() + static_cast<std::ptrdiff_t>(mark), std::move(event));
     return issue;
   });
 }
@@ -486,9 +514,10 @@ Issue Desk::act(const Actor &actor, std::string_view code, const ActionRequest &
       else
         entry.changes.push_back({"input." + in.name, "", it->second});
     }
-    engine::EffectContext ctx{op, actor, wf, record, req.inputs, after, entry};
+    engine::EffectContext ctx{op, actor, wf, record, req.inputs, after, entry, action->name, nullptr};
+    std::size_t mark = op.events.size();
     engine::run_effects(ctx, action->effects, path + ".effects");
-    return impl_->commit_change(op, actor, before, after, record, entry, EventKind::status_changed);
+    return impl_->commit_change(op, actor, before, after, record, entry, EventKind::status_changed, mark);
   });
 }
 
@@ -578,8 +607,10 @@ std::vector<TimelineEntry> Desk::timeline(const Actor &actor, std::string_view c
     if (actor.role == Role::customer) {
       std::erase_if(entries, [](const TimelineEntry &e) { return e.internal; });
       // Staff notes on actions are for staff; the customer sees what happened.
-      for (auto &e : entries)
+      for (auto &e : entries) {
         if (e.actor_id != actor.id) e.note.clear();
+        std::erase_if(e.changes, [](const FieldChange &c) { return is_internal_field(c.field); });
+      }
     }
     return entries;
   });
@@ -593,6 +624,109 @@ ChainCheck Desk::verify_timeline(const Actor &actor, std::string_view code) {
     auto [row, record] = impl_->visible_issue(op.txn, actor, code);
     return chain::verify(op.txn.timeline(row.issue.number), row.timeline_seq, row.timeline_hash);
   });
+}
+
+// --- payment holds --------------------------------------------------------------
+
+namespace {
+
+void check_hold_target(const RecordRef &record, const std::string &fieldworker, const std::string &reason) {
+  check_record_ref(record, "record");
+  check::id(fieldworker, "fieldworker", limits::id_bytes);
+  check::text(reason, "reason", limits::note_bytes, true);
+}
+
+}  // namespace
+
+PaymentHold Desk::withhold_payment(const Actor &actor, const HoldRequest &req) {
+  access::check_actor(actor);
+  if (actor.role == Role::system) access::require_staff(actor, "withholding a payout");
+  if (!is_staff(actor.role) || actor.role == Role::system)
+    throw Forbidden(fmt::format("withholding a payout is for admin, supervisor and office staff, not {}",
+                                to_string(actor.role)),
+                    "actor.role");
+  check_hold_target(req.record, req.fieldworker, req.reason);
+  if (req.amount) Money::of(req.amount->minor(), req.amount->currency(), "amount");
+  if (!hold_scope_from_string(to_string(req.scope))) throw InvalidInput("is not a known scope", "scope");
+  return impl_->run(TxnMode::write, [&](Op &op) {
+    auto record = op.txn.record(req.record);
+    if (!record) throw NotFound(fmt::format("no record {}", req.record.to_string()), "record");
+    return holds::withhold_manual(op, actor, *record, req);
+  });
+}
+
+PaymentHold Desk::release_payment(const Actor &actor, const ReleaseRequest &req) {
+  access::check_actor(actor);
+  access::require(actor, Permission::release_payment, "releasing a payout");
+  check_hold_target(req.record, req.fieldworker, req.reason);
+  return impl_->run(TxnMode::write, [&](Op &op) {
+    PaymentHold h = holds::release_manual(op, actor, req);
+    // Each linked issue's timeline records the release, with its reason.
+    for (const auto &code : h.issues) {
+      IssueRow before = *op.txn.issue(parse_issue_code(code));
+      TimelineEntry entry;
+      entry.kind = entry_kind::payment;
+      entry.changes.push_back({"payment:" + req.fieldworker, "withheld", req.override ? "released (override)" : "released"});
+      entry.note = req.reason;
+      entry.internal = true;
+      impl_->commit_change(op, actor, before, before.issue, impl_->record_of(op.txn, before.issue), entry, std::nullopt);
+    }
+    return h;
+  });
+}
+
+PayDecision Desk::may_pay(const Actor &actor, const RecordRef &record, std::string_view fieldworker) {
+  PayQuery q{record, std::string(fieldworker)};
+  return may_pay(actor, std::span<const PayQuery>(&q, 1)).front();
+}
+
+std::vector<PayDecision> Desk::may_pay(const Actor &actor, std::span<const PayQuery> queries) {
+  access::check_actor(actor);
+  access::require_staff(actor, "asking whether a payout may be made");
+  if (queries.size() > 100000) throw InvalidInput("at most 100000 queries at once", "queries");
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    check_record_ref(queries[i].record, fmt::format("queries[{}].record", i));
+    check::id(queries[i].fieldworker, fmt::format("queries[{}].fieldworker", i), limits::id_bytes);
+  }
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    std::vector<PayDecision> out;
+    out.reserve(queries.size());
+    for (const auto &q : queries) out.push_back(holds::decide(q, op.txn.hold(q.record, q.fieldworker), op.now));
+    return out;
+  });
+}
+
+std::vector<PaymentHold> Desk::holds(const Actor &actor, const HoldFilter &filter) {
+  access::check_actor(actor);
+  if (actor.role == Role::customer) throw Forbidden("customers do not see payment holds", "actor.role");
+  if (filter.limit == 0 || filter.limit > 100000) throw InvalidInput("must be from 1 to 100000", "limit");
+  if (filter.record) check_record_ref(*filter.record, "record");
+  if (filter.invoice) check::id(*filter.invoice, "invoice", limits::id_bytes);
+  if (filter.fieldworker) check::id(*filter.fieldworker, "fieldworker", limits::id_bytes);
+  HoldFilter scoped = filter;
+  if (actor.role == Role::fieldworker) {
+    // A fieldworker sees their own holds only (their booking summary).
+    if (filter.fieldworker && *filter.fieldworker != actor.id) return {};
+    scoped.fieldworker = actor.id;
+  }
+  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.find_holds(scoped); });
+}
+
+std::vector<PaymentHold> Desk::stalled_holds(const Actor &actor, std::chrono::milliseconds age) {
+  access::check_actor(actor);
+  access::require_staff(actor, "listing stalled holds");
+  if (age.count() < 0) throw InvalidInput("must not be negative", "age");
+  HoldFilter f;
+  f.withheld_before = impl_->clock->now() - age;
+  f.limit = 100000;
+  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.find_holds(f); });
+}
+
+HoldReport Desk::hold_report(const Actor &actor, Timestamp from, Timestamp to) {
+  access::check_actor(actor);
+  access::require_staff(actor, "the holds report");
+  if (to < from) throw InvalidInput("is before from", "to");
+  return impl_->run(TxnMode::read, [&](Op &op) { return holds::report(op.txn.ledger(from, to), from, to); });
 }
 
 // --- outbox ---------------------------------------------------------------------

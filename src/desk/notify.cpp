@@ -20,15 +20,18 @@ std::string subject(const Event &e, const Issue &issue) {
     case EventKind::status_changed: return fmt::format("{} is now {}", issue.code, issue.status);
     case EventKind::issue_edited: return fmt::format("{} was edited", issue.code);
     case EventKind::issue_relinked: return fmt::format("{} moved to {}", issue.code, issue.record.to_string());
-    case EventKind::settings_changed: break;
+    case EventKind::settings_changed:
+    case EventKind::payment_withheld:
+    case EventKind::payment_released: break;
   }
   return issue.code;
 }
 
-std::string body(const Event &e, const Issue &issue) {
+std::string body(const Event &e, const Issue &issue, bool for_customer) {
   std::string text = fmt::format("{} on {} ({}): {}", issue.code, issue.record.to_string(), issue.type, issue.status);
   for (const auto &c : e.changes)
-    text += fmt::format("\n{}: {} -> {}", c.field, c.before.empty() ? "-" : c.before, c.after.empty() ? "-" : c.after);
+    if (!for_customer || !is_internal_field(c.field))
+      text += fmt::format("\n{}: {} -> {}", c.field, c.before.empty() ? "-" : c.before, c.after.empty() ? "-" : c.after);
   return text;
 }
 
@@ -58,10 +61,31 @@ void queue(Op &op, const Event &event, const Issue &issue, const Record &record,
     item.recipient = r.id;
     item.channel = r.channel;
     item.subject = subject(event, issue);
-    item.body_text = body(event, issue);
+    item.body_text = body(event, issue, r.id == issue.customer_id);
     item.created_at = op.now;
     op.txn.enqueue(item);
   }
+}
+
+void queue_hold(Op &op, const Event &event, const PaymentHold &hold, const HoldLedgerEntry &line) {
+  if (hold.fieldworker == event.actor_id) return;
+  bool released = event.kind == EventKind::payment_released;
+  OutboxItem item;
+  item.idempotency_key = fmt::format("hold/{}/{}/push", line.id, hold.fieldworker);
+  item.kind = OutboxKind::notification;
+  item.event = to_string(event.kind);
+  item.issue_code = event.issue_code;
+  item.recipient = hold.fieldworker;
+  item.channel = DeliveryChannel::push;
+  item.subject = fmt::format("Your payment for {} is {}", hold.record.to_string(), released ? "released" : "on hold");
+  item.body_text = released ? fmt::format("Your payment for {} was released.", hold.record.to_string())
+                            : fmt::format("Your payment for {} is withheld while {} is resolved. Reason: {}",
+                                          hold.record.to_string(),
+                                          line.issues.empty() ? std::string("a billing dispute")
+                                                              : fmt::format("{}", fmt::join(line.issues, ", ")),
+                                          line.reason);
+  item.created_at = op.now;
+  op.txn.enqueue(item);
 }
 
 }  // namespace complaints::notify

@@ -10,6 +10,7 @@
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/outbox.hpp"
+#include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 #include "complaints/version.hpp"
 #include "complaints/workflow.hpp"
@@ -93,6 +94,8 @@ constexpr std::array<std::pair<EventKind, const char *>, event_kind_count> event
     {EventKind::issue_edited, "issue_edited"},
     {EventKind::issue_relinked, "issue_relinked"},
     {EventKind::settings_changed, "settings_changed"},
+    {EventKind::payment_withheld, "payment_withheld"},
+    {EventKind::payment_released, "payment_released"},
 }};
 
 constexpr std::array<std::pair<InputType, const char *>, 6> input_types{{
@@ -104,7 +107,33 @@ constexpr std::array<std::pair<InputType, const char *>, 6> input_types{{
     {InputType::user, "user"},
 }};
 
+constexpr std::array<std::pair<HoldState, const char *>, 2> hold_states{{
+    {HoldState::withheld, "withheld"},
+    {HoldState::released, "released"},
+}};
+
+constexpr std::array<std::pair<HoldScope, const char *>, 2> hold_scopes{{
+    {HoldScope::portion, "portion"},
+    {HoldScope::whole, "whole"},
+}};
+
+constexpr std::array<std::pair<LedgerAction, const char *>, 4> ledger_actions{{
+    {LedgerAction::withheld, "withheld"},
+    {LedgerAction::released, "released"},
+    {LedgerAction::reapplied, "reapplied"},
+    {LedgerAction::amount, "amount"},
+}};
+
 }  // namespace
+
+const char *to_string(HoldState s) noexcept { return name_of(hold_states, s); }
+std::optional<HoldState> hold_state_from_string(std::string_view n) noexcept { return value_of(hold_states, n); }
+const char *to_string(HoldScope s) noexcept { return name_of(hold_scopes, s); }
+std::optional<HoldScope> hold_scope_from_string(std::string_view n) noexcept { return value_of(hold_scopes, n); }
+const char *to_string(LedgerAction a) noexcept { return name_of(ledger_actions, a); }
+std::optional<LedgerAction> ledger_action_from_string(std::string_view n) noexcept {
+  return value_of(ledger_actions, n);
+}
 
 const char *to_string(Role r) noexcept { return name_of(roles, r); }
 std::optional<Role> role_from_string(std::string_view n) noexcept { return value_of(roles, n); }

@@ -47,6 +47,27 @@ void unassign(EffectContext &ctx, const EffectDef &) {
   ctx.issue.assignee.clear();
 }
 
+holds::IssueChange hold_change(EffectContext &ctx) {
+  return {ctx.op, ctx.actor, ctx.record, ctx.issue, ctx.cause, ctx.entry.changes};
+}
+
+void withhold(EffectContext &ctx, const EffectDef &effect) {
+  auto it = effect.params.find("fieldworkers");
+  bool all = it != effect.params.end() && it->second == "all";
+  auto change = hold_change(ctx);
+  holds::withhold(change, all ? ctx.record.fieldworkers : ctx.issue.fieldworkers, false, ctx.hold_amounts);
+}
+
+void reapply(EffectContext &ctx, const EffectDef &) {
+  auto change = hold_change(ctx);
+  holds::withhold(change, ctx.issue.fieldworkers, true, nullptr);
+}
+
+void release(EffectContext &ctx, const EffectDef &) {
+  auto change = hold_change(ctx);
+  holds::release(change);
+}
+
 using Handler = void (*)(EffectContext &, const EffectDef &);
 
 // Effects this build runs. The catalogue (workflow/catalog.cpp) lists every
@@ -56,6 +77,9 @@ Handler handler(std::string_view type) {
   if (type == "set_follow_up") return &set_follow_up;
   if (type == "assign") return &assign;
   if (type == "unassign") return &unassign;
+  if (type == "withhold") return &withhold;
+  if (type == "reapply") return &reapply;
+  if (type == "release") return &release;
   return nullptr;
 }
 

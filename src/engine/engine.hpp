@@ -11,6 +11,7 @@
 #include "complaints/timeline.hpp"
 #include "complaints/workflow.hpp"
 #include "desk/op.hpp"
+#include "holds/holds.hpp"
 
 namespace complaints::engine {
 
@@ -37,6 +38,8 @@ struct EffectContext {
   const Inputs &inputs;
   Issue &issue;          ///< the issue as it will be committed
   TimelineEntry &entry;  ///< the entry recording this change
+  std::string cause;     ///< "reported" or the action's name
+  const holds::Amounts *hold_amounts = nullptr;  ///< amounts given when reporting
 };
 
 /// Runs effects in order. `path` is the JSON path of the list, for errors.

@@ -110,6 +110,45 @@ TEST_CASE_TEMPLATE("every operation is all-or-nothing for every failing write", 
     std::vector<std::int64_t> ids{1, 2, 3};
     fail_every_write(*inner, clock, [&](Desk &d) { d.outbox_ack(test::system_actor(), ids); });
   }
+  SUBCASE("approve releasing a payout hold") {
+    Actor finance{"fiona", Role::admin, Permissions::all()};
+    {
+      Desk d(std::make_unique<test::FaultyStorage>(*inner, 0), DeskOptions{clock});
+      issue = d.report(test::office(), r);
+      issue = d.act(test::fieldworker(), issue.code, ActionRequest{"resolve", {}, {}});
+    }
+    int writes = fail_every_write(*inner, clock, [&](Desk &d) {
+      d.act(finance, issue.code, ActionRequest{"approve", {}, {}});
+    });
+    CHECK(writes >= 8);  // issue, timeline, two releases with their ledger lines, notifications, commit
+    Desk d(std::make_unique<test::FaultyStorage>(*inner, 0), DeskOptions{clock});
+    CHECK(d.may_pay(finance, {RecordKind::booking, "B-1"}, "fw-1").may_pay);
+  }
+  SUBCASE("reopen reapplying holds") {
+    Actor finance{"fiona", Role::admin, Permissions::all()};
+    {
+      Desk d(std::make_unique<test::FaultyStorage>(*inner, 0), DeskOptions{clock});
+      issue = d.report(test::office(), r);
+      issue = d.act(finance, issue.code, ActionRequest{"close", {}, {}});
+    }
+    fail_every_write(*inner, clock, [&](Desk &d) { d.act(finance, issue.code, ActionRequest{"reopen", {}, {}}); });
+  }
+  SUBCASE("manual hold and release") {
+    Actor finance{"fiona", Role::admin, Permissions::all()};
+    {
+      Desk d(std::make_unique<test::FaultyStorage>(*inner, 0), DeskOptions{clock});
+      issue = d.report(test::office(), r);
+      d.act(finance, issue.code, ActionRequest{"close", {}, {}});
+    }
+    fail_every_write(*inner, clock, [&](Desk &d) {
+      d.withhold_payment(test::office(), {{RecordKind::booking, "B-1"}, "fw-2", Money::of(5000, "GBP"), {}, "dispute"});
+    });
+    // The hold is still linked to the closed issue: releasing it writes the
+    // ledger and an entry on that issue's timeline.
+    fail_every_write(*inner, clock, [&](Desk &d) {
+      d.release_payment(finance, {{RecordKind::booking, "B-1"}, "fw-2", "settled"});
+    });
+  }
   SUBCASE("a brand-new store's initialisation") {
     B fresh;
     auto store = fresh.open();

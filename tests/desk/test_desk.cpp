@@ -324,18 +324,22 @@ TEST_CASE_TEMPLATE("events fire after commit with the committed issue, never for
     order.push_back(f.desk.get(test::admin(), e.issue_code).status);
   });
   Issue i = f.report_on_booking();
-  REQUIRE(seen.size() == 1);
+  // The issue's own event comes first, then those of its effects (the payouts withheld).
+  REQUIRE(seen.size() == 3);
   CHECK(seen[0].kind == EventKind::issue_reported);
   CHECK(seen[0].issue == i);
+  CHECK(seen[1].kind == EventKind::payment_withheld);
+  CHECK(seen[1].detail == "booking:B-1 fw-1");
+  CHECK(seen[2].detail == "booking:B-1 fw-2");
   i = f.act(test::office(), i, "convert_to_in_progress");
-  REQUIRE(seen.size() == 2);
-  CHECK(seen[1].kind == EventKind::status_changed);
-  CHECK(seen[1].action == "convert_to_in_progress");
-  CHECK(seen[1].issue->status == "In Progress");
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[3].kind == EventKind::status_changed);
+  CHECK(seen[3].action == "convert_to_in_progress");
+  CHECK(seen[3].issue->status == "In Progress");
   CHECK(order == std::vector<std::string>{"In Progress"});
   expect_error(Errc::forbidden, [&] { f.act(test::customer(), i, "close"); });
   expect_error(Errc::invalid_state, [&] { f.act(test::admin(), i, "approve"); });
-  CHECK(seen.size() == 2);
+  CHECK(seen.size() == 4);
 }
 
 TEST_CASE_TEMPLATE("a slot that throws does not undo the change or stop other slots", B, TEST_BACKENDS) {
@@ -362,7 +366,10 @@ TEST_CASE_TEMPLATE("a slot that throws does not undo the change or stop other sl
 TEST_CASE_TEMPLATE("changes queue notifications in the outbox, acknowledged by id", B, TEST_BACKENDS) {
   test::DeskFixture<B> f;
   Issue i = f.report_on_booking();  // office reports: fw-1, fw-2 (push) and the customer (email)
-  auto items = f.desk.outbox_pending(test::system_actor());
+  auto all_items = f.desk.outbox_pending(test::system_actor());
+  std::vector<OutboxItem> items;
+  for (const auto &item : all_items)
+    if (item.event == "issue_reported") items.push_back(item);
   REQUIRE(items.size() == 3);
   CHECK(items[0].recipient == "fw-1");
   CHECK(items[0].channel == DeliveryChannel::push);
@@ -372,16 +379,19 @@ TEST_CASE_TEMPLATE("changes queue notifications in the outbox, acknowledged by i
   CHECK(items[2].recipient == "cust-1");
   CHECK(items[2].channel == DeliveryChannel::email);
   // The fieldworker who resolves is not told about their own action.
+  CHECK(all_items.size() == 5);  // and each fieldworker is told their payout is withheld
+  CHECK(all_items[0].event == "payment_withheld");
+  CHECK(all_items[0].recipient == "fw-1");
   f.act(test::fieldworker("fw-1"), i, "resolve");
-  items = f.desk.outbox_pending(test::system_actor(), 100, items.back().id);
+  items = f.desk.outbox_pending(test::system_actor(), 100, all_items.back().id);
   REQUIRE(items.size() == 2);
   CHECK(items[0].recipient == "fw-2");
   CHECK(items[1].recipient == "cust-1");
   CHECK(items[0].subject == "CMP-00001 is now Awaiting Approval");
-  // Acknowledge two of five; the rest stay pending. Unknown ids are ignored.
+  // Acknowledge two of seven; the rest stay pending. Unknown ids are ignored.
   std::vector<std::int64_t> ids{1, 2, 999};
   CHECK(f.desk.outbox_ack(test::system_actor(), ids) == 2);
-  CHECK(f.desk.outbox_pending(test::system_actor()).size() == 3);
+  CHECK(f.desk.outbox_pending(test::system_actor()).size() == 5);
   CHECK(f.desk.outbox_ack(test::system_actor(), ids) == 0);
   expect_error(Errc::forbidden, [&] { f.desk.outbox_pending(test::admin()); });
   // Edits are internal: the customer is not notified.

@@ -284,3 +284,73 @@ TEST_CASE_TEMPLATE("storage: a transaction not committed leaves no trace", B, TE
   // The rolled-back number is handed out again: it never named an issue.
   CHECK(s->begin(TxnMode::write)->allocate_issue_number() == 1);
 }
+
+TEST_CASE_TEMPLATE("storage: holds, their links and the ledger", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  RecordRef b1{RecordKind::booking, "B-1"};
+  PaymentHold h{b1, "fw-1", HoldState::withheld, Money::of(1234, "AUD"), HoldScope::whole, test::t0(), std::nullopt, {}, {}};
+  {
+    auto t = s->begin(TxnMode::write);
+    Record r = test::booking("B-1");
+    r.invoice_id = "INV-1";
+    t->put_record(r);
+    t->put_record(Record{{RecordKind::invoice, "INV-1"}, "cust-1", {"fw-2"}, RecordVisibility::all, false, ""});
+    t->put_hold(h);
+    // The issue may come after its link, in the same transaction.
+    IssueRow one = sample_issue(t->allocate_issue_number());
+    t->link_hold(b1, "fw-1", 1);
+    t->link_hold(b1, "fw-1", 1);
+    t->insert_issue(one);
+    IssueRow two = sample_issue(t->allocate_issue_number());
+    two.issue.status = "Closed";
+    two.issue.category = StatusCategory::closed;
+    t->insert_issue(two);
+    t->link_hold(b1, "fw-1", 2);
+    PaymentHold other{{RecordKind::invoice, "INV-1"}, "fw-2", HoldState::released, std::nullopt, HoldScope::portion,
+                      test::t0() - std::chrono::days(3), test::t0(), {}, {}};
+    t->put_hold(other);
+    HoldLedgerEntry e{0, b1, "fw-1", LedgerAction::withheld, test::t0(), "o", Role::office, "why", {"CMP-00001"},
+                      Money::of(1234, "AUD"), false};
+    CHECK(t->append_ledger(e) == 1);
+    e.action = LedgerAction::released;
+    e.at = test::t0() + std::chrono::hours(1);
+    e.override_release = true;
+    e.amount.reset();
+    CHECK(t->append_ledger(e) == 2);
+    t->commit();
+  }
+  auto t = s->begin(TxnMode::read);
+  auto got = t->hold(b1, "fw-1");
+  REQUIRE(got);
+  CHECK(got->amount == Money::of(1234, "AUD"));
+  CHECK(got->scope == HoldScope::whole);
+  CHECK(got->since == test::t0());
+  CHECK_FALSE(got->released_at);
+  CHECK(got->issues == std::vector<std::string>{"CMP-00001", "CMP-00002"});
+  CHECK(got->blocking == std::vector<std::string>{"CMP-00001"});
+  CHECK_FALSE(t->hold(b1, "fw-2"));
+  CHECK(t->holds_of_issue(2).size() == 1);
+  CHECK(t->holds_of_issue(3).empty());
+  HoldFilter f;
+  CHECK(t->find_holds(f).size() == 2);
+  f.invoice = "INV-1";
+  CHECK(t->find_holds(f).size() == 2);  // the invoice's own hold and its booking's
+  f = {};
+  f.state = HoldState::released;
+  REQUIRE(t->find_holds(f).size() == 1);
+  CHECK(t->find_holds(f)[0].released_at == test::t0());
+  f = {};
+  f.withheld_before = test::t0() - std::chrono::seconds(1);
+  CHECK(t->find_holds(f).empty());
+  f.withheld_before = test::t0();
+  CHECK(t->find_holds(f).size() == 1);
+  auto lines = t->ledger(test::t0(), test::t0() + std::chrono::hours(1));
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].issues == std::vector<std::string>{"CMP-00001"});
+  CHECK(lines[0].amount == Money::of(1234, "AUD"));
+  lines = t->ledger(test::t0(), test::t0() + std::chrono::hours(2));
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1].override_release);
+  CHECK_FALSE(lines[1].amount);
+}

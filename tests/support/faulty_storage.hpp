@@ -89,6 +89,22 @@ class FaultyTransaction final : public StorageTransaction {
     owner_.count("ack_outbox");
     return inner_->ack_outbox(ids);
   }
+  std::optional<PaymentHold> hold(const RecordRef &r, std::string_view fw) override { return inner_->hold(r, fw); }
+  void put_hold(const PaymentHold &h) override {
+    owner_.count("put_hold");
+    inner_->put_hold(h);
+  }
+  void link_hold(const RecordRef &r, std::string_view fw, std::int64_t n) override {
+    owner_.count("link_hold");
+    inner_->link_hold(r, fw, n);
+  }
+  std::vector<PaymentHold> holds_of_issue(std::int64_t n) override { return inner_->holds_of_issue(n); }
+  std::vector<PaymentHold> find_holds(const HoldFilter &f) override { return inner_->find_holds(f); }
+  std::int64_t append_ledger(const HoldLedgerEntry &e) override {
+    owner_.count("append_ledger");
+    return inner_->append_ledger(e);
+  }
+  std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) override { return inner_->ledger(from, to); }
   std::string dump() override { return inner_->dump(); }
 
  private:

@@ -100,10 +100,11 @@ Error expect_error(Errc code, F &&f) {
   try {
     f();
   } catch (const Error &e) {
-    CHECK_MESSAGE(e.code() == code, "expected ", to_string(code), ", got ", to_string(e.code()), ": ", e.what());
+    CHECK_MESSAGE(e.code() == code, "expected ", std::string(to_string(code)), ", got ", std::string(to_string(e.code())),
+                  ": ", e.what());
     return e;
   }
-  FAIL("expected an error ", to_string(code), ", but the call succeeded");
+  FAIL("expected an error ", std::string(to_string(code)), ", but the call succeeded");
   return Error(Errc::internal, "unreachable");
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -27,6 +28,11 @@ struct State {
   std::map<std::int64_t, std::vector<TimelineEntry>> timeline;
   std::map<std::int64_t, OutboxItem> outbox;
   std::int64_t last_outbox_id = 0;
+  // Holds are stored without their links; links live beside them.
+  std::map<std::pair<RecordRef, std::string>, PaymentHold> holds;
+  std::map<std::pair<RecordRef, std::string>, std::set<std::int64_t>> hold_links;
+  std::map<std::int64_t, HoldLedgerEntry> ledger;
+  std::int64_t last_ledger_id = 0;
 };
 
 class MemoryTransaction final : public StorageTransaction {
@@ -219,6 +225,73 @@ class MemoryTransaction final : public StorageTransaction {
     return n;
   }
 
+  std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) override {
+    auto it = state_.holds.find({record, std::string(fieldworker)});
+    if (it == state_.holds.end()) return std::nullopt;
+    return with_links(it->first, it->second);
+  }
+
+  void put_hold(const PaymentHold &h) override {
+    write();
+    std::pair<RecordRef, std::string> key{h.record, h.fieldworker};
+    remember(state_.holds, key);
+    PaymentHold stored = h;
+    stored.issues.clear();
+    stored.blocking.clear();
+    state_.holds[key] = std::move(stored);
+  }
+
+  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) override {
+    write();
+    std::pair<RecordRef, std::string> key{record, std::string(fieldworker)};
+    if (!state_.holds.count(key)) throw StorageError("link hold: no such hold");
+    remember(state_.hold_links, key);
+    state_.hold_links[key].insert(number);
+  }
+
+  std::vector<PaymentHold> holds_of_issue(std::int64_t number) override {
+    std::vector<PaymentHold> out;
+    for (const auto &[key, links] : state_.hold_links)
+      if (links.count(number)) out.push_back(with_links(key, state_.holds.at(key)));
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.fieldworker < b.fieldworker; });
+    return out;
+  }
+
+  std::vector<PaymentHold> find_holds(const HoldFilter &f) override {
+    std::vector<PaymentHold> out;
+    for (const auto &[key, h] : state_.holds) {
+      if (out.size() >= f.limit) break;
+      if (f.record && h.record != *f.record) continue;
+      if (f.invoice && !(h.record == RecordRef{RecordKind::invoice, *f.invoice})) {
+        auto r = state_.records.find(h.record);
+        if (r == state_.records.end() || r->second.invoice_id != *f.invoice) continue;
+      }
+      if (f.fieldworker && h.fieldworker != *f.fieldworker) continue;
+      if (f.state && h.state != *f.state) continue;
+      if (f.withheld_before && (h.state != HoldState::withheld || h.since > *f.withheld_before)) continue;
+      out.push_back(with_links(key, h));
+    }
+    return out;
+  }
+
+  std::int64_t append_ledger(const HoldLedgerEntry &e) override {
+    write();
+    std::int64_t previous = state_.last_ledger_id;
+    undo_.push_back([this, previous] { state_.last_ledger_id = previous; });
+    HoldLedgerEntry stored = e;
+    stored.id = ++state_.last_ledger_id;
+    remember(state_.ledger, stored.id);
+    state_.ledger[stored.id] = stored;
+    return stored.id;
+  }
+
+  std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) override {
+    std::vector<HoldLedgerEntry> out;
+    for (const auto &[id, e] : state_.ledger)
+      if (e.at >= from && e.at < to) out.push_back(e);
+    return out;
+  }
+
   std::string dump() override {
     std::string out;
     for (const auto &[k, v] : state_.settings) out += fmt::format("setting {}={}\n", k, v);
@@ -228,8 +301,9 @@ class MemoryTransaction final : public StorageTransaction {
       out += fmt::format("workflow {} rev {}: {}\n", name, wf.revision, wf.json);
     for (const auto &t : state_.issue_types) out += fmt::format("type {} {}\n", t.name, t.colour);
     for (const auto &[ref, r] : state_.records)
-      out += fmt::format("record {} customer={} visibility={} paid_out={} fieldworkers={}\n", ref.to_string(),
-                         r.customer_id, to_string(r.visibility), r.paid_out, fmt::join(r.fieldworkers, ","));
+      out += fmt::format("record {} customer={} visibility={} paid_out={} invoice={} fieldworkers={}\n",
+                         ref.to_string(), r.customer_id, to_string(r.visibility), r.paid_out, r.invoice_id,
+                         fmt::join(r.fieldworkers, ","));
     for (const auto &[n, row] : state_.issues) {
       const Issue &i = row.issue;
       out += fmt::format(
@@ -253,10 +327,36 @@ class MemoryTransaction final : public StorageTransaction {
                          id, item.idempotency_key, to_string(item.kind), item.event, item.issue_code, item.recipient,
                          to_string(item.channel), item.subject, item.body_text, item.body_html,
                          to_millis(item.created_at));
+    for (const auto &[key, h] : state_.holds) {
+      PaymentHold full = with_links(key, h);
+      out += fmt::format("hold {} {} state={} amount={} scope={} since={} released={} issues={}\n",
+                         h.record.to_string(), h.fieldworker, to_string(h.state),
+                         h.amount ? h.amount->to_string() : "-", to_string(h.scope), to_millis(h.since),
+                         h.released_at ? to_millis(*h.released_at) : 0, fmt::join(full.issues, ","));
+    }
+    for (const auto &[id, e] : state_.ledger)
+      out += fmt::format("ledger {} {} {} {} at={} actor={}/{} reason={} issues={} amount={} override={}\n", id,
+                         e.record.to_string(), e.fieldworker, to_string(e.action), to_millis(e.at), e.actor_id,
+                         to_string(e.actor_role), e.reason, fmt::join(e.issues, ","),
+                         e.amount ? e.amount->to_string() : "-", e.override_release);
+    out += fmt::format("counter ledger_id={}\n", state_.last_ledger_id);
     return out;
   }
 
  private:
+  PaymentHold with_links(const std::pair<RecordRef, std::string> &key, const PaymentHold &stored) const {
+    PaymentHold h = stored;
+    auto links = state_.hold_links.find(key);
+    if (links == state_.hold_links.end()) return h;
+    for (std::int64_t number : links->second) {
+      auto issue = state_.issues.find(number);
+      if (issue == state_.issues.end()) continue;
+      h.issues.push_back(issue->second.issue.code);
+      if (!issue->second.issue.is_closed()) h.blocking.push_back(issue->second.issue.code);
+    }
+    return h;
+  }
+
   void write() const {
     if (!writable_) throw StorageError("write in a read transaction");
   }

@@ -119,7 +119,62 @@ CREATE TABLE outbox (
 );
 )sql";
 
-constexpr const char *all[] = {v1};
+// Version 2: payment holds, their links to issues, the holds ledger, and the
+// invoice that bills a booking.
+constexpr const char *v2 = R"sql(
+ALTER TABLE records ADD COLUMN invoice_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX records_by_invoice ON records (invoice_id) WHERE invoice_id <> '';
+
+CREATE TABLE holds (
+  record_kind    TEXT NOT NULL,
+  record_id      TEXT NOT NULL,
+  fieldworker_id TEXT NOT NULL,
+  state          TEXT NOT NULL,
+  amount_minor   INTEGER,
+  currency       TEXT,
+  scope          TEXT NOT NULL,
+  since          INTEGER NOT NULL,
+  released_at    INTEGER,
+  PRIMARY KEY (record_kind, record_id, fieldworker_id)
+) WITHOUT ROWID;
+CREATE INDEX holds_by_fieldworker ON holds (fieldworker_id);
+CREATE INDEX holds_withheld_since ON holds (since) WHERE state = 'withheld';
+
+CREATE TABLE hold_issues (
+  record_kind    TEXT NOT NULL,
+  record_id      TEXT NOT NULL,
+  fieldworker_id TEXT NOT NULL,
+  -- Checked at commit: reporting links the hold before the new issue's row is written.
+  number         INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+  -- Mirrors "the issue is not closed" (kept by insert_issue and update_issue),
+  -- so asking whether a payout may be made reads no issue rows.
+  open           INTEGER NOT NULL,
+  PRIMARY KEY (record_kind, record_id, fieldworker_id, number),
+  FOREIGN KEY (record_kind, record_id, fieldworker_id) REFERENCES holds (record_kind, record_id, fieldworker_id)
+    ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX hold_issues_by_issue ON hold_issues (number);
+
+-- Append-only, like the timeline. AUTOINCREMENT: ids are never reused.
+CREATE TABLE hold_ledger (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  record_kind     TEXT NOT NULL,
+  record_id       TEXT NOT NULL,
+  fieldworker_id  TEXT NOT NULL,
+  action          TEXT NOT NULL,
+  at              INTEGER NOT NULL,
+  actor_id        TEXT NOT NULL,
+  actor_role      TEXT NOT NULL,
+  reason          TEXT NOT NULL,
+  issues          TEXT NOT NULL, -- codes, newline-separated
+  amount_minor    INTEGER,
+  currency        TEXT,
+  override        INTEGER NOT NULL
+);
+CREATE INDEX hold_ledger_by_time ON hold_ledger (at);
+)sql";
+
+constexpr const char *all[] = {v1, v2};
 
 }  // namespace
 

@@ -198,6 +198,59 @@ void bind_issue(SQLite::Statement &s, const IssueRow &row) {
   s.bind(23, i.assignee);
 }
 
+std::optional<Money> money_columns(const SQLite::Statement &s, int col, const char *table) {
+  if (is_null(s, col)) return std::nullopt;
+  try {
+    return Money::of(integer(s, col), view(s, col + 1));
+  } catch (const InvalidInput &e) {
+    throw StorageError(fmt::format("corrupt amount in {}: {}", table, e.what()));
+  }
+}
+
+// A hold's columns, then one of its linked issues and whether that issue is
+// open: one row per link (or one row with NULLs for a hold without links),
+// rows of one hold adjacent and in link order. A plain join: measured faster
+// than aggregating the links in SQL.
+constexpr const char *hold_select =
+    "SELECT h.record_kind, h.record_id, h.fieldworker_id, h.state, h.amount_minor, h.currency, h.scope, h.since, "
+    "h.released_at, l.number, l.open FROM %s h LEFT JOIN hold_issues l ON l.record_kind = h.record_kind AND "
+    "l.record_id = h.record_id AND l.fieldworker_id = h.fieldworker_id";
+
+// hold_select with `from` in place of the holds table (a table or a subquery).
+std::string hold_query(const std::string &from, const std::string &rest) {
+  std::string sql = hold_select;
+  sql.replace(sql.find("%s"), 2, from);
+  return sql + " " + rest;
+}
+
+bool same_hold(const PaymentHold &h, const SQLite::Statement &s) {
+  return view(s, 1) == h.record.id && view(s, 2) == h.fieldworker && view(s, 0) == to_string(h.record.kind);
+}
+
+// Reads every row of a hold_select statement, folding each hold's link rows into it.
+std::vector<PaymentHold> read_holds(SQLite::Statement &s) {
+  std::vector<PaymentHold> out;
+  while (s.executeStep()) {
+    if (out.empty() || !same_hold(out.back(), s)) {
+      PaymentHold h;
+      h.record.kind = codec::decode_enum(record_kind_from_string(view(s, 0)), "holds.record_kind", view(s, 0));
+      h.record.id = text(s, 1);
+      h.fieldworker = text(s, 2);
+      h.state = codec::decode_enum(hold_state_from_string(view(s, 3)), "holds.state", view(s, 3));
+      h.amount = money_columns(s, 4, "holds");
+      h.scope = codec::decode_enum(hold_scope_from_string(view(s, 6)), "holds.scope", view(s, 6));
+      h.since = from_millis(integer(s, 7));
+      if (!is_null(s, 8)) h.released_at = from_millis(integer(s, 8));
+      out.push_back(std::move(h));
+    }
+    if (is_null(s, 9)) continue;
+    PaymentHold &h = out.back();
+    h.issues.push_back(format_issue_code(integer(s, 9)));
+    if (integer(s, 10) != 0) h.blocking.push_back(h.issues.back());
+  }
+  return out;
+}
+
 class SqliteStorage;
 
 class SqliteTransaction final : public StorageTransaction {
@@ -311,14 +364,15 @@ class SqliteTransaction final : public StorageTransaction {
       Record r;
       r.ref = ref;
       {
-        Use s(stmts_.get("SELECT customer_id, visibility, paid_out FROM records WHERE kind = ? AND host_id = ?"));
+        Use s(stmts_.get("SELECT customer_id, visibility, paid_out, invoice_id FROM records WHERE kind = ? AND "
+                         "host_id = ?"));
         s->bind(1, to_string(ref.kind));
         s->bind(2, ref.id);
         if (!s->executeStep()) return std::nullopt;
         r.customer_id = text(*s, 0);
-        std::string vis = text(*s, 1);
-        r.visibility = codec::decode_enum(record_visibility_from_string(vis), "records.visibility", vis);
+        r.visibility = codec::decode_enum(record_visibility_from_string(view(*s, 1)), "records.visibility", view(*s, 1));
         r.paid_out = integer(*s, 2) != 0;
+        r.invoice_id = text(*s, 3);
       }
       Use s(stmts_.get("SELECT fieldworker_id FROM record_fieldworkers WHERE kind = ? AND host_id = ? "
                        "ORDER BY position"));
@@ -332,15 +386,16 @@ class SqliteTransaction final : public StorageTransaction {
   void put_record(const Record &r) override {
     guarded("write record", [&] {
       {
-        Use s(stmts_.get("INSERT INTO records (kind, host_id, customer_id, visibility, paid_out) "
-                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, host_id) DO UPDATE SET "
+        Use s(stmts_.get("INSERT INTO records (kind, host_id, customer_id, visibility, paid_out, invoice_id) "
+                         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, host_id) DO UPDATE SET "
                          "customer_id = excluded.customer_id, visibility = excluded.visibility, "
-                         "paid_out = excluded.paid_out"));
+                         "paid_out = excluded.paid_out, invoice_id = excluded.invoice_id"));
         s->bind(1, to_string(r.ref.kind));
         s->bind(2, r.ref.id);
         s->bind(3, r.customer_id);
         s->bind(4, to_string(r.visibility));
         s->bind(5, r.paid_out ? 1 : 0);
+        s->bind(6, r.invoice_id);
         s->exec();
       }
       {
@@ -392,6 +447,7 @@ class SqliteTransaction final : public StorageTransaction {
         s->exec();
       }
       index_fieldworkers(row.issue.number, row.issue.fieldworkers);
+      if (row.issue.is_closed()) mark_links_open(row.issue.number, false);
     });
   }
 
@@ -414,6 +470,7 @@ class SqliteTransaction final : public StorageTransaction {
         s->exec();
         index_fieldworkers(after.issue.number, after.issue.fieldworkers);
       }
+      if (before.issue.is_closed() != after.issue.is_closed()) mark_links_open(after.issue.number, !after.issue.is_closed());
       return true;
     });
   }
@@ -596,6 +653,159 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
+  std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) override {
+    return guarded("read hold", [&]() -> std::optional<PaymentHold> {
+      static const std::string sql = hold_query(
+          "holds", "WHERE h.record_kind = ? AND h.record_id = ? AND h.fieldworker_id = ? ORDER BY l.number");
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, to_string(record.kind));
+      s->bind(2, record.id);
+      s->bind(3, std::string(fieldworker));
+      auto holds = read_holds(*s);
+      if (holds.empty()) return std::nullopt;
+      return std::move(holds.front());
+    });
+  }
+
+  void put_hold(const PaymentHold &h) override {
+    guarded("write hold", [&] {
+      Use s(stmts_.get("INSERT INTO holds (record_kind, record_id, fieldworker_id, state, amount_minor, currency, "
+                       "scope, since, released_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_kind, "
+                       "record_id, fieldworker_id) DO UPDATE SET state = excluded.state, amount_minor = "
+                       "excluded.amount_minor, currency = excluded.currency, scope = excluded.scope, since = "
+                       "excluded.since, released_at = excluded.released_at"));
+      s->bind(1, to_string(h.record.kind));
+      s->bind(2, h.record.id);
+      s->bind(3, h.fieldworker);
+      s->bind(4, to_string(h.state));
+      if (h.amount) {
+        s->bind(5, h.amount->minor());
+        s->bind(6, h.amount->currency());
+      }
+      s->bind(7, to_string(h.scope));
+      s->bind(8, to_millis(h.since));
+      if (h.released_at) s->bind(9, to_millis(*h.released_at));
+      s->exec();
+    });
+  }
+
+  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) override {
+    guarded("link hold", [&] {
+      // An issue not written yet is a new one, and new issues are never closed.
+      Use s(stmts_.get("INSERT OR IGNORE INTO hold_issues (record_kind, record_id, fieldworker_id, number, open) "
+                       "VALUES (?1, ?2, ?3, ?4, coalesce((SELECT category <> 'closed' FROM issues WHERE number = "
+                       "?4), 1))"));
+      s->bind(1, to_string(record.kind));
+      s->bind(2, record.id);
+      s->bind(3, std::string(fieldworker));
+      s->bind(4, number);
+      s->exec();
+    });
+  }
+
+  std::vector<PaymentHold> holds_of_issue(std::int64_t number) override {
+    return guarded("read holds of issue", [&] {
+      static const std::string sql = hold_query(
+          "(SELECT h.* FROM hold_issues x JOIN holds h ON h.record_kind = x.record_kind AND h.record_id = "
+          "x.record_id AND h.fieldworker_id = x.fieldworker_id WHERE x.number = ?)",
+          "ORDER BY h.fieldworker_id, h.record_kind, h.record_id, l.number");
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, number);
+      return read_holds(*s);
+    });
+  }
+
+  std::vector<PaymentHold> find_holds(const HoldFilter &f) override {
+    return guarded("find holds", [&] {
+      std::string sql = "SELECT h.* FROM holds h";
+      std::vector<std::string> where;
+      std::vector<std::pair<int, std::string>> texts;
+      std::vector<std::pair<int, std::int64_t>> ints;
+      int n = 0;
+      auto text_param = [&](std::string v) {
+        texts.emplace_back(++n, std::move(v));
+        return "?" + std::to_string(n);
+      };
+      auto int_param = [&](std::int64_t v) {
+        ints.emplace_back(++n, v);
+        return "?" + std::to_string(n);
+      };
+      if (f.record) {
+        where.push_back("h.record_kind = " + text_param(to_string(f.record->kind)));
+        where.push_back("h.record_id = " + text_param(f.record->id));
+      }
+      if (f.invoice) {
+        std::string p = text_param(*f.invoice);
+        where.push_back("((h.record_kind = 'invoice' AND h.record_id = " + p +
+                        ") OR EXISTS (SELECT 1 FROM records r WHERE r.kind = h.record_kind AND r.host_id = "
+                        "h.record_id AND r.invoice_id = " + p + "))");
+      }
+      if (f.fieldworker) where.push_back("h.fieldworker_id = " + text_param(*f.fieldworker));
+      if (f.state) where.push_back("h.state = " + text_param(to_string(*f.state)));
+      if (f.withheld_before)
+        where.push_back("h.state = 'withheld' AND h.since <= " + int_param(to_millis(*f.withheld_before)));
+      for (std::size_t k = 0; k < where.size(); ++k) sql += (k == 0 ? " WHERE " : " AND ") + where[k];
+      sql += " ORDER BY h.record_kind, h.record_id, h.fieldworker_id LIMIT " +
+             int_param(static_cast<std::int64_t>(f.limit));
+      // The limit counts holds, so it applies before the links are joined.
+      Use s(stmts_.get(hold_query("(" + sql + ")", "ORDER BY h.record_kind, h.record_id, h.fieldworker_id, l.number")));
+      for (auto &[i, v] : texts) s->bind(i, v);
+      for (auto &[i, v] : ints) s->bind(i, v);
+      return read_holds(*s);
+    });
+  }
+
+  std::int64_t append_ledger(const HoldLedgerEntry &e) override {
+    return guarded("append ledger line", [&] {
+      Use s(stmts_.get("INSERT INTO hold_ledger (record_kind, record_id, fieldworker_id, action, at, actor_id, "
+                       "actor_role, reason, issues, amount_minor, currency, override) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                       "?, ?, ?, ?, ?)"));
+      s->bind(1, to_string(e.record.kind));
+      s->bind(2, e.record.id);
+      s->bind(3, e.fieldworker);
+      s->bind(4, to_string(e.action));
+      s->bind(5, to_millis(e.at));
+      s->bind(6, e.actor_id);
+      s->bind(7, to_string(e.actor_role));
+      s->bind(8, e.reason);
+      s->bind(9, join_lines(e.issues));
+      if (e.amount) {
+        s->bind(10, e.amount->minor());
+        s->bind(11, e.amount->currency());
+      }
+      s->bind(12, e.override_release ? 1 : 0);
+      s->exec();
+      return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.getHandle()));
+    });
+  }
+
+  std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) override {
+    return guarded("read ledger", [&] {
+      Use s(stmts_.get("SELECT id, record_kind, record_id, fieldworker_id, action, at, actor_id, actor_role, reason, "
+                       "issues, amount_minor, currency, override FROM hold_ledger WHERE at >= ? AND at < ? ORDER BY id"));
+      s->bind(1, to_millis(from));
+      s->bind(2, to_millis(to));
+      std::vector<HoldLedgerEntry> out;
+      while (s->executeStep()) {
+        HoldLedgerEntry e;
+        e.id = integer(*s, 0);
+        e.record.kind = codec::decode_enum(record_kind_from_string(view(*s, 1)), "hold_ledger.record_kind", view(*s, 1));
+        e.record.id = text(*s, 2);
+        e.fieldworker = text(*s, 3);
+        e.action = codec::decode_enum(ledger_action_from_string(view(*s, 4)), "hold_ledger.action", view(*s, 4));
+        e.at = from_millis(integer(*s, 5));
+        e.actor_id = text(*s, 6);
+        e.actor_role = codec::decode_enum(role_from_string(view(*s, 7)), "hold_ledger.actor_role", view(*s, 7));
+        e.reason = text(*s, 8);
+        e.issues = split_lines(view(*s, 9));
+        e.amount = money_columns(*s, 10, "hold_ledger");
+        e.override_release = integer(*s, 12) != 0;
+        out.push_back(std::move(e));
+      }
+      return out;
+    });
+  }
+
   std::string dump() override {
     return guarded("dump", [&] {
       std::string out;
@@ -639,6 +849,13 @@ class SqliteTransaction final : public StorageTransaction {
   }
 
  private:
+  void mark_links_open(std::int64_t number, bool open) {
+    Use s(stmts_.get("UPDATE hold_issues SET open = ? WHERE number = ?"));
+    s->bind(1, open ? 1 : 0);
+    s->bind(2, number);
+    s->exec();
+  }
+
   void index_fieldworkers(std::int64_t number, const std::vector<std::string> &ids) {
     for (const auto &id : ids) {
       Use s(stmts_.get("INSERT OR IGNORE INTO issue_fieldworkers (fieldworker_id, number) VALUES (?, ?)"));
