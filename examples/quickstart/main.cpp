@@ -1,5 +1,6 @@
 // Quickstart: one booking complaint through the whole field-service lifecycle
-// on an embedded SQLite file, printing each step and then the timeline.
+// on an embedded SQLite file, printing each step (with the fieldworker's
+// payout, withheld while the complaint is open) and then the timeline.
 //
 //   New -> In Progress (follow-up scheduled) -> Awaiting Approval (fieldworker
 //   resolves) -> sent back -> Awaiting Approval -> Closed (admin approves)
@@ -16,9 +17,12 @@ using namespace complaints;
 
 namespace {
 
-void step(const char *what, const Issue &issue) {
+void step(Desk &desk, const char *what, const Issue &issue) {
+  // The host asks before paying its fieldworker for the booking.
+  PayDecision pay = desk.may_pay(Actor{"payroll", Role::system, {}}, issue.record, "tariq");
   std::cout << "  " << format_timestamp(issue.updated_at) << "  " << what << "\n"
-            << "      " << issue.code << " is " << issue.status << " (version " << issue.version << ")\n";
+            << "      " << issue.code << " is " << issue.status << " (version " << issue.version << "); Tariq's payout: "
+            << (pay.may_pay ? "payable" : "withheld") << "\n";
 }
 
 }  // namespace
@@ -44,7 +48,8 @@ int main(int argc, char **argv) {
 
     // Any step can be watched in-process; events fire after each commit.
     desk.events().any().connect([](const Event &e) {
-      std::cout << "      [event] " << to_string(e.kind) << (e.action.empty() ? "" : " " + e.action) << "\n";
+      std::cout << "      [event] " << to_string(e.kind) << (e.action.empty() ? "" : " " + e.action)
+                << (e.detail.empty() ? "" : " " + e.detail) << "\n";
     });
 
     std::cout << "Complaint lifecycle on " << path << "\n";
@@ -53,36 +58,36 @@ int main(int argc, char **argv) {
     report.type = "Unsatisfactory Job";
     report.description = "Hot water system still leaks after Tuesday's repair.";
     Issue issue = desk.report(office, report);
-    step("Olivia (office) logs the customer's phone complaint", issue);
+    step(desk, "Olivia (office) logs the customer's phone complaint", issue);
 
     clock->advance(std::chrono::hours(2));
     issue = desk.act(office, issue.code, ActionRequest{"schedule_follow_up", {{"date", "2026-11-25"}}, issue.version});
-    step("Olivia schedules a follow-up visit for 2026-11-25", issue);
+    step(desk, "Olivia schedules a follow-up visit for 2026-11-25", issue);
 
     clock->advance(std::chrono::hours(50));
     issue = desk.act(tech, issue.code, ActionRequest{"resolve", {{"note", "Replaced the pressure valve."}}, issue.version});
-    step("Tariq (fieldworker) marks it resolved on site", issue);
+    step(desk, "Tariq (fieldworker) marks it resolved on site", issue);
 
     clock->advance(std::chrono::hours(3));
     issue = desk.act(admin, issue.code,
                      ActionRequest{"send_back", {{"note", "Please upload a photo of the new valve."}}, issue.version});
-    step("Adam (admin) sends it back: evidence missing", issue);
+    step(desk, "Adam (admin) sends it back: evidence missing", issue);
 
     clock->advance(std::chrono::hours(20));
     issue = desk.act(tech, issue.code, ActionRequest{"resolve", {{"note", "Photo uploaded."}}, issue.version});
-    step("Tariq resolves it again", issue);
+    step(desk, "Tariq resolves it again", issue);
 
     clock->advance(std::chrono::hours(1));
     issue = desk.act(admin, issue.code, ActionRequest{"approve", {}, issue.version});
-    step("Adam approves the fix", issue);
+    step(desk, "Adam approves the fix", issue);
 
     clock->advance(std::chrono::hours(48));
     issue = desk.act(admin, issue.code, ActionRequest{"reopen", {{"note", "Customer reports a drip again."}}, issue.version});
-    step("Adam reopens it after the customer calls back", issue);
+    step(desk, "Adam reopens it after the customer calls back", issue);
 
     clock->advance(std::chrono::hours(4));
     issue = desk.act(admin, issue.code, ActionRequest{"close", {{"note", "Drip was condensation; explained to customer."}}, issue.version});
-    step("Adam closes it", issue);
+    step(desk, "Adam closes it", issue);
 
     std::cout << "\nTimeline of " << issue.code << ":\n";
     for (const TimelineEntry &e : desk.timeline(admin, issue.code)) {
@@ -93,6 +98,10 @@ int main(int argc, char **argv) {
           std::cout << "        " << c.field << ": " << (c.before.empty() ? "-" : c.before) << " -> " << c.after << "\n";
       if (!e.note.empty()) std::cout << "        note: " << e.note << "\n";
     }
+    std::cout << "\nPayout ledger:\n";
+    for (const HoldLedgerEntry &line : desk.hold_report(admin, parse_timestamp("2026-11-01T00:00:00Z"), clock->now() + std::chrono::hours(1)).entries)
+      std::cout << "  " << format_timestamp(line.at) << "  " << to_string(line.action) << " " << line.fieldworker << " on "
+                << line.record.to_string() << " by " << line.actor_id << " (" << line.reason << ")\n";
     ChainCheck check = desk.verify_timeline(admin, issue.code);
     std::cout << "\nTimeline hash chain: " << (check.ok ? "intact" : "BROKEN") << " (" << check.entries << " entries)\n";
 
