@@ -30,6 +30,7 @@
 
 #include "complaints/actor.hpp"
 #include "complaints/clock.hpp"
+#include "complaints/discussion.hpp"
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/outbox.hpp"
@@ -37,6 +38,7 @@
 #include "complaints/record.hpp"
 #include "complaints/storage.hpp"
 #include "complaints/timeline.hpp"
+#include "complaints/users.hpp"
 #include "complaints/workflow.hpp"
 
 namespace complaints {
@@ -49,6 +51,13 @@ inline constexpr std::size_t description_bytes = 20000;
 inline constexpr std::size_t note_bytes = 10000;
 inline constexpr std::size_t fieldworkers_per_record = 100;
 inline constexpr std::size_t workflow_json_bytes = 1 << 20;
+inline constexpr std::size_t comment_bytes = 20000;
+inline constexpr std::size_t attachment_bytes = 10 << 20;  ///< bytes the library keeps per attachment
+inline constexpr std::size_t attachment_name_bytes = 255;
+inline constexpr std::size_t media_type_bytes = 127;
+inline constexpr std::size_t storage_key_bytes = 1024;
+inline constexpr std::size_t attachments_per_comment = 20;
+inline constexpr std::size_t search_bytes = 200;
 }  // namespace limits
 
 struct DeskOptions {
@@ -142,6 +151,70 @@ class COMPLAINTS_API Desk {
   /// The finance report: every withhold and release in [from, to), with totals
   /// per currency. Staff only.
   HoldReport hold_report(const Actor &actor, Timestamp from, Timestamp to);
+
+  // --- users (SPEC R6.2) --------------------------------------------------------
+
+  /// Registers or updates a user the library should know: admins (told of
+  /// every event), users who may be @mentioned or watch issues, and anyone
+  /// whose notification settings differ from their role's defaults. Staff
+  /// only; registering an admin needs manage_settings.
+  void put_user(const Actor &actor, const User &user);
+  /// A registered user: staff see anyone, others only themselves. NotFound otherwise.
+  User user(const Actor &actor, std::string_view id);
+  /// Changes a registered user's notification settings: a user their own;
+  /// staff with manage_settings anyone's.
+  void set_notification_settings(const Actor &actor, std::string_view user_id, const NotificationSettings &settings);
+
+  // --- discussion (SPEC R5) ---------------------------------------------------------
+
+  /// Adds a comment, with its attachments, to an issue the actor can see.
+  /// Customers' comments are always public. `reply_to` must be a comment of
+  /// the same issue that the actor can see. Every @mention in the body must
+  /// name a registered user who can see the comment (no customer in an
+  /// internal comment). InvalidInput names the field ("body", "reply_to",
+  /// "attachments[1].sha256").
+  Comment add_comment(const Actor &actor, std::string_view code, const CommentRequest &request);
+  /// The issue's comments in order, as the actor may see them (customers: public only).
+  std::vector<Comment> thread(const Actor &actor, std::string_view code);
+  /// Attaches a file to the issue itself. Customers' attachments are public.
+  Attachment attach(const Actor &actor, std::string_view code, const AttachmentRequest &request);
+  /// The issue's attachments (its own and its comments'), without bytes, as the actor may see them.
+  std::vector<Attachment> attachments(const Actor &actor, std::string_view code);
+  /// One attachment with its bytes (when the library keeps them). NotFound if the actor may not see it.
+  Attachment attachment(const Actor &actor, std::int64_t id);
+
+  // --- watchers and links (SPEC R1.2, R2.5) --------------------------------------
+
+  /// Makes a registered user watch an issue. Staff may add anyone who can see
+  /// it; others only themselves. Returns the watchers.
+  std::vector<std::string> watch(const Actor &actor, std::string_view code, std::string_view user_id);
+  std::vector<std::string> unwatch(const Actor &actor, std::string_view code, std::string_view user_id);
+  /// The issue's watchers. Not for customers.
+  std::vector<std::string> watchers(const Actor &actor, std::string_view code);
+  /// Links two issues (staff only); shown, and logged, on both.
+  void link_issues(const Actor &actor, std::string_view code, std::string_view other, LinkKind kind);
+  void unlink_issues(const Actor &actor, std::string_view code, std::string_view other, LinkKind kind);
+  /// The issue's links to issues the actor can also see.
+  std::vector<IssueLink> links(const Actor &actor, std::string_view code);
+
+  // --- search (SPEC R11.1) -------------------------------------------------------
+
+  /// Issues the actor can see whose description, or a comment the actor can
+  /// see, contains `text` (case-insensitive for ASCII). 1 to 200 bytes.
+  std::vector<Issue> search(const Actor &actor, std::string_view text, std::size_t limit = 100);
+
+  // --- delete forever (SPEC R9) ---------------------------------------------------
+
+  /// Erases an issue for good: the issue, its comments, attachments, links,
+  /// watchers, timeline, hold links and undelivered outbox items. The code is
+  /// never used again. The assigned fieldworkers and watchers are notified
+  /// with the code only; the issue_deleted event carries the storage keys of
+  /// the erased attachments for the host to delete. Needs the admin role and
+  /// delete_issues. Then scrubs the store's files (see DeletedIssue).
+  DeletedIssue delete_forever(const Actor &actor, std::string_view code);
+  /// Retries making erased content unrecoverable from the files, when
+  /// delete_forever could not (files_scrubbed false). Returns whether it could.
+  bool scrub();
 
   // --- outbox (actor must be role system: the host's delivery process) -------
 

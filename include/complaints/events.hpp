@@ -45,9 +45,15 @@ enum class EventKind : std::uint8_t {
   settings_changed,  ///< a workflow, status or issue type was installed or added
   payment_withheld,  ///< a fieldworker's payout was withheld or reapplied (detail: "<record> <fieldworker>")
   payment_released,  ///< a fieldworker's payout was released
+  comment_added,     ///< item_id: the comment; detail: "internal" or "public"
+  user_mentioned,    ///< detail: the user mentioned; item_id: the comment
+  attachment_added,  ///< item_id: the attachment (on the issue itself; a comment's come with comment_added)
+  issue_linked,      ///< detail: "<kind> <other code>", once for each of the two issues
+  watchers_changed,  ///< detail: "+<user>" or "-<user>"
+  issue_deleted,     ///< keys: the host's storage keys of the erased attachments
 };
 
-inline constexpr std::size_t event_kind_count = 7;
+inline constexpr std::size_t event_kind_count = 13;
 
 /// "issue_reported", ...
 COMPLAINTS_API const char *to_string(EventKind k) noexcept;
@@ -63,6 +69,8 @@ struct Event {
   std::string action;          ///< workflow action, for status_changed
   std::vector<FieldChange> changes;
   std::string detail;  ///< kind-specific text (settings_changed: what changed)
+  std::int64_t item_id = 0;        ///< kind-specific id (a comment, an attachment)
+  std::vector<std::string> keys;   ///< issue_deleted: storage keys the host should delete
 };
 
 namespace detail {

@@ -34,11 +34,13 @@
 #include <string_view>
 #include <vector>
 
+#include "complaints/discussion.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 #include "complaints/timeline.hpp"
+#include "complaints/users.hpp"
 
 namespace complaints {
 
@@ -66,6 +68,33 @@ struct IssueQuery {
   std::optional<std::string> visible_to_fieldworker;
   /// Only issues of this customer.
   std::optional<std::string> visible_to_customer;
+};
+
+/// What Desk::search asks of storage: text in descriptions and comments, within the reader's scope.
+struct SearchQuery {
+  std::string text;  ///< matched case-insensitively (ASCII) anywhere in a description or comment
+  std::optional<std::string> visible_to_fieldworker{};  ///< as in IssueQuery
+  std::optional<std::string> visible_to_customer{};
+  bool include_internal = true;  ///< false: internal comments are not searched
+  std::size_t limit = 100;
+};
+
+/// A link between two issues as stored (from -> to).
+struct StoredLink {
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  LinkKind kind = LinkKind::related;
+  std::string created_by;
+  Timestamp created_at;
+  friend bool operator==(const StoredLink &, const StoredLink &) = default;
+};
+
+/// What StorageTransaction::erase_issue removed.
+struct ErasedCounts {
+  std::int64_t comments = 0;
+  std::int64_t attachments = 0;
+  std::int64_t timeline_entries = 0;
+  std::int64_t outbox_items = 0;
 };
 
 enum class TxnMode : std::uint8_t { read, write };
@@ -159,6 +188,50 @@ class COMPLAINTS_API StorageTransaction {
   /// Ledger lines with from <= at < to, by id.
   virtual std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) = 0;
 
+  // --- users -----------------------------------------------------------------
+  virtual std::optional<User> user(std::string_view id) = 0;
+  /// Inserts or replaces. Write.
+  virtual void put_user(const User &user) = 0;
+  /// Registered users with a role, by id.
+  virtual std::vector<User> users_with_role(Role role) = 0;
+
+  // --- discussion ------------------------------------------------------------
+  /// Stores a comment on an issue (its id and attachments are ignored: see
+  /// add_attachment); returns the new id (ascending). Write.
+  virtual std::int64_t add_comment(std::int64_t number, const Comment &comment) = 0;
+  /// An issue's comments by id, each with its attachments (without bytes).
+  virtual std::vector<Comment> comments(std::int64_t number) = 0;
+  /// Stores an attachment of an issue, or of one of its comments; returns the new id. Write.
+  virtual std::int64_t add_attachment(std::int64_t number, const Attachment &attachment) = 0;
+  /// An issue's attachments (its own and its comments'), by id, without bytes.
+  virtual std::vector<Attachment> attachments(std::int64_t number) = 0;
+  /// One attachment, with its bytes when stored.
+  virtual std::optional<Attachment> attachment(std::int64_t id) = 0;
+
+  // --- watchers and links --------------------------------------------------------
+  /// Watchers of an issue, by id.
+  virtual std::vector<std::string> watchers(std::int64_t number) = 0;
+  /// Adds a watcher; false (and no write) when already watching. Write.
+  virtual bool add_watcher(std::int64_t number, std::string_view user) = 0;
+  /// Removes a watcher; false when not watching. Write.
+  virtual bool remove_watcher(std::int64_t number, std::string_view user) = 0;
+  /// Adds a link; false (and no write) when the same link exists. Write.
+  virtual bool add_link(const StoredLink &link) = 0;
+  /// Removes a link; false when there was none. Write.
+  virtual bool remove_link(std::int64_t from, std::int64_t to, LinkKind kind) = 0;
+  /// Links from or to an issue, by the other issue's number.
+  virtual std::vector<StoredLink> links(std::int64_t number) = 0;
+
+  // --- search and erasure ------------------------------------------------------
+  /// Issues whose description, or a comment within the query's reach,
+  /// contains the text; by number, at most query.limit.
+  virtual std::vector<Issue> search(const SearchQuery &query) = 0;
+  /// Erases an issue and everything about it: its row, fieldworker index,
+  /// timeline, comments, attachments, watchers, links (both ways), hold links,
+  /// and the undelivered outbox items naming it. Erased bytes must not remain
+  /// in the store (see Storage::scrub for the files). Write.
+  virtual ErasedCounts erase_issue(std::int64_t number) = 0;
+
   // --- diagnostics -----------------------------------------------------------
   /// Every stored row, rendered deterministically: two stores with the same
   /// content give the same text. For tests and support; not fast.
@@ -177,6 +250,12 @@ class COMPLAINTS_API Storage {
   virtual std::unique_ptr<StorageTransaction> begin(TxnMode mode) = 0;
   /// "sqlite", "memory", ...
   virtual std::string_view backend_name() const noexcept = 0;
+  /// Makes sure erased content is gone from the backend's files, not just
+  /// unreachable (SQLite: checkpoints the write-ahead log and truncates it;
+  /// deleted pages are already zeroed). Call with no transaction open. Returns
+  /// false when another connection's open read prevented it; try again later.
+  /// Throws StorageError.
+  virtual bool scrub() = 0;
 };
 
 /// Options of the SQLite backend.

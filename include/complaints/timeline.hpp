@@ -26,6 +26,10 @@ inline constexpr std::string_view action = "action";
 inline constexpr std::string_view edited = "edited";
 inline constexpr std::string_view relinked = "relinked";
 inline constexpr std::string_view payment = "payment";  ///< a payout released by hand
+inline constexpr std::string_view comment = "comment";  ///< note: the comment's text
+inline constexpr std::string_view attachment = "attachment";
+inline constexpr std::string_view watchers = "watchers";
+inline constexpr std::string_view link = "link";
 }  // namespace entry_kind
 
 /// True for fields that are internal to the business (payment holds:

@@ -3,38 +3,18 @@
 // through one of them.
 #include "complaints/desk.hpp"
 
-#include <algorithm>
-#include <map>
-#include <mutex>
-#include <set>
-
-#include <fmt/format.h>
-
-#include "desk/access.hpp"
-#include "desk/notify.hpp"
-#include "desk/op.hpp"
-#include "domain/check.hpp"
+#include "desk/impl.hpp"
 #include "engine/engine.hpp"
 #include "holds/holds.hpp"
-#include "timeline/chain.hpp"
 
 namespace complaints {
 
 namespace {
 
-constexpr std::string_view settings_revision_key = "settings.revision";
-constexpr std::string_view initialized_key = "desk.initialized";
-
 const IssueType default_types[] = {
     {"Damage Caused", "#EB5757"},   {"Unsatisfactory Job", "#F2994A"}, {"Late Service", "#F2C94C"},
     {"Billing Dispute", "#9B51E0"}, {"Other", "#828282"},
 };
-
-void check_record_ref(const RecordRef &ref, std::string_view field) {
-  if (!record_kind_from_string(to_string(ref.kind)))
-    throw InvalidInput("is not a known record kind", std::string(field) + ".kind");
-  check::id(ref.id, std::string(field) + ".id", limits::id_bytes);
-}
 
 void check_id_list(const std::vector<std::string> &ids, std::string_view field) {
   if (ids.size() > limits::fieldworkers_per_record)
@@ -48,146 +28,7 @@ void check_id_list(const std::vector<std::string> &ids, std::string_view field) 
   }
 }
 
-std::string date_text(const std::optional<Date> &d) { return d ? d->to_string() : ""; }
-
-// Builds the event that describes a committed change to one issue.
-Event issue_event(EventKind kind, const Actor &actor, Timestamp at, const Issue &issue, std::string action,
-                  std::vector<FieldChange> changes) {
-  Event e;
-  e.kind = kind;
-  e.at = at;
-  e.actor_id = actor.id;
-  e.actor_role = actor.role;
-  e.issue_code = issue.code;
-  e.issue = issue;
-  e.action = std::move(action);
-  e.changes = std::move(changes);
-  return e;
-}
-
 }  // namespace
-
-struct Desk::Impl {
-  std::unique_ptr<Storage> storage;
-  std::shared_ptr<const Clock> clock;
-  Events events;
-  std::mutex mutex;
-
-  // Parsed workflows, valid while the stored settings revision is unchanged
-  // (another Desk, even in another process, bumps it on any settings change).
-  std::string cached_revision;
-  std::map<std::string, Workflow, std::less<>> workflows;
-
-  // Runs `body` in a transaction under the desk lock; commits writes, then fires
-  // the events the body collected, after the lock is released.
-  template <typename F>
-  auto run(TxnMode mode, F &&body) {
-    std::vector<Event> fired;
-    auto result = [&] {
-      std::lock_guard lock(mutex);
-      auto txn = storage->begin(mode);
-      Op op{*txn, clock->now(), {}};
-      auto value = body(op);
-      txn->commit();
-      fired = std::move(op.events);
-      return value;
-    }();
-    for (const auto &e : fired) events.emit(e);
-    return result;
-  }
-
-  const Workflow &workflow(StorageTransaction &txn, std::string_view name) {
-    std::string revision = txn.setting(settings_revision_key).value_or("0");
-    if (revision != cached_revision) {
-      workflows.clear();
-      cached_revision = revision;
-    }
-    if (auto it = workflows.find(name); it != workflows.end()) return it->second;
-    auto stored = txn.workflow(name);
-    if (!stored) throw NotFound(fmt::format("no workflow named '{}'", check::excerpt(name)), "workflow");
-    try {
-      return workflows.emplace(std::string(name), Workflow::from_json(stored->json)).first->second;
-    } catch (const InvalidWorkflow &e) {
-      throw StorageError(fmt::format("stored workflow '{}' no longer validates: {}", name, e.what()));
-    }
-  }
-
-  void bump_revision(Op &op) {
-    std::int64_t next = std::stoll(op.txn.setting(settings_revision_key).value_or("0")) + 1;
-    op.txn.put_setting(settings_revision_key, std::to_string(next));
-  }
-
-  void store_workflow(Op &op, const Workflow &wf) {
-    auto existing = op.txn.workflow(wf.name());
-    op.txn.put_workflow({wf.name(), wf.to_json(), existing ? existing->revision + 1 : 1});
-    bump_revision(op);
-  }
-
-  Record record_of(StorageTransaction &txn, const Issue &issue) {
-    auto r = txn.record(issue.record);
-    if (!r) throw StorageError(fmt::format("issue {} names record {}, which is missing", issue.code, issue.record.to_string()));
-    return *std::move(r);
-  }
-
-  // The issue and its record, or NotFound when it does not exist or the actor may not see it.
-  std::pair<IssueRow, Record> visible_issue(StorageTransaction &txn, const Actor &actor, std::string_view code) {
-    std::int64_t number = parse_issue_code(code);
-    auto row = txn.issue(number);
-    auto not_found = [&] { return NotFound(fmt::format("no issue {}", format_issue_code(number)), "code"); };
-    if (!row) throw not_found();
-    Record record = record_of(txn, row->issue);
-    if (!access::sees_issue(actor, row->issue, record)) throw not_found();
-    return {*std::move(row), std::move(record)};
-  }
-
-  // The issue alone, for reads that need no record: staff see every issue, so
-  // only other readers pay for loading the record.
-  IssueRow visible_row(StorageTransaction &txn, const Actor &actor, std::string_view code) {
-    if (access::needs_record(actor)) return visible_issue(txn, actor, code).first;
-    std::int64_t number = parse_issue_code(code);
-    auto row = txn.issue(number);
-    if (!row) throw NotFound(fmt::format("no issue {}", format_issue_code(number)), "code");
-    return *std::move(row);
-  }
-
-  // Writes one change to an issue: the issue row and its chained timeline entry;
-  // with an event kind, also the notifications and the event. `before` is the row as read.
-  // `first_effect_event` is where the events of this change's effects begin: the
-  // change's own event goes before them.
-  Issue commit_change(Op &op, const Actor &actor, const IssueRow &before, Issue after, const Record &record,
-                      TimelineEntry entry, std::optional<EventKind> kind,
-                      std::optional<std::size_t> first_effect_event = std::nullopt) {
-    after.version = before.issue.version + 1;
-    after.updated_at = op.now;
-    entry.issue_code = after.code;
-    entry.at = op.now;
-    entry.actor_id = actor.id;
-    entry.actor_role = actor.role;
-    chain::link(entry, before.timeline_seq, before.timeline_hash);
-    IssueRow row{after, entry.seq, entry.hash};
-    if (!op.txn.update_issue(before, row))
-      throw Conflict(fmt::format("issue {} changed while this operation ran", after.code), "version");
-    op.txn.append_timeline(entry);
-    if (kind) {
-      Event event = issue_event(*kind, actor, op.now, after, entry.action, entry.changes);
-      notify::queue(op, event, after, record, entry.seq);
-      op.events.insert(op.events.begin() + static_cast<std::ptrdiff_t>(first_effect_event.value_or(op.events.size())),
-                       std::move(event));
-    }
-    return after;
-  }
-
-  static bool withholds_on_report(const Workflow &wf) {
-    const auto &effects = wf.definition().on_report;
-    return std::any_of(effects.begin(), effects.end(), [](const EffectDef &e) { return e.type == "withhold"; });
-  }
-
-  static void check_version(const Issue &issue, const std::optional<std::int64_t> &expected) {
-    if (expected && *expected != issue.version)
-      throw Conflict(fmt::format("issue {} is at version {}, not {}", issue.code, issue.version, *expected),
-                     "expected_version");
-  }
-};
 
 Desk::Desk(std::unique_ptr<Storage> storage, DeskOptions options) : impl_(std::make_unique<Impl>()) {
   if (!storage) throw InvalidInput("must not be null", "storage");
@@ -459,9 +300,8 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     chain::link(entry, 0, "");
     op.txn.insert_issue({issue, entry.seq, entry.hash});
     op.txn.append_timeline(entry);
-    Event event = issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes);
-    notify::queue(op, event, issue, *record, entry.seq);
-    op.events.insert(op.events.begin() + static_cast<std::ptrdiff_t>(mark), std::move(event));
+    Impl::announce(op, issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes), issue, *record,
+                   entry.seq, mark);
     return issue;
   });
 }
@@ -624,109 +464,6 @@ ChainCheck Desk::verify_timeline(const Actor &actor, std::string_view code) {
     auto [row, record] = impl_->visible_issue(op.txn, actor, code);
     return chain::verify(op.txn.timeline(row.issue.number), row.timeline_seq, row.timeline_hash);
   });
-}
-
-// --- payment holds --------------------------------------------------------------
-
-namespace {
-
-void check_hold_target(const RecordRef &record, const std::string &fieldworker, const std::string &reason) {
-  check_record_ref(record, "record");
-  check::id(fieldworker, "fieldworker", limits::id_bytes);
-  check::text(reason, "reason", limits::note_bytes, true);
-}
-
-}  // namespace
-
-PaymentHold Desk::withhold_payment(const Actor &actor, const HoldRequest &req) {
-  access::check_actor(actor);
-  if (actor.role == Role::system) access::require_staff(actor, "withholding a payout");
-  if (!is_staff(actor.role) || actor.role == Role::system)
-    throw Forbidden(fmt::format("withholding a payout is for admin, supervisor and office staff, not {}",
-                                to_string(actor.role)),
-                    "actor.role");
-  check_hold_target(req.record, req.fieldworker, req.reason);
-  if (req.amount) Money::of(req.amount->minor(), req.amount->currency(), "amount");
-  if (!hold_scope_from_string(to_string(req.scope))) throw InvalidInput("is not a known scope", "scope");
-  return impl_->run(TxnMode::write, [&](Op &op) {
-    auto record = op.txn.record(req.record);
-    if (!record) throw NotFound(fmt::format("no record {}", req.record.to_string()), "record");
-    return holds::withhold_manual(op, actor, *record, req);
-  });
-}
-
-PaymentHold Desk::release_payment(const Actor &actor, const ReleaseRequest &req) {
-  access::check_actor(actor);
-  access::require(actor, Permission::release_payment, "releasing a payout");
-  check_hold_target(req.record, req.fieldworker, req.reason);
-  return impl_->run(TxnMode::write, [&](Op &op) {
-    PaymentHold h = holds::release_manual(op, actor, req);
-    // Each linked issue's timeline records the release, with its reason.
-    for (const auto &code : h.issues) {
-      IssueRow before = *op.txn.issue(parse_issue_code(code));
-      TimelineEntry entry;
-      entry.kind = entry_kind::payment;
-      entry.changes.push_back({"payment:" + req.fieldworker, "withheld", req.override ? "released (override)" : "released"});
-      entry.note = req.reason;
-      entry.internal = true;
-      impl_->commit_change(op, actor, before, before.issue, impl_->record_of(op.txn, before.issue), entry, std::nullopt);
-    }
-    return h;
-  });
-}
-
-PayDecision Desk::may_pay(const Actor &actor, const RecordRef &record, std::string_view fieldworker) {
-  PayQuery q{record, std::string(fieldworker)};
-  return may_pay(actor, std::span<const PayQuery>(&q, 1)).front();
-}
-
-std::vector<PayDecision> Desk::may_pay(const Actor &actor, std::span<const PayQuery> queries) {
-  access::check_actor(actor);
-  access::require_staff(actor, "asking whether a payout may be made");
-  if (queries.size() > 100000) throw InvalidInput("at most 100000 queries at once", "queries");
-  for (std::size_t i = 0; i < queries.size(); ++i) {
-    check_record_ref(queries[i].record, fmt::format("queries[{}].record", i));
-    check::id(queries[i].fieldworker, fmt::format("queries[{}].fieldworker", i), limits::id_bytes);
-  }
-  return impl_->run(TxnMode::read, [&](Op &op) {
-    std::vector<PayDecision> out;
-    out.reserve(queries.size());
-    for (const auto &q : queries) out.push_back(holds::decide(q, op.txn.hold(q.record, q.fieldworker), op.now));
-    return out;
-  });
-}
-
-std::vector<PaymentHold> Desk::holds(const Actor &actor, const HoldFilter &filter) {
-  access::check_actor(actor);
-  if (actor.role == Role::customer) throw Forbidden("customers do not see payment holds", "actor.role");
-  if (filter.limit == 0 || filter.limit > 100000) throw InvalidInput("must be from 1 to 100000", "limit");
-  if (filter.record) check_record_ref(*filter.record, "record");
-  if (filter.invoice) check::id(*filter.invoice, "invoice", limits::id_bytes);
-  if (filter.fieldworker) check::id(*filter.fieldworker, "fieldworker", limits::id_bytes);
-  HoldFilter scoped = filter;
-  if (actor.role == Role::fieldworker) {
-    // A fieldworker sees their own holds only (their booking summary).
-    if (filter.fieldworker && *filter.fieldworker != actor.id) return {};
-    scoped.fieldworker = actor.id;
-  }
-  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.find_holds(scoped); });
-}
-
-std::vector<PaymentHold> Desk::stalled_holds(const Actor &actor, std::chrono::milliseconds age) {
-  access::check_actor(actor);
-  access::require_staff(actor, "listing stalled holds");
-  if (age.count() < 0) throw InvalidInput("must not be negative", "age");
-  HoldFilter f;
-  f.withheld_before = impl_->clock->now() - age;
-  f.limit = 100000;
-  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.find_holds(f); });
-}
-
-HoldReport Desk::hold_report(const Actor &actor, Timestamp from, Timestamp to) {
-  access::check_actor(actor);
-  access::require_staff(actor, "the holds report");
-  if (to < from) throw InvalidInput("is before from", "to");
-  return impl_->run(TxnMode::read, [&](Op &op) { return holds::report(op.txn.ledger(from, to), from, to); });
 }
 
 // --- outbox ---------------------------------------------------------------------

@@ -4,88 +4,174 @@
 
 #include <fmt/format.h>
 
+#include "complaints/users.hpp"
 #include "desk/access.hpp"
 
 namespace complaints::notify {
 
 namespace {
 
+// Why someone is told; a stronger reason wins when one person has several.
+enum class Why { rule, reply, mention };
+
+struct Recipient {
+  std::string id;
+  Role role;
+  Why why;
+};
+
 bool is_public(EventKind kind) {
-  return kind == EventKind::issue_reported || kind == EventKind::status_changed;
+  return kind == EventKind::issue_reported || kind == EventKind::status_changed ||
+         kind == EventKind::comment_added || kind == EventKind::attachment_added;
 }
 
-std::string subject(const Event &e, const Issue &issue) {
+std::string subject(const IssueNotice &n, Why why) {
+  const Issue &issue = n.issue;
+  const Event &e = n.event;
+  if (why == Why::mention) return fmt::format("{} mentioned you on {}", e.actor_id, issue.code);
+  if (why == Why::reply) return fmt::format("{} replied to your comment on {}", e.actor_id, issue.code);
   switch (e.kind) {
     case EventKind::issue_reported: return fmt::format("{} logged: {}", issue.code, issue.type);
     case EventKind::status_changed: return fmt::format("{} is now {}", issue.code, issue.status);
     case EventKind::issue_edited: return fmt::format("{} was edited", issue.code);
     case EventKind::issue_relinked: return fmt::format("{} moved to {}", issue.code, issue.record.to_string());
-    case EventKind::settings_changed:
-    case EventKind::payment_withheld:
-    case EventKind::payment_released: break;
+    case EventKind::comment_added: return fmt::format("New comment on {}", issue.code);
+    case EventKind::attachment_added: return fmt::format("New attachment on {}", issue.code);
+    case EventKind::issue_linked: return fmt::format("{} was linked: {}", issue.code, e.detail);
+    default: return issue.code;
   }
-  return issue.code;
 }
 
-std::string body(const Event &e, const Issue &issue, bool for_customer) {
+std::string body(const IssueNotice &n, bool for_customer) {
+  const Issue &issue = n.issue;
   std::string text = fmt::format("{} on {} ({}): {}", issue.code, issue.record.to_string(), issue.type, issue.status);
-  for (const auto &c : e.changes)
+  for (const auto &c : n.event.changes)
     if (!for_customer || !is_internal_field(c.field))
       text += fmt::format("\n{}: {} -> {}", c.field, c.before.empty() ? "-" : c.before, c.after.empty() ? "-" : c.after);
+  if (!n.text.empty()) text += "\n\n" + n.text;
   return text;
+}
+
+bool is_mine(const Issue &issue, const std::string &user, const std::vector<std::string> &watchers) {
+  auto in = [&](const std::vector<std::string> &v) { return std::find(v.begin(), v.end(), user) != v.end(); };
+  return user == issue.reporter_id || user == issue.assignee || user == issue.customer_id || in(issue.fieldworkers) ||
+         in(watchers);
+}
+
+// The settings of a recipient: registered ones, or the defaults of their role.
+NotificationSettings settings_of(Op &op, const std::string &id, Role role) {
+  if (auto u = op.txn.user(id)) return u->settings;
+  return NotificationSettings::defaults_for(role);
+}
+
+void enqueue(Op &op, const std::string &key, const Event &e, const std::string &issue_code, const std::string &to,
+             DeliveryChannel channel, std::string subject, std::string body, const char *event_name = nullptr) {
+  OutboxItem item;
+  item.idempotency_key = key;
+  item.kind = OutboxKind::notification;
+  item.event = event_name ? event_name : to_string(e.kind);
+  item.issue_code = issue_code;
+  item.recipient = to;
+  item.channel = channel;
+  item.subject = std::move(subject);
+  item.body_text = std::move(body);
+  item.created_at = op.now;
+  op.txn.enqueue(item);
+}
+
+// One item per channel the settings turn on.
+template <typename F>
+void each_channel(const NotificationSettings &s, F &&f) {
+  if (s.push) f(DeliveryChannel::push);
+  if (s.sms) f(DeliveryChannel::sms);
+  if (s.email) f(DeliveryChannel::email);
 }
 
 }  // namespace
 
-void queue(Op &op, const Event &event, const Issue &issue, const Record &record, std::int64_t seq) {
-  struct Recipient {
-    std::string id;
-    DeliveryChannel channel;
+void queue(Op &op, const IssueNotice &n) {
+  const Issue &issue = n.issue;
+  std::vector<Recipient> people;
+  auto add = [&](const std::string &id, Role role, Why why) {
+    if (id.empty() || id == n.event.actor_id) return;
+    Actor who{id, role, {}};
+    if (!access::sees_issue(who, issue, n.record)) return;
+    if (role == Role::customer && n.internal) return;  // internal content never reaches a customer
+    auto it = std::find_if(people.begin(), people.end(), [&](const Recipient &r) { return r.id == id; });
+    if (it == people.end())
+      people.push_back({id, role, why});
+    else
+      it->why = std::max(it->why, why);
   };
-  std::vector<Recipient> recipients;
-  auto add = [&](const std::string &id, DeliveryChannel channel) {
-    if (id == event.actor_id) return;
-    if (std::any_of(recipients.begin(), recipients.end(), [&](const Recipient &r) { return r.id == id; })) return;
-    recipients.push_back({id, channel});
+  // A user's role comes from the host's registry, else from where we met them.
+  auto role_of = [&](const std::string &id, Role fallback) {
+    auto u = op.txn.user(id);
+    return u ? u->role : fallback;
   };
-  for (const auto &fw : record.fieldworkers)
-    if (access::sees_issue(Actor{fw, Role::fieldworker, {}}, issue, record)) add(fw, DeliveryChannel::push);
-  if (is_public(event.kind) && !issue.customer_id.empty()) add(issue.customer_id, DeliveryChannel::email);
 
-  for (const auto &r : recipients) {
-    OutboxItem item;
-    item.idempotency_key = fmt::format("{}/{}/{}/{}", issue.code, seq, r.id, to_string(r.channel));
-    item.kind = OutboxKind::notification;
-    item.event = to_string(event.kind);
-    item.issue_code = issue.code;
-    item.recipient = r.id;
-    item.channel = r.channel;
-    item.subject = subject(event, issue);
-    item.body_text = body(event, issue, r.id == issue.customer_id);
-    item.created_at = op.now;
-    op.txn.enqueue(item);
+  for (const auto &admin : op.txn.users_with_role(Role::admin)) add(admin.id, Role::admin, Why::rule);
+  for (const auto &fw : n.record.fieldworkers) add(fw, Role::fieldworker, Why::rule);
+  auto watchers = op.txn.watchers(issue.number);
+  for (const auto &w : watchers)
+    if (auto u = op.txn.user(w)) add(w, u->role, Why::rule);
+  if (is_public(n.event.kind) && !n.internal) add(issue.customer_id, Role::customer, Why::rule);
+  if (n.reply_to_author) add(*n.reply_to_author, role_of(*n.reply_to_author, Role::office), Why::reply);
+  for (const auto &m : n.mentioned) add(m, role_of(m, Role::office), Why::mention);
+
+  for (const auto &r : people) {
+    NotificationSettings s = settings_of(op, r.id, r.role);
+    bool wanted = s.scope == NotifyScope::all || r.why != Why::rule ||
+                  (s.scope == NotifyScope::mine && is_mine(issue, r.id, watchers));
+    if (!wanted) continue;
+    const char *event_name = r.why == Why::mention ? "user_mentioned" : nullptr;
+    each_channel(s, [&](DeliveryChannel ch) {
+      enqueue(op, fmt::format("{}/{}/{}/{}", issue.code, n.seq, r.id, to_string(ch)), n.event, issue.code, r.id, ch,
+              subject(n, r.why), body(n, r.role == Role::customer), event_name);
+    });
   }
 }
 
 void queue_hold(Op &op, const Event &event, const PaymentHold &hold, const HoldLedgerEntry &line) {
-  if (hold.fieldworker == event.actor_id) return;
   bool released = event.kind == EventKind::payment_released;
-  OutboxItem item;
-  item.idempotency_key = fmt::format("hold/{}/{}/push", line.id, hold.fieldworker);
-  item.kind = OutboxKind::notification;
-  item.event = to_string(event.kind);
-  item.issue_code = event.issue_code;
-  item.recipient = hold.fieldworker;
-  item.channel = DeliveryChannel::push;
-  item.subject = fmt::format("Your payment for {} is {}", hold.record.to_string(), released ? "released" : "on hold");
-  item.body_text = released ? fmt::format("Your payment for {} was released.", hold.record.to_string())
-                            : fmt::format("Your payment for {} is withheld while {} is resolved. Reason: {}",
-                                          hold.record.to_string(),
-                                          line.issues.empty() ? std::string("a billing dispute")
-                                                              : fmt::format("{}", fmt::join(line.issues, ", ")),
-                                          line.reason);
-  item.created_at = op.now;
-  op.txn.enqueue(item);
+  std::string subject_text =
+      fmt::format("{} payment for {} is {}", hold.fieldworker, hold.record.to_string(), released ? "released" : "on hold");
+  std::string body_text =
+      released ? fmt::format("The payment of {} for {} was released. Reason: {}", hold.fieldworker,
+                             hold.record.to_string(), line.reason)
+               : fmt::format("The payment of {} for {} is withheld while {} is resolved. Reason: {}", hold.fieldworker,
+                             hold.record.to_string(),
+                             line.issues.empty() ? std::string("a billing dispute")
+                                                 : fmt::format("{}", fmt::join(line.issues, ", ")),
+                             line.reason);
+  std::vector<Recipient> people{{hold.fieldworker, Role::fieldworker, Why::rule}};
+  for (const auto &admin : op.txn.users_with_role(Role::admin))
+    if (admin.id != hold.fieldworker) people.push_back({admin.id, Role::admin, Why::rule});
+  for (const auto &r : people) {
+    if (r.id == event.actor_id) continue;
+    NotificationSettings s = settings_of(op, r.id, r.role);
+    if (s.scope == NotifyScope::replies) continue;
+    if (s.scope == NotifyScope::mine && r.id != hold.fieldworker) continue;
+    bool own = r.id == hold.fieldworker;
+    each_channel(s, [&](DeliveryChannel ch) {
+      enqueue(op, fmt::format("hold/{}/{}/{}", line.id, r.id, to_string(ch)), event, event.issue_code, r.id, ch,
+              own ? fmt::format("Your payment for {} is {}", hold.record.to_string(), released ? "released" : "on hold")
+                  : subject_text,
+              body_text);
+    });
+  }
+}
+
+void queue_deleted(Op &op, const Event &event, const std::vector<Actor> &recipients) {
+  for (const auto &r : recipients) {
+    if (r.id == event.actor_id) continue;
+    NotificationSettings s = settings_of(op, r.id, r.role);
+    if (s.scope == NotifyScope::replies) continue;  // a deletion is neither a reply nor a mention
+    each_channel(s, [&](DeliveryChannel ch) {
+      enqueue(op, fmt::format("{}/deleted/{}/{}", event.issue_code, r.id, to_string(ch)), event, event.issue_code, r.id,
+              ch, fmt::format("{} was deleted", event.issue_code),
+              fmt::format("Complaint {} was deleted.", event.issue_code));
+    });
+  }
 }
 
 }  // namespace complaints::notify

@@ -1,24 +1,45 @@
-// Notifications (SPEC R6.1): who is told about a change, written to the
-// outbox in the change's own transaction.
+// Notifications (SPEC R6.1, R6.2): who is told about a change, filtered by
+// each user's settings, written to the outbox in the change's own
+// transaction: one item per (recipient, channel).
 #pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
-#include "complaints/record.hpp"
 #include "complaints/payment_hold.hpp"
+#include "complaints/record.hpp"
 #include "desk/op.hpp"
 
 namespace complaints::notify {
 
-/// Queues one notification per recipient for an event about `issue`:
-/// the fieldworkers who can see it and, for public events (reported, status
-/// changed), the customer; never the actor who caused it. `seq` is the
-/// timeline entry recording the change: with the recipient and channel it
-/// makes the idempotency key.
-void queue(Op &op, const Event &event, const Issue &issue, const Record &record, std::int64_t seq);
+/// A change to one issue, to be told to whoever should hear of it.
+struct IssueNotice {
+  const Event &event;
+  const Issue &issue;
+  const Record &record;
+  std::int64_t seq = 0;   ///< the timeline entry recording it: part of each idempotency key
+  bool internal = false;  ///< internal content: never told to the customer
+  std::string text{};     ///< what to say beyond the summary (a comment's text)
+  std::vector<std::string> mentioned{};        ///< users mentioned (registered, able to see it)
+  std::optional<std::string> reply_to_author{};  ///< author of the comment answered
+};
 
-/// Queues the notification of a withheld or released payout to its
-/// fieldworker (unless they caused it). The ledger line's id makes the key.
+/// Queues the notifications of an issue's change. Recipients: registered
+/// admins, the record's fieldworkers who can see the issue, the issue's
+/// watchers, and for public changes (reported, status changed, public
+/// comments and attachments) the customer; plus mentioned users and the
+/// author of a comment replied to. Never the actor. Each recipient's settings
+/// (registered, or the defaults of their role) choose the scope and channels.
+void queue(Op &op, const IssueNotice &notice);
+
+/// Queues the notification of a withheld or released payout: to its
+/// fieldworker and the registered admins. The ledger line's id makes the key.
 void queue_hold(Op &op, const Event &event, const PaymentHold &hold, const HoldLedgerEntry &line);
+
+/// Queues "issue CMP-xxxxx was deleted" (the code only) to `recipients`.
+void queue_deleted(Op &op, const Event &event, const std::vector<Actor> &recipients);
 
 }  // namespace complaints::notify

@@ -9,7 +9,9 @@
 #include "complaints/errors.hpp"
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/discussion.hpp"
 #include "complaints/outbox.hpp"
+#include "complaints/users.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 #include "complaints/version.hpp"
@@ -96,6 +98,12 @@ constexpr std::array<std::pair<EventKind, const char *>, event_kind_count> event
     {EventKind::settings_changed, "settings_changed"},
     {EventKind::payment_withheld, "payment_withheld"},
     {EventKind::payment_released, "payment_released"},
+    {EventKind::comment_added, "comment_added"},
+    {EventKind::user_mentioned, "user_mentioned"},
+    {EventKind::attachment_added, "attachment_added"},
+    {EventKind::issue_linked, "issue_linked"},
+    {EventKind::watchers_changed, "watchers_changed"},
+    {EventKind::issue_deleted, "issue_deleted"},
 }};
 
 constexpr std::array<std::pair<InputType, const char *>, 6> input_types{{
@@ -124,7 +132,23 @@ constexpr std::array<std::pair<LedgerAction, const char *>, 4> ledger_actions{{
     {LedgerAction::amount, "amount"},
 }};
 
+constexpr std::array<std::pair<LinkKind, const char *>, 2> link_kinds{{
+    {LinkKind::related, "related"},
+    {LinkKind::duplicate_of, "duplicate_of"},
+}};
+
+constexpr std::array<std::pair<NotifyScope, const char *>, 3> notify_scopes{{
+    {NotifyScope::all, "all"},
+    {NotifyScope::mine, "mine"},
+    {NotifyScope::replies, "replies"},
+}};
+
 }  // namespace
+
+const char *to_string(LinkKind k) noexcept { return name_of(link_kinds, k); }
+std::optional<LinkKind> link_kind_from_string(std::string_view n) noexcept { return value_of(link_kinds, n); }
+const char *to_string(NotifyScope s) noexcept { return name_of(notify_scopes, s); }
+std::optional<NotifyScope> notify_scope_from_string(std::string_view n) noexcept { return value_of(notify_scopes, n); }
 
 const char *to_string(HoldState s) noexcept { return name_of(hold_states, s); }
 std::optional<HoldState> hold_state_from_string(std::string_view n) noexcept { return value_of(hold_states, n); }

@@ -1,10 +1,9 @@
 #include "timeline/chain.hpp"
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
+#include "domain/sha256.hpp"
 
 namespace complaints::chain {
 
@@ -14,16 +13,6 @@ void put(std::string &out, std::string_view field) {
   std::uint64_t n = field.size();
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((n >> (8 * i)) & 0xff));
   out.append(field);
-}
-
-std::string to_hex(const unsigned char *bytes, unsigned len) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out(len * 2, '0');
-  for (unsigned i = 0; i < len; ++i) {
-    out[2 * i] = digits[bytes[i] >> 4];
-    out[2 * i + 1] = digits[bytes[i] & 0xf];
-  }
-  return out;
 }
 
 }  // namespace
@@ -47,11 +36,7 @@ std::string hash_entry(const TimelineEntry &e) {
   }
   put(buf, e.note);
   put(buf, e.internal ? "1" : "0");
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  if (EVP_Digest(buf.data(), buf.size(), digest, &len, EVP_sha256(), nullptr) != 1)
-    throw Error(Errc::internal, "SHA-256 failed in libcrypto");
-  return to_hex(digest, len);
+  return crypto::sha256_hex(buf);
 }
 
 void link(TimelineEntry &entry, std::int64_t head_seq, const std::string &head_hash) {

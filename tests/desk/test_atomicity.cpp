@@ -149,6 +149,30 @@ TEST_CASE_TEMPLATE("every operation is all-or-nothing for every failing write", 
       d.release_payment(finance, {{RecordKind::booking, "B-1"}, "fw-2", "settled"});
     });
   }
+  SUBCASE("discussion: comment with attachments and a mention, attachment, watcher, link") {
+    Issue other;
+    {
+      Desk d(std::make_unique<test::FaultyStorage>(*inner, 0), DeskOptions{clock});
+      d.put_user(test::admin(), User{"fw-1", Role::fieldworker, "Fay", {}});
+      d.put_user(test::admin(), User{"office-2", Role::office, "Otto", {}});
+      issue = d.report(test::office(), r);
+      other = d.report(test::office(), r);
+    }
+    fail_every_write(*inner, clock, [&](Desk &d) {
+      d.add_comment(test::office(), issue.code,
+                    CommentRequest{"See photos, @fw-1", false, std::nullopt,
+                                   {AttachmentRequest{"a.jpg", "image/jpeg", std::nullopt, std::string("AAA"), 0, "", true},
+                                    AttachmentRequest{"b.pdf", "application/pdf", std::string("key"), std::nullopt, 5,
+                                                      std::string(64, 'c'), true}}});
+    });
+    fail_every_write(*inner, clock, [&](Desk &d) {
+      d.attach(test::customer(), issue.code, AttachmentRequest{"c.png", "image/png", std::nullopt, std::string("C"), 0, "", false});
+    });
+    fail_every_write(*inner, clock, [&](Desk &d) { d.watch(test::office(), issue.code, "office-2"); });
+    fail_every_write(*inner, clock, [&](Desk &d) {
+      d.link_issues(test::office(), other.code, issue.code, LinkKind::duplicate_of);
+    });
+  }
   SUBCASE("a brand-new store's initialisation") {
     B fresh;
     auto store = fresh.open();

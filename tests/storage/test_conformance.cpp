@@ -354,3 +354,99 @@ TEST_CASE_TEMPLATE("storage: holds, their links and the ledger", B, TEST_BACKEND
   CHECK(lines[1].override_release);
   CHECK_FALSE(lines[1].amount);
 }
+
+TEST_CASE_TEMPLATE("storage: users, comments, attachments, watchers, links, search and erasure", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(test::booking("B-1"));
+    t->put_user(User{"u-2", Role::admin, "Two", {NotifyScope::mine, false, true, true}});
+    t->put_user(User{"u-1", Role::admin, "One", {}});
+    t->put_user(User{"u-3", Role::office, "Three", {}});
+    for (int n = 0; n < 2; ++n) t->insert_issue(sample_issue(t->allocate_issue_number()));
+    Comment c{0, "", "u-1", Role::office, true, "Hello Searchable world", std::nullopt, {"u-2", "u-3"}, {}, test::t0()};
+    CHECK(t->add_comment(1, c) == 1);
+    c.internal = false;
+    c.body = "public reply";
+    c.reply_to = 1;
+    c.mentions.clear();
+    CHECK(t->add_comment(1, c) == 2);
+    Attachment a{0, "", 2, "p.jpg", "image/jpeg", 3, std::string(64, 'd'), "", std::string("\0\1\2", 3), false, "u-1",
+                 test::t0()};
+    CHECK(t->add_attachment(1, a) == 1);
+    Attachment k = a;
+    k.comment_id.reset();
+    k.storage_key = "bucket/k";
+    k.bytes.clear();
+    k.internal = true;
+    CHECK(t->add_attachment(1, k) == 2);
+    CHECK(t->add_watcher(1, "u-3"));
+    CHECK_FALSE(t->add_watcher(1, "u-3"));
+    CHECK(t->add_watcher(1, "u-1"));
+    CHECK(t->add_watcher(2, "u-1"));
+    CHECK(t->add_link({2, 1, LinkKind::duplicate_of, "u-1", test::t0()}));
+    CHECK_FALSE(t->add_link({2, 1, LinkKind::duplicate_of, "u-1", test::t0()}));
+    CHECK(t->add_link({1, 2, LinkKind::related, "u-1", test::t0()}));
+    OutboxItem item;
+    item.idempotency_key = "k1";
+    item.issue_code = "CMP-00001";
+    t->enqueue(item);
+    item.idempotency_key = "k2";
+    item.issue_code = "CMP-00002";
+    t->enqueue(item);
+    t->commit();
+  }
+  {
+    auto t = s->begin(TxnMode::read);
+    CHECK(t->user("u-2")->settings == NotificationSettings{NotifyScope::mine, false, true, true});
+    CHECK_FALSE(t->user("nobody"));
+    auto admins = t->users_with_role(Role::admin);
+    REQUIRE(admins.size() == 2);
+    CHECK(admins[0].id == "u-1");
+    auto thread = t->comments(1);
+    REQUIRE(thread.size() == 2);
+    CHECK(thread[0].mentions == std::vector<std::string>{"u-2", "u-3"});
+    CHECK(thread[0].attachments.empty());
+    CHECK(thread[1].reply_to == 1);
+    REQUIRE(thread[1].attachments.size() == 1);
+    CHECK(thread[1].attachments[0].bytes.empty());
+    CHECK(t->attachment(1)->bytes == std::string("\0\1\2", 3));
+    CHECK(t->attachment(2)->storage_key == "bucket/k");
+    CHECK(t->attachments(1).size() == 2);
+    CHECK(t->watchers(1) == std::vector<std::string>{"u-1", "u-3"});
+    auto links = t->links(1);
+    REQUIRE(links.size() == 2);
+    CHECK(links[0].kind == LinkKind::duplicate_of);
+    CHECK(links[0].from == 2);
+    SearchQuery q{"searchable", std::nullopt, std::nullopt, true, 10};
+    CHECK(t->search(q).size() == 1);
+    q.include_internal = false;
+    CHECK(t->search(q).empty());
+    q.text = "LINE TWO";  // in the description, any case
+    CHECK(t->search(q).size() == 2);
+    q.text = "%";  // LIKE's own characters are plain text: this matches nothing
+    CHECK(t->search(q).empty());
+  }
+  {
+    auto t = s->begin(TxnMode::write);
+    CHECK(t->remove_watcher(1, "u-3"));
+    CHECK_FALSE(t->remove_watcher(1, "u-3"));
+    CHECK(t->remove_link(1, 2, LinkKind::related));
+    ErasedCounts n = t->erase_issue(1);
+    CHECK(n.comments == 2);
+    CHECK(n.attachments == 2);
+    CHECK(n.outbox_items == 1);
+    t->commit();
+  }
+  auto t = s->begin(TxnMode::read);
+  CHECK_FALSE(t->issue(1));
+  CHECK(t->comments(1).empty());
+  CHECK_FALSE(t->attachment(1));
+  CHECK(t->watchers(1).empty());
+  CHECK(t->links(2).empty());
+  CHECK(t->watchers(2) == std::vector<std::string>{"u-1"});
+  auto pending = t->pending_outbox(10, 0);
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].issue_code == "CMP-00002");
+}

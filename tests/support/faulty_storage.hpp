@@ -19,6 +19,7 @@ class FaultyStorage final : public Storage {
 
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override;
   std::string_view backend_name() const noexcept override { return inner_.backend_name(); }
+  bool scrub() override { return inner_.scrub(); }
 
   /// Writes attempted so far (including the failed one).
   int writes() const { return writes_; }
@@ -105,6 +106,46 @@ class FaultyTransaction final : public StorageTransaction {
     return inner_->append_ledger(e);
   }
   std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) override { return inner_->ledger(from, to); }
+  std::optional<User> user(std::string_view id) override { return inner_->user(id); }
+  void put_user(const User &u) override {
+    owner_.count("put_user");
+    inner_->put_user(u);
+  }
+  std::vector<User> users_with_role(Role r) override { return inner_->users_with_role(r); }
+  std::int64_t add_comment(std::int64_t n, const Comment &c) override {
+    owner_.count("add_comment");
+    return inner_->add_comment(n, c);
+  }
+  std::vector<Comment> comments(std::int64_t n) override { return inner_->comments(n); }
+  std::int64_t add_attachment(std::int64_t n, const Attachment &a) override {
+    owner_.count("add_attachment");
+    return inner_->add_attachment(n, a);
+  }
+  std::vector<Attachment> attachments(std::int64_t n) override { return inner_->attachments(n); }
+  std::optional<Attachment> attachment(std::int64_t id) override { return inner_->attachment(id); }
+  std::vector<std::string> watchers(std::int64_t n) override { return inner_->watchers(n); }
+  bool add_watcher(std::int64_t n, std::string_view u) override {
+    owner_.count("add_watcher");
+    return inner_->add_watcher(n, u);
+  }
+  bool remove_watcher(std::int64_t n, std::string_view u) override {
+    owner_.count("remove_watcher");
+    return inner_->remove_watcher(n, u);
+  }
+  bool add_link(const StoredLink &l) override {
+    owner_.count("add_link");
+    return inner_->add_link(l);
+  }
+  bool remove_link(std::int64_t f, std::int64_t t, LinkKind k) override {
+    owner_.count("remove_link");
+    return inner_->remove_link(f, t, k);
+  }
+  std::vector<StoredLink> links(std::int64_t n) override { return inner_->links(n); }
+  std::vector<Issue> search(const SearchQuery &q) override { return inner_->search(q); }
+  ErasedCounts erase_issue(std::int64_t n) override {
+    owner_.count("erase_issue");
+    return inner_->erase_issue(n);
+  }
   std::string dump() override { return inner_->dump(); }
 
  private:

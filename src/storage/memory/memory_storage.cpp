@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -33,7 +34,22 @@ struct State {
   std::map<std::pair<RecordRef, std::string>, std::set<std::int64_t>> hold_links;
   std::map<std::int64_t, HoldLedgerEntry> ledger;
   std::int64_t last_ledger_id = 0;
+  std::map<std::string, User, std::less<>> users;
+  std::map<std::int64_t, Comment> comments;        // by id; Comment::attachments left empty
+  std::map<std::int64_t, Attachment> attachments;  // by id, with bytes
+  std::int64_t last_comment_id = 0;
+  std::int64_t last_attachment_id = 0;
+  std::map<std::int64_t, std::set<std::string, std::less<>>> watchers;
+  std::map<std::tuple<std::int64_t, std::int64_t, LinkKind>, StoredLink> links;
 };
+
+// ASCII case-insensitive "contains", as SQLite's LIKE.
+bool contains_text(std::string_view haystack, std::string_view needle) {
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; };
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [&](char a, char b) {
+           return lower(static_cast<unsigned char>(a)) == lower(static_cast<unsigned char>(b));
+         }) != haystack.end();
+}
 
 class MemoryTransaction final : public StorageTransaction {
  public:
@@ -292,6 +308,207 @@ class MemoryTransaction final : public StorageTransaction {
     return out;
   }
 
+  std::optional<User> user(std::string_view id) override {
+    auto it = state_.users.find(id);
+    if (it == state_.users.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void put_user(const User &u) override {
+    write();
+    remember(state_.users, u.id);
+    state_.users[u.id] = u;
+  }
+
+  std::vector<User> users_with_role(Role role) override {
+    std::vector<User> out;
+    for (const auto &[id, u] : state_.users)
+      if (u.role == role) out.push_back(u);
+    return out;
+  }
+
+  std::int64_t add_comment(std::int64_t number, const Comment &c) override {
+    write();
+    std::int64_t previous = state_.last_comment_id;
+    undo_.push_back([this, previous] { state_.last_comment_id = previous; });
+    Comment stored = c;
+    stored.id = ++state_.last_comment_id;
+    stored.issue_code = format_issue_code(number);
+    stored.attachments.clear();
+    remember(state_.comments, stored.id);
+    state_.comments[stored.id] = stored;
+    return stored.id;
+  }
+
+  std::vector<Comment> comments(std::int64_t number) override {
+    std::string code = format_issue_code(number);
+    std::vector<Comment> out;
+    for (const auto &[id, c] : state_.comments)
+      if (c.issue_code == code) out.push_back(c);
+    for (const auto &a : attachments(number))
+      if (a.comment_id)
+        for (auto &c : out)
+          if (c.id == *a.comment_id) c.attachments.push_back(a);
+    return out;
+  }
+
+  std::int64_t add_attachment(std::int64_t number, const Attachment &a) override {
+    write();
+    std::int64_t previous = state_.last_attachment_id;
+    undo_.push_back([this, previous] { state_.last_attachment_id = previous; });
+    Attachment stored = a;
+    stored.id = ++state_.last_attachment_id;
+    stored.issue_code = format_issue_code(number);
+    if (!stored.storage_key.empty()) stored.bytes.clear();
+    remember(state_.attachments, stored.id);
+    state_.attachments[stored.id] = stored;
+    return stored.id;
+  }
+
+  std::vector<Attachment> attachments(std::int64_t number) override {
+    std::string code = format_issue_code(number);
+    std::vector<Attachment> out;
+    for (const auto &[id, a] : state_.attachments)
+      if (a.issue_code == code) {
+        out.push_back(a);
+        out.back().bytes.clear();
+      }
+    return out;
+  }
+
+  std::optional<Attachment> attachment(std::int64_t id) override {
+    auto it = state_.attachments.find(id);
+    if (it == state_.attachments.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<std::string> watchers(std::int64_t number) override {
+    auto it = state_.watchers.find(number);
+    if (it == state_.watchers.end()) return {};
+    return {it->second.begin(), it->second.end()};
+  }
+
+  bool add_watcher(std::int64_t number, std::string_view user) override {
+    write();
+    auto it = state_.watchers.find(number);
+    if (it != state_.watchers.end() && it->second.count(user)) return false;
+    remember_set(number);
+    state_.watchers[number].insert(std::string(user));
+    return true;
+  }
+
+  bool remove_watcher(std::int64_t number, std::string_view user) override {
+    write();
+    auto it = state_.watchers.find(number);
+    if (it == state_.watchers.end() || !it->second.count(user)) return false;
+    remember_set(number);
+    state_.watchers[number].erase(std::string(user));
+    return true;
+  }
+
+  bool add_link(const StoredLink &l) override {
+    write();
+    auto key = std::make_tuple(l.from, l.to, l.kind);
+    if (state_.links.count(key)) return false;
+    remember(state_.links, key);
+    state_.links[key] = l;
+    return true;
+  }
+
+  bool remove_link(std::int64_t from, std::int64_t to, LinkKind kind) override {
+    write();
+    auto key = std::make_tuple(from, to, kind);
+    if (!state_.links.count(key)) return false;
+    remember(state_.links, key);
+    state_.links.erase(key);
+    return true;
+  }
+
+  std::vector<StoredLink> links(std::int64_t number) override {
+    std::vector<StoredLink> out;
+    for (const auto &[key, l] : state_.links)
+      if (l.from == number || l.to == number) out.push_back(l);
+    auto other = [&](const StoredLink &l) { return l.from == number ? l.to : l.from; };
+    std::sort(out.begin(), out.end(), [&](const StoredLink &a, const StoredLink &b) {
+      return std::make_pair(other(a), to_string(a.kind)) < std::make_pair(other(b), to_string(b.kind));
+    });
+    return out;
+  }
+
+  std::vector<Issue> search(const SearchQuery &q) override {
+    std::vector<Issue> out;
+    for (const auto &[n, row] : state_.issues) {
+      if (out.size() >= q.limit) break;
+      const Issue &i = row.issue;
+      if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) continue;
+      if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) continue;
+      bool hit = contains_text(i.description, q.text);
+      for (auto it = state_.comments.begin(); !hit && it != state_.comments.end(); ++it)
+        hit = it->second.issue_code == i.code && (q.include_internal || !it->second.internal) &&
+              contains_text(it->second.body, q.text);
+      if (hit) out.push_back(i);
+    }
+    return out;
+  }
+
+  ErasedCounts erase_issue(std::int64_t number) override {
+    write();
+    ErasedCounts n;
+    std::string code = format_issue_code(number);
+    for (auto it = state_.comments.begin(); it != state_.comments.end();) {
+      auto next = std::next(it);
+      if (it->second.issue_code == code) {
+        ++n.comments;
+        remember(state_.comments, it->first);
+        state_.comments.erase(it);
+      }
+      it = next;
+    }
+    for (auto it = state_.attachments.begin(); it != state_.attachments.end();) {
+      auto next = std::next(it);
+      if (it->second.issue_code == code) {
+        ++n.attachments;
+        remember(state_.attachments, it->first);
+        state_.attachments.erase(it);
+      }
+      it = next;
+    }
+    for (auto it = state_.outbox.begin(); it != state_.outbox.end();) {
+      auto next = std::next(it);
+      if (it->second.issue_code == code) {
+        ++n.outbox_items;
+        remember(state_.outbox, it->first);
+        state_.outbox.erase(it);
+      }
+      it = next;
+    }
+    for (auto it = state_.links.begin(); it != state_.links.end();) {
+      auto next = std::next(it);
+      if (it->second.from == number || it->second.to == number) {
+        remember(state_.links, it->first);
+        state_.links.erase(it);
+      }
+      it = next;
+    }
+    for (auto &[key, set] : state_.hold_links)
+      if (set.count(number)) {
+        remember(state_.hold_links, key);
+        set.erase(number);
+      }
+    if (state_.watchers.count(number)) {
+      remember(state_.watchers, number);
+      state_.watchers.erase(number);
+    }
+    if (auto it = state_.timeline.find(number); it != state_.timeline.end()) {
+      n.timeline_entries = static_cast<std::int64_t>(it->second.size());
+      remember(state_.timeline, number);
+      state_.timeline.erase(it);
+    }
+    remember(state_.issues, number);
+    state_.issues.erase(number);
+    return n;
+  }
+
   std::string dump() override {
     std::string out;
     for (const auto &[k, v] : state_.settings) out += fmt::format("setting {}={}\n", k, v);
@@ -340,6 +557,23 @@ class MemoryTransaction final : public StorageTransaction {
                          to_string(e.actor_role), e.reason, fmt::join(e.issues, ","),
                          e.amount ? e.amount->to_string() : "-", e.override_release);
     out += fmt::format("counter ledger_id={}\n", state_.last_ledger_id);
+    for (const auto &[id, u] : state_.users)
+      out += fmt::format("user {} {} {} scope={} push={} sms={} email={}\n", id, to_string(u.role), u.name,
+                         to_string(u.settings.scope), u.settings.push, u.settings.sms, u.settings.email);
+    for (const auto &[id, c] : state_.comments)
+      out += fmt::format("comment {} {} by={}/{} internal={} reply_to={} mentions={} at={} body={}\n", id, c.issue_code,
+                         c.author_id, to_string(c.author_role), c.internal, c.reply_to.value_or(0),
+                         fmt::join(c.mentions, ","), to_millis(c.created_at), c.body);
+    for (const auto &[id, a] : state_.attachments)
+      out += fmt::format("attachment {} {} comment={} name={} type={} size={} sha={} key={} internal={} by={} at={} "
+                         "bytes={}\n",
+                         id, a.issue_code, a.comment_id.value_or(0), a.name, a.media_type, a.size, a.sha256,
+                         a.storage_key, a.internal, a.uploaded_by, to_millis(a.created_at), a.bytes);
+    out += fmt::format("counter comment_id={} attachment_id={}\n", state_.last_comment_id, state_.last_attachment_id);
+    for (const auto &[n, set] : state_.watchers) out += fmt::format("watchers {} {}\n", n, fmt::join(set, ","));
+    for (const auto &[key, l] : state_.links)
+      out += fmt::format("link {} -> {} {} by={} at={}\n", l.from, l.to, to_string(l.kind), l.created_by,
+                         to_millis(l.created_at));
     return out;
   }
 
@@ -372,6 +606,14 @@ class MemoryTransaction final : public StorageTransaction {
     }
   }
 
+  void remember_set(std::int64_t number) {
+    auto it = state_.watchers.find(number);
+    if (it == state_.watchers.end())
+      undo_.push_back([this, number] { state_.watchers.erase(number); });
+    else
+      undo_.push_back([this, number, saved = it->second] { state_.watchers[number] = saved; });
+  }
+
   bool fieldworker_sees(const std::string &fieldworker, const Issue &i) const {
     auto it = state_.records.find(i.record);
     if (it == state_.records.end()) return false;
@@ -392,6 +634,7 @@ class MemoryStorage final : public Storage {
     return std::make_unique<MemoryTransaction>(state_, mutex_, mode);
   }
   std::string_view backend_name() const noexcept override { return "memory"; }
+  bool scrub() override { return true; }  // nothing outlives an erase in memory
 
  private:
   State state_;

@@ -174,7 +174,71 @@ CREATE TABLE hold_ledger (
 CREATE INDEX hold_ledger_by_time ON hold_ledger (at);
 )sql";
 
-constexpr const char *all[] = {v1, v2};
+// Version 3: users and their notification settings, the discussion
+// (comments and attachments), watchers and links between issues.
+constexpr const char *v3 = R"sql(
+CREATE TABLE users (
+  id     TEXT PRIMARY KEY,
+  role   TEXT NOT NULL,
+  name   TEXT NOT NULL,
+  scope  TEXT NOT NULL,
+  push   INTEGER NOT NULL,
+  sms    INTEGER NOT NULL,
+  email  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX users_by_role ON users (role);
+
+CREATE TABLE comments (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  number      INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  author_id   TEXT NOT NULL,
+  author_role TEXT NOT NULL,
+  internal    INTEGER NOT NULL,
+  body        TEXT NOT NULL,
+  reply_to    INTEGER REFERENCES comments (id) ON DELETE CASCADE,
+  mentions    TEXT NOT NULL, -- user ids, newline-separated
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX comments_by_issue ON comments (number);
+
+CREATE TABLE attachments (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  number      INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  comment_id  INTEGER REFERENCES comments (id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  media_type  TEXT NOT NULL,
+  size        INTEGER NOT NULL,
+  sha256      TEXT NOT NULL,
+  storage_key TEXT NOT NULL,
+  bytes       BLOB,
+  internal    INTEGER NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX attachments_by_issue ON attachments (number);
+CREATE INDEX attachments_by_comment ON attachments (comment_id) WHERE comment_id IS NOT NULL;
+
+CREATE TABLE watchers (
+  number  INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  user_id TEXT NOT NULL,
+  PRIMARY KEY (number, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE issue_links (
+  from_number INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  to_number   INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  kind        TEXT NOT NULL,
+  created_by  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (from_number, to_number, kind)
+) WITHOUT ROWID;
+CREATE INDEX issue_links_to ON issue_links (to_number);
+
+-- Delete forever drops an issue's undelivered outbox items.
+CREATE INDEX outbox_by_issue ON outbox (issue_code) WHERE issue_code <> '';
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3};
 
 }  // namespace
 

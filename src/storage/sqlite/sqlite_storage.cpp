@@ -251,6 +251,109 @@ std::vector<PaymentHold> read_holds(SQLite::Statement &s) {
   return out;
 }
 
+// Builds "SELECT issue columns FROM ... WHERE ..." for the reader's scope and a
+// host's criteria, with numbered parameters, and runs it.
+class IssueSql {
+ public:
+  IssueSql(const std::optional<std::string> &fieldworker, const std::optional<std::string> &customer) {
+    sql_ = fmt::format("SELECT {} FROM ", issue_columns);
+    if (fieldworker) {
+      // Driven from the fieldworker's records: fast among many issues.
+      sql_ += "record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = rf.host_id "
+              "JOIN issues i ON i.record_kind = rf.kind AND i.record_id = rf.host_id";
+      where("rf.fieldworker_id = " + text(*fieldworker));
+      where("(rf.kind = 'booking' OR r.visibility = 'all')");
+    } else {
+      sql_ += "issues i";
+    }
+    if (customer) where("i.customer_id = " + text(*customer));
+  }
+
+  std::string text(std::string v) {
+    texts_.emplace_back(++n_, std::move(v));
+    return "?" + std::to_string(n_);
+  }
+  std::string integer(std::int64_t v) {
+    ints_.emplace_back(++n_, v);
+    return "?" + std::to_string(n_);
+  }
+  void where(std::string condition) { where_.push_back(std::move(condition)); }
+
+  std::vector<Issue> run(StatementCache &stmts, std::int64_t limit) {
+    std::string sql = sql_;
+    for (std::size_t k = 0; k < where_.size(); ++k) sql += (k == 0 ? " WHERE " : " AND ") + where_[k];
+    sql += " ORDER BY i.number LIMIT " + integer(limit);
+    Use s(stmts.get(sql));
+    for (auto &[i, v] : texts_) s->bind(i, v);
+    for (auto &[i, v] : ints_) s->bind(i, v);
+    std::vector<Issue> out;
+    while (s->executeStep()) out.push_back(read_issue(*s).issue);
+    return out;
+  }
+
+ private:
+  std::string sql_;
+  std::vector<std::string> where_;
+  std::vector<std::pair<int, std::string>> texts_;
+  std::vector<std::pair<int, std::int64_t>> ints_;
+  int n_ = 0;
+};
+
+// "%text%" for LIKE, with the pattern characters of `text` escaped by '\'.
+std::string like_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+Comment read_comment(const SQLite::Statement &s) {
+  Comment c;
+  c.id = integer(s, 0);
+  c.issue_code = format_issue_code(integer(s, 1));
+  c.author_id = text(s, 2);
+  c.author_role = codec::decode_enum(role_from_string(view(s, 3)), "comments.author_role", view(s, 3));
+  c.internal = integer(s, 4) != 0;
+  c.body = text(s, 5);
+  if (!is_null(s, 6)) c.reply_to = integer(s, 6);
+  c.mentions = split_lines(view(s, 7));
+  c.created_at = from_millis(integer(s, 8));
+  return c;
+}
+
+constexpr const char *attachment_columns =
+    "id, number, comment_id, name, media_type, size, sha256, storage_key, internal, uploaded_by, created_at";
+
+User read_user(const SQLite::Statement &s) {
+  User u;
+  u.id = text(s, 0);
+  u.role = codec::decode_enum(role_from_string(view(s, 1)), "users.role", view(s, 1));
+  u.name = text(s, 2);
+  u.settings.scope = codec::decode_enum(notify_scope_from_string(view(s, 3)), "users.scope", view(s, 3));
+  u.settings.push = integer(s, 4) != 0;
+  u.settings.sms = integer(s, 5) != 0;
+  u.settings.email = integer(s, 6) != 0;
+  return u;
+}
+
+Attachment read_attachment(const SQLite::Statement &s) {
+  Attachment a;
+  a.id = integer(s, 0);
+  a.issue_code = format_issue_code(integer(s, 1));
+  if (!is_null(s, 2)) a.comment_id = integer(s, 2);
+  a.name = text(s, 3);
+  a.media_type = text(s, 4);
+  a.size = integer(s, 5);
+  a.sha256 = text(s, 6);
+  a.storage_key = text(s, 7);
+  a.internal = integer(s, 8) != 0;
+  a.uploaded_by = text(s, 9);
+  a.created_at = from_millis(integer(s, 10));
+  return a;
+}
+
 class SqliteStorage;
 
 class SqliteTransaction final : public StorageTransaction {
@@ -478,60 +581,31 @@ class SqliteTransaction final : public StorageTransaction {
   std::vector<Issue> find_issues(const IssueQuery &q) override {
     return guarded("find issues", [&] {
       const IssueFilter &f = q.filter;
-      std::string sql = fmt::format("SELECT {} FROM ", issue_columns);
-      std::vector<std::pair<int, std::string>> text_binds;
-      std::vector<std::pair<int, std::int64_t>> int_binds;
-      int n = 0;
-      auto bind_text = [&](std::string v) {
-        text_binds.emplace_back(++n, std::move(v));
-        return "?" + std::to_string(n);
-      };
-      auto bind_int = [&](std::int64_t v) {
-        int_binds.emplace_back(++n, v);
-        return "?" + std::to_string(n);
-      };
-      std::vector<std::string> where;
-      if (q.visible_to_fieldworker) {
-        // Drive the query from the fieldworker's records: fast among many issues.
-        sql += "record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = rf.host_id "
-               "JOIN issues i ON i.record_kind = rf.kind AND i.record_id = rf.host_id";
-        where.push_back("rf.fieldworker_id = " + bind_text(*q.visible_to_fieldworker));
-        where.push_back("(rf.kind = 'booking' OR r.visibility = 'all')");
-      } else {
-        sql += "issues i";
-      }
-      if (q.visible_to_customer) where.push_back("i.customer_id = " + bind_text(*q.visible_to_customer));
+      IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);
       if (f.record) {
-        where.push_back("i.record_kind = " + bind_text(to_string(f.record->kind)));
-        where.push_back("i.record_id = " + bind_text(f.record->id));
+        sql.where("i.record_kind = " + sql.text(to_string(f.record->kind)));
+        sql.where("i.record_id = " + sql.text(f.record->id));
       }
-      if (f.record_kind) where.push_back("i.record_kind = " + bind_text(to_string(*f.record_kind)));
-      if (f.workflow) where.push_back("i.workflow = " + bind_text(*f.workflow));
-      if (f.status) where.push_back("i.status = " + bind_text(*f.status));
+      if (f.record_kind) sql.where("i.record_kind = " + sql.text(to_string(*f.record_kind)));
+      if (f.workflow) sql.where("i.workflow = " + sql.text(*f.workflow));
+      if (f.status) sql.where("i.status = " + sql.text(*f.status));
       if (!f.categories.empty()) {
         std::string in;
-        for (auto c : f.categories) in += (in.empty() ? "" : ", ") + bind_text(to_string(c));
-        where.push_back("i.category IN (" + in + ")");
+        for (auto c : f.categories) in += (in.empty() ? "" : ", ") + sql.text(to_string(c));
+        sql.where("i.category IN (" + in + ")");
       }
-      if (f.stage) where.push_back("i.stage = " + bind_text(*f.stage));
-      if (f.type) where.push_back("i.type = " + bind_text(*f.type));
+      if (f.stage) sql.where("i.stage = " + sql.text(*f.stage));
+      if (f.type) sql.where("i.type = " + sql.text(*f.type));
       if (f.fieldworker)
-        where.push_back("i.number IN (SELECT number FROM issue_fieldworkers WHERE fieldworker_id = " +
-                        bind_text(*f.fieldworker) + ")");
-      if (f.customer_id) where.push_back("i.customer_id = " + bind_text(*f.customer_id));
-      if (f.assignee) where.push_back("i.assignee = " + bind_text(*f.assignee));
-      if (f.to_follow) where.push_back("i.to_follow = " + bind_int(*f.to_follow ? 1 : 0));
-      if (f.created_from) where.push_back("i.created_at >= " + bind_int(to_millis(*f.created_from)));
-      if (f.created_to) where.push_back("i.created_at < " + bind_int(to_millis(*f.created_to)));
-      if (f.after_number > 0) where.push_back("i.number > " + bind_int(f.after_number));
-      for (std::size_t k = 0; k < where.size(); ++k) sql += (k == 0 ? " WHERE " : " AND ") + where[k];
-      sql += " ORDER BY i.number LIMIT " + bind_int(static_cast<std::int64_t>(f.limit));
-      Use s(stmts_.get(sql));
-      for (auto &[i, v] : text_binds) s->bind(i, v);
-      for (auto &[i, v] : int_binds) s->bind(i, v);
-      std::vector<Issue> out;
-      while (s->executeStep()) out.push_back(read_issue(*s).issue);
-      return out;
+        sql.where("i.number IN (SELECT number FROM issue_fieldworkers WHERE fieldworker_id = " +
+                  sql.text(*f.fieldworker) + ")");
+      if (f.customer_id) sql.where("i.customer_id = " + sql.text(*f.customer_id));
+      if (f.assignee) sql.where("i.assignee = " + sql.text(*f.assignee));
+      if (f.to_follow) sql.where("i.to_follow = " + sql.integer(*f.to_follow ? 1 : 0));
+      if (f.created_from) sql.where("i.created_at >= " + sql.integer(to_millis(*f.created_from)));
+      if (f.created_to) sql.where("i.created_at < " + sql.integer(to_millis(*f.created_to)));
+      if (f.after_number > 0) sql.where("i.number > " + sql.integer(f.after_number));
+      return sql.run(stmts_, static_cast<std::int64_t>(f.limit));
     });
   }
 
@@ -806,6 +880,225 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
+  std::optional<User> user(std::string_view id) override {
+    return guarded("read user", [&]() -> std::optional<User> {
+      Use s(stmts_.get("SELECT id, role, name, scope, push, sms, email FROM users WHERE id = ?"));
+      s->bind(1, std::string(id));
+      if (!s->executeStep()) return std::nullopt;
+      return read_user(*s);
+    });
+  }
+
+  void put_user(const User &u) override {
+    guarded("write user", [&] {
+      Use s(stmts_.get("INSERT INTO users (id, role, name, scope, push, sms, email) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                       "ON CONFLICT (id) DO UPDATE SET role = excluded.role, name = excluded.name, scope = "
+                       "excluded.scope, push = excluded.push, sms = excluded.sms, email = excluded.email"));
+      s->bind(1, u.id);
+      s->bind(2, to_string(u.role));
+      s->bind(3, u.name);
+      s->bind(4, to_string(u.settings.scope));
+      s->bind(5, u.settings.push ? 1 : 0);
+      s->bind(6, u.settings.sms ? 1 : 0);
+      s->bind(7, u.settings.email ? 1 : 0);
+      s->exec();
+    });
+  }
+
+  std::vector<User> users_with_role(Role role) override {
+    return guarded("read users", [&] {
+      Use s(stmts_.get("SELECT id, role, name, scope, push, sms, email FROM users WHERE role = ? ORDER BY id"));
+      s->bind(1, to_string(role));
+      std::vector<User> out;
+      while (s->executeStep()) out.push_back(read_user(*s));
+      return out;
+    });
+  }
+
+  std::int64_t add_comment(std::int64_t number, const Comment &c) override {
+    return guarded("add comment", [&] {
+      Use s(stmts_.get("INSERT INTO comments (number, author_id, author_role, internal, body, reply_to, mentions, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+      s->bind(1, number);
+      s->bind(2, c.author_id);
+      s->bind(3, to_string(c.author_role));
+      s->bind(4, c.internal ? 1 : 0);
+      s->bind(5, c.body);
+      if (c.reply_to) s->bind(6, *c.reply_to);
+      s->bind(7, join_lines(c.mentions));
+      s->bind(8, to_millis(c.created_at));
+      s->exec();
+      return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.getHandle()));
+    });
+  }
+
+  std::vector<Comment> comments(std::int64_t number) override {
+    return guarded("read comments", [&] {
+      std::vector<Comment> out;
+      {
+        Use s(stmts_.get("SELECT id, number, author_id, author_role, internal, body, reply_to, mentions, created_at "
+                         "FROM comments WHERE number = ? ORDER BY id"));
+        s->bind(1, number);
+        while (s->executeStep()) out.push_back(read_comment(*s));
+      }
+      for (auto &a : attachments(number))
+        if (a.comment_id)
+          for (auto &c : out)
+            if (c.id == *a.comment_id) c.attachments.push_back(a);
+      return out;
+    });
+  }
+
+  std::int64_t add_attachment(std::int64_t number, const Attachment &a) override {
+    return guarded("add attachment", [&] {
+      Use s(stmts_.get("INSERT INTO attachments (number, comment_id, name, media_type, size, sha256, storage_key, "
+                       "bytes, internal, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      s->bind(1, number);
+      if (a.comment_id) s->bind(2, *a.comment_id);
+      s->bind(3, a.name);
+      s->bind(4, a.media_type);
+      s->bind(5, a.size);
+      s->bind(6, a.sha256);
+      s->bind(7, a.storage_key);
+      if (a.storage_key.empty()) s->bind(8, a.bytes.data(), static_cast<int>(a.bytes.size()));
+      s->bind(9, a.internal ? 1 : 0);
+      s->bind(10, a.uploaded_by);
+      s->bind(11, to_millis(a.created_at));
+      s->exec();
+      return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.getHandle()));
+    });
+  }
+
+  std::vector<Attachment> attachments(std::int64_t number) override {
+    return guarded("read attachments", [&] {
+      static const std::string sql =
+          fmt::format("SELECT {} FROM attachments WHERE number = ? ORDER BY id", attachment_columns);
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, number);
+      std::vector<Attachment> out;
+      while (s->executeStep()) out.push_back(read_attachment(*s));
+      return out;
+    });
+  }
+
+  std::optional<Attachment> attachment(std::int64_t id) override {
+    return guarded("read attachment", [&]() -> std::optional<Attachment> {
+      static const std::string sql = fmt::format("SELECT {}, bytes FROM attachments WHERE id = ?", attachment_columns);
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, id);
+      if (!s->executeStep()) return std::nullopt;
+      Attachment a = read_attachment(*s);
+      if (!is_null(*s, 11)) a.bytes = text(*s, 11);
+      return a;
+    });
+  }
+
+  std::vector<std::string> watchers(std::int64_t number) override {
+    return guarded("read watchers", [&] {
+      Use s(stmts_.get("SELECT user_id FROM watchers WHERE number = ? ORDER BY user_id"));
+      s->bind(1, number);
+      std::vector<std::string> out;
+      while (s->executeStep()) out.push_back(text(*s, 0));
+      return out;
+    });
+  }
+
+  bool add_watcher(std::int64_t number, std::string_view user) override {
+    return guarded("add watcher", [&] {
+      Use s(stmts_.get("INSERT OR IGNORE INTO watchers (number, user_id) VALUES (?, ?)"));
+      s->bind(1, number);
+      s->bind(2, std::string(user));
+      return s->exec() == 1;
+    });
+  }
+
+  bool remove_watcher(std::int64_t number, std::string_view user) override {
+    return guarded("remove watcher", [&] {
+      Use s(stmts_.get("DELETE FROM watchers WHERE number = ? AND user_id = ?"));
+      s->bind(1, number);
+      s->bind(2, std::string(user));
+      return s->exec() == 1;
+    });
+  }
+
+  bool add_link(const StoredLink &l) override {
+    return guarded("add link", [&] {
+      Use s(stmts_.get("INSERT OR IGNORE INTO issue_links (from_number, to_number, kind, created_by, created_at) "
+                       "VALUES (?, ?, ?, ?, ?)"));
+      s->bind(1, l.from);
+      s->bind(2, l.to);
+      s->bind(3, to_string(l.kind));
+      s->bind(4, l.created_by);
+      s->bind(5, to_millis(l.created_at));
+      return s->exec() == 1;
+    });
+  }
+
+  bool remove_link(std::int64_t from, std::int64_t to, LinkKind kind) override {
+    return guarded("remove link", [&] {
+      Use s(stmts_.get("DELETE FROM issue_links WHERE from_number = ? AND to_number = ? AND kind = ?"));
+      s->bind(1, from);
+      s->bind(2, to);
+      s->bind(3, to_string(kind));
+      return s->exec() == 1;
+    });
+  }
+
+  std::vector<StoredLink> links(std::int64_t number) override {
+    return guarded("read links", [&] {
+      Use s(stmts_.get("SELECT from_number, to_number, kind, created_by, created_at FROM issue_links WHERE "
+                       "from_number = ?1 OR to_number = ?1 ORDER BY CASE WHEN from_number = ?1 THEN to_number ELSE "
+                       "from_number END, kind"));
+      s->bind(1, number);
+      std::vector<StoredLink> out;
+      while (s->executeStep()) {
+        StoredLink l;
+        l.from = integer(*s, 0);
+        l.to = integer(*s, 1);
+        l.kind = codec::decode_enum(link_kind_from_string(view(*s, 2)), "issue_links.kind", view(*s, 2));
+        l.created_by = text(*s, 3);
+        l.created_at = from_millis(integer(*s, 4));
+        out.push_back(std::move(l));
+      }
+      return out;
+    });
+  }
+
+  std::vector<Issue> search(const SearchQuery &q) override {
+    return guarded("search", [&] {
+      IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);
+      std::string pattern = sql.text(like_pattern(q.text));
+      sql.where("(i.description LIKE " + pattern + " ESCAPE '\\' OR EXISTS (SELECT 1 FROM comments c WHERE c.number = "
+                "i.number" + std::string(q.include_internal ? "" : " AND c.internal = 0") + " AND c.body LIKE " +
+                pattern + " ESCAPE '\\'))");
+      return sql.run(stmts_, static_cast<std::int64_t>(q.limit));
+    });
+  }
+
+  ErasedCounts erase_issue(std::int64_t number) override {
+    return guarded("erase issue", [&] {
+      ErasedCounts n;
+      auto count = [&](const char *sql) {
+        Use s(stmts_.get(sql));
+        s->bind(1, number);
+        return s->executeStep() ? integer(*s, 0) : 0;
+      };
+      n.comments = count("SELECT count(*) FROM comments WHERE number = ?");
+      n.attachments = count("SELECT count(*) FROM attachments WHERE number = ?");
+      n.timeline_entries = count("SELECT count(*) FROM timeline WHERE number = ?");
+      {
+        Use s(stmts_.get("DELETE FROM outbox WHERE issue_code = ?"));
+        s->bind(1, format_issue_code(number));
+        n.outbox_items = s->exec();
+      }
+      // Everything else hangs off the issue row and goes with it (ON DELETE CASCADE).
+      Use s(stmts_.get("DELETE FROM issues WHERE number = ?"));
+      s->bind(1, number);
+      s->exec();
+      return n;
+    });
+  }
+
   std::string dump() override {
     return guarded("dump", [&] {
       std::string out;
@@ -882,6 +1175,10 @@ class SqliteStorage final : public Storage {
       db_.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
       db_.exec("PRAGMA foreign_keys = ON");
       db_.exec(fmt::format("PRAGMA cache_size = -{}", std::max(options.cache_kib, 64)));
+      // Deleted content is overwritten with zeros, not just unlinked: delete
+      // forever must leave nothing to recover (SPEC R9), and neither should the
+      // old text an edit replaced.
+      db_.exec("PRAGMA secure_delete = ON");
     });
     migrate(path);
   }
@@ -891,6 +1188,15 @@ class SqliteStorage final : public Storage {
   }
 
   std::string_view backend_name() const noexcept override { return "sqlite"; }
+
+  bool scrub() override {
+    return guarded("scrub", [&] {
+      // Copy every page into the database file and cut the log to zero bytes,
+      // so no older page image survives in it.
+      SQLite::Statement s(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+      return s.executeStep() && s.getColumn(0).getInt() == 0;
+    });
+  }
 
  private:
   static SQLite::Database open(const std::string &path, const SqliteOptions &options) {

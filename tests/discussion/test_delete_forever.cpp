@@ -1,0 +1,174 @@
+// SPEC R9: delete forever erases everything about an issue, from every read
+// and from the database files themselves; the code is never reused.
+#include <fstream>
+#include <iterator>
+
+#include "support/faulty_storage.hpp"
+#include "support/support.hpp"
+
+using namespace complaints;
+using test::expect_error;
+
+namespace {
+
+const Actor remover{"admin-9", Role::admin, Permissions::all()};
+const std::string marker = "ZQX-ERASE-ME-7f3a";  // written into every field that takes text
+
+// Builds an issue with the marker everywhere: description, edit history,
+// action notes, comments, replies, attachment names, keys and bytes, links, watchers.
+template <typename F>
+Issue marked_issue(F &f) {
+  f.desk.put_user(test::admin(), User{"fw-1", Role::fieldworker, "Fay", {}});
+  f.desk.put_user(test::admin(), User{"office-2", Role::office, "Otto", {}});
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Damage Caused";
+  r.description = "First words " + marker;
+  r.to_follow = true;
+  r.deferred_date = Date::parse("2026-02-01");
+  Issue i = f.desk.report(test::office(), r);
+  IssueEdit e;
+  e.description = "Second words " + marker + " edited";
+  f.desk.edit(test::office(), i.code, e);
+  i = f.act(test::office(), i, "schedule_follow_up", {{"date", "2026-01-20"}, {"note", "Note " + marker}});
+  Comment c = f.desk.add_comment(
+      test::customer(), i.code,
+      CommentRequest{"Customer says " + marker, false, std::nullopt,
+                     {AttachmentRequest{"photo-" + marker + ".jpg", "image/jpeg", std::nullopt,
+                                        std::string("BYTES-") + marker, 0, "", false}}});
+  f.desk.add_comment(test::office(), i.code, CommentRequest{"Internal " + marker + " @fw-1", true, c.id, {}});
+  f.desk.attach(test::office(), i.code,
+                AttachmentRequest{"report-" + marker + ".pdf", "application/pdf", "bucket/" + marker, std::nullopt, 10,
+                                  std::string(64, 'b'), true});
+  f.desk.watch(test::office(), i.code, "office-2");
+  return f.desk.get(test::admin(), i.code);
+}
+
+std::string file_bytes(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("after delete forever no read, list, report or search returns the issue", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = marked_issue(f);
+  Issue keep = f.report_on_booking("B-1");
+  f.desk.link_issues(test::office(), keep.code, i.code, LinkKind::related);
+  std::vector<Event> events;
+  f.desk.events().on(EventKind::issue_deleted).connect([&](const Event &e) { events.push_back(e); });
+
+  // Only an admin holding delete_issues may, and a refusal changes nothing.
+  std::string dump = f.desk.dump();
+  expect_error(Errc::forbidden, [&] { f.desk.delete_forever(Actor{"a", Role::admin, {Permission::edit_issues}}, i.code); });
+  expect_error(Errc::forbidden, [&] { f.desk.delete_forever(Actor{"s", Role::supervisor, Permissions::all()}, i.code); });
+  CHECK(f.desk.dump() == dump);
+
+  DeletedIssue d = f.desk.delete_forever(remover, i.code);
+  CHECK(d.code == i.code);
+  CHECK(d.comments == 2);
+  CHECK(d.attachments == 2);
+  CHECK(d.timeline_entries == 8);  // seven of its own and the link made below
+  CHECK(d.outbox_items > 0);
+  CHECK(d.storage_keys == std::vector<std::string>{"bucket/" + marker});
+  CHECK(d.files_scrubbed);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].keys == d.storage_keys);
+  CHECK_FALSE(events[0].issue);
+
+  for (const Actor &a : {test::admin(), test::customer(), test::fieldworker("fw-1")}) {
+    expect_error(Errc::not_found, [&] { f.desk.get(a, i.code); });
+    expect_error(Errc::not_found, [&] { f.desk.timeline(a, i.code); });
+    expect_error(Errc::not_found, [&] { f.desk.thread(a, i.code); });
+    for (const auto &issue : f.desk.list(a, {})) CHECK(issue.code != i.code);
+    CHECK(f.desk.search(a, marker).empty());
+  }
+  expect_error(Errc::not_found, [&] { f.desk.verify_timeline(test::admin(), i.code); });
+  expect_error(Errc::not_found, [&] { f.desk.attachment(test::admin(), 1); });
+  CHECK(f.desk.links(test::admin(), keep.code).empty());
+  // Holds no longer name it (the payout stays withheld by the issue kept).
+  PayDecision pay = f.desk.may_pay(test::admin(), {RecordKind::booking, "B-1"}, "fw-1");
+  CHECK(pay.blocking == std::vector<std::string>{keep.code});
+  CHECK(pay.hold->issues == std::vector<std::string>{keep.code});
+  // No undelivered item names it, except the notices of its deletion.
+  for (const auto &item : f.desk.outbox_pending(test::system_actor(), 10000)) {
+    if (item.issue_code == i.code) CHECK(item.event == "issue_deleted");
+    CHECK(item.body_text.find(marker) == std::string::npos);
+  }
+  // The next issue gets a new code.
+  Issue next = f.report_on_booking("B-1");
+  CHECK(next.number == keep.number + 1);
+  CHECK(next.code != i.code);
+  // Deleting again is not found.
+  expect_error(Errc::not_found, [&] { f.desk.delete_forever(remover, i.code); });
+}
+
+TEST_CASE("erased text cannot be found in the raw bytes of the database, its WAL or journal") {
+  test::TempDir dir;
+  std::string path = dir.file("erase.db");
+  std::string code;
+  {
+    auto clock = std::make_shared<ManualClock>(test::t0());
+    struct Local {
+      Desk desk;
+      std::shared_ptr<ManualClock> clock;
+      Issue act(const Actor &who, const Issue &issue, const std::string &action,
+                std::map<std::string, std::string, std::less<>> inputs = {}) {
+        return desk.act(who, issue.code, ActionRequest{action, std::move(inputs), std::nullopt});
+      }
+    } f{Desk(open_sqlite(path), DeskOptions{clock}), clock};
+    Issue i = marked_issue(f);
+    code = i.code;
+    // Deliver (acknowledge) half the notifications, as a host would have: those rows are deleted too.
+    auto items = f.desk.outbox_pending(test::system_actor(), 10000);
+    std::vector<std::int64_t> ids;
+    for (std::size_t k = 0; k < items.size(); k += 2) ids.push_back(items[k].id);
+    f.desk.outbox_ack(test::system_actor(), ids);
+    // The marker is in the files before.
+    f.desk.scrub();
+    CHECK(file_bytes(path).find(marker) != std::string::npos);
+    DeletedIssue d = f.desk.delete_forever(remover, code);
+    CHECK(d.files_scrubbed);
+  }
+  for (const char *suffix : {"", "-wal", "-shm", "-journal"}) {
+    CAPTURE(suffix);
+    std::string bytes = file_bytes(path + suffix);
+    CHECK(bytes.find(marker) == std::string::npos);
+  }
+  // And the store still works, with the code not reused.
+  Desk desk(open_sqlite(path));
+  expect_error(Errc::not_found, [&] { desk.get(test::admin(), code); });
+}
+
+TEST_CASE_TEMPLATE("delete forever is all-or-nothing for every failing write", B, TEST_BACKENDS) {
+  B backend;
+  auto inner = backend.open();
+  auto clock = std::make_shared<ManualClock>(test::t0());
+  std::string code;
+  {
+    struct Local {
+      Desk desk;
+      std::shared_ptr<ManualClock> clock;
+      Issue act(const Actor &who, const Issue &issue, const std::string &action,
+                std::map<std::string, std::string, std::less<>> inputs = {}) {
+        return desk.act(who, issue.code, ActionRequest{action, std::move(inputs), std::nullopt});
+      }
+    } f{Desk(std::make_unique<test::FaultyStorage>(*inner, 0), DeskOptions{clock}), clock};
+    code = marked_issue(f).code;
+  }
+  for (int n = 1;; ++n) {
+    CAPTURE(n);
+    std::string before = inner->begin(TxnMode::read)->dump();
+    try {
+      Desk desk(std::make_unique<test::FaultyStorage>(*inner, n), DeskOptions{clock});
+      desk.delete_forever(remover, code);
+    } catch (const StorageError &) {
+      CHECK(inner->begin(TxnMode::read)->dump() == before);
+      continue;
+    }
+    CHECK(n > 2);
+    break;
+  }
+}
