@@ -53,6 +53,7 @@ class Raw {
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");
     exec("PRAGMA foreign_keys = ON");
+    exec("PRAGMA secure_delete = ON");  // as the library: erased content is zeroed (SPEC R9)
     sqlite3_busy_timeout(db_, 10000);
   }
   ~Raw() {
