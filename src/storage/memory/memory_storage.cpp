@@ -430,7 +430,8 @@ class MemoryTransaction final : public StorageTransaction {
       if (l.from == number || l.to == number) out.push_back(l);
     auto other = [&](const StoredLink &l) { return l.from == number ? l.to : l.from; };
     std::sort(out.begin(), out.end(), [&](const StoredLink &a, const StoredLink &b) {
-      return std::make_pair(other(a), to_string(a.kind)) < std::make_pair(other(b), to_string(b.kind));
+      return std::make_pair(other(a), std::string_view(to_string(a.kind))) <
+             std::make_pair(other(b), std::string_view(to_string(b.kind)));
     });
     return out;
   }
