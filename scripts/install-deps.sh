@@ -6,7 +6,7 @@ set -eu
 
 build="build-essential cmake ninja-build pkg-config libsqlite3-dev libsqlitecpp-dev libfmt-dev libboost-dev
        nlohmann-json3-dev libssl-dev"
-test="doctest-dev"
+test="doctest-dev libmstch-dev"
 packages="$build"
 [ "${1:-build}" = "test" ] && packages="$build $test"
 

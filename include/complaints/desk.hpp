@@ -33,6 +33,7 @@
 #include "complaints/discussion.hpp"
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/messages.hpp"
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
@@ -215,6 +216,37 @@ class COMPLAINTS_API Desk {
   /// Retries making erased content unrecoverable from the files, when
   /// delete_forever could not (files_scrubbed false). Returns whether it could.
   bool scrub();
+
+  // --- customer messages (SPEC R7) ------------------------------------------------
+
+  /// Saves a template for this database (a custom one, or a built-in one
+  /// customised). It is checked first: each part must parse, use only merge
+  /// tags of the catalogue (merge_tags()) and render; otherwise TemplateError
+  /// (an InvalidInput) names the template, the part, the line and the column,
+  /// and the template in force stays. Needs manage_settings.
+  MessageTemplate save_template(const Actor &actor, const MessageTemplate &t);
+  /// Goes back to the built-in version, or removes a custom template. A
+  /// custom template a workflow still sends is refused (InvalidState).
+  void reset_template(const Actor &actor, std::string_view name);
+  /// The template in force (staff only).
+  MessageTemplate message_template(const Actor &actor, std::string_view name);
+  /// Built-in and saved template names, ascending (staff only).
+  std::vector<std::string> template_names(const Actor &actor);
+  /// Acknowledgement mode, branding, SLA promise, discussion link. Needs manage_settings.
+  void set_message_settings(const Actor &actor, const MessageSettings &settings);
+  MessageSettings message_settings(const Actor &actor);
+  /// Renders template `name` for the issue's audience without queuing it
+  /// (e.g. the acknowledgement, when previews are on). Staff only.
+  std::vector<RenderedMessage> preview_message(const Actor &actor, std::string_view code, std::string_view name,
+                                               Audience audience = Audience::customer);
+  /// Renders and queues template `name` (sending or resending it), logged on
+  /// the issue's timeline. Staff only.
+  std::vector<RenderedMessage> send_message(const Actor &actor, std::string_view code, std::string_view name,
+                                            Audience audience = Audience::customer);
+  /// The Open Complaints Reminder for a fieldworker: their open complaints.
+  /// Staff only; send_reminder queues it.
+  RenderedMessage preview_reminder(const Actor &actor, std::string_view fieldworker);
+  RenderedMessage send_reminder(const Actor &actor, std::string_view fieldworker);
 
   // --- outbox (actor must be role system: the host's delivery process) -------
 

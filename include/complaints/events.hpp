@@ -51,9 +51,10 @@ enum class EventKind : std::uint8_t {
   issue_linked,      ///< detail: "<kind> <other code>", once for each of the two issues
   watchers_changed,  ///< detail: "+<user>" or "-<user>"
   issue_deleted,     ///< keys: the host's storage keys of the erased attachments
+  message_queued,    ///< a customer message went to the outbox (detail: "<template> to <recipient>"; item_id: outbox id)
 };
 
-inline constexpr std::size_t event_kind_count = 13;
+inline constexpr std::size_t event_kind_count = 14;
 
 /// "issue_reported", ...
 COMPLAINTS_API const char *to_string(EventKind k) noexcept;

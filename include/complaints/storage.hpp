@@ -36,6 +36,7 @@
 
 #include "complaints/discussion.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/messages.hpp"
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
@@ -221,6 +222,16 @@ class COMPLAINTS_API StorageTransaction {
   virtual bool remove_link(std::int64_t from, std::int64_t to, LinkKind kind) = 0;
   /// Links from or to an issue, by the other issue's number.
   virtual std::vector<StoredLink> links(std::int64_t number) = 0;
+
+  // --- message templates -------------------------------------------------------
+  /// A template saved in this database (built-in ones live in the library).
+  virtual std::optional<MessageTemplate> message_template(std::string_view name) = 0;
+  /// Inserts or replaces by name. Write.
+  virtual void put_message_template(const MessageTemplate &t) = 0;
+  /// Removes a saved template; false when there was none. Write.
+  virtual bool delete_message_template(std::string_view name) = 0;
+  /// Names of the saved templates, ascending.
+  virtual std::vector<std::string> message_template_names() = 0;
 
   // --- search and erasure ------------------------------------------------------
   /// Issues whose description, or a comment within the query's reach,

@@ -30,6 +30,7 @@ inline constexpr std::string_view comment = "comment";  ///< note: the comment's
 inline constexpr std::string_view attachment = "attachment";
 inline constexpr std::string_view watchers = "watchers";
 inline constexpr std::string_view link = "link";
+inline constexpr std::string_view message = "message";  ///< a customer message was sent; note: its subject
 }  // namespace entry_kind
 
 /// True for fields that are internal to the business (payment holds:

@@ -63,6 +63,9 @@ void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
   access::check_actor(actor);
   access::require(actor, Permission::manage_settings, "installing a workflow");
   impl_->run(TxnMode::write, [&](Op &op) {
+    // Checked again against this database: its saved templates may be named.
+    if (auto problems = Workflow::validate(wf.definition(), Impl::validation_context(op.txn)); !problems.empty())
+      throw InvalidWorkflow(std::move(problems));
     for (const auto &[status, count] : op.txn.status_counts(wf.name()))
       if (!wf.status(status))
         throw InvalidState(fmt::format("{} issue(s) of workflow '{}' are in status '{}', which the new definition "
@@ -93,7 +96,7 @@ Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const S
     const Workflow &current = impl_->workflow(op.txn, workflow);
     if (current.status(status.name))
       throw InvalidInput(fmt::format("workflow '{}' already has a status '{}'", workflow, status.name), "status.name");
-    Workflow next = current.with_status(status);
+    Workflow next = current.with_status(status, Impl::validation_context(op.txn));
     impl_->store_workflow(op, next);
     Event e;
     e.kind = EventKind::settings_changed;
@@ -293,9 +296,16 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     if (issue.deferred_date) entry.changes.push_back({"deferred_date", "", date_text(issue.deferred_date)});
     if (issue.follow_up_date) entry.changes.push_back({"follow_up_date", "", date_text(issue.follow_up_date)});
     engine::Inputs no_inputs;
-    engine::EffectContext ctx{op, actor, wf, *record, no_inputs, issue, entry, "reported", &req.hold_amounts};
+    engine::EffectContext ctx{op, actor, wf, *record, no_inputs, issue, entry, "reported", &req.hold_amounts,
+                              &impl_->library, 1};
     std::size_t mark = op.events.size();
     engine::run_effects(ctx, wf.definition().on_report, "$.on_report");
+    // SPEC R7.4: the acknowledgement goes out with the report, unless the
+    // host previews it first (or switched it off).
+    if (messages::load_settings(op.txn).acknowledgement == AcknowledgementMode::automatic)
+      for (const auto &m : impl_->library.send(op, actor, issue, *record, templates::acknowledgement,
+                                               Audience::customer, fmt::format("msg/{}/1", issue.code), true))
+        entry.changes.push_back({"message", "", m.template_name + " to " + m.recipient});
 
     chain::link(entry, 0, "");
     op.txn.insert_issue({issue, entry.seq, entry.hash});
@@ -354,7 +364,8 @@ Issue Desk::act(const Actor &actor, std::string_view code, const ActionRequest &
       else
         entry.changes.push_back({"input." + in.name, "", it->second});
     }
-    engine::EffectContext ctx{op, actor, wf, record, req.inputs, after, entry, action->name, nullptr};
+    engine::EffectContext ctx{op,          actor,   wf,      record, req.inputs, after, entry, action->name,
+                              nullptr,     &impl_->library, before.timeline_seq + 1};
     std::size_t mark = op.events.size();
     engine::run_effects(ctx, action->effects, path + ".effects");
     return impl_->commit_change(op, actor, before, after, record, entry, EventKind::status_changed, mark);

@@ -15,11 +15,12 @@
 #include "desk/notify.hpp"
 #include "desk/op.hpp"
 #include "domain/check.hpp"
+#include "messages/messages.hpp"
 #include "timeline/chain.hpp"
 
 namespace complaints {
 
-inline constexpr std::string_view settings_revision_key = "settings.revision";
+inline constexpr std::string_view settings_revision_key = messages::revision_key;
 inline constexpr std::string_view initialized_key = "desk.initialized";
 
 inline void check_record_ref(const RecordRef &ref, std::string_view field) {
@@ -63,6 +64,12 @@ struct Desk::Impl {
   // (another Desk, even in another process, bumps it on any settings change).
   std::string cached_revision;
   std::map<std::string, Workflow, std::less<>> workflows;
+  messages::Library library;  // compiled message templates, cached the same way
+
+  // Template names a workflow may name: the built-in ones and those saved here.
+  static ValidationContext validation_context(StorageTransaction &txn) {
+    return ValidationContext{txn.message_template_names()};
+  }
 
   // Runs `body` in a transaction under the desk lock; commits writes, then fires
   // the events the body collected, after the lock is released.
@@ -92,7 +99,8 @@ struct Desk::Impl {
     auto stored = txn.workflow(name);
     if (!stored) throw NotFound(fmt::format("no workflow named '{}'", check::excerpt(name)), "workflow");
     try {
-      return workflows.emplace(std::string(name), Workflow::from_json(stored->json)).first->second;
+      return workflows.emplace(std::string(name), Workflow::from_json(stored->json, validation_context(txn)))
+          .first->second;
     } catch (const InvalidWorkflow &e) {
       throw StorageError(fmt::format("stored workflow '{}' no longer validates: {}", name, e.what()));
     }
@@ -180,6 +188,9 @@ struct Desk::Impl {
     const auto &effects = wf.definition().on_report;
     return std::any_of(effects.begin(), effects.end(), [](const EffectDef &e) { return e.type == "withhold"; });
   }
+
+  // desk_messages.cpp: the Open Complaints Reminder for a fieldworker, rendered.
+  RenderedMessage reminder(Op &op, const Actor &actor, std::string_view fieldworker);
 
   // desk_discussion.cpp: adding and removing watchers and links.
   std::vector<std::string> change_watchers(const Actor &actor, std::string_view code, std::string_view user_id,

@@ -104,6 +104,7 @@ constexpr std::array<std::pair<EventKind, const char *>, event_kind_count> event
     {EventKind::issue_linked, "issue_linked"},
     {EventKind::watchers_changed, "watchers_changed"},
     {EventKind::issue_deleted, "issue_deleted"},
+    {EventKind::message_queued, "message_queued"},
 }};
 
 constexpr std::array<std::pair<InputType, const char *>, 6> input_types{{

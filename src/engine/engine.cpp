@@ -68,6 +68,15 @@ void release(EffectContext &ctx, const EffectDef &) {
   holds::release(change);
 }
 
+void send_template(EffectContext &ctx, const EffectDef &effect) {
+  auto to = effect.params.find("to");
+  Audience audience = to != effect.params.end() && to->second == "fieldworkers" ? Audience::fieldworkers
+                                                                                 : Audience::customer;
+  for (const auto &m : ctx.library->send(ctx.op, ctx.actor, ctx.issue, ctx.record, effect.params.at("template"),
+                                         audience, fmt::format("msg/{}/{}", ctx.issue.code, ctx.next_seq), true))
+    ctx.entry.changes.push_back({"message", "", m.template_name + " to " + m.recipient});
+}
+
 using Handler = void (*)(EffectContext &, const EffectDef &);
 
 // Effects this build runs. The catalogue (workflow/catalog.cpp) lists every
@@ -80,6 +89,7 @@ Handler handler(std::string_view type) {
   if (type == "withhold") return &withhold;
   if (type == "reapply") return &reapply;
   if (type == "release") return &release;
+  if (type == "send_template") return &send_template;
   return nullptr;
 }
 

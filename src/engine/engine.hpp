@@ -12,6 +12,7 @@
 #include "complaints/workflow.hpp"
 #include "desk/op.hpp"
 #include "holds/holds.hpp"
+#include "messages/messages.hpp"
 
 namespace complaints::engine {
 
@@ -40,6 +41,8 @@ struct EffectContext {
   TimelineEntry &entry;  ///< the entry recording this change
   std::string cause;     ///< "reported" or the action's name
   const holds::Amounts *hold_amounts = nullptr;  ///< amounts given when reporting
+  messages::Library *library = nullptr;          ///< the desk's message templates
+  std::int64_t next_seq = 1;                     ///< seq the change's timeline entry will get
 };
 
 /// Runs effects in order. `path` is the JSON path of the list, for errors.

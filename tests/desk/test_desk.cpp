@@ -324,22 +324,25 @@ TEST_CASE_TEMPLATE("events fire after commit with the committed issue, never for
     order.push_back(f.desk.get(test::admin(), e.issue_code).status);
   });
   Issue i = f.report_on_booking();
-  // The issue's own event comes first, then those of its effects (the payouts withheld).
-  REQUIRE(seen.size() == 3);
+  // The issue's own event comes first, then those of its effects (the payouts
+  // withheld), then the acknowledgement queued for the customer.
+  REQUIRE(seen.size() == 4);
   CHECK(seen[0].kind == EventKind::issue_reported);
   CHECK(seen[0].issue == i);
   CHECK(seen[1].kind == EventKind::payment_withheld);
   CHECK(seen[1].detail == "booking:B-1 fw-1");
   CHECK(seen[2].detail == "booking:B-1 fw-2");
+  CHECK(seen[3].kind == EventKind::message_queued);
+  CHECK(seen[3].detail == "acknowledgement to cust-1");
   i = f.act(test::office(), i, "convert_to_in_progress");
-  REQUIRE(seen.size() == 4);
-  CHECK(seen[3].kind == EventKind::status_changed);
-  CHECK(seen[3].action == "convert_to_in_progress");
-  CHECK(seen[3].issue->status == "In Progress");
+  REQUIRE(seen.size() == 5);
+  CHECK(seen[4].kind == EventKind::status_changed);
+  CHECK(seen[4].action == "convert_to_in_progress");
+  CHECK(seen[4].issue->status == "In Progress");
   CHECK(order == std::vector<std::string>{"In Progress"});
   expect_error(Errc::forbidden, [&] { f.act(test::customer(), i, "close"); });
   expect_error(Errc::invalid_state, [&] { f.act(test::admin(), i, "approve"); });
-  CHECK(seen.size() == 4);
+  CHECK(seen.size() == 5);
 }
 
 TEST_CASE_TEMPLATE("a slot that throws does not undo the change or stop other slots", B, TEST_BACKENDS) {
@@ -379,7 +382,7 @@ TEST_CASE_TEMPLATE("changes queue notifications in the outbox, acknowledged by i
   CHECK(items[2].recipient == "cust-1");
   CHECK(items[2].channel == DeliveryChannel::email);
   // The fieldworker who resolves is not told about their own action.
-  CHECK(all_items.size() == 5);  // and each fieldworker is told their payout is withheld
+  CHECK(all_items.size() == 6);  // and each fieldworker is told their payout is withheld, and the customer acknowledged
   CHECK(all_items[0].event == "payment_withheld");
   CHECK(all_items[0].recipient == "fw-1");
   f.act(test::fieldworker("fw-1"), i, "resolve");
@@ -388,10 +391,10 @@ TEST_CASE_TEMPLATE("changes queue notifications in the outbox, acknowledged by i
   CHECK(items[0].recipient == "fw-2");
   CHECK(items[1].recipient == "cust-1");
   CHECK(items[0].subject == "CMP-00001 is now Awaiting Approval");
-  // Acknowledge two of seven; the rest stay pending. Unknown ids are ignored.
+  // Acknowledge two of eight; the rest stay pending. Unknown ids are ignored.
   std::vector<std::int64_t> ids{1, 2, 999};
   CHECK(f.desk.outbox_ack(test::system_actor(), ids) == 2);
-  CHECK(f.desk.outbox_pending(test::system_actor()).size() == 5);
+  CHECK(f.desk.outbox_pending(test::system_actor()).size() == 6);
   CHECK(f.desk.outbox_ack(test::system_actor(), ids) == 0);
   expect_error(Errc::forbidden, [&] { f.desk.outbox_pending(test::admin()); });
   // Edits are internal: the customer is not notified.

@@ -63,6 +63,7 @@ TEST_CASE_TEMPLATE("who is told of each event, with default settings", B, TEST_B
                               {"fw-1", "push", "issue_reported"},
                               {"fw-2", "push", "issue_reported"},
                               {"cust-1", "email", "issue_reported"},
+                              {"cust-1", "email", "message:acknowledgement"},
                               {"fw-1", "push", "payment_withheld"},
                               {"ada", "push", "payment_withheld"},
                           });
@@ -126,6 +127,7 @@ TEST_CASE_TEMPLATE("who is told of each event, with default settings", B, TEST_B
                               {"fw-2", "push", "status_changed"},
                               {"office-2", "push", "status_changed"},
                               {"cust-1", "email", "status_changed"},
+                              {"cust-1", "email", "message:final_resolution"},
                           });
   f.act(test::admin(), other, "close");
   Notified released = drain(f);
@@ -164,6 +166,7 @@ TEST_CASE_TEMPLATE("each user's settings choose the scope and the channels", B, 
                               {"fw-2", "push", "issue_reported"},
                               {"fw-2", "sms", "issue_reported"},
                               {"cust-1", "email", "issue_reported"},
+                              {"cust-1", "email", "message:acknowledgement"},
                           });
   f.desk.watch(test::office(), i.code, "office-2");
   f.desk.watch(test::admin(), i.code, "ada");  // now the issue is the admin's too

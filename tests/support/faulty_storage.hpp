@@ -142,6 +142,16 @@ class FaultyTransaction final : public StorageTransaction {
   }
   std::vector<StoredLink> links(std::int64_t n) override { return inner_->links(n); }
   std::vector<Issue> search(const SearchQuery &q) override { return inner_->search(q); }
+  std::optional<MessageTemplate> message_template(std::string_view n) override { return inner_->message_template(n); }
+  void put_message_template(const MessageTemplate &t) override {
+    owner_.count("put_message_template");
+    inner_->put_message_template(t);
+  }
+  bool delete_message_template(std::string_view n) override {
+    owner_.count("delete_message_template");
+    return inner_->delete_message_template(n);
+  }
+  std::vector<std::string> message_template_names() override { return inner_->message_template_names(); }
   ErasedCounts erase_issue(std::int64_t n) override {
     owner_.count("erase_issue");
     return inner_->erase_issue(n);

@@ -41,6 +41,7 @@ struct State {
   std::int64_t last_attachment_id = 0;
   std::map<std::int64_t, std::set<std::string, std::less<>>> watchers;
   std::map<std::tuple<std::int64_t, std::int64_t, LinkKind>, StoredLink> links;
+  std::map<std::string, MessageTemplate, std::less<>> templates;
 };
 
 // ASCII case-insensitive "contains", as SQLite's LIKE.
@@ -436,6 +437,34 @@ class MemoryTransaction final : public StorageTransaction {
     return out;
   }
 
+  std::optional<MessageTemplate> message_template(std::string_view name) override {
+    auto it = state_.templates.find(name);
+    if (it == state_.templates.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void put_message_template(const MessageTemplate &t) override {
+    write();
+    remember(state_.templates, t.name);
+    state_.templates[t.name] = t;
+    state_.templates[t.name].builtin = false;
+  }
+
+  bool delete_message_template(std::string_view name) override {
+    write();
+    auto it = state_.templates.find(name);
+    if (it == state_.templates.end()) return false;
+    remember(state_.templates, it->first);
+    state_.templates.erase(it);
+    return true;
+  }
+
+  std::vector<std::string> message_template_names() override {
+    std::vector<std::string> out;
+    for (const auto &[name, t] : state_.templates) out.push_back(name);
+    return out;
+  }
+
   std::vector<Issue> search(const SearchQuery &q) override {
     std::vector<Issue> out;
     for (const auto &[n, row] : state_.issues) {
@@ -575,6 +604,9 @@ class MemoryTransaction final : public StorageTransaction {
     for (const auto &[key, l] : state_.links)
       out += fmt::format("link {} -> {} {} by={} at={}\n", l.from, l.to, to_string(l.kind), l.created_by,
                          to_millis(l.created_at));
+    for (const auto &[name, t] : state_.templates)
+      out += fmt::format("template {} title={} single_brace={}\nsubject={}\nhtml={}\ntext={}\n", name, t.title,
+                         t.single_brace, t.subject, t.body_html, t.body_text);
     return out;
   }
 

@@ -238,7 +238,19 @@ CREATE INDEX issue_links_to ON issue_links (to_number);
 CREATE INDEX outbox_by_issue ON outbox (issue_code) WHERE issue_code <> '';
 )sql";
 
-constexpr const char *all[] = {v1, v2, v3};
+// Version 4: message templates customised per database.
+constexpr const char *v4 = R"sql(
+CREATE TABLE message_templates (
+  name         TEXT PRIMARY KEY,
+  title        TEXT NOT NULL,
+  subject      TEXT NOT NULL,
+  body_html    TEXT NOT NULL,
+  body_text    TEXT NOT NULL,
+  single_brace INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3, v4};
 
 }  // namespace
 

@@ -1064,6 +1064,50 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
+  std::optional<MessageTemplate> message_template(std::string_view name) override {
+    return guarded("read message template", [&]() -> std::optional<MessageTemplate> {
+      Use s(stmts_.get("SELECT name, title, subject, body_html, body_text, single_brace FROM message_templates WHERE "
+                       "name = ?"));
+      s->bind(1, std::string(name));
+      if (!s->executeStep()) return std::nullopt;
+      return MessageTemplate{text(*s, 0), text(*s, 1), text(*s, 2), text(*s, 3), text(*s, 4), integer(*s, 5) != 0,
+                             false};
+    });
+  }
+
+  void put_message_template(const MessageTemplate &t) override {
+    guarded("write message template", [&] {
+      Use s(stmts_.get("INSERT INTO message_templates (name, title, subject, body_html, body_text, single_brace) "
+                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET title = excluded.title, subject = "
+                       "excluded.subject, body_html = excluded.body_html, body_text = excluded.body_text, "
+                       "single_brace = excluded.single_brace"));
+      s->bind(1, t.name);
+      s->bind(2, t.title);
+      s->bind(3, t.subject);
+      s->bind(4, t.body_html);
+      s->bind(5, t.body_text);
+      s->bind(6, t.single_brace ? 1 : 0);
+      s->exec();
+    });
+  }
+
+  bool delete_message_template(std::string_view name) override {
+    return guarded("delete message template", [&] {
+      Use s(stmts_.get("DELETE FROM message_templates WHERE name = ?"));
+      s->bind(1, std::string(name));
+      return s->exec() == 1;
+    });
+  }
+
+  std::vector<std::string> message_template_names() override {
+    return guarded("list message templates", [&] {
+      Use s(stmts_.get("SELECT name FROM message_templates ORDER BY name"));
+      std::vector<std::string> out;
+      while (s->executeStep()) out.push_back(text(*s, 0));
+      return out;
+    });
+  }
+
   std::vector<Issue> search(const SearchQuery &q) override {
     return guarded("search", [&] {
       IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);

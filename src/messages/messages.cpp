@@ -1,0 +1,365 @@
+#include "messages/messages.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include <fmt/format.h>
+
+#include "complaints/desk.hpp"
+#include "complaints/events.hpp"
+#include "domain/check.hpp"
+#include "messages/builtin.hpp"
+
+namespace complaints {
+
+namespace {
+
+// The merge-tag catalogue: top-level tags, then the fields of list items.
+constexpr std::string_view catalogue[] = {
+    "recipient_name", "customer_name", "customer_first_name", "customer_last_name", "complaint_number",
+    "complaint_type", "complaint_description", "complaint_status", "reported_date", "record_kind", "record_number",
+    "fieldworkers", "fieldworker_names", "follow_up_date", "deferred_date", "agent_name", "agent_signature",
+    "company_name", "company_logo_url", "company_phone", "company_email", "company_website", "brand_colour",
+    "discussion_link", "sla_promise", "public_comments", "open_complaints", "open_complaints_count",
+    // list item fields
+    "name", "author", "date", "body", "days_open",
+};
+
+constexpr std::string_view settings_key = "messages.settings";
+constexpr std::size_t part_bytes = 64 * 1024;
+
+}  // namespace
+
+std::span<const std::string_view> merge_tags() noexcept { return catalogue; }
+
+const char *to_string(AcknowledgementMode m) noexcept {
+  switch (m) {
+    case AcknowledgementMode::automatic: return "automatic";
+    case AcknowledgementMode::preview: return "preview";
+    case AcknowledgementMode::off: return "off";
+  }
+  return "?";
+}
+
+namespace messages {
+
+namespace {
+
+bool known_tag(std::string_view name) {
+  return std::find(std::begin(catalogue), std::end(catalogue), name) != std::end(catalogue);
+}
+
+TemplateOptions options_for(const MessageTemplate &t, const char *part, bool html) {
+  TemplateOptions o;
+  if (t.single_brace) {
+    o.open_delimiter = "{";
+    o.close_delimiter = "}";
+  }
+  o.escape_html = html;
+  o.strict = true;
+  o.name = t.name + "." + part;
+  return o;
+}
+
+Template compile_part(const MessageTemplate &t, const std::string &source, const char *part, bool html) {
+  if (source.size() > part_bytes)
+    throw InvalidInput(fmt::format("is {} bytes; at most {} allowed", source.size(), part_bytes),
+                       t.name + "." + part);
+  if (!check::is_utf8(source)) throw InvalidInput("is not valid UTF-8", t.name + "." + part);
+  Template compiled = Template::compile(source, options_for(t, part, html));
+  for (const auto &tag : compiled.tag_references())
+    if (!known_tag(tag.name))
+      throw TemplateError(fmt::format("unknown merge tag '{}'", check::excerpt(tag.name)), tag.line, tag.column,
+                          tag.name, t.name + "." + part);
+  return compiled;
+}
+
+// A context with every tag set, to test-render templates when they are saved.
+TemplateValue sample_context() {
+  auto comment = TemplateValue::object({{"author", "Olivia"}, {"date", "2026-01-05"}, {"body", "On our way."}});
+  auto open = TemplateValue::object({{"complaint_number", "CMP-00001"}, {"complaint_type", "Late Service"},
+                                     {"complaint_status", "New"}, {"record_kind", "booking"},
+                                     {"record_number", "B-1"}, {"days_open", 3}});
+  return TemplateValue::object({
+      {"recipient_name", "Casey Smith"}, {"customer_name", "Casey Smith"}, {"customer_first_name", "Casey"},
+      {"customer_last_name", "Smith"}, {"complaint_number", "CMP-00001"}, {"complaint_type", "Late Service"},
+      {"complaint_description", "Arrived late."}, {"complaint_status", "New"}, {"reported_date", "2026-01-05"},
+      {"record_kind", "booking"}, {"record_number", "B-1"},
+      {"fieldworkers", TemplateValue::list({TemplateValue::object({{"name", "Tariq"}})})},
+      {"fieldworker_names", "Tariq"}, {"follow_up_date", "2026-01-09"}, {"deferred_date", ""},
+      {"agent_name", "Olivia"}, {"agent_signature", "Customer Care"}, {"company_name", "Acme"},
+      {"company_logo_url", ""}, {"company_phone", ""}, {"company_email", ""}, {"company_website", ""},
+      {"brand_colour", "#1F4E79"}, {"discussion_link", ""}, {"sla_promise", "Soon."},
+      {"public_comments", TemplateValue::list({comment})}, {"open_complaints", TemplateValue::list({open})},
+      {"open_complaints_count", 1},
+  });
+}
+
+std::string name_of_user(StorageTransaction &txn, const std::string &id) {
+  auto u = txn.user(id);
+  return u && !u->name.empty() ? u->name : id;
+}
+
+bool http_url(std::string_view url) {
+  return url.empty() || url.starts_with("https://") || url.starts_with("http://");
+}
+
+}  // namespace
+
+Compiled compile(const MessageTemplate &t, const Compiled *layout) {
+  bool ok = !t.name.empty() && t.name.size() <= 64 &&
+            std::all_of(t.name.begin(), t.name.end(),
+                        [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+  if (!ok) throw InvalidInput("must be 1 to 64 of a-z, 0-9 and _", "name");
+  check::text(t.title, "title", limits::name_bytes, false);
+  bool is_layout = t.name == templates::layout;
+  if (!is_layout && t.subject.empty()) throw InvalidInput("is required", t.name + ".subject");
+  Compiled c{t, compile_part(t, t.subject, "subject", false), compile_part(t, t.body_html, "body_html", true),
+             compile_part(t, t.body_text, "body_text", false)};
+  // Render once against a full sample: any failure now beats a broken email later.
+  const Compiled &base = is_layout || !layout ? c : *layout;
+  render(c, base, sample_context(), "sample");
+  return c;
+}
+
+MessageSettings load_settings(StorageTransaction &txn) {
+  MessageSettings s;
+  auto text = txn.setting(settings_key);
+  if (!text) return s;
+  try {
+    auto j = nlohmann::json::parse(*text);
+    std::string mode = j.at("acknowledgement");
+    s.acknowledgement = mode == "preview" ? AcknowledgementMode::preview
+                        : mode == "off"   ? AcknowledgementMode::off
+                                          : AcknowledgementMode::automatic;
+    const auto &b = j.at("branding");
+    s.branding = {b.at("company_name"), b.at("logo_url"), b.at("phone"), b.at("email"),
+                  b.at("website"),      b.at("colour"),   b.at("signature")};
+    s.sla_promise = j.at("sla_promise");
+    s.discussion_url = j.at("discussion_url");
+  } catch (const nlohmann::json::exception &e) {
+    throw StorageError(std::string("stored message settings are corrupt: ") + e.what());
+  }
+  return s;
+}
+
+void save_settings(StorageTransaction &txn, const MessageSettings &s) {
+  const Branding &b = s.branding;
+  nlohmann::json j{{"acknowledgement", to_string(s.acknowledgement)},
+                   {"branding",
+                    {{"company_name", b.company_name},
+                     {"logo_url", b.logo_url},
+                     {"phone", b.phone},
+                     {"email", b.email},
+                     {"website", b.website},
+                     {"colour", b.colour},
+                     {"signature", b.signature}}},
+                   {"sla_promise", s.sla_promise},
+                   {"discussion_url", s.discussion_url}};
+  txn.put_setting(settings_key, j.dump());
+}
+
+void check_settings(const MessageSettings &s) {
+  if (s.acknowledgement != AcknowledgementMode::automatic && s.acknowledgement != AcknowledgementMode::preview &&
+      s.acknowledgement != AcknowledgementMode::off)
+    throw InvalidInput("is not a known mode", "acknowledgement");
+  const Branding &b = s.branding;
+  check::text(b.company_name, "branding.company_name", limits::name_bytes, true);
+  check::text(b.phone, "branding.phone", limits::name_bytes, false);
+  check::text(b.email, "branding.email", limits::name_bytes, false);
+  check::text(b.signature, "branding.signature", limits::name_bytes, false);
+  check::colour(b.colour, "branding.colour");
+  for (auto [url, field] : {std::pair{&b.logo_url, "branding.logo_url"}, {&b.website, "branding.website"}}) {
+    check::text(*url, field, 2048, false);
+    if (!http_url(*url)) throw InvalidInput("must start with https:// or http://", field);
+  }
+  check::text(s.sla_promise, "sla_promise", 1000, false);
+  check::text(s.discussion_url, "discussion_url", 2048, false);
+  if (!http_url(s.discussion_url)) throw InvalidInput("must start with https:// or http://", "discussion_url");
+}
+
+std::optional<MessageTemplate> find(StorageTransaction &txn, std::string_view name) {
+  if (auto saved = txn.message_template(name)) return saved;
+  if (const MessageTemplate *b = builtin(name)) return *b;
+  return std::nullopt;
+}
+
+TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record,
+                            const std::string &recipient, const Actor &agent, const MessageSettings &settings,
+                            Timestamp now) {
+  (void)now;
+  std::string customer = name_of_user(txn, issue.customer_id);
+  bool registered = txn.user(issue.customer_id).has_value();
+  std::string first = registered ? customer.substr(0, customer.find(' ')) : "customer";
+  std::string last = registered && customer.find(' ') != std::string::npos ? customer.substr(customer.find(' ') + 1) : "";
+  TemplateValue fieldworkers = TemplateValue::list({});
+  std::string names;
+  for (const auto &fw : issue.fieldworkers) {
+    std::string name = name_of_user(txn, fw);
+    fieldworkers.push_back(TemplateValue::object({{"name", name}}));
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  // Public comments only, whoever reads: internal notes never reach a message.
+  TemplateValue comments = TemplateValue::list({});
+  for (const auto &c : txn.comments(issue.number))
+    if (!c.internal)
+      comments.push_back(TemplateValue::object({{"author", c.author_id == issue.customer_id ? std::string("You")
+                                                                                              : name_of_user(txn, c.author_id)},
+                                                {"date", Date::of(c.created_at).to_string()},
+                                                {"body", c.body}}));
+  std::string link = settings.discussion_url;
+  if (auto at = link.find("{code}"); at != std::string::npos) link.replace(at, 6, issue.code);
+  const Branding &b = settings.branding;
+  std::string agent_name = agent.role == Role::system ? b.company_name : name_of_user(txn, agent.id);
+  return TemplateValue::object({
+      {"recipient_name", recipient == issue.customer_id ? customer : name_of_user(txn, recipient)},
+      {"customer_name", registered ? customer : std::string("customer")},
+      {"customer_first_name", first},
+      {"customer_last_name", last},
+      {"complaint_number", issue.code},
+      {"complaint_type", issue.type},
+      {"complaint_description", issue.description},
+      {"complaint_status", issue.status},
+      {"reported_date", Date::of(issue.created_at).to_string()},
+      {"record_kind", to_string(record.ref.kind)},
+      {"record_number", record.ref.id},
+      {"fieldworkers", fieldworkers},
+      {"fieldworker_names", names},
+      {"follow_up_date", issue.follow_up_date ? issue.follow_up_date->to_string() : ""},
+      {"deferred_date", issue.deferred_date ? issue.deferred_date->to_string() : ""},
+      {"agent_name", agent_name},
+      {"agent_signature", b.signature},
+      {"company_name", b.company_name},
+      {"company_logo_url", b.logo_url},
+      {"company_phone", b.phone},
+      {"company_email", b.email},
+      {"company_website", b.website},
+      {"brand_colour", b.colour},
+      {"discussion_link", link},
+      {"sla_promise", settings.sla_promise},
+      {"public_comments", comments},
+      {"open_complaints", TemplateValue::list({})},
+      {"open_complaints_count", 0},
+  });
+}
+
+TemplateValue reminder_context(StorageTransaction &txn, const std::string &fieldworker, const Actor &agent,
+                               const MessageSettings &settings, Timestamp now) {
+  IssueQuery q;
+  q.filter = IssueFilter::open_issues();
+  q.filter.fieldworker = fieldworker;
+  q.filter.limit = 500;
+  TemplateValue open = TemplateValue::list({});
+  auto issues = txn.find_issues(q);
+  for (const auto &i : issues)
+    open.push_back(TemplateValue::object({{"complaint_number", i.code},
+                                          {"complaint_type", i.type},
+                                          {"complaint_status", i.status},
+                                          {"record_kind", to_string(i.record.kind)},
+                                          {"record_number", i.record.id},
+                                          {"days_open", std::chrono::duration_cast<std::chrono::days>(now - i.created_at).count()}}));
+  const Branding &b = settings.branding;
+  return TemplateValue::object({
+      {"recipient_name", name_of_user(txn, fieldworker)}, {"customer_name", ""}, {"customer_first_name", ""},
+      {"customer_last_name", ""}, {"complaint_number", ""}, {"complaint_type", ""}, {"complaint_description", ""},
+      {"complaint_status", ""}, {"reported_date", ""}, {"record_kind", ""}, {"record_number", ""},
+      {"fieldworkers", TemplateValue::list({})}, {"fieldworker_names", ""}, {"follow_up_date", ""},
+      {"deferred_date", ""},
+      {"agent_name", agent.role == Role::system ? b.company_name : name_of_user(txn, agent.id)},
+      {"agent_signature", b.signature}, {"company_name", b.company_name}, {"company_logo_url", b.logo_url},
+      {"company_phone", b.phone}, {"company_email", b.email}, {"company_website", b.website},
+      {"brand_colour", b.colour}, {"discussion_link", ""}, {"sla_promise", settings.sla_promise},
+      {"public_comments", TemplateValue::list({})}, {"open_complaints", open},
+      {"open_complaints_count", static_cast<std::int64_t>(issues.size())},
+  });
+}
+
+RenderedMessage render(const Compiled &t, const Compiled &layout, const TemplateValue &context,
+                       const std::string &recipient) {
+  Partials html_partials, text_partials;
+  html_partials.add(std::string(templates::layout), layout.html);
+  text_partials.add(std::string(templates::layout), layout.text);
+  RenderedMessage m;
+  m.template_name = t.source.name;
+  m.recipient = recipient;
+  m.subject = t.subject.render(context);
+  // A subject is one line.
+  std::replace_if(m.subject.begin(), m.subject.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  m.body_html = t.html.render(context, &html_partials);
+  m.body_text = t.text.render(context, &text_partials);
+  return m;
+}
+
+std::int64_t queue(Op &op, RenderedMessage &m, const std::string &issue_code, const std::string &key) {
+  OutboxItem item;
+  item.idempotency_key = key;
+  item.kind = OutboxKind::message;
+  item.event = "message:" + m.template_name;
+  item.issue_code = issue_code;
+  item.recipient = m.recipient;
+  item.channel = DeliveryChannel::email;
+  item.subject = m.subject;
+  item.body_text = m.body_text;
+  item.body_html = m.body_html;
+  item.created_at = op.now;
+  m.outbox_id = op.txn.enqueue(item);
+  return m.outbox_id;
+}
+
+void Library::sync(StorageTransaction &txn) {
+  std::string revision = txn.setting(revision_key).value_or("0");
+  if (revision != revision_) {
+    cache_.clear();
+    revision_ = revision;
+  }
+}
+
+const Compiled &Library::get(StorageTransaction &txn, std::string_view name) {
+  sync(txn);
+  if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+  auto source = find(txn, name);
+  if (!source) throw NotFound(fmt::format("no message template '{}'", check::excerpt(name)), "template");
+  const Compiled *layout = name == templates::layout ? nullptr : &get(txn, templates::layout);
+  try {
+    return cache_.emplace(std::string(name), compile(*source, layout)).first->second;
+  } catch (const InvalidInput &e) {
+    // Saved templates were checked when saved; one that fails now was changed behind the library's back.
+    throw StorageError(fmt::format("stored message template '{}' no longer compiles: {}", name, e.what()));
+  }
+}
+
+std::vector<RenderedMessage> Library::send(Op &op, const Actor &agent, const Issue &issue, const Record &record,
+                                           std::string_view name, Audience audience, const std::string &key_prefix,
+                                           bool queue_them) {
+  const Compiled &t = get(op.txn, name);
+  const Compiled &layout = get(op.txn, templates::layout);
+  MessageSettings settings = load_settings(op.txn);
+  std::vector<std::string> recipients;
+  if (audience == Audience::customer)
+    recipients.push_back(issue.customer_id);
+  else
+    recipients = issue.fieldworkers;
+  std::vector<RenderedMessage> out;
+  for (const auto &to : recipients) {
+    RenderedMessage m = render(t, layout, issue_context(op.txn, issue, record, to, agent, settings, op.now), to);
+    if (queue_them) {
+      queue(op, m, issue.code, fmt::format("{}/{}/{}", key_prefix, to, m.template_name));
+      Event e;
+      e.kind = EventKind::message_queued;
+      e.at = op.now;
+      e.actor_id = agent.id;
+      e.actor_role = agent.role;
+      e.issue_code = issue.code;
+      e.detail = fmt::format("{} to {}", m.template_name, to);
+      e.item_id = m.outbox_id;
+      op.events.push_back(std::move(e));
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace messages
+
+}  // namespace complaints

@@ -1,0 +1,85 @@
+// Customer messages (SPEC R7): compiling and checking templates, building the
+// merge-tag context of an issue for one recipient, rendering, and queueing
+// the result in the outbox with its timeline line.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "complaints/issue.hpp"
+#include "complaints/messages.hpp"
+#include "complaints/record.hpp"
+#include "complaints/template_renderer.hpp"
+#include "complaints/timeline.hpp"
+#include "desk/op.hpp"
+
+namespace complaints::messages {
+
+/// A template compiled for rendering: its three parts.
+struct Compiled {
+  MessageTemplate source;
+  Template subject;
+  Template html;
+  Template text;
+};
+
+/// Compiles and checks a template: each part must parse, use only catalogue
+/// merge tags, and render against a sample context in strict mode (so a
+/// missing partial or a bad section fails now, not in a customer's inbox).
+/// Throws TemplateError naming the template, part, line and column, or
+/// InvalidInput for a bad name or size.
+Compiled compile(const MessageTemplate &t, const Compiled *layout);
+
+/// The settings stored in the database (defaults when none were saved).
+MessageSettings load_settings(StorageTransaction &txn);
+void save_settings(StorageTransaction &txn, const MessageSettings &s);
+/// Checks settings from a host: InvalidInput naming the field.
+void check_settings(const MessageSettings &s);
+
+/// The template named `name`: saved in the database, else built in. nullopt if neither.
+std::optional<MessageTemplate> find(StorageTransaction &txn, std::string_view name);
+
+/// Merge tags of an issue for one recipient. Only public comments are ever
+/// included, whoever the recipient is.
+TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record,
+                            const std::string &recipient, const Actor &agent, const MessageSettings &settings,
+                            Timestamp now);
+
+/// Merge tags of the open-complaints reminder for a fieldworker.
+TemplateValue reminder_context(StorageTransaction &txn, const std::string &fieldworker, const Actor &agent,
+                               const MessageSettings &settings, Timestamp now);
+
+/// Renders a compiled template against a context, with the layout as partial.
+RenderedMessage render(const Compiled &t, const Compiled &layout, const TemplateValue &context,
+                       const std::string &recipient);
+
+/// Queues a rendered message to its recipient (kind message, channel email)
+/// and returns its outbox id. `key` must be unique and stable.
+std::int64_t queue(Op &op, RenderedMessage &m, const std::string &issue_code, const std::string &key);
+
+/// The compiled templates of one desk, cached while the database's settings
+/// revision holds (saving a template or settings bumps it, in any process).
+class Library {
+ public:
+  /// The template `name`, compiled. NotFound when it does not exist.
+  const Compiled &get(StorageTransaction &txn, std::string_view name);
+
+  /// Renders template `name` for the issue's `audience` (one message per
+  /// recipient) and, with `queue_them`, queues each under the key
+  /// "<key_prefix>/<recipient>/<template>" and records an event.
+  std::vector<RenderedMessage> send(Op &op, const Actor &agent, const Issue &issue, const Record &record,
+                                    std::string_view name, Audience audience, const std::string &key_prefix,
+                                    bool queue_them);
+
+ private:
+  void sync(StorageTransaction &txn);
+  std::string revision_;
+  std::map<std::string, Compiled, std::less<>> cache_;
+};
+
+/// The settings revision key the Desk and the Library watch.
+inline constexpr std::string_view revision_key = "settings.revision";
+
+}  // namespace complaints::messages

@@ -1,0 +1,318 @@
+// SPEC R7: built-in emails on a branded layout, merge tags, customisation
+// checked at save time, acknowledgement modes, sending, and no internal
+// content in anything a customer receives.
+#include "support/faulty_storage.hpp"
+#include "support/support.hpp"
+
+using namespace complaints;
+using test::expect_error;
+
+namespace {
+
+const std::vector<std::string> customer_templates = {"acknowledgement", "complaint_details", "final_resolution"};
+
+template <typename F>
+Issue setup(F &f, const std::string &customer_name = "Casey Smith") {
+  f.desk.put_user(test::admin(), User{"cust-1", Role::customer, customer_name, {}});
+  f.desk.put_user(test::admin(), User{"office-1", Role::office, "Olivia Reyes", {}});
+  f.desk.put_user(test::admin(), User{"fw-1", Role::fieldworker, "Tariq Aziz", {}});
+  MessageSettings s;
+  s.branding.company_name = "Sparkle Cleaning";
+  s.branding.email = "care@sparkle.example";
+  s.discussion_url = "https://portal.sparkle.example/c/{code}";
+  f.desk.set_message_settings(test::admin(), s);
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Unsatisfactory Job";
+  r.description = "Oven not cleaned.";
+  return f.desk.report(test::office(), r);
+}
+
+std::vector<OutboxItem> messages_in(const std::vector<OutboxItem> &items) {
+  std::vector<OutboxItem> out;
+  for (const auto &i : items)
+    if (i.kind == OutboxKind::message) out.push_back(i);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("the acknowledgement is queued with the report and logged on the timeline", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = setup(f);
+  auto sent = messages_in(f.desk.outbox_pending(test::system_actor()));
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].recipient == "cust-1");
+  CHECK(sent[0].channel == DeliveryChannel::email);
+  CHECK(sent[0].event == "message:acknowledgement");
+  CHECK(sent[0].idempotency_key == "msg/" + i.code + "/1/cust-1/acknowledgement");
+  CHECK(sent[0].subject == "We've received your complaint " + i.code);
+  CHECK(sent[0].body_text.find("Dear Casey,") != std::string::npos);
+  CHECK(sent[0].body_text.find("Olivia Reyes") != std::string::npos);
+  CHECK(sent[0].body_text.find("https://portal.sparkle.example/c/" + i.code) != std::string::npos);
+  CHECK(sent[0].body_html.find("<strong>" + i.code + "</strong>") != std::string::npos);
+  auto first = f.desk.timeline(test::admin(), i.code).front();
+  CHECK(first.change("message")->after == "acknowledgement to cust-1");
+  // The customer sees on their timeline that it was sent.
+  CHECK(f.desk.timeline(test::customer(), i.code).front().change("message"));
+}
+
+TEST_CASE_TEMPLATE("with previews on, nothing is queued until the host sends it; any template can be resent", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  MessageSettings s;
+  s.acknowledgement = AcknowledgementMode::preview;
+  f.desk.set_message_settings(test::admin(), s);
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Late Service";
+  r.description = "Two hours late.";
+  Issue i = f.desk.report(test::office(), r);
+  CHECK(messages_in(f.desk.outbox_pending(test::system_actor())).empty());
+  std::string dump = f.desk.dump();
+  auto preview = f.desk.preview_message(test::office(), i.code, "acknowledgement");
+  REQUIRE(preview.size() == 1);
+  CHECK(preview[0].outbox_id == 0);
+  CHECK(preview[0].body_text.find("Dear customer,") != std::string::npos);  // an unregistered customer
+  CHECK(f.desk.dump() == dump);  // a preview writes nothing
+
+  auto sent = f.desk.send_message(test::office(), i.code, "acknowledgement");
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].outbox_id > 0);
+  CHECK(sent[0].subject == preview[0].subject);
+  f.clock->advance(std::chrono::hours(1));
+  f.desk.send_message(test::office(), i.code, "complaint_details");
+  f.desk.send_message(test::office(), i.code, "acknowledgement");  // resent later
+  auto queued = messages_in(f.desk.outbox_pending(test::system_actor()));
+  REQUIRE(queued.size() == 3);
+  CHECK(queued[0].idempotency_key != queued[2].idempotency_key);
+  auto tl = f.desk.timeline(test::admin(), i.code);
+  CHECK(tl.back().kind == "message");
+  CHECK(tl.back().note == sent[0].subject);
+  CHECK(f.desk.verify_timeline(test::admin(), i.code).ok);
+  // To the fieldworkers instead, and the reminder.
+  auto to_team = f.desk.send_message(test::office(), i.code, "complaint_details", Audience::fieldworkers);
+  REQUIRE(to_team.size() == 1);
+  CHECK(to_team[0].recipient == "fw-1");
+  RenderedMessage reminder = f.desk.send_reminder(test::office(), "fw-1");
+  CHECK(reminder.body_text.find(i.code) != std::string::npos);
+  CHECK(reminder.subject == "Reminder: open complaints need your attention (1)");
+  expect_error(Errc::forbidden, [&] { f.desk.send_message(test::customer(), i.code, "acknowledgement"); });
+  expect_error(Errc::not_found, [&] { f.desk.send_message(test::office(), i.code, "no_such_template"); });
+  s.acknowledgement = AcknowledgementMode::off;
+  f.desk.set_message_settings(test::admin(), s);
+  f.desk.report(test::office(), r);
+  CHECK(messages_in(f.desk.outbox_pending(test::system_actor(), 1000)).size() == 5);
+}
+
+TEST_CASE_TEMPLATE("closing or approving sends the Final Complaint Resolution", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = setup(f);
+  f.desk.outbox_ack(test::system_actor(), std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8});
+  i = f.act(test::admin(), i, "close");
+  auto sent = messages_in(f.desk.outbox_pending(test::system_actor()));
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].event == "message:final_resolution");
+  CHECK(sent[0].subject == "Your complaint " + i.code + " is resolved");
+  CHECK(f.desk.timeline(test::admin(), i.code).back().change("message")->after == "final_resolution to cust-1");
+}
+
+TEST_CASE_TEMPLATE("every built-in email extends the branded layout; customising the layout changes them all", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = setup(f);
+  for (const auto &name : customer_templates) {
+    CAPTURE(name);
+    auto m = f.desk.preview_message(test::office(), i.code, name).front();
+    CHECK(m.body_html.starts_with("<!DOCTYPE html>"));
+    CHECK(m.body_html.find("Sparkle Cleaning</span>") != std::string::npos);
+    CHECK(m.body_html.find("Please quote " + i.code) != std::string::npos);
+    CHECK(m.body_text.find("\n--\nSparkle Cleaning") != std::string::npos);
+    CHECK(f.desk.message_template(test::office(), name).builtin);
+  }
+  MessageTemplate layout = f.desk.message_template(test::admin(), "layout");
+  layout.body_html = "<div class=\"brand\">{{company_name}}</div>{{$content}}{{/content}}<footer>{{$footer}}{{/footer}}</footer>";
+  layout.body_text = "SPARKLE\n{{$content}}{{/content}}";
+  f.desk.save_template(test::admin(), layout);
+  for (const auto &name : customer_templates) {
+    auto m = f.desk.preview_message(test::office(), i.code, name).front();
+    CHECK(m.body_html.starts_with("<div class=\"brand\">Sparkle Cleaning</div>"));
+    CHECK(m.body_text.starts_with("SPARKLE\n"));
+  }
+  f.desk.reset_template(test::admin(), "layout");
+  CHECK(f.desk.preview_message(test::office(), i.code, "acknowledgement").front().body_html.starts_with("<!DOCTYPE"));
+  CHECK(f.desk.template_names(test::office()) ==
+        std::vector<std::string>{"acknowledgement", "complaint_details", "final_resolution", "layout",
+                                 "open_complaints_reminder"});
+}
+
+TEST_CASE_TEMPLATE("hostile values are HTML-escaped in the HTML body", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = setup(f, "<script>alert(\"x\")</script> O'Brien");
+  IssueEdit e;
+  e.description = "Broke my \"best\" <b>vase</b> & the 'lamp'";
+  f.desk.edit(test::office(), i.code, e);
+  auto m = f.desk.preview_message(test::office(), i.code, "complaint_details").front();
+  CHECK(m.body_html.find("<script>") == std::string::npos);
+  CHECK(m.body_html.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") != std::string::npos);
+  CHECK(m.body_html.find("Broke my &quot;best&quot; &lt;b&gt;vase&lt;/b&gt; &amp; the &#39;lamp&#39;") !=
+        std::string::npos);
+  CHECK(m.body_text.find("Broke my \"best\" <b>vase</b> & the 'lamp'") != std::string::npos);  // plain text stays plain
+  CHECK(m.subject.find('\n') == std::string::npos);
+  // Branding cannot carry markup or script URLs either.
+  MessageSettings s;
+  s.branding.colour = "red;background:url(x)";
+  CHECK(expect_error(Errc::invalid_input, [&] { f.desk.set_message_settings(test::admin(), s); }).where() ==
+        "branding.colour");
+  s = {};
+  s.branding.website = "javascript:alert(1)";
+  CHECK(expect_error(Errc::invalid_input, [&] { f.desk.set_message_settings(test::admin(), s); }).where() ==
+        "branding.website");
+  s = {};
+  s.discussion_url = "ftp://x/{code}";
+  CHECK(expect_error(Errc::invalid_input, [&] { f.desk.set_message_settings(test::admin(), s); }).where() ==
+        "discussion_url");
+}
+
+TEST_CASE_TEMPLATE("no internal comment reaches any customer-facing message", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = setup(f);
+  const std::string secret = "INTERNAL-7c1e: the tech was rude";
+  f.desk.add_comment(test::office(), i.code, CommentRequest{"Public update: new parts ordered.", false, {}, {}});
+  f.desk.add_comment(test::office(), i.code, CommentRequest{secret, true, {}, {}});
+  f.desk.add_comment(test::fieldworker("fw-1"), i.code, CommentRequest{"Also " + secret, true, {}, {}});
+  for (const auto &name : customer_templates) {
+    CAPTURE(name);
+    for (Audience a : {Audience::customer, Audience::fieldworkers})
+      for (const auto &m : f.desk.preview_message(test::office(), i.code, name, a)) {
+        CHECK(m.subject.find("INTERNAL-7c1e") == std::string::npos);
+        CHECK(m.body_html.find("INTERNAL-7c1e") == std::string::npos);
+        CHECK(m.body_text.find("INTERNAL-7c1e") == std::string::npos);
+      }
+    f.desk.send_message(test::office(), i.code, name);
+  }
+  auto details = f.desk.preview_message(test::office(), i.code, "complaint_details").front();
+  CHECK(details.body_text.find("Public update: new parts ordered.") != std::string::npos);
+  CHECK(f.desk.preview_reminder(test::office(), "fw-1").body_text.find("INTERNAL") == std::string::npos);
+  i = f.act(test::admin(), i, "close");
+  for (const auto &item : f.desk.outbox_pending(test::system_actor(), 10000))
+    if (item.recipient == "cust-1") {
+      CHECK(item.body_text.find("INTERNAL-7c1e") == std::string::npos);
+      CHECK(item.body_html.find("INTERNAL-7c1e") == std::string::npos);
+    }
+}
+
+TEST_CASE_TEMPLATE("a template with a parse error or an unknown tag is refused with its position; the old one stays",
+                   B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = setup(f);
+  MessageTemplate ack = f.desk.message_template(test::admin(), "acknowledgement");
+  std::string before = f.desk.preview_message(test::office(), i.code, "acknowledgement").front().body_text;
+  std::string dump = f.desk.dump();
+
+  MessageTemplate broken = ack;
+  broken.body_text = "Dear {{customer_first_name}},\n\nYour {{#complaint_number}}complaint\n";
+  auto e = expect_error(Errc::invalid_input, [&] { f.desk.save_template(test::admin(), broken); });
+  CHECK(std::string(e.what()).find("acknowledgement.body_text") != std::string::npos);
+  CHECK(std::string(e.what()).find("line 3") != std::string::npos);
+
+  MessageTemplate unknown = ack;
+  unknown.subject = "Hello {{customer_firstname}}";
+  try {
+    f.desk.save_template(test::admin(), unknown);
+    FAIL("saved a template with an unknown tag");
+  } catch (const TemplateError &err) {
+    CHECK(err.tag() == "customer_firstname");
+    CHECK(err.line() == 1);
+    CHECK(err.column() == 7);
+    CHECK(err.template_name() == "acknowledgement.subject");
+    CHECK(std::string(err.what()).find("unknown merge tag") != std::string::npos);
+  }
+  MessageTemplate missing_partial = ack;
+  missing_partial.body_html = "{{>signature}}";
+  expect_error(Errc::invalid_input, [&] { f.desk.save_template(test::admin(), missing_partial); });
+  MessageTemplate bad_name = ack;
+  bad_name.name = "Acknowledgement!";
+  CHECK(expect_error(Errc::invalid_input, [&] { f.desk.save_template(test::admin(), bad_name); }).where() == "name");
+  expect_error(Errc::forbidden, [&] { f.desk.save_template(test::office(), ack); });
+
+  CHECK(f.desk.dump() == dump);
+  CHECK(f.desk.preview_message(test::office(), i.code, "acknowledgement").front().body_text == before);
+}
+
+TEST_CASE_TEMPLATE("customised and custom templates, single-brace ones included, are used at once", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = setup(f);
+  MessageTemplate ack = f.desk.message_template(test::admin(), "acknowledgement");
+  ack.subject = "Thanks {{customer_first_name}} - we're on it ({{complaint_number}})";
+  CHECK_FALSE(f.desk.save_template(test::admin(), ack).builtin);
+  CHECK(f.desk.preview_message(test::office(), i.code, "acknowledgement").front().subject ==
+        "Thanks Casey - we're on it (" + i.code + ")");
+  // A template brought from another system, in single braces.
+  MessageTemplate imported{"survey", "Satisfaction survey", "How did we do, {customer_first_name}?",
+                           "<p>Hi {customer_first_name}, rate us: {{discussion_link}}</p>",
+                           "Hi {customer_first_name}, rate us: {discussion_link}", true, false};
+  f.desk.save_template(test::admin(), imported);
+  auto m = f.desk.preview_message(test::office(), i.code, "survey").front();
+  CHECK(m.subject == "How did we do, Casey?");
+  CHECK(m.body_text == "Hi Casey, rate us: https://portal.sparkle.example/c/" + i.code);
+  CHECK(m.body_html == "<p>Hi Casey, rate us: https://portal.sparkle.example/c/" + i.code + "</p>");
+  // A workflow may send it; it then cannot be removed from under the workflow.
+  WorkflowDef def = Workflow::builtin("field-service").definition();
+  def.name = "survey-after-close";
+  for (auto &a : def.actions)
+    if (a.name == "close") a.effects.push_back({"send_template", {{"template", "survey"}}});
+  CHECK_THROWS_AS(Workflow::from_definition(def), InvalidWorkflow);  // unknown without the database's templates
+  f.desk.install_workflow(test::admin(), Workflow::from_definition(def, ValidationContext{{"survey"}}));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Other";
+  r.description = "Another one.";
+  r.workflow = "survey-after-close";
+  Issue s = f.desk.report(test::office(), r);
+  f.act(test::admin(), s, "close");
+  auto sent = messages_in(f.desk.outbox_pending(test::system_actor(), 1000));
+  CHECK(sent.back().event == "message:survey");
+  expect_error(Errc::invalid_state, [&] { f.desk.reset_template(test::admin(), "survey"); });
+  f.desk.reset_template(test::admin(), "acknowledgement");
+  CHECK(f.desk.message_template(test::office(), "acknowledgement").builtin);
+  expect_error(Errc::not_found, [&] { f.desk.reset_template(test::admin(), "acknowledgement"); });
+}
+
+TEST_CASE_TEMPLATE("sending and saving are all-or-nothing for every failing write", B, TEST_BACKENDS) {
+  B backend;
+  auto inner = backend.open();
+  auto clock = std::make_shared<ManualClock>(test::t0());
+  std::string code;
+  {
+    Desk d(std::make_unique<test::FaultyStorage>(*inner, 0), DeskOptions{clock});
+    d.put_record(test::office(), test::booking("B-1"));
+    ReportRequest r;
+    r.record = {RecordKind::booking, "B-1"};
+    r.type = "Other";
+    r.description = "x";
+    code = d.report(test::office(), r).code;
+  }
+  auto each_failure = [&](const std::function<void(Desk &)> &op) {
+    for (int n = 1;; ++n) {
+      std::string before = inner->begin(TxnMode::read)->dump();
+      try {
+        Desk d(std::make_unique<test::FaultyStorage>(*inner, n), DeskOptions{clock});
+        op(d);
+      } catch (const StorageError &) {
+        CHECK(inner->begin(TxnMode::read)->dump() == before);
+        continue;
+      }
+      break;
+    }
+  };
+  each_failure([&](Desk &d) { d.send_message(test::office(), code, "complaint_details"); });
+  each_failure([&](Desk &d) {
+    MessageTemplate t = d.message_template(test::admin(), "final_resolution");
+    t.subject = "Closed: {{complaint_number}}";
+    d.save_template(test::admin(), t);
+  });
+  each_failure([&](Desk &d) { d.send_reminder(test::office(), "fw-1"); });
+}
