@@ -1,0 +1,782 @@
+// The C API: every function turns its C arguments into C++ values, calls the
+// Desk, and turns the result into JSON, all inside one guard that maps every
+// exception to a stable error code. Nothing else lives here; the JSON
+// documents are in src/json.
+#include "complaints.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "complaints/complaints.hpp"
+#include "domain/check.hpp"
+#include "json/json.hpp"
+
+using namespace complaints;
+
+struct complaints_actor {
+  Actor actor;
+};
+
+struct complaints_desk {
+  Desk desk;
+  std::shared_ptr<ManualClock> clock;  // set when opened with a fixed "clock"
+  std::mutex subscriptions_mutex;
+  std::map<std::int64_t, boost::signals2::scoped_connection> subscriptions;
+  std::int64_t next_subscription = 1;
+};
+
+namespace {
+
+// The calling thread's last failure, and the desk it happened on.
+struct LastError {
+  bool set = false;
+  const complaints_desk *desk = nullptr;
+  std::string message;
+  std::string where;
+};
+thread_local LastError last_error;
+
+// A NULL or unknown argument: the host misused the API.
+class Misuse : public std::exception {
+ public:
+  Misuse(std::string message, std::string where) : message_(std::move(message)), where_(std::move(where)) {}
+  const char *what() const noexcept override { return message_.c_str(); }
+  const std::string &where() const { return where_; }
+
+ private:
+  std::string message_;
+  std::string where_;
+};
+
+int code_of(Errc c) {
+  switch (c) {
+    case Errc::ok: return COMPLAINTS_OK;
+    case Errc::not_found: return COMPLAINTS_ENOTFOUND;
+    case Errc::forbidden: return COMPLAINTS_EFORBIDDEN;
+    case Errc::invalid_input: return COMPLAINTS_EINVALID;
+    case Errc::conflict: return COMPLAINTS_ECONFLICT;
+    case Errc::invalid_workflow: return COMPLAINTS_EWORKFLOW;
+    case Errc::storage: return COMPLAINTS_ESTORAGE;
+    case Errc::invalid_state: return COMPLAINTS_ESTATE;
+    case Errc::internal: return COMPLAINTS_EINTERNAL;
+  }
+  return COMPLAINTS_EINTERNAL;
+}
+
+int fail(const complaints_desk *desk, int code, std::string message, std::string where) noexcept {
+  try {
+    last_error.set = true;
+    last_error.desk = desk;
+    last_error.message = std::move(message);
+    last_error.where = std::move(where);
+  } catch (...) {
+    last_error.set = false;  // out of memory while reporting: the code still says it
+  }
+  return code;
+}
+
+// Runs `body`, turning every exception into a code and a message for the desk:
+// no exception crosses the C API.
+template <typename F>
+int shielded(const complaints_desk *desk, F &&body) noexcept {
+  try {
+    body();
+    if (last_error.set && last_error.desk == desk) last_error.set = false;
+    return COMPLAINTS_OK;
+  } catch (const Error &e) {
+    return fail(desk, code_of(e.code()), e.what(), e.where());
+  } catch (const Misuse &e) {
+    return fail(desk, COMPLAINTS_EMISUSE, e.what(), e.where());
+  } catch (const std::bad_alloc &) {
+    return fail(desk, COMPLAINTS_ENOMEM, "out of memory", "");
+  } catch (const std::exception &e) {
+    return fail(desk, COMPLAINTS_EINTERNAL, std::string("internal error: ") + e.what(), "");
+  } catch (...) {
+    return fail(desk, COMPLAINTS_EINTERNAL, "internal error", "");
+  }
+}
+
+template <typename T>
+T &need(T *p, const char *name) {
+  if (!p) throw Misuse(fmt::format("{} must not be NULL", name), name);
+  return *p;
+}
+
+std::string_view need_text(const char *p, const char *name) {
+  if (!p) throw Misuse(fmt::format("{} must not be NULL", name), name);
+  return p;
+}
+
+// Clears an output pointer at entry, so a failing call always leaves it NULL.
+template <typename T>
+T **out_param(T **out, const char *name) {
+  need(out, name);
+  *out = nullptr;
+  return out;
+}
+
+char *dup(const std::string &s) {
+  auto *p = static_cast<char *>(std::malloc(s.size() + 1));
+  if (!p) throw std::bad_alloc();
+  std::memcpy(p, s.data(), s.size() + 1);
+  return p;
+}
+
+template <typename T>
+void give(char **out, const T &value) {
+  *out = dup(json::to_json(value));
+}
+
+const Actor &actor_of(const complaints_actor *a) { return need(a, "actor").actor; }
+
+nlohmann::json doc(const char *text, const char *name) { return json::parse(need_text(text, name), name); }
+
+RecordKind kind_of(const char *kind, const char *name) {
+  auto k = record_kind_from_string(need_text(kind, name));
+  if (!k) throw InvalidInput("is not quote, booking or invoice", name);
+  return *k;
+}
+
+std::unique_ptr<complaints_desk> open_desk(std::unique_ptr<Storage> storage, const std::shared_ptr<ManualClock> &clock) {
+  DeskOptions o;
+  if (clock) o.clock = clock;
+  return std::unique_ptr<complaints_desk>(new complaints_desk{Desk(std::move(storage), o), clock, {}, {}, 1});
+}
+
+struct OpenOptions {
+  SqliteOptions sqlite;
+  std::shared_ptr<ManualClock> clock;
+};
+
+OpenOptions read_options(const char *options_json) {
+  OpenOptions o;
+  if (!options_json) return o;
+  auto j = json::parse(options_json, "options");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string &k = it.key();
+    auto integer = [&] {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > INT32_MAX)
+        throw InvalidInput("must be a non-negative integer", "options." + k);
+      return static_cast<int>(it->get<std::int64_t>());
+    };
+    if (k == "sync") {
+      if (*it == "full")
+        o.sqlite.sync = SqliteOptions::Sync::full;
+      else if (*it == "normal")
+        o.sqlite.sync = SqliteOptions::Sync::normal;
+      else
+        throw InvalidInput("must be \"full\" or \"normal\"", "options.sync");
+    } else if (k == "busy_timeout_ms") {
+      o.sqlite.busy_timeout_ms = integer();
+    } else if (k == "cache_kib") {
+      o.sqlite.cache_kib = integer();
+    } else if (k == "clock") {
+      if (!it->is_string()) throw InvalidInput("must be an RFC 3339 instant", "options.clock");
+      o.clock = std::make_shared<ManualClock>(parse_timestamp(it->get<std::string>(), "options.clock"));
+    } else {
+      throw InvalidInput("is not a known option", "options." + check::excerpt(k));
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+// clang-format off
+extern "C" {
+// clang-format on
+
+// --- versions, errors, memory -------------------------------------------------------------------
+
+int complaints_version_number(void) { return version_number(); }
+const char *complaints_version(void) { return version_string(); }
+
+const char *complaints_strerror(int code) {
+  switch (code) {
+    case COMPLAINTS_OK: return "ok";
+    case COMPLAINTS_ENOTFOUND: return "not found";
+    case COMPLAINTS_EFORBIDDEN: return "forbidden";
+    case COMPLAINTS_EINVALID: return "invalid input";
+    case COMPLAINTS_ECONFLICT: return "conflict";
+    case COMPLAINTS_EWORKFLOW: return "invalid workflow";
+    case COMPLAINTS_ESTORAGE: return "storage error";
+    case COMPLAINTS_ESTATE: return "invalid state";
+    case COMPLAINTS_EINTERNAL: return "internal error";
+    case COMPLAINTS_ENOMEM: return "out of memory";
+    case COMPLAINTS_EMISUSE: return "misuse of the API";
+  }
+  return "unknown error code";
+}
+
+void complaints_free(void *p) { std::free(p); }
+
+const char *complaints_desk_errmsg(const complaints_desk *desk) {
+  return last_error.set && last_error.desk == desk ? last_error.message.c_str() : "";
+}
+
+const char *complaints_desk_errwhere(const complaints_desk *desk) {
+  return last_error.set && last_error.desk == desk ? last_error.where.c_str() : "";
+}
+
+// --- actors -------------------------------------------------------------------------------------
+
+int complaints_actor_new(complaints_actor **out, const char *id, int role, unsigned permissions) {
+  return shielded(nullptr, [&] {
+    out_param(out, "out");
+    if (role < COMPLAINTS_ROLE_ADMIN || role > COMPLAINTS_ROLE_SYSTEM) throw Misuse("is not a COMPLAINTS_ROLE_*", "role");
+    if (permissions & ~0xFu) throw Misuse("has unknown COMPLAINTS_PERM_* bits", "permissions");
+    Actor a{std::string(need_text(id, "id")), static_cast<Role>(role), Permissions::from_bits(permissions)};
+    check::id(a.id, "id", limits::id_bytes);
+    *out = new complaints_actor{std::move(a)};
+  });
+}
+
+void complaints_actor_free(complaints_actor *actor) { delete actor; }
+
+// --- desks ----------------------------------------------------------------------------------------
+
+namespace {
+
+int open_with(complaints_desk **out, char **errmsg, const std::function<std::unique_ptr<complaints_desk>()> &make) {
+  if (errmsg) *errmsg = nullptr;
+  int rc = shielded(nullptr, [&] {
+    out_param(out, "out");
+    *out = make().release();
+  });
+  if (rc != COMPLAINTS_OK && errmsg) {
+    try {
+      *errmsg = dup(last_error.message);
+    } catch (...) {
+      *errmsg = nullptr;
+    }
+  }
+  return rc;
+}
+
+}  // namespace
+
+int complaints_desk_open_sqlite(complaints_desk **out, const char *path, const char *options_json, char **errmsg) {
+  return open_with(out, errmsg, [&] {
+    std::string file(need_text(path, "path"));
+    OpenOptions o = read_options(options_json);
+    return open_desk(open_sqlite(file, o.sqlite), o.clock);
+  });
+}
+
+int complaints_desk_open_memory(complaints_desk **out, const char *options_json, char **errmsg) {
+  return open_with(out, errmsg, [&] {
+    OpenOptions o = read_options(options_json);
+    return open_desk(make_memory_storage(), o.clock);
+  });
+}
+
+void complaints_desk_close(complaints_desk *desk) {
+  if (!desk) return;
+  try {
+    std::lock_guard lock(desk->subscriptions_mutex);
+    desk->subscriptions.clear();
+  } catch (...) {
+  }
+  delete desk;
+}
+
+int complaints_desk_set_clock(complaints_desk *desk, const char *instant) {
+  return shielded(desk, [&] {
+    auto &d = need(desk, "desk");
+    if (!d.clock) throw Misuse("the desk was not opened with a \"clock\" option", "desk");
+    d.clock->set(parse_timestamp(need_text(instant, "instant"), "instant"));
+  });
+}
+
+// --- settings -------------------------------------------------------------------------------------
+
+int complaints_workflow_validate(char **out, const char *workflow_json) {
+  return shielded(nullptr, [&] {
+    out_param(out, "out");
+    std::vector<WorkflowProblem> problems;
+    try {
+      Workflow::from_json(need_text(workflow_json, "workflow_json"));
+    } catch (const InvalidWorkflow &e) {
+      problems = e.problems();
+    }
+    give(out, problems);
+  });
+}
+
+int complaints_workflow_install(complaints_desk *desk, const complaints_actor *actor, const char *workflow_json) {
+  return shielded(desk, [&] {
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view text = need_text(workflow_json, "workflow_json");
+    // The database's saved templates may be named by the workflow: check against them.
+    std::vector<std::string> templates;
+    for (auto &name : d.desk.template_names(Actor{a.id, Role::system, {}})) templates.push_back(name);
+    d.desk.install_workflow(a, Workflow::from_json(text, ValidationContext{templates}));
+  });
+}
+
+int complaints_workflow_install_builtin(complaints_desk *desk, const complaints_actor *actor, const char *name) {
+  return shielded(desk, [&] { need(desk, "desk").desk.install_workflow(actor_of(actor), Workflow::builtin(need_text(name, "name"))); });
+}
+
+int complaints_workflow_get(complaints_desk *desk, char **out, const complaints_actor *actor, const char *name) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    *out = dup(need(desk, "desk").desk.workflow(actor_of(actor), need_text(name, "name")).to_json());
+  });
+}
+
+int complaints_workflow_list(complaints_desk *desk, char **out, const complaints_actor *actor) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.workflow_names(actor_of(actor)));
+  });
+}
+
+int complaints_status_add(complaints_desk *desk, const complaints_actor *actor, const char *workflow,
+                          const char *status_json) {
+  return shielded(desk, [&] {
+    auto &d = need(desk, "desk");
+    d.desk.add_status(actor_of(actor), need_text(workflow, "workflow"), json::read_status(doc(status_json, "status_json")));
+  });
+}
+
+int complaints_type_add(complaints_desk *desk, const complaints_actor *actor, const char *type_json) {
+  return shielded(desk, [&] {
+    need(desk, "desk").desk.add_issue_type(actor_of(actor), json::read_issue_type(doc(type_json, "type_json")));
+  });
+}
+
+int complaints_type_list(complaints_desk *desk, char **out, const complaints_actor *actor) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.issue_types(actor_of(actor)));
+  });
+}
+
+int complaints_user_put(complaints_desk *desk, const complaints_actor *actor, const char *user_json) {
+  return shielded(desk, [&] { need(desk, "desk").desk.put_user(actor_of(actor), json::read_user(doc(user_json, "user_json"))); });
+}
+
+int complaints_user_get(complaints_desk *desk, char **out, const complaints_actor *actor, const char *id) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.user(actor_of(actor), need_text(id, "id")));
+  });
+}
+
+int complaints_user_set_settings(complaints_desk *desk, const complaints_actor *actor, const char *user_id,
+                                 const char *settings_json) {
+  return shielded(desk, [&] {
+    need(desk, "desk").desk.set_notification_settings(actor_of(actor), need_text(user_id, "user_id"),
+                                                      json::read_settings(doc(settings_json, "settings_json")));
+  });
+}
+
+// --- records ----------------------------------------------------------------------------------------
+
+int complaints_record_put(complaints_desk *desk, const complaints_actor *actor, const char *record_json) {
+  return shielded(desk, [&] {
+    need(desk, "desk").desk.put_record(actor_of(actor), json::read_record(doc(record_json, "record_json")));
+  });
+}
+
+int complaints_record_get(complaints_desk *desk, char **out, const complaints_actor *actor, const char *kind,
+                          const char *id) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    RecordRef ref{kind_of(kind, "kind"), std::string(need_text(id, "id"))};
+    give(out, need(desk, "desk").desk.record(actor_of(actor), ref));
+  });
+}
+
+int complaints_record_relink(complaints_desk *desk, char **out, const complaints_actor *actor, const char *from_kind,
+                             const char *from_id, const char *to_kind, const char *to_id) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    RecordRef from{kind_of(from_kind, "from_kind"), std::string(need_text(from_id, "from_id"))};
+    RecordRef to{kind_of(to_kind, "to_kind"), std::string(need_text(to_id, "to_id"))};
+    give(out, need(desk, "desk").desk.relink_record(actor_of(actor), from, to));
+  });
+}
+
+// --- issues ---------------------------------------------------------------------------------------
+
+int complaints_issue_report(complaints_desk *desk, char **out, const complaints_actor *actor, const char *request_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    give(out, d.desk.report(a, json::read_report(doc(request_json, "request_json"))));
+  });
+}
+
+int complaints_issue_act(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code,
+                         const char *request_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view c = need_text(code, "code");
+    give(out, d.desk.act(a, c, json::read_action(doc(request_json, "request_json"))));
+  });
+}
+
+int complaints_issue_edit(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code,
+                          const char *edit_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view c = need_text(code, "code");
+    give(out, d.desk.edit(a, c, json::read_edit(doc(edit_json, "edit_json"))));
+  });
+}
+
+int complaints_issue_get(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.get(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+int complaints_issue_list(complaints_desk *desk, char **out, const complaints_actor *actor, const char *filter_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    IssueFilter f = filter_json ? json::read_filter(doc(filter_json, "filter_json")) : IssueFilter{};
+    give(out, d.desk.list(a, f));
+  });
+}
+
+int complaints_issue_search(complaints_desk *desk, char **out, const complaints_actor *actor, const char *text,
+                            int limit) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    if (limit <= 0) throw InvalidInput("must be positive", "limit");
+    give(out, need(desk, "desk").desk.search(actor_of(actor), need_text(text, "text"), static_cast<std::size_t>(limit)));
+  });
+}
+
+int complaints_issue_actions(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.available_actions(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+int complaints_issue_timeline(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.timeline(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+int complaints_issue_verify(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.verify_timeline(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+int complaints_issue_delete(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    if (out) *out = nullptr;
+    DeletedIssue d = need(desk, "desk").desk.delete_forever(actor_of(actor), need_text(code, "code"));
+    if (out) give(out, d);
+  });
+}
+
+// --- discussion, watchers, links ---------------------------------------------------------------------
+
+int complaints_comment_add(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code,
+                           const char *comment_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view c = need_text(code, "code");
+    give(out, d.desk.add_comment(a, c, json::read_comment(doc(comment_json, "comment_json"))));
+  });
+}
+
+int complaints_comment_list(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.thread(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+int complaints_attachment_add(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code,
+                              const char *attachment_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view c = need_text(code, "code");
+    give(out, d.desk.attach(a, c, json::read_attachment(doc(attachment_json, "attachment_json"))));
+  });
+}
+
+int complaints_attachment_list(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.attachments(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size_t *len, const complaints_actor *actor,
+                                int64_t id) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    need(len, "len") = 0;
+    Attachment a = need(desk, "desk").desk.attachment(actor_of(actor), id);
+    if (!a.storage_key.empty())
+      throw InvalidState(fmt::format("attachment {} is kept by the host under '{}'", id, a.storage_key), "id");
+    auto *p = static_cast<unsigned char *>(std::malloc(a.bytes.empty() ? 1 : a.bytes.size()));
+    if (!p) throw std::bad_alloc();
+    std::memcpy(p, a.bytes.data(), a.bytes.size());
+    *out = p;
+    *len = a.bytes.size();
+  });
+}
+
+int complaints_watcher_set(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code,
+                           const char *user_id, int watch) {
+  return shielded(desk, [&] {
+    if (out) *out = nullptr;
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view c = need_text(code, "code"), u = need_text(user_id, "user_id");
+    auto watchers = watch ? d.desk.watch(a, c, u) : d.desk.unwatch(a, c, u);
+    if (out) give(out, watchers);
+  });
+}
+
+int complaints_link_set(complaints_desk *desk, const complaints_actor *actor, const char *code, const char *other,
+                        const char *kind, int link) {
+  return shielded(desk, [&] {
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    auto k = link_kind_from_string(need_text(kind, "kind"));
+    if (!k) throw InvalidInput("is not related or duplicate_of", "kind");
+    std::string_view c = need_text(code, "code"), o = need_text(other, "other");
+    if (link)
+      d.desk.link_issues(a, c, o, *k);
+    else
+      d.desk.unlink_issues(a, c, o, *k);
+  });
+}
+
+int complaints_link_list(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.links(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+// --- payment holds ------------------------------------------------------------------------------------
+
+int complaints_hold_may_pay(complaints_desk *desk, char **out, const complaints_actor *actor, const char *record_kind,
+                            const char *record_id, const char *fieldworker) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    RecordRef ref{kind_of(record_kind, "record_kind"), std::string(need_text(record_id, "record_id"))};
+    give(out, need(desk, "desk").desk.may_pay(actor_of(actor), ref, need_text(fieldworker, "fieldworker")));
+  });
+}
+
+int complaints_hold_may_pay_many(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                 const char *queries_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view text = need_text(queries_json, "queries_json");
+    if (!check::is_utf8(text)) throw InvalidInput("is not valid UTF-8", "queries_json");
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error &e) {
+      throw InvalidInput(fmt::format("is not JSON (at byte {})", e.byte), "queries_json");
+    }
+    // An array of queries, read as {"queries": [...]}.
+    give(out, d.desk.may_pay(a, json::read_pay_queries(nlohmann::json{{"queries", j}})));
+  });
+}
+
+int complaints_hold_withhold(complaints_desk *desk, char **out, const complaints_actor *actor, const char *request_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    give(out, d.desk.withhold_payment(a, json::read_hold_request(doc(request_json, "request_json"))));
+  });
+}
+
+int complaints_hold_release(complaints_desk *desk, char **out, const complaints_actor *actor, const char *request_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    give(out, d.desk.release_payment(a, json::read_release(doc(request_json, "request_json"))));
+  });
+}
+
+int complaints_hold_list(complaints_desk *desk, char **out, const complaints_actor *actor, const char *filter_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    HoldFilter f = filter_json ? json::read_hold_filter(doc(filter_json, "filter_json")) : HoldFilter{};
+    give(out, d.desk.holds(a, f));
+  });
+}
+
+int complaints_hold_stalled(complaints_desk *desk, char **out, const complaints_actor *actor, int days) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    if (days < 0) throw InvalidInput("must not be negative", "days");
+    give(out, need(desk, "desk").desk.stalled_holds(actor_of(actor), std::chrono::days(days)));
+  });
+}
+
+int complaints_hold_report(complaints_desk *desk, char **out, const complaints_actor *actor, const char *from,
+                           const char *to) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    Timestamp f = parse_timestamp(need_text(from, "from"), "from");
+    Timestamp t = parse_timestamp(need_text(to, "to"), "to");
+    give(out, need(desk, "desk").desk.hold_report(actor_of(actor), f, t));
+  });
+}
+
+// --- customer messages --------------------------------------------------------------------------------
+
+int complaints_template_save(complaints_desk *desk, const complaints_actor *actor, const char *template_json) {
+  return shielded(desk, [&] {
+    need(desk, "desk").desk.save_template(actor_of(actor), json::read_template(doc(template_json, "template_json")));
+  });
+}
+
+int complaints_template_reset(complaints_desk *desk, const complaints_actor *actor, const char *name) {
+  return shielded(desk, [&] { need(desk, "desk").desk.reset_template(actor_of(actor), need_text(name, "name")); });
+}
+
+int complaints_template_get(complaints_desk *desk, char **out, const complaints_actor *actor, const char *name) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.message_template(actor_of(actor), need_text(name, "name")));
+  });
+}
+
+int complaints_template_list(complaints_desk *desk, char **out, const complaints_actor *actor) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.template_names(actor_of(actor)));
+  });
+}
+
+int complaints_message_settings_set(complaints_desk *desk, const complaints_actor *actor, const char *settings_json) {
+  return shielded(desk, [&] {
+    need(desk, "desk").desk.set_message_settings(actor_of(actor),
+                                                  json::read_message_settings(doc(settings_json, "settings_json")));
+  });
+}
+
+int complaints_message_settings_get(complaints_desk *desk, char **out, const complaints_actor *actor) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.message_settings(actor_of(actor)));
+  });
+}
+
+int complaints_message_render(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code,
+                              const char *name, const char *audience, int send) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view c = need_text(code, "code"), n = need_text(name, "name");
+    std::string_view to = audience ? std::string_view(audience) : "customer";
+    Audience who;
+    if (to == "customer")
+      who = Audience::customer;
+    else if (to == "fieldworkers")
+      who = Audience::fieldworkers;
+    else
+      throw InvalidInput("is not customer or fieldworkers", "audience");
+    give(out, send ? d.desk.send_message(a, c, n, who) : d.desk.preview_message(a, c, n, who));
+  });
+}
+
+int complaints_message_reminder(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                const char *fieldworker, int send) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    std::string_view fw = need_text(fieldworker, "fieldworker");
+    give(out, send ? d.desk.send_reminder(a, fw) : d.desk.preview_reminder(a, fw));
+  });
+}
+
+// --- outbox -------------------------------------------------------------------------------------------
+
+int complaints_outbox_pending(complaints_desk *desk, char **out, const complaints_actor *actor, int limit,
+                              int64_t after_id) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    if (limit <= 0) throw InvalidInput("must be positive", "limit");
+    give(out, need(desk, "desk").desk.outbox_pending(actor_of(actor), static_cast<std::size_t>(limit), after_id));
+  });
+}
+
+int complaints_outbox_ack(complaints_desk *desk, size_t *acked, const complaints_actor *actor, const int64_t *ids,
+                          size_t count) {
+  return shielded(desk, [&] {
+    if (acked) *acked = 0;
+    auto &d = need(desk, "desk");
+    const Actor &a = actor_of(actor);
+    if (count > 0) need(ids, "ids");
+    std::size_t n = d.desk.outbox_ack(a, std::span<const std::int64_t>(ids, count));
+    if (acked) *acked = n;
+  });
+}
+
+// --- events -------------------------------------------------------------------------------------------
+
+int complaints_desk_on(complaints_desk *desk, int64_t *id, int kind, complaints_event_fn fn, void *user) {
+  return shielded(desk, [&] {
+    auto &d = need(desk, "desk");
+    need(id, "id") = 0;
+    if (!fn) throw Misuse("fn must not be NULL", "fn");
+    if (kind != COMPLAINTS_EVENT_ANY && (kind < 0 || kind >= static_cast<int>(event_kind_count)))
+      throw Misuse("is not a COMPLAINTS_EVENT_*", "kind");
+    auto slot = [fn, user](const Event &e) {
+      std::string text = json::to_json(e);
+      fn(user, static_cast<int>(e.kind), text.c_str());
+    };
+    Events::Signal &signal = kind == COMPLAINTS_EVENT_ANY ? d.desk.events().any()
+                                                            : d.desk.events().on(static_cast<EventKind>(kind));
+    std::lock_guard lock(d.subscriptions_mutex);
+    std::int64_t next = d.next_subscription++;
+    d.subscriptions.emplace(next, signal.connect(slot));
+    *id = next;
+  });
+}
+
+int complaints_desk_off(complaints_desk *desk, int64_t id) {
+  return shielded(desk, [&] {
+    auto &d = need(desk, "desk");
+    std::lock_guard lock(d.subscriptions_mutex);
+    if (d.subscriptions.erase(id) == 0) throw Misuse(fmt::format("no subscription {}", id), "id");
+  });
+}
+
+}  // extern "C"

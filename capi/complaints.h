@@ -1,0 +1,323 @@
+/*
+** complaints.h - the C API of the complaints library.
+**
+** A C API over the whole library, for hosts in C, Python (ctypes), Go (cgo)
+** and anything else with a C FFI. It follows a few rules throughout:
+**
+**  - Names are complaints_<noun>_<verb>. Handles are opaque.
+**  - Every function that can fail returns an int: COMPLAINTS_OK (0) or a
+**    negative COMPLAINTS_E* code. Codes are never renumbered.
+**  - Outputs come first. Structured values go in and come out as JSON text
+**    (UTF-8, NUL-terminated); docs/c-api.md gives each document's schema.
+**  - Every string the library returns through a char ** is the caller's, to
+**    be freed with complaints_free(). Strings returned as const char * (error
+**    messages, version, strerror) belong to the library.
+**  - A NULL where a value is required returns COMPLAINTS_EMISUSE, never
+**    crashes. Every *_free / *_close accepts NULL.
+**  - No C++ exception crosses this API.
+**
+** Errors: after a failure, complaints_desk_errmsg() gives the message (what,
+** and where: a field, JSON path or template position) and
+** complaints_desk_errwhere() the location alone. Both report the last
+** failure of the calling thread on that desk; a Go host pins the goroutine
+** to its thread (runtime.LockOSThread) across the call and the lookup.
+**
+** Thread-safety: a desk may be used from several threads at once; calls are
+** serialized inside. Actors are immutable once made and may be shared.
+*/
+#ifndef COMPLAINTS_H
+#define COMPLAINTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && !defined(COMPLAINTS_STATIC)
+#define COMPLAINTS_C_API __declspec(dllimport)
+#elif defined(__GNUC__)
+#define COMPLAINTS_C_API __attribute__((visibility("default")))
+#else
+#define COMPLAINTS_C_API
+#endif
+
+/* ---- versions -------------------------------------------------------------- */
+
+#define COMPLAINTS_C_VERSION_MAJOR 0
+#define COMPLAINTS_C_VERSION_MINOR 1
+#define COMPLAINTS_C_VERSION_PATCH 0
+/** major * 10000 + minor * 100 + patch, of this header. */
+#define COMPLAINTS_C_VERSION_NUMBER 100
+
+/** The version of the library actually linked, as COMPLAINTS_C_VERSION_NUMBER. */
+COMPLAINTS_C_API int complaints_version_number(void);
+/** "0.1.0". Static storage. */
+COMPLAINTS_C_API const char *complaints_version(void);
+
+/* ---- errors ------------------------------------------------------------------ */
+
+#define COMPLAINTS_OK 0
+#define COMPLAINTS_ENOTFOUND (-1) /* no such issue, record, user, template... or not visible to the actor */
+#define COMPLAINTS_EFORBIDDEN (-2) /* the actor's role or permissions do not allow it */
+#define COMPLAINTS_EINVALID (-3)   /* malformed or out-of-range input, malformed JSON */
+#define COMPLAINTS_ECONFLICT (-4)  /* the issue changed since the caller read it */
+#define COMPLAINTS_EWORKFLOW (-5)  /* invalid workflow, or an effect this version cannot run */
+#define COMPLAINTS_ESTORAGE (-6)   /* the storage failed (I/O, locked past the busy timeout) */
+#define COMPLAINTS_ESTATE (-7)     /* not possible in the current state (action not available, hold open...) */
+#define COMPLAINTS_EINTERNAL (-8)  /* a bug in the library */
+#define COMPLAINTS_ENOMEM (-9)     /* out of memory */
+#define COMPLAINTS_EMISUSE (-10)   /* NULL where a value is required, an unknown handle or enum value */
+
+/** A short static description of a code ("not found"). Never NULL. */
+COMPLAINTS_C_API const char *complaints_strerror(int code);
+
+/** Frees anything the library returned through a char ** (or a byte buffer). NULL is fine. */
+COMPLAINTS_C_API void complaints_free(void *p);
+
+/* ---- actors ------------------------------------------------------------------ */
+
+typedef struct complaints_actor complaints_actor;
+
+#define COMPLAINTS_ROLE_ADMIN 0
+#define COMPLAINTS_ROLE_SUPERVISOR 1
+#define COMPLAINTS_ROLE_OFFICE 2
+#define COMPLAINTS_ROLE_FIELDWORKER 3
+#define COMPLAINTS_ROLE_CUSTOMER 4
+#define COMPLAINTS_ROLE_SYSTEM 5
+
+#define COMPLAINTS_PERM_DELETE_ISSUES 1u
+#define COMPLAINTS_PERM_RELEASE_PAYMENT 2u
+#define COMPLAINTS_PERM_EDIT_ISSUES 4u
+#define COMPLAINTS_PERM_MANAGE_SETTINGS 8u
+
+/**
+** Makes the actor a call is made for: the host's user id, a COMPLAINTS_ROLE_*
+** and COMPLAINTS_PERM_* bits. The id is checked (EINVALID: empty, too long,
+** not UTF-8, control characters). Free with complaints_actor_free.
+*/
+COMPLAINTS_C_API int complaints_actor_new(complaints_actor **out, const char *id, int role, unsigned permissions);
+COMPLAINTS_C_API void complaints_actor_free(complaints_actor *actor);
+
+/* ---- desks --------------------------------------------------------------------- */
+
+typedef struct complaints_desk complaints_desk;
+
+/**
+** Opens a desk over a SQLite file, created if missing and migrated forward.
+** options_json may be NULL or {"sync": "full"|"normal", "busy_timeout_ms": n,
+** "cache_kib": n, "clock": "<RFC 3339 UTC instant>"}; with "clock" the desk's
+** time stands still at that instant until complaints_desk_set_clock (for
+** tests and simulations). On failure *out is NULL and, if errmsg is not NULL,
+** *errmsg is a message to free with complaints_free.
+*/
+COMPLAINTS_C_API int complaints_desk_open_sqlite(complaints_desk **out, const char *path, const char *options_json,
+                                                 char **errmsg);
+/** Opens a desk over a new in-memory store (for hosts' tests). Options as above (only "clock" applies). */
+COMPLAINTS_C_API int complaints_desk_open_memory(complaints_desk **out, const char *options_json, char **errmsg);
+/** Closes a desk; NULL is fine. No call may be running on it. */
+COMPLAINTS_C_API void complaints_desk_close(complaints_desk *desk);
+/** Moves a desk opened with a "clock" option to another instant (RFC 3339). EMISUSE otherwise. */
+COMPLAINTS_C_API int complaints_desk_set_clock(complaints_desk *desk, const char *instant);
+
+/** The message of the calling thread's last failure on this desk, or "". Valid until its next call. */
+COMPLAINTS_C_API const char *complaints_desk_errmsg(const complaints_desk *desk);
+/** Where that failure was: a field ("description"), a JSON path ("$.actions[2].from[0]") or "". */
+COMPLAINTS_C_API const char *complaints_desk_errwhere(const complaints_desk *desk);
+
+/* ---- settings: workflows, statuses, issue types, users --------------------------------- */
+
+/** Validates a workflow document without installing it. *out: [{"path","message"}], empty when valid. */
+COMPLAINTS_C_API int complaints_workflow_validate(char **out, const char *workflow_json);
+/** Installs (or replaces) a workflow given as JSON. Needs manage_settings. */
+COMPLAINTS_C_API int complaints_workflow_install(complaints_desk *desk, const complaints_actor *actor,
+                                                 const char *workflow_json);
+/** Installs a built-in workflow: "field-service", "staged-escalation" or "customer-confirmation". */
+COMPLAINTS_C_API int complaints_workflow_install_builtin(complaints_desk *desk, const complaints_actor *actor,
+                                                         const char *name);
+/** *out: the workflow document. */
+COMPLAINTS_C_API int complaints_workflow_get(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *name);
+/** *out: ["field-service", ...]. */
+COMPLAINTS_C_API int complaints_workflow_list(complaints_desk *desk, char **out, const complaints_actor *actor);
+/** Adds a custom status {"name","colour","category"} to a live workflow. */
+COMPLAINTS_C_API int complaints_status_add(complaints_desk *desk, const complaints_actor *actor, const char *workflow,
+                                           const char *status_json);
+/** Adds an issue type {"name","colour"}. *out of complaints_type_list: [{"name","colour"}]. */
+COMPLAINTS_C_API int complaints_type_add(complaints_desk *desk, const complaints_actor *actor, const char *type_json);
+COMPLAINTS_C_API int complaints_type_list(complaints_desk *desk, char **out, const complaints_actor *actor);
+/** Registers a user {"id","role","name","settings":{"scope","push","sms","email"}}. */
+COMPLAINTS_C_API int complaints_user_put(complaints_desk *desk, const complaints_actor *actor, const char *user_json);
+COMPLAINTS_C_API int complaints_user_get(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                         const char *id);
+/** settings_json: {"scope","push","sms","email"}. */
+COMPLAINTS_C_API int complaints_user_set_settings(complaints_desk *desk, const complaints_actor *actor,
+                                                  const char *user_id, const char *settings_json);
+
+/* ---- records --------------------------------------------------------------------------- */
+
+/** record_json: {"kind","id","customer_id","fieldworkers":[...],"visibility","paid_out","invoice_id"}. */
+COMPLAINTS_C_API int complaints_record_put(complaints_desk *desk, const complaints_actor *actor,
+                                           const char *record_json);
+COMPLAINTS_C_API int complaints_record_get(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                           const char *kind, const char *id);
+/** Moves every issue of one record to another. *out: the moved issues. */
+COMPLAINTS_C_API int complaints_record_relink(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                              const char *from_kind, const char *from_id, const char *to_kind,
+                                              const char *to_id);
+
+/* ---- issues ---------------------------------------------------------------------------- */
+
+/** Reports an issue (request schema: docs/c-api.md). *out: the issue. */
+COMPLAINTS_C_API int complaints_issue_report(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *request_json);
+/** Takes a workflow action: {"action","inputs":{...},"expected_version"}. *out: the issue. */
+COMPLAINTS_C_API int complaints_issue_act(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          const char *code, const char *request_json);
+/** Edits {"type","description","to_follow","deferred_date","follow_up_date","expected_version"}; a date may be null to clear it. */
+COMPLAINTS_C_API int complaints_issue_edit(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                           const char *code, const char *edit_json);
+/** *out: the issue with this code, if the actor may see it. */
+COMPLAINTS_C_API int complaints_issue_get(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          const char *code);
+/** filter_json may be NULL ({} for all); *out: an array of issues. */
+COMPLAINTS_C_API int complaints_issue_list(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                           const char *filter_json);
+/** *out: issues whose description or visible comments contain text. */
+COMPLAINTS_C_API int complaints_issue_search(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *text, int limit);
+/** *out: the names of the actions the actor could take now. */
+COMPLAINTS_C_API int complaints_issue_actions(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                              const char *code);
+/** *out: the timeline entries the actor may see. */
+COMPLAINTS_C_API int complaints_issue_timeline(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                               const char *code);
+/** *out: {"ok","entries","broken_seq","reason"}. */
+COMPLAINTS_C_API int complaints_issue_verify(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *code);
+/** Erases an issue forever. *out (may be NULL): {"code","comments","attachments","timeline_entries","outbox_items","storage_keys","files_scrubbed"}. */
+COMPLAINTS_C_API int complaints_issue_delete(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *code);
+
+/* ---- discussion, watchers, links --------------------------------------------------------- */
+
+/** {"body","internal","reply_to","attachments":[attachment request]}. *out: the comment. */
+COMPLAINTS_C_API int complaints_comment_add(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                            const char *code, const char *comment_json);
+/** *out: the comments the actor may see, in order. */
+COMPLAINTS_C_API int complaints_comment_list(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *code);
+/** Attaches a file to an issue: {"name","media_type","storage_key"|"bytes_base64","size","sha256","internal"}. */
+COMPLAINTS_C_API int complaints_attachment_add(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                               const char *code, const char *attachment_json);
+/** *out: the issue's attachments (without bytes) the actor may see. */
+COMPLAINTS_C_API int complaints_attachment_list(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                                const char *code);
+/** The bytes of an attachment kept by the library: *out (free with complaints_free) and *len. */
+COMPLAINTS_C_API int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size_t *len,
+                                                 const complaints_actor *actor, int64_t id);
+/** Adds (watch != 0) or removes a watcher. *out (may be NULL): the watchers. */
+COMPLAINTS_C_API int complaints_watcher_set(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                            const char *code, const char *user_id, int watch);
+/** Links (link != 0) or unlinks two issues; kind: "related" or "duplicate_of". */
+COMPLAINTS_C_API int complaints_link_set(complaints_desk *desk, const complaints_actor *actor, const char *code,
+                                         const char *other, const char *kind, int link);
+/** *out: [{"other_code","kind","outgoing","created_by","created_at"}]. */
+COMPLAINTS_C_API int complaints_link_list(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          const char *code);
+
+/* ---- payment holds --------------------------------------------------------------------- */
+
+/** May the host pay this fieldworker for this record? *out: a decision (docs/c-api.md). */
+COMPLAINTS_C_API int complaints_hold_may_pay(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *record_kind, const char *record_id, const char *fieldworker);
+/** The same for many: queries_json [{"record":{"kind","id"},"fieldworker"}]; *out: an array of decisions. */
+COMPLAINTS_C_API int complaints_hold_may_pay_many(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                                  const char *queries_json);
+/** Withholds by hand: {"record","fieldworker","amount":{"minor","currency"},"scope","reason"}. *out: the hold. */
+COMPLAINTS_C_API int complaints_hold_withhold(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                              const char *request_json);
+/** Releases: {"record","fieldworker","reason","override"}. *out: the hold. */
+COMPLAINTS_C_API int complaints_hold_release(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *request_json);
+/** filter_json may be NULL: {"record","invoice","fieldworker","state","withheld_before","limit"}. *out: holds. */
+COMPLAINTS_C_API int complaints_hold_list(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          const char *filter_json);
+/** Holds withheld for at least `days`. */
+COMPLAINTS_C_API int complaints_hold_stalled(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             int days);
+/** The finance report of [from, to) (RFC 3339). */
+COMPLAINTS_C_API int complaints_hold_report(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                            const char *from, const char *to);
+
+/* ---- customer messages ------------------------------------------------------------------- */
+
+/** Saves a template {"name","title","subject","body_html","body_text","single_brace"}; checked first. */
+COMPLAINTS_C_API int complaints_template_save(complaints_desk *desk, const complaints_actor *actor,
+                                              const char *template_json);
+COMPLAINTS_C_API int complaints_template_reset(complaints_desk *desk, const complaints_actor *actor,
+                                               const char *name);
+COMPLAINTS_C_API int complaints_template_get(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             const char *name);
+COMPLAINTS_C_API int complaints_template_list(complaints_desk *desk, char **out, const complaints_actor *actor);
+/** {"acknowledgement","branding":{...},"sla_promise","discussion_url"}. */
+COMPLAINTS_C_API int complaints_message_settings_set(complaints_desk *desk, const complaints_actor *actor,
+                                                     const char *settings_json);
+COMPLAINTS_C_API int complaints_message_settings_get(complaints_desk *desk, char **out, const complaints_actor *actor);
+/** Renders (send = 0) or renders and queues (send != 0) a template for the issue's audience
+ ** ("customer" or "fieldworkers"). *out: [{"template","recipient","subject","body_html","body_text","outbox_id"}]. */
+COMPLAINTS_C_API int complaints_message_render(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                               const char *code, const char *name, const char *audience, int send);
+/** The Open Complaints Reminder for a fieldworker, rendered (send = 0) or queued. *out: one message. */
+COMPLAINTS_C_API int complaints_message_reminder(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                                 const char *fieldworker, int send);
+
+/* ---- outbox ------------------------------------------------------------------------------- */
+
+/** Pending items, oldest first, at most `limit`, with id > after_id. Actor: role system. */
+COMPLAINTS_C_API int complaints_outbox_pending(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                               int limit, int64_t after_id);
+/** Acknowledges delivered items; *acked (may be NULL): how many were pending. */
+COMPLAINTS_C_API int complaints_outbox_ack(complaints_desk *desk, size_t *acked, const complaints_actor *actor,
+                                           const int64_t *ids, size_t count);
+
+/* ---- events ------------------------------------------------------------------------------- */
+
+#define COMPLAINTS_EVENT_ISSUE_REPORTED 0
+#define COMPLAINTS_EVENT_STATUS_CHANGED 1
+#define COMPLAINTS_EVENT_ISSUE_EDITED 2
+#define COMPLAINTS_EVENT_ISSUE_RELINKED 3
+#define COMPLAINTS_EVENT_SETTINGS_CHANGED 4
+#define COMPLAINTS_EVENT_PAYMENT_WITHHELD 5
+#define COMPLAINTS_EVENT_PAYMENT_RELEASED 6
+#define COMPLAINTS_EVENT_COMMENT_ADDED 7
+#define COMPLAINTS_EVENT_USER_MENTIONED 8
+#define COMPLAINTS_EVENT_ATTACHMENT_ADDED 9
+#define COMPLAINTS_EVENT_ISSUE_LINKED 10
+#define COMPLAINTS_EVENT_WATCHERS_CHANGED 11
+#define COMPLAINTS_EVENT_ISSUE_DELETED 12
+#define COMPLAINTS_EVENT_MESSAGE_QUEUED 13
+/** Every kind: for complaints_desk_on. */
+#define COMPLAINTS_EVENT_ANY (-1)
+
+/**
+** An event callback: `kind` is a COMPLAINTS_EVENT_*, `event_json` the event
+** (docs/c-api.md), valid during the call only. It runs on the thread that
+** made the change, after the change committed and after the desk's lock was
+** released: it may call the desk. It cannot undo the change; it should not
+** longjmp out of the library.
+*/
+typedef void (*complaints_event_fn)(void *user, int kind, const char *event_json);
+
+/** Calls fn(user, ...) for each event of `kind` (or COMPLAINTS_EVENT_ANY). *id: for complaints_desk_off. */
+COMPLAINTS_C_API int complaints_desk_on(complaints_desk *desk, int64_t *id, int kind, complaints_event_fn fn,
+                                        void *user);
+/** Stops a callback; an unknown id is EMISUSE. */
+COMPLAINTS_C_API int complaints_desk_off(complaints_desk *desk, int64_t id);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* COMPLAINTS_H */

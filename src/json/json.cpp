@@ -1,0 +1,852 @@
+#include "json/json.hpp"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "domain/check.hpp"
+
+namespace complaints::json {
+
+// --- the writer -----------------------------------------------------------------------------
+
+void Writer::separate() {
+  if (!first_.back()) out_ += ',';
+  first_.back() = false;
+}
+
+Writer &Writer::begin_object() {
+  separate();
+  out_ += '{';
+  first_.push_back(true);
+  return *this;
+}
+
+Writer &Writer::end_object() {
+  out_ += '}';
+  first_.pop_back();
+  return *this;
+}
+
+Writer &Writer::begin_array() {
+  separate();
+  out_ += '[';
+  first_.push_back(true);
+  return *this;
+}
+
+Writer &Writer::end_array() {
+  out_ += ']';
+  first_.pop_back();
+  return *this;
+}
+
+Writer &Writer::key(std::string_view k) {
+  value(k);
+  out_ += ':';
+  first_.back() = true;  // the value that follows takes no comma
+  return *this;
+}
+
+Writer &Writer::value(std::string_view v) {
+  separate();
+  out_ += '"';
+  std::size_t plain = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    auto c = static_cast<unsigned char>(v[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out_.append(v.data() + plain, i - plain);
+    plain = i + 1;
+    switch (c) {
+      case '"': out_ += "\\\""; break;
+      case '\\': out_ += "\\\\"; break;
+      case '\n': out_ += "\\n"; break;
+      case '\r': out_ += "\\r"; break;
+      case '\t': out_ += "\\t"; break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out_ += buf;
+      }
+    }
+  }
+  out_.append(v.data() + plain, v.size() - plain);
+  out_ += '"';
+  return *this;
+}
+
+Writer &Writer::value(std::int64_t v) {
+  separate();
+  out_ += std::to_string(v);
+  return *this;
+}
+
+Writer &Writer::value(bool v) {
+  separate();
+  out_ += v ? "true" : "false";
+  return *this;
+}
+
+Writer &Writer::null() {
+  separate();
+  out_ += "null";
+  return *this;
+}
+
+Writer &Writer::raw(std::string_view json) {
+  separate();
+  out_ += json;
+  return *this;
+}
+
+// --- writing values ----------------------------------------------------------------------------
+
+namespace {
+
+void opt_date(Writer &w, std::string_view k, const std::optional<Date> &d) {
+  w.key(k);
+  if (d)
+    w.value(d->to_string());
+  else
+    w.null();
+}
+
+void time(Writer &w, std::string_view k, Timestamp t) { w.field(k, format_timestamp(t)); }
+
+void opt_time(Writer &w, std::string_view k, const std::optional<Timestamp> &t) {
+  w.key(k);
+  if (t)
+    w.value(format_timestamp(*t));
+  else
+    w.null();
+}
+
+void strings(Writer &w, std::string_view k, const std::vector<std::string> &list) {
+  w.key(k);
+  write(w, list);
+}
+
+void ref(Writer &w, std::string_view k, const RecordRef &r) {
+  w.key(k).begin_object().field("kind", to_string(r.kind)).field("id", r.id).end_object();
+}
+
+void money(Writer &w, std::string_view k, const std::optional<Money> &m) {
+  w.key(k);
+  if (m)
+    w.begin_object().field("minor", m->minor()).field("currency", m->currency()).end_object();
+  else
+    w.null();
+}
+
+void changes(Writer &w, const std::vector<FieldChange> &list) {
+  w.key("changes").begin_array();
+  for (const auto &c : list)
+    w.begin_object().field("field", c.field).field("before", c.before).field("after", c.after).end_object();
+  w.end_array();
+}
+
+}  // namespace
+
+void write(Writer &w, const std::string &v) { w.value(v); }
+
+void write(Writer &w, const Issue &v) {
+  w.begin_object()
+      .field("code", v.code)
+      .field("number", v.number);
+  ref(w, "record", v.record);
+  w.field("customer_id", v.customer_id);
+  strings(w, "fieldworkers", v.fieldworkers);
+  w.field("type", v.type).field("description", v.description).field("to_follow", v.to_follow);
+  opt_date(w, "deferred_date", v.deferred_date);
+  opt_date(w, "follow_up_date", v.follow_up_date);
+  w.field("workflow", v.workflow)
+      .field("status", v.status)
+      .field("category", to_string(v.category))
+      .field("stage", v.stage)
+      .field("assignee", v.assignee)
+      .field("reporter_id", v.reporter_id)
+      .field("reporter_role", to_string(v.reporter_role))
+      .field("channel", to_string(v.channel));
+  time(w, "created_at", v.created_at);
+  time(w, "updated_at", v.updated_at);
+  w.field("version", v.version).end_object();
+}
+
+void write(Writer &w, const Record &v) {
+  w.begin_object()
+      .field("kind", to_string(v.ref.kind))
+      .field("id", v.ref.id)
+      .field("customer_id", v.customer_id);
+  strings(w, "fieldworkers", v.fieldworkers);
+  w.field("visibility", to_string(v.visibility))
+      .field("paid_out", v.paid_out)
+      .field("invoice_id", v.invoice_id)
+      .end_object();
+}
+
+void write(Writer &w, const TimelineEntry &v) {
+  w.begin_object().field("issue_code", v.issue_code).field("seq", v.seq);
+  time(w, "at", v.at);
+  w.field("actor_id", v.actor_id)
+      .field("actor_role", to_string(v.actor_role))
+      .field("kind", v.kind)
+      .field("action", v.action);
+  changes(w, v.changes);
+  w.field("note", v.note)
+      .field("internal", v.internal)
+      .field("prev_hash", v.prev_hash)
+      .field("hash", v.hash)
+      .end_object();
+}
+
+void write(Writer &w, const ChainCheck &v) {
+  w.begin_object().field("ok", v.ok).field("entries", v.entries).key("broken_seq");
+  if (v.broken_seq)
+    w.value(*v.broken_seq);
+  else
+    w.null();
+  w.field("reason", v.reason).end_object();
+}
+
+void write(Writer &w, const OutboxItem &v) {
+  w.begin_object()
+      .field("id", v.id)
+      .field("idempotency_key", v.idempotency_key)
+      .field("kind", to_string(v.kind))
+      .field("event", v.event)
+      .field("issue_code", v.issue_code)
+      .field("recipient", v.recipient)
+      .field("channel", to_string(v.channel))
+      .field("subject", v.subject)
+      .field("body_text", v.body_text)
+      .field("body_html", v.body_html);
+  time(w, "created_at", v.created_at);
+  w.end_object();
+}
+
+void write(Writer &w, const Event &v) {
+  w.begin_object().field("kind", to_string(v.kind));
+  time(w, "at", v.at);
+  w.field("actor_id", v.actor_id).field("actor_role", to_string(v.actor_role)).field("issue_code", v.issue_code);
+  w.key("issue");
+  if (v.issue)
+    write(w, *v.issue);
+  else
+    w.null();
+  w.field("action", v.action);
+  changes(w, v.changes);
+  w.field("detail", v.detail).field("item_id", v.item_id);
+  strings(w, "keys", v.keys);
+  w.end_object();
+}
+
+void write(Writer &w, const Attachment &v) {
+  w.begin_object().field("id", v.id).field("issue_code", v.issue_code).key("comment_id");
+  if (v.comment_id)
+    w.value(*v.comment_id);
+  else
+    w.null();
+  w.field("name", v.name)
+      .field("media_type", v.media_type)
+      .field("size", v.size)
+      .field("sha256", v.sha256)
+      .field("storage_key", v.storage_key)
+      .field("internal", v.internal)
+      .field("uploaded_by", v.uploaded_by);
+  time(w, "created_at", v.created_at);
+  w.end_object();
+}
+
+void write(Writer &w, const Comment &v) {
+  w.begin_object()
+      .field("id", v.id)
+      .field("issue_code", v.issue_code)
+      .field("author_id", v.author_id)
+      .field("author_role", to_string(v.author_role))
+      .field("internal", v.internal)
+      .field("body", v.body)
+      .key("reply_to");
+  if (v.reply_to)
+    w.value(*v.reply_to);
+  else
+    w.null();
+  strings(w, "mentions", v.mentions);
+  w.key("attachments");
+  write(w, v.attachments);
+  time(w, "created_at", v.created_at);
+  w.end_object();
+}
+
+void write(Writer &w, const IssueLink &v) {
+  w.begin_object()
+      .field("other_code", v.other_code)
+      .field("kind", to_string(v.kind))
+      .field("outgoing", v.outgoing)
+      .field("created_by", v.created_by);
+  time(w, "created_at", v.created_at);
+  w.end_object();
+}
+
+void write(Writer &w, const PaymentHold &v) {
+  w.begin_object();
+  ref(w, "record", v.record);
+  w.field("fieldworker", v.fieldworker).field("state", to_string(v.state));
+  money(w, "amount", v.amount);
+  w.field("scope", to_string(v.scope));
+  time(w, "since", v.since);
+  opt_time(w, "released_at", v.released_at);
+  strings(w, "issues", v.issues);
+  strings(w, "blocking", v.blocking);
+  w.end_object();
+}
+
+void write(Writer &w, const PayDecision &v) {
+  w.begin_object().field("may_pay", v.may_pay);
+  ref(w, "record", v.record);
+  w.field("fieldworker", v.fieldworker).key("hold");
+  if (v.hold)
+    write(w, *v.hold);
+  else
+    w.null();
+  strings(w, "blocking", v.blocking);
+  w.field("age_ms", static_cast<std::int64_t>(v.age.count())).field("reason", v.reason).end_object();
+}
+
+void write(Writer &w, const HoldLedgerEntry &v) {
+  w.begin_object().field("id", v.id);
+  ref(w, "record", v.record);
+  w.field("fieldworker", v.fieldworker).field("action", to_string(v.action));
+  time(w, "at", v.at);
+  w.field("actor_id", v.actor_id).field("actor_role", to_string(v.actor_role)).field("reason", v.reason);
+  strings(w, "issues", v.issues);
+  money(w, "amount", v.amount);
+  w.field("override", v.override_release).end_object();
+}
+
+void write(Writer &w, const HoldReport &v) {
+  auto totals = [&](std::string_view k, const std::vector<CurrencyTotal> &list) {
+    w.key(k).begin_array();
+    for (const auto &t : list)
+      w.begin_object().field("currency", t.currency).field("minor", t.minor).field("count", t.count).end_object();
+    w.end_array();
+  };
+  w.begin_object();
+  time(w, "from", v.from);
+  time(w, "to", v.to);
+  w.key("entries");
+  write(w, v.entries);
+  totals("withheld", v.withheld);
+  totals("released", v.released);
+  w.field("withheld_count", v.withheld_count).field("released_count", v.released_count).end_object();
+}
+
+void write(Writer &w, const MessageTemplate &v) {
+  w.begin_object()
+      .field("name", v.name)
+      .field("title", v.title)
+      .field("subject", v.subject)
+      .field("body_html", v.body_html)
+      .field("body_text", v.body_text)
+      .field("single_brace", v.single_brace)
+      .field("builtin", v.builtin)
+      .end_object();
+}
+
+void write(Writer &w, const MessageSettings &v) {
+  const Branding &b = v.branding;
+  w.begin_object().field("acknowledgement", to_string(v.acknowledgement)).key("branding").begin_object();
+  w.field("company_name", b.company_name)
+      .field("logo_url", b.logo_url)
+      .field("phone", b.phone)
+      .field("email", b.email)
+      .field("website", b.website)
+      .field("colour", b.colour)
+      .field("signature", b.signature)
+      .end_object();
+  w.field("sla_promise", v.sla_promise).field("discussion_url", v.discussion_url).end_object();
+}
+
+void write(Writer &w, const RenderedMessage &v) {
+  w.begin_object()
+      .field("template", v.template_name)
+      .field("recipient", v.recipient)
+      .field("subject", v.subject)
+      .field("body_html", v.body_html)
+      .field("body_text", v.body_text)
+      .field("outbox_id", v.outbox_id)
+      .end_object();
+}
+
+void write(Writer &w, const User &v) {
+  w.begin_object().field("id", v.id).field("role", to_string(v.role)).field("name", v.name).key("settings");
+  w.begin_object()
+      .field("scope", to_string(v.settings.scope))
+      .field("push", v.settings.push)
+      .field("sms", v.settings.sms)
+      .field("email", v.settings.email)
+      .end_object();
+  w.end_object();
+}
+
+void write(Writer &w, const IssueType &v) {
+  w.begin_object().field("name", v.name).field("colour", v.colour).end_object();
+}
+
+void write(Writer &w, const DeletedIssue &v) {
+  w.begin_object()
+      .field("code", v.code)
+      .field("comments", v.comments)
+      .field("attachments", v.attachments)
+      .field("timeline_entries", v.timeline_entries)
+      .field("outbox_items", v.outbox_items);
+  strings(w, "storage_keys", v.storage_keys);
+  w.field("files_scrubbed", v.files_scrubbed).end_object();
+}
+
+void write(Writer &w, const WorkflowProblem &v) {
+  w.begin_object().field("path", v.path).field("message", v.message).end_object();
+}
+
+// --- reading ------------------------------------------------------------------------------------
+
+nlohmann::json parse(std::string_view text, std::string_view field) {
+  if (!check::is_utf8(text)) throw InvalidInput("is not valid UTF-8", std::string(field));
+  try {
+    auto j = nlohmann::json::parse(text);
+    if (!j.is_object()) throw InvalidInput(fmt::format("must be a JSON object, not {}", j.type_name()), std::string(field));
+    return j;
+  } catch (const nlohmann::json::parse_error &e) {
+    throw InvalidInput(fmt::format("is not JSON (at byte {})", e.byte), std::string(field));
+  }
+}
+
+namespace {
+
+// One JSON object being read: checks its keys and the type of each value,
+// naming the field ("record.kind") in every error.
+class Obj {
+ public:
+  Obj(const nlohmann::json &j, std::string path, std::initializer_list<std::string_view> keys)
+      : j_(j), path_(std::move(path)) {
+    if (!j.is_object()) throw InvalidInput(fmt::format("must be an object, not {}", j.type_name()), where());
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+        throw InvalidInput("is not a known key", field(check::excerpt(it.key())));
+  }
+
+  std::string field(std::string_view k) const { return path_.empty() ? std::string(k) : path_ + "." + std::string(k); }
+  std::string where() const { return path_.empty() ? "request" : path_; }
+
+  const nlohmann::json *get(std::string_view k) const {
+    auto it = j_.find(k);
+    return it == j_.end() || it->is_null() ? nullptr : &*it;
+  }
+
+  std::optional<std::string> opt_str(std::string_view k) const {
+    const auto *v = get(k);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) throw InvalidInput(fmt::format("must be a string, not {}", v->type_name()), field(k));
+    return v->get<std::string>();
+  }
+
+  std::string str(std::string_view k) const {
+    auto v = opt_str(k);
+    if (!v) throw InvalidInput("is required", field(k));
+    return *v;
+  }
+
+  std::string str_or(std::string_view k, std::string fallback) const { return opt_str(k).value_or(std::move(fallback)); }
+
+  std::optional<bool> opt_bool(std::string_view k) const {
+    const auto *v = get(k);
+    if (!v) return std::nullopt;
+    if (!v->is_boolean()) throw InvalidInput(fmt::format("must be true or false, not {}", v->type_name()), field(k));
+    return v->get<bool>();
+  }
+
+  bool flag(std::string_view k, bool fallback) const { return opt_bool(k).value_or(fallback); }
+
+  std::optional<std::int64_t> opt_int(std::string_view k) const {
+    const auto *v = get(k);
+    if (!v) return std::nullopt;
+    if (!v->is_number_integer()) throw InvalidInput(fmt::format("must be an integer, not {}", v->type_name()), field(k));
+    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      throw InvalidInput("is too large", field(k));
+    return v->get<std::int64_t>();
+  }
+
+  std::optional<Date> opt_date(std::string_view k) const {
+    auto s = opt_str(k);
+    if (!s) return std::nullopt;
+    return Date::parse(*s, field(k));
+  }
+
+  std::optional<Timestamp> opt_time(std::string_view k) const {
+    auto s = opt_str(k);
+    if (!s) return std::nullopt;
+    return parse_timestamp(*s, field(k));
+  }
+
+  std::vector<std::string> strs(std::string_view k) const {
+    std::vector<std::string> out;
+    const auto *v = get(k);
+    if (!v) return out;
+    if (!v->is_array()) throw InvalidInput(fmt::format("must be an array, not {}", v->type_name()), field(k));
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      if (!(*v)[i].is_string()) throw InvalidInput("must be a string", fmt::format("{}[{}]", field(k), i));
+      out.push_back((*v)[i].get<std::string>());
+    }
+    return out;
+  }
+
+  template <typename E>
+  std::optional<E> opt_enum(std::string_view k, std::optional<E> (*from)(std::string_view) noexcept) const {
+    auto s = opt_str(k);
+    if (!s) return std::nullopt;
+    auto e = from(*s);
+    if (!e) throw InvalidInput(fmt::format("'{}' is not a known value", check::excerpt(*s)), field(k));
+    return e;
+  }
+
+  template <typename E>
+  E req_enum(std::string_view k, std::optional<E> (*from)(std::string_view) noexcept) const {
+    auto e = opt_enum(k, from);
+    if (!e) throw InvalidInput("is required", field(k));
+    return *e;
+  }
+
+  const nlohmann::json &json() const { return j_; }
+
+ private:
+  const nlohmann::json &j_;
+  std::string path_;
+};
+
+std::optional<Money> read_money(const Obj &o, std::string_view k) {
+  const auto *v = o.get(k);
+  if (!v) return std::nullopt;
+  Obj m(*v, o.field(k), {"minor", "currency"});
+  auto minor = m.opt_int("minor");
+  if (!minor) throw InvalidInput("is required", m.field("minor"));
+  return Money::of(*minor, m.str("currency"), o.field(k));
+}
+
+std::optional<HoldScope> hold_scope(std::string_view s) noexcept { return hold_scope_from_string(s); }
+
+}  // namespace
+
+RecordRef read_record_ref(const nlohmann::json &j, const std::string &field) {
+  Obj o(j, field, {"kind", "id"});
+  return RecordRef{o.req_enum("kind", &record_kind_from_string), o.str("id")};
+}
+
+ReportRequest read_report(const nlohmann::json &j) {
+  Obj o(j, "", {"record", "type", "description", "to_follow", "deferred_date", "follow_up_date", "channel",
+                "fieldworkers", "hold_amounts", "workflow"});
+  ReportRequest r;
+  if (!o.get("record")) throw InvalidInput("is required", "record");
+  r.record = read_record_ref(*o.get("record"), "record");
+  r.type = o.str("type");
+  r.description = o.str("description");
+  r.to_follow = o.flag("to_follow", false);
+  r.deferred_date = o.opt_date("deferred_date");
+  r.follow_up_date = o.opt_date("follow_up_date");
+  r.channel = o.opt_enum("channel", &channel_from_string);
+  if (o.get("fieldworkers")) r.fieldworkers = o.strs("fieldworkers");
+  if (const auto *amounts = o.get("hold_amounts")) {
+    if (!amounts->is_object()) throw InvalidInput("must be an object of fieldworker: amount", "hold_amounts");
+    for (auto it = amounts->begin(); it != amounts->end(); ++it) {
+      Obj m(*it, "hold_amounts." + check::excerpt(it.key()), {"minor", "currency"});
+      auto minor = m.opt_int("minor");
+      if (!minor) throw InvalidInput("is required", m.field("minor"));
+      r.hold_amounts.insert_or_assign(it.key(), Money::of(*minor, m.str("currency"), "hold_amounts." + it.key()));
+    }
+  }
+  r.workflow = o.str_or("workflow", r.workflow);
+  return r;
+}
+
+ActionRequest read_action(const nlohmann::json &j) {
+  Obj o(j, "", {"action", "inputs", "expected_version"});
+  ActionRequest r;
+  r.action = o.str("action");
+  if (const auto *inputs = o.get("inputs")) {
+    if (!inputs->is_object()) throw InvalidInput("must be an object of name: text", "inputs");
+    for (auto it = inputs->begin(); it != inputs->end(); ++it) {
+      if (!it->is_string()) throw InvalidInput("must be a string", "inputs." + check::excerpt(it.key()));
+      r.inputs.emplace(it.key(), it->get<std::string>());
+    }
+  }
+  r.expected_version = o.opt_int("expected_version");
+  return r;
+}
+
+IssueEdit read_edit(const nlohmann::json &j) {
+  Obj o(j, "", {"type", "description", "to_follow", "deferred_date", "follow_up_date", "expected_version"});
+  IssueEdit e;
+  e.type = o.opt_str("type");
+  e.description = o.opt_str("description");
+  e.to_follow = o.opt_bool("to_follow");
+  // Present and null clears a date; absent leaves it.
+  if (j.contains("deferred_date")) e.deferred_date = o.opt_date("deferred_date");
+  if (j.contains("follow_up_date")) e.follow_up_date = o.opt_date("follow_up_date");
+  e.expected_version = o.opt_int("expected_version");
+  return e;
+}
+
+IssueFilter read_filter(const nlohmann::json &j) {
+  Obj o(j, "", {"record", "record_kind", "workflow", "status", "categories", "open", "stage", "type", "fieldworker",
+                "assignee", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit"});
+  IssueFilter f;
+  if (o.flag("open", false)) f = IssueFilter::open_issues();
+  if (o.get("record")) f.record = read_record_ref(*o.get("record"), "record");
+  f.record_kind = o.opt_enum("record_kind", &record_kind_from_string);
+  f.workflow = o.opt_str("workflow");
+  f.status = o.opt_str("status");
+  for (const auto &c : o.strs("categories")) {
+    auto cat = status_category_from_string(c);
+    if (!cat) throw InvalidInput(fmt::format("'{}' is not a category", check::excerpt(c)), "categories");
+    f.categories.push_back(*cat);
+  }
+  f.stage = o.opt_str("stage");
+  f.type = o.opt_str("type");
+  f.fieldworker = o.opt_str("fieldworker");
+  f.assignee = o.opt_str("assignee");
+  f.customer_id = o.opt_str("customer_id");
+  f.to_follow = o.opt_bool("to_follow");
+  f.created_from = o.opt_time("created_from");
+  f.created_to = o.opt_time("created_to");
+  f.after_number = o.opt_int("after_number").value_or(0);
+  auto limit = o.opt_int("limit").value_or(100);
+  if (limit < 0) throw InvalidInput("must not be negative", "limit");
+  f.limit = static_cast<std::size_t>(limit);
+  return f;
+}
+
+Record read_record(const nlohmann::json &j) {
+  Obj o(j, "", {"kind", "id", "customer_id", "fieldworkers", "visibility", "paid_out", "invoice_id"});
+  Record r;
+  r.ref = RecordRef{o.req_enum("kind", &record_kind_from_string), o.str("id")};
+  r.customer_id = o.str("customer_id");
+  r.fieldworkers = o.strs("fieldworkers");
+  r.visibility = o.opt_enum("visibility", &record_visibility_from_string).value_or(RecordVisibility::restricted);
+  r.paid_out = o.flag("paid_out", false);
+  r.invoice_id = o.str_or("invoice_id", "");
+  return r;
+}
+
+StatusDef read_status(const nlohmann::json &j) {
+  Obj o(j, "", {"name", "colour", "category"});
+  return StatusDef{o.str("name"), o.str_or("colour", "#808080"), o.req_enum("category", &status_category_from_string)};
+}
+
+IssueType read_issue_type(const nlohmann::json &j) {
+  Obj o(j, "", {"name", "colour"});
+  return IssueType{o.str("name"), o.str_or("colour", "#808080")};
+}
+
+NotificationSettings read_settings(const nlohmann::json &j, const std::string &path) {
+  Obj o(j, path, {"scope", "push", "sms", "email"});
+  NotificationSettings s;
+  s.scope = o.opt_enum("scope", &notify_scope_from_string).value_or(NotifyScope::all);
+  s.push = o.flag("push", s.push);
+  s.sms = o.flag("sms", s.sms);
+  s.email = o.flag("email", s.email);
+  return s;
+}
+
+User read_user(const nlohmann::json &j) {
+  Obj o(j, "", {"id", "role", "name", "settings"});
+  User u;
+  u.id = o.str("id");
+  u.role = o.req_enum("role", &role_from_string);
+  u.name = o.str_or("name", "");
+  u.settings = NotificationSettings::defaults_for(u.role);
+  if (const auto *s = o.get("settings")) u.settings = read_settings(*s, "settings");
+  return u;
+}
+
+AttachmentRequest read_attachment(const nlohmann::json &j, const std::string &path) {
+  Obj o(j, path, {"name", "media_type", "storage_key", "bytes_base64", "size", "sha256", "internal"});
+  AttachmentRequest a;
+  a.name = o.str("name");
+  a.media_type = o.str("media_type");
+  a.storage_key = o.opt_str("storage_key");
+  if (auto b64 = o.opt_str("bytes_base64")) a.bytes = base64_decode(*b64, o.field("bytes_base64"));
+  a.size = o.opt_int("size").value_or(0);
+  a.sha256 = o.str_or("sha256", "");
+  a.internal = o.flag("internal", true);
+  return a;
+}
+
+CommentRequest read_comment(const nlohmann::json &j) {
+  Obj o(j, "", {"body", "internal", "reply_to", "attachments"});
+  CommentRequest c;
+  c.body = o.str("body");
+  c.internal = o.flag("internal", true);
+  c.reply_to = o.opt_int("reply_to");
+  if (const auto *list = o.get("attachments")) {
+    if (!list->is_array()) throw InvalidInput("must be an array", "attachments");
+    for (std::size_t i = 0; i < list->size(); ++i)
+      c.attachments.push_back(read_attachment((*list)[i], fmt::format("attachments[{}]", i)));
+  }
+  return c;
+}
+
+HoldRequest read_hold_request(const nlohmann::json &j) {
+  Obj o(j, "", {"record", "fieldworker", "amount", "scope", "reason"});
+  HoldRequest r;
+  if (!o.get("record")) throw InvalidInput("is required", "record");
+  r.record = read_record_ref(*o.get("record"), "record");
+  r.fieldworker = o.str("fieldworker");
+  r.amount = read_money(o, "amount");
+  r.scope = o.opt_enum("scope", &hold_scope).value_or(HoldScope::portion);
+  r.reason = o.str("reason");
+  return r;
+}
+
+ReleaseRequest read_release(const nlohmann::json &j) {
+  Obj o(j, "", {"record", "fieldworker", "reason", "override"});
+  ReleaseRequest r;
+  if (!o.get("record")) throw InvalidInput("is required", "record");
+  r.record = read_record_ref(*o.get("record"), "record");
+  r.fieldworker = o.str("fieldworker");
+  r.reason = o.str("reason");
+  r.override = o.flag("override", false);
+  return r;
+}
+
+HoldFilter read_hold_filter(const nlohmann::json &j) {
+  Obj o(j, "", {"record", "invoice", "fieldworker", "state", "withheld_before", "limit"});
+  HoldFilter f;
+  if (o.get("record")) f.record = read_record_ref(*o.get("record"), "record");
+  f.invoice = o.opt_str("invoice");
+  f.fieldworker = o.opt_str("fieldworker");
+  f.state = o.opt_enum("state", &hold_state_from_string);
+  f.withheld_before = o.opt_time("withheld_before");
+  auto limit = o.opt_int("limit").value_or(1000);
+  if (limit < 0) throw InvalidInput("must not be negative", "limit");
+  f.limit = static_cast<std::size_t>(limit);
+  return f;
+}
+
+std::vector<PayQuery> read_pay_queries(const nlohmann::json &j) {
+  Obj o(j, "", {"queries"});
+  const auto *list = o.get("queries");
+  if (!list || !list->is_array()) throw InvalidInput("must be an array", "queries");
+  std::vector<PayQuery> out;
+  out.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    std::string field = fmt::format("queries[{}]", i);
+    Obj q((*list)[i], field, {"record", "fieldworker"});
+    if (!q.get("record")) throw InvalidInput("is required", field + ".record");
+    out.push_back({read_record_ref(*q.get("record"), field + ".record"), q.str("fieldworker")});
+  }
+  return out;
+}
+
+MessageTemplate read_template(const nlohmann::json &j) {
+  Obj o(j, "", {"name", "title", "subject", "body_html", "body_text", "single_brace", "builtin"});
+  MessageTemplate t;
+  t.name = o.str("name");
+  t.title = o.str_or("title", "");
+  t.subject = o.str_or("subject", "");
+  t.body_html = o.str_or("body_html", "");
+  t.body_text = o.str_or("body_text", "");
+  t.single_brace = o.flag("single_brace", false);
+  return t;
+}
+
+MessageSettings read_message_settings(const nlohmann::json &j) {
+  Obj o(j, "", {"acknowledgement", "branding", "sla_promise", "discussion_url"});
+  MessageSettings s;
+  if (auto mode = o.opt_str("acknowledgement")) {
+    if (*mode == "automatic")
+      s.acknowledgement = AcknowledgementMode::automatic;
+    else if (*mode == "preview")
+      s.acknowledgement = AcknowledgementMode::preview;
+    else if (*mode == "off")
+      s.acknowledgement = AcknowledgementMode::off;
+    else
+      throw InvalidInput(fmt::format("'{}' is not automatic, preview or off", check::excerpt(*mode)),
+                         "acknowledgement");
+  }
+  if (const auto *b = o.get("branding")) {
+    Obj br(*b, "branding", {"company_name", "logo_url", "phone", "email", "website", "colour", "signature"});
+    Branding &d = s.branding;
+    d.company_name = br.str_or("company_name", d.company_name);
+    d.logo_url = br.str_or("logo_url", d.logo_url);
+    d.phone = br.str_or("phone", d.phone);
+    d.email = br.str_or("email", d.email);
+    d.website = br.str_or("website", d.website);
+    d.colour = br.str_or("colour", d.colour);
+    d.signature = br.str_or("signature", d.signature);
+  }
+  s.sla_promise = o.str_or("sla_promise", s.sla_promise);
+  s.discussion_url = o.str_or("discussion_url", s.discussion_url);
+  return s;
+}
+
+// --- base64 -------------------------------------------------------------------------------------
+
+namespace {
+constexpr char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}
+
+std::string base64_encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    auto n = (std::uint32_t(std::uint8_t(bytes[i])) << 16) | (std::uint32_t(std::uint8_t(bytes[i + 1])) << 8) |
+             std::uint8_t(bytes[i + 2]);
+    out += b64[n >> 18];
+    out += b64[(n >> 12) & 63];
+    out += b64[(n >> 6) & 63];
+    out += b64[n & 63];
+  }
+  if (i < bytes.size()) {
+    std::uint32_t n = std::uint32_t(std::uint8_t(bytes[i])) << 16;
+    if (i + 1 < bytes.size()) n |= std::uint32_t(std::uint8_t(bytes[i + 1])) << 8;
+    out += b64[n >> 18];
+    out += b64[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? b64[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string base64_decode(std::string_view text, const std::string &field) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (text.size() % 4 != 0) throw InvalidInput("is not base64 (its length is not a multiple of 4)", field);
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = text[i + k];
+      if (c == '=' && i + 4 == text.size() && k >= 2) {
+        v[k] = 0;
+        ++pad;
+      } else if (pad > 0 || (v[k] = value(c)) < 0) {
+        throw InvalidInput(fmt::format("is not base64 (at character {})", i + k), field);
+      }
+    }
+    std::uint32_t n = (std::uint32_t(v[0]) << 18) | (std::uint32_t(v[1]) << 12) | (std::uint32_t(v[2]) << 6) |
+                      std::uint32_t(v[3]);
+    out += char(n >> 16);
+    if (pad < 2) out += char((n >> 8) & 0xff);
+    if (pad < 1) out += char(n & 0xff);
+  }
+  return out;
+}
+
+}  // namespace complaints::json

@@ -1,0 +1,115 @@
+// The JSON documents of the C API (docs/c-api.md): a fast writer for what the
+// library returns, and strict readers for what hosts send. Readers throw
+// InvalidInput naming the field ("record.kind") for a missing, mistyped or
+// unknown key; writers never fail.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "complaints/complaints.hpp"
+
+namespace complaints::json {
+
+/// Appends JSON to a string. Keys and values are written in call order; the
+/// caller keeps the structure balanced.
+class Writer {
+ public:
+  explicit Writer(std::string &out) : out_(out) {}
+  Writer &begin_object();
+  Writer &end_object();
+  Writer &begin_array();
+  Writer &end_array();
+  Writer &key(std::string_view k);
+  Writer &value(std::string_view v);
+  Writer &value(const char *v) { return value(std::string_view(v)); }
+  Writer &value(std::int64_t v);
+  Writer &value(bool v);
+  Writer &null();
+  /// A document already in JSON form, inserted as it is.
+  Writer &raw(std::string_view json);
+  template <typename T>
+  Writer &field(std::string_view k, const T &v) {
+    key(k);
+    return value(v);
+  }
+
+ private:
+  void separate();
+  std::string &out_;
+  std::vector<bool> first_{true};
+};
+
+// --- writing (each appends one value) -------------------------------------------------
+void write(Writer &w, const Issue &v);
+void write(Writer &w, const Record &v);
+void write(Writer &w, const TimelineEntry &v);
+void write(Writer &w, const ChainCheck &v);
+void write(Writer &w, const OutboxItem &v);
+void write(Writer &w, const Event &v);
+void write(Writer &w, const Comment &v);
+void write(Writer &w, const Attachment &v);
+void write(Writer &w, const IssueLink &v);
+void write(Writer &w, const PaymentHold &v);
+void write(Writer &w, const PayDecision &v);
+void write(Writer &w, const HoldLedgerEntry &v);
+void write(Writer &w, const HoldReport &v);
+void write(Writer &w, const MessageTemplate &v);
+void write(Writer &w, const MessageSettings &v);
+void write(Writer &w, const RenderedMessage &v);
+void write(Writer &w, const User &v);
+void write(Writer &w, const IssueType &v);
+void write(Writer &w, const DeletedIssue &v);
+void write(Writer &w, const WorkflowProblem &v);
+void write(Writer &w, const std::string &v);
+
+template <typename T>
+void write(Writer &w, const std::vector<T> &list) {
+  w.begin_array();
+  for (const auto &item : list) write(w, item);
+  w.end_array();
+}
+
+/// The whole document of one value.
+template <typename T>
+std::string to_json(const T &v) {
+  std::string out;
+  out.reserve(512);
+  Writer w(out);
+  write(w, v);
+  return out;
+}
+
+// --- reading -----------------------------------------------------------------------------
+/// Parses a document; InvalidInput naming `field` when it is not JSON or not an object.
+nlohmann::json parse(std::string_view text, std::string_view field);
+
+ReportRequest read_report(const nlohmann::json &j);
+ActionRequest read_action(const nlohmann::json &j);
+IssueEdit read_edit(const nlohmann::json &j);
+IssueFilter read_filter(const nlohmann::json &j);
+Record read_record(const nlohmann::json &j);
+StatusDef read_status(const nlohmann::json &j);
+IssueType read_issue_type(const nlohmann::json &j);
+User read_user(const nlohmann::json &j);
+/// `path` prefixes field names in errors ("" at the top of a document).
+NotificationSettings read_settings(const nlohmann::json &j, const std::string &path = "");
+CommentRequest read_comment(const nlohmann::json &j);
+AttachmentRequest read_attachment(const nlohmann::json &j, const std::string &path = "");
+HoldRequest read_hold_request(const nlohmann::json &j);
+ReleaseRequest read_release(const nlohmann::json &j);
+HoldFilter read_hold_filter(const nlohmann::json &j);
+std::vector<PayQuery> read_pay_queries(const nlohmann::json &j);
+MessageTemplate read_template(const nlohmann::json &j);
+MessageSettings read_message_settings(const nlohmann::json &j);
+RecordRef read_record_ref(const nlohmann::json &j, const std::string &field);
+
+/// Base64 (RFC 4648, with padding).
+std::string base64_encode(std::string_view bytes);
+/// InvalidInput naming `field` on anything that is not base64.
+std::string base64_decode(std::string_view text, const std::string &field);
+
+}  // namespace complaints::json
