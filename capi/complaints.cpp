@@ -126,9 +126,16 @@ char *dup(const std::string &s) {
   return p;
 }
 
+// Writes `value` as JSON into *out. The document is built in a per-thread
+// buffer kept between calls, so each call allocates only the copy it returns.
 template <typename T>
 void give(char **out, const T &value) {
-  *out = dup(json::to_json(value));
+  thread_local std::string buffer;
+  buffer.clear();
+  json::Writer w(buffer);
+  json::write(w, value);
+  *out = dup(buffer);
+  if (buffer.capacity() > (1 << 20)) std::string().swap(buffer);  // do not keep a huge document alive
 }
 
 const Actor &actor_of(const complaints_actor *a) { return need(a, "actor").actor; }

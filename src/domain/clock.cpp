@@ -58,10 +58,19 @@ std::string format_timestamp(Timestamp t) {
   auto day_point = floor<days>(t);
   year_month_day ymd(day_point);
   hh_mm_ss<milliseconds> tod(t - day_point);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}.{:03d}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     tod.hours().count(), tod.minutes().count(), tod.seconds().count(),
-                     tod.subseconds().count());
+  // By hand: every issue, entry and event written as JSON carries timestamps.
+  char buf[25] = "0000-00-00T00:00:00.000Z";
+  auto put = [&](int at, long long value, int width) {
+    for (int i = at + width - 1; i >= at; --i, value /= 10) buf[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<int>(ymd.year()), 4);
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  put(11, tod.hours().count(), 2);
+  put(14, tod.minutes().count(), 2);
+  put(17, tod.seconds().count(), 2);
+  put(20, tod.subseconds().count(), 3);
+  return std::string(buf, 24);
 }
 
 Timestamp parse_timestamp(std::string_view text, std::string_view field) {

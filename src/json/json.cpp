@@ -1,5 +1,6 @@
 #include "json/json.hpp"
 
+#include <array>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -10,43 +11,57 @@ namespace complaints::json {
 
 // --- the writer -----------------------------------------------------------------------------
 
-void Writer::separate() {
-  if (!first_.back()) out_ += ',';
-  first_.back() = false;
+void Writer::open(char c) {
+  separate();
+  out_ += c;
+  // The library's documents nest a few levels; deeper would be a bug here.
+  if (depth_ + 1 >= max_depth) throw Error(Errc::internal, "JSON nested too deep");
+  first_[++depth_] = true;
 }
 
 Writer &Writer::begin_object() {
-  separate();
-  out_ += '{';
-  first_.push_back(true);
+  open('{');
   return *this;
 }
 
 Writer &Writer::end_object() {
   out_ += '}';
-  first_.pop_back();
+  --depth_;
   return *this;
 }
 
 Writer &Writer::begin_array() {
-  separate();
-  out_ += '[';
-  first_.push_back(true);
+  open('[');
   return *this;
 }
 
 Writer &Writer::end_array() {
   out_ += ']';
-  first_.pop_back();
+  --depth_;
   return *this;
 }
 
 Writer &Writer::key(std::string_view k) {
-  value(k);
-  out_ += ':';
-  first_.back() = true;  // the value that follows takes no comma
+  // Keys are the library's own identifiers: nothing to escape.
+  separate();
+  out_ += '"';
+  out_ += k;
+  out_ += "\":";
+  first_[depth_] = true;  // the value that follows takes no comma
   return *this;
 }
+
+namespace {
+
+// Bytes a JSON string must escape: controls, '"' and '\\'.
+constexpr auto escapes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
+}  // namespace
 
 Writer &Writer::value(std::string_view v) {
   separate();
@@ -54,7 +69,7 @@ Writer &Writer::value(std::string_view v) {
   std::size_t plain = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     auto c = static_cast<unsigned char>(v[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!escapes[c]) continue;
     out_.append(v.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {

@@ -38,9 +38,16 @@ class Writer {
   }
 
  private:
-  void separate();
+  void separate() {
+    if (!first_[depth_]) out_ += ',';
+    first_[depth_] = false;
+  }
+  void open(char c);
   std::string &out_;
-  std::vector<bool> first_{true};
+  // Whether the next value at each nesting depth is the first (no comma).
+  static constexpr int max_depth = 32;
+  bool first_[max_depth] = {true};
+  int depth_ = 0;
 };
 
 // --- writing (each appends one value) -------------------------------------------------
@@ -77,7 +84,7 @@ void write(Writer &w, const std::vector<T> &list) {
 template <typename T>
 std::string to_json(const T &v) {
   std::string out;
-  out.reserve(512);
+  out.reserve(1024);
   Writer w(out);
   write(w, v);
   return out;
