@@ -53,7 +53,7 @@ int main(int argc, char **argv) {
   must(complaints_desk_open_sqlite(&c, c_path.c_str(), options, nullptr), c);
   Actor office{"office-1", Role::office, {}};
   complaints_actor *c_office = nullptr;
-  must(complaints_actor_new(&c_office, "office-1", COMPLAINTS_ROLE_OFFICE, 0), c);
+  must(complaints_actor_new(&c_office, "office-1", COMPLAINTS_ROLE_OFFICE, 0, nullptr), c);
 
   for (int b = 0; b < reports; ++b) {
     std::string id = "B-" + std::to_string(b);

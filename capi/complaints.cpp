@@ -6,7 +6,10 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <atomic>
+#include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -21,35 +24,96 @@ struct complaints_actor {
   Actor actor;
 };
 
-struct complaints_desk {
+namespace {
+
+// What a failed call left for complaints_desk_errmsg / errwhere.
+struct Failure {
+  std::string message;
+  std::string where;
+};
+
+// A handle's last failure. Written under the mutex; readers take a reference
+// to the immutable Failure, so a message stays readable after another thread
+// replaces it.
+struct ErrorSlot {
+  std::atomic<bool> set{false};
+  std::mutex mutex;
+  std::shared_ptr<const Failure> failure;
+
+  void record(std::shared_ptr<const Failure> f) {
+    std::lock_guard lock(mutex);
+    failure = std::move(f);
+    set.store(true, std::memory_order_release);
+  }
+  void clear() {
+    if (!set.load(std::memory_order_acquire)) return;  // the common case: nothing to do
+    std::lock_guard lock(mutex);
+    failure.reset();
+    set.store(false, std::memory_order_release);
+  }
+  std::shared_ptr<const Failure> get() {
+    if (!set.load(std::memory_order_acquire)) return nullptr;
+    std::lock_guard lock(mutex);
+    return failure;
+  }
+};
+
+// Lets complaints_desk_off promise that a callback has finished: deliveries
+// count themselves in and out, and off waits for the count to drain.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable drained;
+  bool open = true;
+  int running = 0;
+};
+
+struct Subscription {
+  boost::signals2::scoped_connection connection;
+  std::shared_ptr<Gate> gate;
+};
+
+// How many event callbacks the calling thread is inside.
+thread_local int callback_depth = 0;
+
+}  // namespace
+
+// What every handle on one open desk shares: the Desk, its clock and the
+// event subscriptions. It closes with its last handle.
+struct complaints_store {
+  complaints_store(Desk d, std::shared_ptr<ManualClock> c) : desk(std::move(d)), clock(std::move(c)) {}
   Desk desk;
   std::shared_ptr<ManualClock> clock;  // set when opened with a fixed "clock"
   std::mutex subscriptions_mutex;
-  std::map<std::int64_t, boost::signals2::scoped_connection> subscriptions;
+  std::map<std::int64_t, Subscription> subscriptions;  // destroyed before desk: disconnects first
   std::int64_t next_subscription = 1;
+};
+
+// A handle: the shared store plus this handle's own last failure.
+struct complaints_desk {
+  explicit complaints_desk(std::shared_ptr<complaints_store> s) : store(std::move(s)), desk(store->desk) {}
+  std::shared_ptr<complaints_store> store;
+  Desk &desk;
+  ErrorSlot error;
 };
 
 namespace {
 
-// The calling thread's last failure, and the desk it happened on.
-struct LastError {
-  bool set = false;
-  const complaints_desk *desk = nullptr;
-  std::string message;
-  std::string where;
-};
-thread_local LastError last_error;
+// Failures of calls made without a handle (a NULL desk, or the functions that
+// take none), for complaints_desk_errmsg(NULL) and the char **errmsg outputs.
+thread_local Failure handleless_failure;
 
 // A NULL or unknown argument: the host misused the API.
+// Its text reads like an Error's: "where: message".
 class Misuse : public std::exception {
  public:
-  Misuse(std::string message, std::string where) : message_(std::move(message)), where_(std::move(where)) {}
-  const char *what() const noexcept override { return message_.c_str(); }
+  Misuse(const std::string &message, std::string where)
+      : where_(std::move(where)), what_(where_.empty() ? message : where_ + ": " + message) {}
+  const char *what() const noexcept override { return what_.c_str(); }
   const std::string &where() const { return where_; }
 
  private:
-  std::string message_;
   std::string where_;
+  std::string what_;
 };
 
 int code_of(Errc c) {
@@ -67,25 +131,26 @@ int code_of(Errc c) {
   return COMPLAINTS_EINTERNAL;
 }
 
-int fail(const complaints_desk *desk, int code, std::string message, std::string where) noexcept {
+int fail(complaints_desk *desk, int code, std::string message, std::string where) noexcept {
   try {
-    last_error.set = true;
-    last_error.desk = desk;
-    last_error.message = std::move(message);
-    last_error.where = std::move(where);
+    if (desk)
+      desk->error.record(std::make_shared<const Failure>(Failure{std::move(message), std::move(where)}));
+    else
+      handleless_failure = Failure{std::move(message), std::move(where)};
   } catch (...) {
-    last_error.set = false;  // out of memory while reporting: the code still says it
+    // Out of memory while reporting: the code still says what happened.
+    if (desk) desk->error.clear();
   }
   return code;
 }
 
-// Runs `body`, turning every exception into a code and a message for the desk:
-// no exception crosses the C API.
+// Runs `body`, turning every exception into a code and a message on the
+// handle: no exception crosses the C API. A success clears the handle's message.
 template <typename F>
-int shielded(const complaints_desk *desk, F &&body) noexcept {
+int shielded(complaints_desk *desk, F &&body) noexcept {
   try {
     body();
-    if (last_error.set && last_error.desk == desk) last_error.set = false;
+    if (desk) desk->error.clear();
     return COMPLAINTS_OK;
   } catch (const Error &e) {
     return fail(desk, code_of(e.code()), e.what(), e.where());
@@ -100,14 +165,30 @@ int shielded(const complaints_desk *desk, F &&body) noexcept {
   }
 }
 
+// The same for a function that takes no handle and reports through an
+// optional char **errmsg. (Messages already name the place: "options.sync: ...".)
+template <typename F>
+int shielded_handleless(char **errmsg, F &&body) noexcept {
+  if (errmsg) *errmsg = nullptr;
+  int rc = shielded(nullptr, std::forward<F>(body));
+  if (rc != COMPLAINTS_OK && errmsg) {
+    const std::string &m = handleless_failure.message;
+    if (auto *text = static_cast<char *>(std::malloc(m.size() + 1))) {
+      std::memcpy(text, m.c_str(), m.size() + 1);
+      *errmsg = text;
+    }
+  }
+  return rc;
+}
+
 template <typename T>
 T &need(T *p, const char *name) {
-  if (!p) throw Misuse(fmt::format("{} must not be NULL", name), name);
+  if (!p) throw Misuse("must not be NULL", name);
   return *p;
 }
 
 std::string_view need_text(const char *p, const char *name) {
-  if (!p) throw Misuse(fmt::format("{} must not be NULL", name), name);
+  if (!p) throw Misuse("must not be NULL", name);
   return p;
 }
 
@@ -151,7 +232,8 @@ RecordKind kind_of(const char *kind, const char *name) {
 std::unique_ptr<complaints_desk> open_desk(std::unique_ptr<Storage> storage, const std::shared_ptr<ManualClock> &clock) {
   DeskOptions o;
   if (clock) o.clock = clock;
-  return std::unique_ptr<complaints_desk>(new complaints_desk{Desk(std::move(storage), o), clock, {}, {}, 1});
+  auto store = std::make_shared<complaints_store>(Desk(std::move(storage), o), clock);
+  return std::make_unique<complaints_desk>(std::move(store));
 }
 
 struct OpenOptions {
@@ -221,18 +303,39 @@ const char *complaints_strerror(int code) {
 
 void complaints_free(void *p) { std::free(p); }
 
-const char *complaints_desk_errmsg(const complaints_desk *desk) {
-  return last_error.set && last_error.desk == desk ? last_error.message.c_str() : "";
+namespace {
+
+// What complaints_desk_errmsg / errwhere last handed this thread: kept alive
+// here so the text stays valid even if another thread fails on the handle.
+thread_local std::shared_ptr<const Failure> read_message;
+thread_local std::shared_ptr<const Failure> read_where;
+
+const Failure *failure_for(complaints_desk *desk, std::shared_ptr<const Failure> &keep) {
+  if (!desk) return &handleless_failure;
+  try {
+    keep = desk->error.get();
+  } catch (...) {  // std::mutex::lock failing: report nothing rather than throw
+    keep.reset();
+  }
+  return keep.get();
 }
 
-const char *complaints_desk_errwhere(const complaints_desk *desk) {
-  return last_error.set && last_error.desk == desk ? last_error.where.c_str() : "";
+}  // namespace
+
+const char *complaints_desk_errmsg(complaints_desk *desk) {
+  const Failure *f = failure_for(desk, read_message);
+  return f ? f->message.c_str() : "";
+}
+
+const char *complaints_desk_errwhere(complaints_desk *desk) {
+  const Failure *f = failure_for(desk, read_where);
+  return f ? f->where.c_str() : "";
 }
 
 // --- actors -------------------------------------------------------------------------------------
 
-int complaints_actor_new(complaints_actor **out, const char *id, int role, unsigned permissions) {
-  return shielded(nullptr, [&] {
+int complaints_actor_new(complaints_actor **out, const char *id, int role, unsigned permissions, char **errmsg) {
+  return shielded_handleless(errmsg, [&] {
     out_param(out, "out");
     if (role < COMPLAINTS_ROLE_ADMIN || role > COMPLAINTS_ROLE_SYSTEM) throw Misuse("is not a COMPLAINTS_ROLE_*", "role");
     if (permissions & ~0xFu) throw Misuse("has unknown COMPLAINTS_PERM_* bits", "permissions");
@@ -249,19 +352,10 @@ void complaints_actor_free(complaints_actor *actor) { delete actor; }
 namespace {
 
 int open_with(complaints_desk **out, char **errmsg, const std::function<std::unique_ptr<complaints_desk>()> &make) {
-  if (errmsg) *errmsg = nullptr;
-  int rc = shielded(nullptr, [&] {
+  return shielded_handleless(errmsg, [&] {
     out_param(out, "out");
     *out = make().release();
   });
-  if (rc != COMPLAINTS_OK && errmsg) {
-    try {
-      *errmsg = dup(last_error.message);
-    } catch (...) {
-      *errmsg = nullptr;
-    }
-  }
-  return rc;
 }
 
 }  // namespace
@@ -281,28 +375,28 @@ int complaints_desk_open_memory(complaints_desk **out, const char *options_json,
   });
 }
 
-void complaints_desk_close(complaints_desk *desk) {
-  if (!desk) return;
-  try {
-    std::lock_guard lock(desk->subscriptions_mutex);
-    desk->subscriptions.clear();
-  } catch (...) {
-  }
-  delete desk;
+int complaints_desk_share(complaints_desk **out, complaints_desk *desk) {
+  return shielded(desk, [&] {
+    auto &d = need(desk, "desk");
+    complaints_desk **slot = out_param(out, "out");  // checked before anything is allocated
+    *slot = new complaints_desk(d.store);
+  });
 }
+
+void complaints_desk_close(complaints_desk *desk) { delete desk; }
 
 int complaints_desk_set_clock(complaints_desk *desk, const char *instant) {
   return shielded(desk, [&] {
     auto &d = need(desk, "desk");
-    if (!d.clock) throw Misuse("the desk was not opened with a \"clock\" option", "desk");
-    d.clock->set(parse_timestamp(need_text(instant, "instant"), "instant"));
+    if (!d.store->clock) throw Misuse("was not opened with a \"clock\" option", "desk");
+    d.store->clock->set(parse_timestamp(need_text(instant, "instant"), "instant"));
   });
 }
 
 // --- settings -------------------------------------------------------------------------------------
 
-int complaints_workflow_validate(char **out, const char *workflow_json) {
-  return shielded(nullptr, [&] {
+int complaints_workflow_validate(char **out, const char *workflow_json, char **errmsg) {
+  return shielded_handleless(errmsg, [&] {
     out_param(out, "out");
     std::vector<WorkflowProblem> problems;
     try {
@@ -318,11 +412,7 @@ int complaints_workflow_install(complaints_desk *desk, const complaints_actor *a
   return shielded(desk, [&] {
     auto &d = need(desk, "desk");
     const Actor &a = actor_of(actor);
-    std::string_view text = need_text(workflow_json, "workflow_json");
-    // The database's saved templates may be named by the workflow: check against them.
-    std::vector<std::string> templates;
-    for (auto &name : d.desk.template_names(Actor{a.id, Role::system, {}})) templates.push_back(name);
-    d.desk.install_workflow(a, Workflow::from_json(text, ValidationContext{templates}));
+    d.desk.install_workflow(a, need_text(workflow_json, "workflow_json"));
   });
 }
 
@@ -760,29 +850,56 @@ int complaints_outbox_ack(complaints_desk *desk, size_t *acked, const complaints
 
 int complaints_desk_on(complaints_desk *desk, int64_t *id, int kind, complaints_event_fn fn, void *user) {
   return shielded(desk, [&] {
-    auto &d = need(desk, "desk");
+    complaints_store &store = *need(desk, "desk").store;
     need(id, "id") = 0;
-    if (!fn) throw Misuse("fn must not be NULL", "fn");
+    if (!fn) throw Misuse("must not be NULL", "fn");
     if (kind != COMPLAINTS_EVENT_ANY && (kind < 0 || kind >= static_cast<int>(event_kind_count)))
       throw Misuse("is not a COMPLAINTS_EVENT_*", "kind");
-    auto slot = [fn, user](const Event &e) {
+    auto gate = std::make_shared<Gate>();
+    auto slot = [fn, user, gate](const Event &e) {
+      {
+        std::lock_guard lock(gate->mutex);
+        if (!gate->open) return;
+        ++gate->running;
+      }
+      struct Leave {
+        Gate &g;
+        ~Leave() {
+          --callback_depth;
+          std::lock_guard lock(g.mutex);
+          if (--g.running == 0) g.drained.notify_all();
+        }
+      } leave{*gate};
+      ++callback_depth;
       std::string text = json::to_json(e);
       fn(user, static_cast<int>(e.kind), text.c_str());
     };
-    Events::Signal &signal = kind == COMPLAINTS_EVENT_ANY ? d.desk.events().any()
-                                                            : d.desk.events().on(static_cast<EventKind>(kind));
-    std::lock_guard lock(d.subscriptions_mutex);
-    std::int64_t next = d.next_subscription++;
-    d.subscriptions.emplace(next, signal.connect(slot));
+    Events::Signal &signal = kind == COMPLAINTS_EVENT_ANY ? store.desk.events().any()
+                                                            : store.desk.events().on(static_cast<EventKind>(kind));
+    std::lock_guard lock(store.subscriptions_mutex);
+    std::int64_t next = store.next_subscription++;
+    store.subscriptions.emplace(next, Subscription{signal.connect(slot), gate});
     *id = next;
   });
 }
 
 int complaints_desk_off(complaints_desk *desk, int64_t id) {
   return shielded(desk, [&] {
-    auto &d = need(desk, "desk");
-    std::lock_guard lock(d.subscriptions_mutex);
-    if (d.subscriptions.erase(id) == 0) throw Misuse(fmt::format("no subscription {}", id), "id");
+    complaints_store &store = *need(desk, "desk").store;
+    std::shared_ptr<Gate> gate;
+    {
+      std::lock_guard lock(store.subscriptions_mutex);
+      auto it = store.subscriptions.find(id);
+      if (it == store.subscriptions.end())
+        throw Misuse(fmt::format("{} is not a subscription of this desk", id), "id");
+      gate = it->second.gate;
+      store.subscriptions.erase(it);  // disconnects: no new delivery starts
+    }
+    std::unique_lock lock(gate->mutex);
+    gate->open = false;
+    // Wait for deliveries under way on other threads, unless this is itself a
+    // callback: it might be one they wait for.
+    if (callback_depth == 0) gate->drained.wait(lock, [&] { return gate->running == 0; });
   });
 }
 

@@ -16,14 +16,20 @@
 **    crashes. Every *_free / *_close accepts NULL.
 **  - No C++ exception crosses this API.
 **
-** Errors: after a failure, complaints_desk_errmsg() gives the message (what,
-** and where: a field, JSON path or template position) and
-** complaints_desk_errwhere() the location alone. Both report the last
-** failure of the calling thread on that desk; a Go host pins the goroutine
-** to its thread (runtime.LockOSThread) across the call and the lookup.
+** Errors: the returned code says what kind of failure it was. The message
+** (what, and where: a field, JSON path or template position) is kept on the
+** handle, as sqlite3_errmsg does: complaints_desk_errmsg() gives it and
+** complaints_desk_errwhere() the location alone, for the last call made
+** through that handle; a successful call clears them. Functions that take no
+** handle (opening, actors, validating a workflow) give the message through
+** an optional trailing char **errmsg instead.
 **
 ** Thread-safety: a desk may be used from several threads at once; calls are
-** serialized inside. Actors are immutable once made and may be shared.
+** serialized inside. A handle's message belongs to the handle, not to a
+** thread, so it is exact when one thread (or goroutine) at a time uses the
+** handle: a host calling from many threads at once gives each its own handle
+** with complaints_desk_share(), which is cheap and sees the same store, clock
+** and event subscriptions. Actors are immutable once made and may be shared.
 */
 #ifndef COMPLAINTS_H
 #define COMPLAINTS_H
@@ -95,9 +101,13 @@ typedef struct complaints_actor complaints_actor;
 /**
 ** Makes the actor a call is made for: the host's user id, a COMPLAINTS_ROLE_*
 ** and COMPLAINTS_PERM_* bits. The id is checked (EINVALID: empty, too long,
-** not UTF-8, control characters). Free with complaints_actor_free.
+** not UTF-8, control characters); an unknown role or permission bit is
+** EMISUSE. On failure *out is NULL and, if errmsg is not NULL, *errmsg is the
+** message, to free with complaints_free. Free the actor with
+** complaints_actor_free. Thread-safe.
 */
-COMPLAINTS_C_API int complaints_actor_new(complaints_actor **out, const char *id, int role, unsigned permissions);
+COMPLAINTS_C_API int complaints_actor_new(complaints_actor **out, const char *id, int role, unsigned permissions,
+                                          char **errmsg);
 COMPLAINTS_C_API void complaints_actor_free(complaints_actor *actor);
 
 /* ---- desks --------------------------------------------------------------------- */
@@ -110,27 +120,58 @@ typedef struct complaints_desk complaints_desk;
 ** "cache_kib": n, "clock": "<RFC 3339 UTC instant>"}; with "clock" the desk's
 ** time stands still at that instant until complaints_desk_set_clock (for
 ** tests and simulations). On failure *out is NULL and, if errmsg is not NULL,
-** *errmsg is a message to free with complaints_free.
+** *errmsg is the message ("options.sync: must be ..."), to free with
+** complaints_free. Errors: EINVALID (options), ESTORAGE (cannot open, not a
+** database, newer schema), EMISUSE (NULL out or path). Thread-safe.
 */
 COMPLAINTS_C_API int complaints_desk_open_sqlite(complaints_desk **out, const char *path, const char *options_json,
                                                  char **errmsg);
 /** Opens a desk over a new in-memory store (for hosts' tests). Options as above (only "clock" applies). */
 COMPLAINTS_C_API int complaints_desk_open_memory(complaints_desk **out, const char *options_json, char **errmsg);
-/** Closes a desk; NULL is fine. No call may be running on it. */
+/**
+** Makes *out another handle on the desk `desk` is a handle on: the same store,
+** clock and event subscriptions, with its own error message (see Errors
+** above). Close it with complaints_desk_close; the store closes with its last
+** handle. Errors: EMISUSE (NULL), ENOMEM. Thread-safe.
+*/
+COMPLAINTS_C_API int complaints_desk_share(complaints_desk **out, complaints_desk *desk);
+/**
+** Closes a handle; NULL is fine. Closing the last handle on a desk closes the
+** store and ends its event subscriptions. No call may be running on the
+** handle, nor (for the last one) on the desk.
+*/
 COMPLAINTS_C_API void complaints_desk_close(complaints_desk *desk);
 /** Moves a desk opened with a "clock" option to another instant (RFC 3339). EMISUSE otherwise. */
 COMPLAINTS_C_API int complaints_desk_set_clock(complaints_desk *desk, const char *instant);
 
-/** The message of the calling thread's last failure on this desk, or "". Valid until its next call. */
-COMPLAINTS_C_API const char *complaints_desk_errmsg(const complaints_desk *desk);
-/** Where that failure was: a field ("description"), a JSON path ("$.actions[2].from[0]") or "". */
-COMPLAINTS_C_API const char *complaints_desk_errwhere(const complaints_desk *desk);
+/**
+** The message of the last call made through this handle if it failed, else "".
+** The text stays valid until the calling thread calls complaints_desk_errmsg
+** again, even if the handle is closed meanwhile. With a NULL desk: the calling
+** thread's last failure of a call given a NULL desk. Never NULL; thread-safe.
+*/
+COMPLAINTS_C_API const char *complaints_desk_errmsg(complaints_desk *desk);
+/**
+** Where that failure was: a field ("description"), a JSON path
+** ("$.actions[2].from[0]") or "". Lifetime as for complaints_desk_errmsg.
+*/
+COMPLAINTS_C_API const char *complaints_desk_errwhere(complaints_desk *desk);
 
 /* ---- settings: workflows, statuses, issue types, users --------------------------------- */
 
-/** Validates a workflow document without installing it. *out: [{"path","message"}], empty when valid. */
-COMPLAINTS_C_API int complaints_workflow_validate(char **out, const char *workflow_json);
-/** Installs (or replaces) a workflow given as JSON. Needs manage_settings. */
+/**
+** Validates a workflow document without installing it. *out: [{"path","message"}],
+** empty when valid; malformed JSON is one problem at "$". Errors: EMISUSE
+** (NULL out or workflow_json), with the message in *errmsg if errmsg is not
+** NULL. Thread-safe.
+*/
+COMPLAINTS_C_API int complaints_workflow_validate(char **out, const char *workflow_json, char **errmsg);
+/**
+** Installs (or replaces) a workflow given as JSON, validated against this
+** database. EFORBIDDEN without manage_settings (checked before the document
+** is read), EWORKFLOW with the first problem's path as errwhere, ESTATE when
+** a status still in use would disappear.
+*/
 COMPLAINTS_C_API int complaints_workflow_install(complaints_desk *desk, const complaints_actor *actor,
                                                  const char *workflow_json);
 /** Installs a built-in workflow: "field-service", "staged-escalation" or "customer-confirmation". */
@@ -313,7 +354,14 @@ typedef void (*complaints_event_fn)(void *user, int kind, const char *event_json
 /** Calls fn(user, ...) for each event of `kind` (or COMPLAINTS_EVENT_ANY). *id: for complaints_desk_off. */
 COMPLAINTS_C_API int complaints_desk_on(complaints_desk *desk, int64_t *id, int kind, complaints_event_fn fn,
                                         void *user);
-/** Stops a callback; an unknown id is EMISUSE. */
+/**
+** Stops a callback, through any handle on the desk; an unknown id is EMISUSE.
+** When it returns, fn is not running on any thread and will not be called
+** again, so `user` may be freed. Called from inside an event callback it does
+** not wait (the callback it would wait for might be waiting for this one):
+** fn is not called again, but a delivery under way on another thread may
+** still be finishing.
+*/
 COMPLAINTS_C_API int complaints_desk_off(complaints_desk *desk, int64_t id);
 
 #ifdef __cplusplus

@@ -74,10 +74,10 @@ int main(int argc, char **argv) {
     complaints_free(errmsg);
     return 1;
   }
-  ok(complaints_actor_new(&office, "olivia", COMPLAINTS_ROLE_OFFICE, COMPLAINTS_PERM_EDIT_ISSUES), "actor");
-  ok(complaints_actor_new(&admin, "adam", COMPLAINTS_ROLE_ADMIN, 15u), "actor");
-  ok(complaints_actor_new(&tech, "tariq", COMPLAINTS_ROLE_FIELDWORKER, 0u), "actor");
-  ok(complaints_actor_new(&payroll, "payroll", COMPLAINTS_ROLE_SYSTEM, 0u), "actor");
+  ok(complaints_actor_new(&office, "olivia", COMPLAINTS_ROLE_OFFICE, COMPLAINTS_PERM_EDIT_ISSUES, NULL), "actor");
+  ok(complaints_actor_new(&admin, "adam", COMPLAINTS_ROLE_ADMIN, 15u, NULL), "actor");
+  ok(complaints_actor_new(&tech, "tariq", COMPLAINTS_ROLE_FIELDWORKER, 0u, NULL), "actor");
+  ok(complaints_actor_new(&payroll, "payroll", COMPLAINTS_ROLE_SYSTEM, 0u, NULL), "actor");
 
   ok(complaints_record_put(desk, office,
                            "{\"kind\": \"booking\", \"id\": \"BK-2041\", \"customer_id\": \"casey\", "

@@ -82,6 +82,10 @@ class COMPLAINTS_API Desk {
   /// Installs a workflow, or replaces the one of the same name provided every
   /// status in use by its issues still exists (else InvalidState).
   void install_workflow(const Actor &actor, const Workflow &workflow);
+  /// The same from a JSON document, validated against this database (its saved
+  /// templates may be named). The actor's permission is checked before the
+  /// document is read: Forbidden, then InvalidWorkflow listing every problem.
+  void install_workflow(const Actor &actor, std::string_view workflow_json);
   /// Adds a custom status to a live workflow (R3.3); usable at once.
   /// InvalidInput for a bad name or colour, InvalidWorkflow if the result does not validate.
   Workflow add_status(const Actor &actor, std::string_view workflow, const StatusDef &status);

@@ -84,6 +84,13 @@ void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
   });
 }
 
+void Desk::install_workflow(const Actor &actor, std::string_view workflow_json) {
+  access::check_actor(actor);
+  access::require(actor, Permission::manage_settings, "installing a workflow");
+  ValidationContext ctx = impl_->run(TxnMode::read, [](Op &op) { return Impl::validation_context(op.txn); });
+  install_workflow(actor, Workflow::from_json(workflow_json, ctx));
+}
+
 Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const StatusDef &status) {
   access::check_actor(actor);
   access::require(actor, Permission::manage_settings, "adding a status");

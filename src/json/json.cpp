@@ -335,7 +335,7 @@ void write(Writer &w, const HoldLedgerEntry &v) {
   w.field("actor_id", v.actor_id).field("actor_role", to_string(v.actor_role)).field("reason", v.reason);
   strings(w, "issues", v.issues);
   money(w, "amount", v.amount);
-  w.field("override", v.override_release).end_object();
+  w.field("override_release", v.override_release).end_object();
 }
 
 void write(Writer &w, const HoldReport &v) {

@@ -5,8 +5,10 @@
 
 #include <complaints.h>
 
+#include <atomic>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -16,8 +18,8 @@ struct Fixture {
   complaints_actor *admin = nullptr, *system = nullptr;
   Fixture() {
     REQUIRE(complaints_desk_open_memory(&desk, "{\"clock\":\"2026-01-05T09:00:00Z\"}", nullptr) == COMPLAINTS_OK);
-    REQUIRE(complaints_actor_new(&admin, "admin-1", COMPLAINTS_ROLE_ADMIN, 15u) == COMPLAINTS_OK);
-    REQUIRE(complaints_actor_new(&system, "host", COMPLAINTS_ROLE_SYSTEM, 0u) == COMPLAINTS_OK);
+    REQUIRE(complaints_actor_new(&admin, "admin-1", COMPLAINTS_ROLE_ADMIN, 15u, nullptr) == COMPLAINTS_OK);
+    REQUIRE(complaints_actor_new(&system, "host", COMPLAINTS_ROLE_SYSTEM, 0u, nullptr) == COMPLAINTS_OK);
     REQUIRE(complaints_record_put(desk, admin,
                                   R"({"kind":"booking","id":"B-1","customer_id":"c-1","fieldworkers":["fw-1"]})") ==
             COMPLAINTS_OK);
@@ -119,10 +121,20 @@ std::vector<Function> functions() {
     return fn;
   };
 
-  f.push_back({"complaints_actor_new", {{"out", false}, {"id", false}}, 0, 0, [](F &, int n, int, const char *) {
+  f.push_back({"complaints_actor_new", {{"out", false}, {"id", false}, {"errmsg", true}}, 0, 0,
+               [](F &, int n, int, const char *) {
                  complaints_actor *a = nullptr;
-                 int rc = complaints_actor_new(n == 0 ? nullptr : &a, n == 1 ? nullptr : "x", 0, 0);
+                 char *err = nullptr;
+                 int rc = complaints_actor_new(n == 0 ? nullptr : &a, n == 1 ? nullptr : "x", 0, 0, n == 2 ? nullptr : &err);
+                 if (rc != COMPLAINTS_OK && n != 2) CHECK(std::string(err).find("must not be NULL") != std::string::npos);
                  complaints_actor_free(a);
+                 complaints_free(err);
+                 return rc;
+               }});
+  f.push_back({"complaints_desk_share", {{"out", false}, {"desk", false}}, 0, 0, [](F &fx, int n, int, const char *) {
+                 complaints_desk *h = nullptr;
+                 int rc = complaints_desk_share(n == 0 ? nullptr : &h, nul(fx.desk, 1, n));
+                 complaints_desk_close(h);
                  return rc;
                }});
   f.push_back({"complaints_desk_open_sqlite", {{"out", false}, {"path", false}, {"options_json", true}, {"errmsg", true}}, 1,
@@ -148,11 +160,14 @@ std::vector<Function> functions() {
   f.push_back({"complaints_desk_set_clock", {{"desk", false}, {"instant", false}}, 0, 0, [](F &fx, int n, int, const char *) {
                  return complaints_desk_set_clock(nul(fx.desk, 0, n), n == 1 ? nullptr : "2026-01-06T00:00:00Z");
                }});
-  f.push_back({"complaints_workflow_validate", {{"out", false}, {"workflow_json", false}}, 1, COMPLAINTS_OK,
-               [](F &, int n, int json_at, const char *bad) {
-                 char *out = nullptr;
-                 int rc = complaints_workflow_validate(n == 0 ? nullptr : &out, n == 1 ? nullptr : js("{}", 0, json_at, bad));
+  f.push_back({"complaints_workflow_validate", {{"out", false}, {"workflow_json", false}, {"errmsg", true}}, 1,
+               COMPLAINTS_OK, [](F &, int n, int json_at, const char *bad) {
+                 char *out = nullptr, *err = nullptr;
+                 int rc = complaints_workflow_validate(n == 0 ? nullptr : &out, n == 1 ? nullptr : js("{}", 0, json_at, bad),
+                                                       n == 2 ? nullptr : &err);
+                 if (rc != COMPLAINTS_OK && n != 2) CHECK(std::string(err).find("must not be NULL") != std::string::npos);
                  complaints_free(out);
+                 complaints_free(err);
                  return rc;
                }});
   f.push_back(no_out("complaints_workflow_install", {"workflow_json"},
@@ -361,14 +376,13 @@ TEST_CASE("every C function returns EMISUSE for each required NULL argument, wit
         CHECK(rc != COMPLAINTS_EMISUSE);
       } else {
         CHECK(rc == COMPLAINTS_EMISUSE);
-        bool desk_null = fn.pointers[i].first == "desk";
-        const char *msg = complaints_desk_errmsg(desk_null ? nullptr : fx.desk);
-        // Opening has no desk yet: its message goes to errmsg, and to the NULL desk.
-        if (fn.name.starts_with("complaints_desk_open") || fn.name == "complaints_actor_new" ||
-            fn.name == "complaints_workflow_validate")
-          msg = complaints_desk_errmsg(nullptr);
-        CHECK(std::string(msg).find("must not be NULL") != std::string::npos);
-        CHECK(std::string(complaints_desk_errwhere(desk_null ? nullptr : fx.desk)).size() >= 0);
+        // A call without a handle (a NULL desk, or a function taking none)
+        // leaves its message for complaints_desk_errmsg(NULL).
+        bool handleless = fn.pointers[i].first == "desk" || fn.name.starts_with("complaints_desk_open") ||
+                          fn.name == "complaints_actor_new" || fn.name == "complaints_workflow_validate";
+        complaints_desk *where = handleless ? nullptr : fx.desk;
+        CHECK(std::string(complaints_desk_errmsg(where)) == fn.pointers[i].first + ": must not be NULL");
+        CHECK(std::string(complaints_desk_errwhere(where)) == fn.pointers[i].first);
       }
     }
     // And with every argument given, the call works (or fails for a reason other than misuse).
@@ -411,10 +425,10 @@ TEST_CASE("every JSON argument refuses malformed JSON with the documented code")
 TEST_CASE("bad values through the C API: enums, dates, codes, unknown keys") {
   Fixture fx;
   complaints_actor *a = nullptr;
-  CHECK(complaints_actor_new(&a, "x", 17, 0) == COMPLAINTS_EMISUSE);
-  CHECK(complaints_actor_new(&a, "x", 0, 0x100) == COMPLAINTS_EMISUSE);
-  CHECK(complaints_actor_new(&a, "", 0, 0) == COMPLAINTS_EINVALID);
-  CHECK(complaints_actor_new(&a, "bad\x01id", 0, 0) == COMPLAINTS_EINVALID);
+  CHECK(complaints_actor_new(&a, "x", 17, 0, nullptr) == COMPLAINTS_EMISUSE);
+  CHECK(complaints_actor_new(&a, "x", 0, 0x100, nullptr) == COMPLAINTS_EMISUSE);
+  CHECK(complaints_actor_new(&a, "", 0, 0, nullptr) == COMPLAINTS_EINVALID);
+  CHECK(complaints_actor_new(&a, "bad\x01id", 0, 0, nullptr) == COMPLAINTS_EINVALID);
   CHECK(a == nullptr);
   char *out = nullptr;
   CHECK(complaints_issue_act(fx.desk, &out, fx.admin, "CMP-00001",
@@ -471,4 +485,149 @@ TEST_CASE("an event callback runs after commit and may read the desk") {
   complaints_free(out);
   CHECK(seen.statuses == std::vector<std::string>{"In Progress"});
   REQUIRE(complaints_desk_off(fx.desk, id) == COMPLAINTS_OK);
+}
+
+TEST_CASE("a handle keeps its own message; shared handles see one store") {
+  Fixture fx;
+  complaints_desk *other = nullptr;
+  REQUIRE(complaints_desk_share(&other, fx.desk) == COMPLAINTS_OK);
+  char *out = nullptr;
+  CHECK(complaints_issue_get(fx.desk, &out, fx.admin, "CMP-99999") == COMPLAINTS_ENOTFOUND);
+  CHECK(std::string(complaints_desk_errmsg(fx.desk)).find("CMP-99999") != std::string::npos);
+  CHECK(std::string(complaints_desk_errmsg(other)).empty());  // another handle's failure is not this one's
+  const char *kept = complaints_desk_errmsg(fx.desk);
+
+  // The second handle sees the same issues, and its own failures.
+  REQUIRE(complaints_issue_get(other, &out, fx.admin, "CMP-00001") == COMPLAINTS_OK);
+  complaints_free(out);
+  CHECK(complaints_record_get(other, &out, fx.admin, "ship", "B-1") == COMPLAINTS_EINVALID);
+  CHECK(std::string(complaints_desk_errwhere(other)) == "kind");
+  CHECK(std::string(complaints_desk_errwhere(fx.desk)) == "code");
+
+  // A success clears the handle's message; text already read stays readable.
+  REQUIRE(complaints_issue_get(fx.desk, &out, fx.admin, "CMP-00001") == COMPLAINTS_OK);
+  complaints_free(out);
+  CHECK(std::string(complaints_desk_errmsg(fx.desk)).empty());  // (this read ends `kept`'s life)
+  CHECK(complaints_issue_get(other, &out, fx.admin, "CMP-77777") == COMPLAINTS_ENOTFOUND);
+  kept = complaints_desk_errmsg(other);
+  complaints_desk_close(other);  // the store lives on with the fixture's handle
+  CHECK(std::string(kept).find("CMP-77777") != std::string::npos);
+  REQUIRE(complaints_issue_get(fx.desk, &out, fx.admin, "CMP-00002") == COMPLAINTS_OK);
+  complaints_free(out);
+}
+
+TEST_CASE("threads with their own handles read their own messages") {
+  Fixture fx;
+  constexpr int threads = 4, rounds = 200;
+  std::atomic<int> wrong{0}, failures{0};
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      complaints_desk *h = nullptr;
+      if (complaints_desk_share(&h, fx.desk) != COMPLAINTS_OK) return;
+      for (int i = 0; i < rounds; ++i) {
+        std::string code = "CMP-" + std::to_string(10000 + t * 1000 + i);
+        char *out = nullptr;
+        if (complaints_issue_get(h, &out, fx.admin, code.c_str()) == COMPLAINTS_ENOTFOUND) ++failures;
+        if (std::string(complaints_desk_errmsg(h)).find(code) == std::string::npos) ++wrong;
+      }
+      complaints_desk_close(h);
+    });
+  // Meanwhile the fixture's handle is used by all (complaints_desk_share is a
+  // call through it, and clears it): its message may be anyone's, or "", but
+  // reading it is safe.
+  for (int i = 0; i < rounds; ++i) {
+    char *out = nullptr;
+    CHECK(complaints_issue_get(fx.desk, &out, fx.admin, "CMP-55555") == COMPLAINTS_ENOTFOUND);
+    std::string m = complaints_desk_errmsg(fx.desk);
+    CHECK((m.empty() || m.find("CMP-55555") != std::string::npos));
+  }
+  for (auto &th : pool) th.join();
+  CHECK(failures == threads * rounds);
+  CHECK(wrong == 0);
+}
+
+TEST_CASE("complaints_desk_off waits for a callback running on another thread") {
+  Fixture fx;
+  struct State {
+    std::atomic<bool> entered{false}, release{false}, finished{false}, off_returned{false};
+    std::atomic<int> calls{0};
+    bool off_before_finish = false;
+  } st;
+  int64_t id = 0;
+  REQUIRE(complaints_desk_on(
+              fx.desk, &id, COMPLAINTS_EVENT_STATUS_CHANGED,
+              +[](void *user, int, const char *) {
+                auto *s = static_cast<State *>(user);
+                ++s->calls;
+                s->entered = true;
+                while (!s->release) std::this_thread::yield();
+                s->off_before_finish = s->off_returned;
+                s->finished = true;
+              },
+              &st) == COMPLAINTS_OK);
+  std::thread actor([&] {
+    complaints_desk *h = nullptr;
+    REQUIRE(complaints_desk_share(&h, fx.desk) == COMPLAINTS_OK);
+    char *out = nullptr;
+    CHECK(complaints_issue_act(h, &out, fx.admin, "CMP-00001", R"({"action":"convert_to_in_progress"})") ==
+          COMPLAINTS_OK);
+    complaints_free(out);
+    complaints_desk_close(h);
+  });
+  while (!st.entered) std::this_thread::yield();
+  std::thread stopper([&] {
+    CHECK(complaints_desk_off(fx.desk, id) == COMPLAINTS_OK);
+    st.off_returned = true;
+  });
+  // off cannot return while the callback is held; let it go and both finish.
+  for (int i = 0; i < 1000 && !st.off_returned; ++i) std::this_thread::yield();
+  CHECK_FALSE(st.off_returned);
+  st.release = true;
+  stopper.join();
+  actor.join();
+  CHECK(st.finished);
+  CHECK_FALSE(st.off_before_finish);
+  // Stopped: a later change does not call it.
+  char *out = nullptr;
+  REQUIRE(complaints_issue_act(fx.desk, &out, fx.admin, "CMP-00002", R"({"action":"convert_to_in_progress"})") ==
+          COMPLAINTS_OK);
+  complaints_free(out);
+  CHECK(st.calls == 1);
+}
+
+TEST_CASE("a callback may stop itself") {
+  Fixture fx;
+  struct State {
+    complaints_desk *desk;
+    int64_t id = 0;
+    int calls = 0;
+    int off_rc = -100;
+  } st{fx.desk};
+  REQUIRE(complaints_desk_on(
+              fx.desk, &st.id, COMPLAINTS_EVENT_ANY,
+              +[](void *user, int, const char *) {
+                auto *s = static_cast<State *>(user);
+                if (s->calls++ == 0) s->off_rc = complaints_desk_off(s->desk, s->id);
+              },
+              &st) == COMPLAINTS_OK);
+  for (const char *code : {"CMP-00001", "CMP-00002"}) {
+    char *out = nullptr;
+    REQUIRE(complaints_issue_act(fx.desk, &out, fx.admin, code, R"({"action":"convert_to_in_progress"})") ==
+            COMPLAINTS_OK);
+    complaints_free(out);
+  }
+  CHECK(st.off_rc == COMPLAINTS_OK);
+  CHECK(st.calls == 1);
+  CHECK(complaints_desk_off(fx.desk, st.id) == COMPLAINTS_EMISUSE);
+}
+
+TEST_CASE("installing a workflow checks permission before reading the document") {
+  Fixture fx;
+  complaints_actor *office = nullptr;
+  REQUIRE(complaints_actor_new(&office, "olivia", COMPLAINTS_ROLE_OFFICE, 0u, nullptr) == COMPLAINTS_OK);
+  CHECK(complaints_workflow_install(fx.desk, office, R"({"name":)") == COMPLAINTS_EFORBIDDEN);
+  CHECK(complaints_workflow_install(fx.desk, fx.admin, R"({"name":)") == COMPLAINTS_EWORKFLOW);
+  CHECK(std::string(complaints_desk_errwhere(fx.desk)) == "$");
+  complaints_actor_free(office);
 }

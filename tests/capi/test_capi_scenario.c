@@ -70,11 +70,11 @@ int main(void) {
 
   rc = complaints_desk_open_memory(&desk, "{\"clock\": \"2026-11-23T08:30:00Z\"}", &errmsg);
   CHECK(rc == COMPLAINTS_OK && errmsg == NULL);
-  OK(desk, complaints_actor_new(&office, "olivia", COMPLAINTS_ROLE_OFFICE, COMPLAINTS_PERM_EDIT_ISSUES));
-  OK(desk, complaints_actor_new(&admin, "adam", COMPLAINTS_ROLE_ADMIN, 15u));
-  OK(desk, complaints_actor_new(&tech, "tariq", COMPLAINTS_ROLE_FIELDWORKER, 0u));
-  OK(desk, complaints_actor_new(&mailer, "mailer", COMPLAINTS_ROLE_SYSTEM, 0u));
-  OK(desk, complaints_actor_new(&casey, "casey", COMPLAINTS_ROLE_CUSTOMER, 0u));
+  OK(desk, complaints_actor_new(&office, "olivia", COMPLAINTS_ROLE_OFFICE, COMPLAINTS_PERM_EDIT_ISSUES, NULL));
+  OK(desk, complaints_actor_new(&admin, "adam", COMPLAINTS_ROLE_ADMIN, 15u, NULL));
+  OK(desk, complaints_actor_new(&tech, "tariq", COMPLAINTS_ROLE_FIELDWORKER, 0u, NULL));
+  OK(desk, complaints_actor_new(&mailer, "mailer", COMPLAINTS_ROLE_SYSTEM, 0u, NULL));
+  OK(desk, complaints_actor_new(&casey, "casey", COMPLAINTS_ROLE_CUSTOMER, 0u, NULL));
   OK(desk, complaints_desk_on(desk, &subscription, COMPLAINTS_EVENT_ANY, on_event, &seen));
 
   OK(desk, complaints_user_put(desk, admin, "{\"id\": \"casey\", \"role\": \"customer\", \"name\": \"Casey Smith\"}"));

@@ -312,6 +312,15 @@ TEST_CASE_TEMPLATE("installing a workflow is validated and cannot strand issues"
     for (auto &s : a.from)
       if (s == "New") s = "Fresh";
   expect_error(Errc::invalid_state, [&] { f.desk.install_workflow(test::admin(), Workflow::from_definition(def)); });
+
+  // From JSON: permission is checked before the document is read, so an actor
+  // who may not install learns nothing about the document's problems.
+  expect_error(Errc::forbidden, [&] { f.desk.install_workflow(test::office(), std::string_view(R"({"name":)")); });
+  auto bad = expect_error(Errc::invalid_workflow,
+                          [&] { f.desk.install_workflow(test::admin(), std::string_view(R"({"name":)")); });
+  CHECK(bad.where() == "$");
+  f.desk.install_workflow(test::admin(), std::string_view(Workflow::builtin("staged-escalation").to_json()));
+  CHECK(f.desk.workflow(test::office(), "staged-escalation").name() == "staged-escalation");
 }
 
 TEST_CASE_TEMPLATE("events fire after commit with the committed issue, never for failures", B, TEST_BACKENDS) {
