@@ -5,32 +5,19 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <functional>
 #include <string>
 
 #include <complaints.h>
 
 #include "complaints/complaints.hpp"
+#include "harness.hpp"
 
 using namespace complaints;
-using Stopwatch = std::chrono::steady_clock;
+using bench::rate;
+using bench::result;
+using bench::scratch;
 
 namespace {
-
-std::string scratch(const std::string &name) {
-  auto dir = std::filesystem::temp_directory_path() / "complaints-bench";
-  std::filesystem::create_directories(dir);
-  std::string path = (dir / name).string();
-  for (const char *s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
-  return path;
-}
-
-double rate(int n, const std::function<void(int)> &op) {
-  auto start = Stopwatch::now();
-  for (int i = 0; i < n; ++i) op(i);
-  return n / std::chrono::duration<double>(Stopwatch::now() - start).count();
-}
 
 void must(int rc, complaints_desk *d) {
   if (rc != COMPLAINTS_OK) {
@@ -84,8 +71,7 @@ int main(int argc, char **argv) {
       complaints_free(out);
     });
   }
-  std::printf("RESULT capi_overhead_report library=%.0f baseline=%.0f ratio=%.2f\n", c_rate / 2, cpp_rate / 2,
-              c_rate / cpp_rate);
+  result("capi_overhead_report", c_rate / 2, cpp_rate / 2);
 
   std::size_t sink = 0;
   cpp_rate = c_rate = 0;
@@ -98,8 +84,7 @@ int main(int argc, char **argv) {
       complaints_free(out);
     });
   }
-  std::printf("RESULT capi_overhead_get library=%.0f baseline=%.0f ratio=%.2f\n", c_rate / 3, cpp_rate / 3,
-              c_rate / cpp_rate);
+  result("capi_overhead_get", c_rate / 3, cpp_rate / 3);
   complaints_actor_free(c_office);
   complaints_desk_close(c);
   return sink == 42 ? 1 : 0;

@@ -11,39 +11,20 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "complaints/complaints.hpp"
+#include "harness.hpp"
 #include "timeline/chain.hpp"
 
 using namespace complaints;
+using bench::rate;
+using bench::result;
+using bench::scratch;
 using Stopwatch = std::chrono::steady_clock;
 
 namespace {
-
-std::string scratch(const std::string &name) {
-  auto dir = std::filesystem::temp_directory_path() / "complaints-bench";
-  std::filesystem::create_directories(dir);
-  std::string path = (dir / name).string();
-  for (const char *s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
-  return path;
-}
-
-// Runs `op` n times, returns operations per second.
-double rate(int n, const std::function<void(int)> &op) {
-  auto start = Stopwatch::now();
-  for (int i = 0; i < n; ++i) op(i);
-  double secs = std::chrono::duration<double>(Stopwatch::now() - start).count();
-  return n / secs;
-}
-
-void result(const char *name, double library, double baseline) {
-  std::printf("RESULT %s library=%.0f baseline=%.0f ratio=%.2f\n", name, library, baseline, library / baseline);
-  std::fflush(stdout);
-}
 
 // A raw SQLite connection with prepared statements: the baseline.
 class Raw {

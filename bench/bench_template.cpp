@@ -6,16 +6,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <functional>
 #include <string>
 
 #include <mstch/mstch.hpp>
 
 #include "complaints/template_renderer.hpp"
+#include "harness.hpp"
 #include "messages/builtin.hpp"
 
 using namespace complaints;
-using Stopwatch = std::chrono::steady_clock;
+using bench::rate;
 
 namespace {
 
@@ -31,12 +31,6 @@ void fill(std::string &layout, const std::string &name, const std::string &text)
   std::string open = "{{$" + name + "}}", close = "{{/" + name + "}}";
   auto a = layout.find(open), b = layout.find(close, a) + close.size();
   layout.replace(a, b - a, text);
-}
-
-double rate(int n, const std::function<void()> &op) {
-  auto start = Stopwatch::now();
-  for (int i = 0; i < n; ++i) op();
-  return n / std::chrono::duration<double>(Stopwatch::now() - start).count();
 }
 
 }  // namespace
@@ -93,16 +87,16 @@ int main(int argc, char **argv) {
   std::size_t sink = 0;
   double lib = 0, base = 0;
   for (int round = 0; round < 3; ++round) {
-    lib += rate(n, [&] { sink += compiled.render(context).size(); });
-    base += rate(n / 20, [&] { sink += mstch::render(flat, theirs).size(); });
+    lib += rate(n, [&](int) { sink += compiled.render(context).size(); });
+    base += rate(n / 20, [&](int) { sink += mstch::render(flat, theirs).size(); });
   }
   std::string reused;
-  double into = rate(n, [&] {
+  double into = rate(n, [&](int) {
     reused.clear();
     compiled.render_to(reused, context);
     sink += reused.size();
   });
   std::printf("(render_to into a reused buffer: %.0f renders/s; %zu bytes rendered)\n", into, sink);
-  std::printf("RESULT template_render library=%.0f baseline=%.0f ratio=%.1f\n", lib / 3, base / 3, lib / base);
+  bench::result("template_render", lib / 3, base / 3);
   return 0;
 }
