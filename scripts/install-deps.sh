@@ -1,12 +1,13 @@
 #!/bin/sh
 # Installs, from Debian's packages only, whatever this project needs and the
 # machine lacks. Idempotent: does nothing when everything is present.
-# Usage: scripts/install-deps.sh [build|test]   (test adds the test-only tools)
+# Usage: scripts/install-deps.sh [build|test]   (test adds the test-only tools
+# and the bindings' languages)
 set -eu
 
 build="build-essential cmake ninja-build pkg-config libsqlite3-dev libsqlitecpp-dev libfmt-dev libboost-dev
        nlohmann-json3-dev libssl-dev"
-test="doctest-dev libmstch-dev"
+test="doctest-dev libmstch-dev python3 golang-go"
 packages="$build"
 [ "${1:-build}" = "test" ] && packages="$build $test"
 

@@ -2,7 +2,8 @@
 # README command 2: install what is missing, then build and run every test:
 #  1. a warnings-as-errors build, its tests, and the examples built against
 #     the installed package (CMake and pkg-config) as a host would;
-#  2. the same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+#  2. the Python and Go bindings' tests and examples, on the installed library;
+#  3. the C and C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
@@ -21,11 +22,26 @@ cmake -S examples -B build/examples-installed -G Ninja -DCMAKE_PREFIX_PATH="$PWD
   -DCMAKE_CXX_FLAGS="-Wall -Wextra -Wpedantic -Werror" >/dev/null
 cmake --build build/examples-installed
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart build/examples-installed/q.db >/dev/null
+LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart_c build/examples-installed/c.db >/dev/null
 PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" \
   c++ -std=c++20 -Wall -Wextra -Wpedantic -Werror examples/quickstart/main.cpp -o build/examples-installed/quickstart-pc \
   $(PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" pkg-config --cflags --libs complaints)
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart-pc build/examples-installed/pc.db >/dev/null
 echo "examples built and ran against the installed library (CMake package and pkg-config)"
+
+echo "== Python binding: tests and example"
+stage_lib="$PWD/build/stage/lib"
+COMPLAINTS_LIBRARY="$stage_lib/libcomplaints.so" python3 -m unittest discover -s bindings/python/tests
+COMPLAINTS_LIBRARY="$stage_lib/libcomplaints.so" PYTHONPATH="$PWD/bindings/python" \
+  python3 examples/python/quickstart.py "$PWD/build/examples-installed/py.db" >/dev/null
+
+echo "== Go binding: vet, tests (also with the race detector) and example"
+# Standard library only: nothing is fetched (GOPROXY=off); caches stay in build/.
+export PKG_CONFIG_PATH="$stage_lib/pkgconfig" LD_LIBRARY_PATH="$stage_lib" GOPROXY=off \
+  GOCACHE="$PWD/build/go/cache" GOPATH="$PWD/build/go/path"
+(cd bindings/go && go vet ./... && go test ./... && go test -race ./...)
+(cd examples/go && go vet ./... && go run . "$PWD/../../build/examples-installed/go.db" >/dev/null)
+unset PKG_CONFIG_PATH LD_LIBRARY_PATH
 
 echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCOMPLAINTS_WERROR=ON \

@@ -64,6 +64,19 @@ T *nul(T *p, int i, int null_at) {
 
 const char *js(const char *good, int i, int json_at, const char *bad) { return i == json_at ? bad : good; }
 
+// The text arguments of a call whose first text is parameter `first`: the
+// one at `null_at` is NULL, the JSON one at `json_at` is `bad`.
+std::vector<const char *> texts_for(const std::vector<const char *> &values, const std::vector<bool> &json, int first,
+                                    int null_at, int json_at, const char *bad) {
+  std::vector<const char *> args;
+  int j = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const char *v = json[i] ? js(values[i], j++, json_at, bad) : values[i];
+    args.push_back(static_cast<int>(i) + first == null_at ? nullptr : v);
+  }
+  return args;
+}
+
 std::vector<Function> functions() {
   // Short names for the usual arguments: output string, desk, actor.
   using F = Fixture;
@@ -88,13 +101,7 @@ std::vector<Function> functions() {
     for (std::size_t i = 0; i < texts.size(); ++i) fn.pointers.push_back({texts[i], false});
     for (bool j : json) fn.json_args += j;
     fn.call = [call, values, json](F &fx, int n, int json_at, const char *bad) {
-      std::vector<const char *> args;
-      int j = 0;
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        const char *v = values[i];
-        if (json[i]) v = js(v, j++, json_at, bad);
-        args.push_back(static_cast<int>(i) + 3 == n ? nullptr : v);
-      }
+      std::vector<const char *> args = texts_for(values, json, 3, n, json_at, bad);
       char *out = nullptr;
       int rc = call(fx, nul(&out, 0, n), nul(fx.desk, 1, n), nul<const complaints_actor>(fx.admin, 2, n), args);
       complaints_free(out);
@@ -109,13 +116,7 @@ std::vector<Function> functions() {
     for (const auto &t : texts) fn.pointers.push_back({t, false});
     for (bool j : json) fn.json_args += j;
     fn.call = [call, values, json](F &fx, int n, int json_at, const char *bad) {
-      std::vector<const char *> args;
-      int j = 0;
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        const char *v = values[i];
-        if (json[i]) v = js(v, j++, json_at, bad);
-        args.push_back(static_cast<int>(i) + 2 == n ? nullptr : v);
-      }
+      std::vector<const char *> args = texts_for(values, json, 2, n, json_at, bad);
       return call(nul(fx.desk, 0, n), nul<const complaints_actor>(fx.admin, 1, n), args);
     };
     return fn;
