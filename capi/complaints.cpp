@@ -100,7 +100,7 @@ namespace {
 
 // Failures of calls made without a handle (a NULL desk, or the functions that
 // take none), for complaints_desk_errmsg(NULL) and the char **errmsg outputs.
-thread_local Failure handleless_failure;
+thread_local std::shared_ptr<const Failure> handleless_failure;
 
 // A NULL or unknown argument: the host misused the API.
 // Its text reads like an Error's: "where: message".
@@ -136,21 +136,30 @@ int fail(complaints_desk *desk, int code, std::string message, std::string where
     if (desk)
       desk->error.record(std::make_shared<const Failure>(Failure{std::move(message), std::move(where)}));
     else
-      handleless_failure = Failure{std::move(message), std::move(where)};
+      handleless_failure = std::make_shared<const Failure>(Failure{std::move(message), std::move(where)});
   } catch (...) {
     // Out of memory while reporting: the code still says what happened.
-    if (desk) desk->error.clear();
+    if (desk)
+      desk->error.clear();
+    else
+      handleless_failure.reset();
   }
   return code;
 }
 
 // Runs `body`, turning every exception into a code and a message on the
-// handle: no exception crosses the C API. A success clears the handle's message.
+// handle (or, without one, the thread's): no exception crosses the C API. A
+// success clears that message, unless `keep_message` (a call that only reads
+// the handle).
 template <typename F>
-int shielded(complaints_desk *desk, F &&body) noexcept {
+int shielded(complaints_desk *desk, F &&body, bool keep_message = false) noexcept {
   try {
     body();
-    if (desk) desk->error.clear();
+    if (keep_message) return COMPLAINTS_OK;
+    if (desk)
+      desk->error.clear();
+    else
+      handleless_failure.reset();  // a function that takes no handle succeeded
     return COMPLAINTS_OK;
   } catch (const Error &e) {
     return fail(desk, code_of(e.code()), e.what(), e.where());
@@ -171,8 +180,8 @@ template <typename F>
 int shielded_handleless(char **errmsg, F &&body) noexcept {
   if (errmsg) *errmsg = nullptr;
   int rc = shielded(nullptr, std::forward<F>(body));
-  if (rc != COMPLAINTS_OK && errmsg) {
-    const std::string &m = handleless_failure.message;
+  if (rc != COMPLAINTS_OK && errmsg && handleless_failure) {
+    const std::string &m = handleless_failure->message;
     if (auto *text = static_cast<char *>(std::malloc(m.size() + 1))) {
       std::memcpy(text, m.c_str(), m.size() + 1);
       *errmsg = text;
@@ -311,7 +320,10 @@ thread_local std::shared_ptr<const Failure> read_message;
 thread_local std::shared_ptr<const Failure> read_where;
 
 const Failure *failure_for(complaints_desk *desk, std::shared_ptr<const Failure> &keep) {
-  if (!desk) return &handleless_failure;
+  if (!desk) {
+    keep = handleless_failure;
+    return keep.get();
+  }
   try {
     keep = desk->error.get();
   } catch (...) {  // std::mutex::lock failing: report nothing rather than throw
@@ -380,7 +392,7 @@ int complaints_desk_share(complaints_desk **out, complaints_desk *desk) {
     auto &d = need(desk, "desk");
     complaints_desk **slot = out_param(out, "out");  // checked before anything is allocated
     *slot = new complaints_desk(d.store);
-  });
+  }, /*keep_message=*/true);  // sharing must not erase a message another thread has yet to read
 }
 
 void complaints_desk_close(complaints_desk *desk) { delete desk; }

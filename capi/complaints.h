@@ -132,7 +132,8 @@ COMPLAINTS_C_API int complaints_desk_open_memory(complaints_desk **out, const ch
 ** Makes *out another handle on the desk `desk` is a handle on: the same store,
 ** clock and event subscriptions, with its own error message (see Errors
 ** above). Close it with complaints_desk_close; the store closes with its last
-** handle. Errors: EMISUSE (NULL), ENOMEM. Thread-safe.
+** handle. A success leaves desk's own message as it was. Errors: EMISUSE
+** (NULL), ENOMEM. Thread-safe.
 */
 COMPLAINTS_C_API int complaints_desk_share(complaints_desk **out, complaints_desk *desk);
 /**
@@ -148,7 +149,9 @@ COMPLAINTS_C_API int complaints_desk_set_clock(complaints_desk *desk, const char
 ** The message of the last call made through this handle if it failed, else "".
 ** The text stays valid until the calling thread calls complaints_desk_errmsg
 ** again, even if the handle is closed meanwhile. With a NULL desk: the calling
-** thread's last failure of a call given a NULL desk. Never NULL; thread-safe.
+** thread's last failure of a call made without a handle (a NULL desk, or a
+** function that takes none), cleared when such a function succeeds. Never
+** NULL; thread-safe.
 */
 COMPLAINTS_C_API const char *complaints_desk_errmsg(complaints_desk *desk);
 /**

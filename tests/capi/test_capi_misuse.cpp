@@ -515,6 +515,26 @@ TEST_CASE("a handle keeps its own message; shared handles see one store") {
   CHECK(std::string(kept).find("CMP-77777") != std::string::npos);
   REQUIRE(complaints_issue_get(fx.desk, &out, fx.admin, "CMP-00002") == COMPLAINTS_OK);
   complaints_free(out);
+
+  // Sharing from a handle leaves that handle's pending message alone.
+  CHECK(complaints_issue_get(fx.desk, &out, fx.admin, "CMP-55555") == COMPLAINTS_ENOTFOUND);
+  REQUIRE(complaints_desk_share(&other, fx.desk) == COMPLAINTS_OK);
+  CHECK(std::string(complaints_desk_errmsg(fx.desk)).find("CMP-55555") != std::string::npos);
+  complaints_desk_close(other);
+}
+
+TEST_CASE("a message read with a NULL desk outlives the thread's next handle-less failure") {
+  complaints_actor *a = nullptr;
+  CHECK(complaints_actor_new(&a, "", COMPLAINTS_ROLE_ADMIN, 0, nullptr) == COMPLAINTS_EINVALID);
+  const char *first = complaints_desk_errmsg(nullptr);
+  CHECK(std::string(first).find("id") != std::string::npos);
+  std::string copy = first;
+  CHECK(complaints_actor_new(nullptr, "x", COMPLAINTS_ROLE_ADMIN, 0, nullptr) == COMPLAINTS_EMISUSE);
+  CHECK(std::string(first) == copy);  // still the text it was when read
+  CHECK(std::string(complaints_desk_errmsg(nullptr)) == "out: must not be NULL");
+  REQUIRE(complaints_actor_new(&a, "ok", COMPLAINTS_ROLE_ADMIN, 0, nullptr) == COMPLAINTS_OK);
+  CHECK(std::string(complaints_desk_errmsg(nullptr)).empty());  // a success clears it, as on a handle
+  complaints_actor_free(a);
 }
 
 TEST_CASE("threads with their own handles read their own messages") {
