@@ -125,8 +125,9 @@ def main(argv):
             report = desk.hold_report(admin, "2026-11-01T00:00:00Z", now + dt.timedelta(hours=1))
             for line in report["entries"]:
                 record = line["record"]
+                override = " [admin override]" if line.get("override_release") else ""
                 print(f"  {line['at']}  {line['action']} {line['fieldworker']} on {record['kind']}:{record['id']}"
-                      f" by {line['actor_id']} ({line['reason']})")
+                      f" by {line['actor_id']} ({line['reason']}){override}")
 
             check = desk.verify(admin, issue["code"])
             print(f"\nTimeline hash chain: {'intact' if check['ok'] else 'BROKEN'} ({check['entries']} entries)")
