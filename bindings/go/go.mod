@@ -1,0 +1,3 @@
+module complaints
+
+go 1.19
