@@ -17,14 +17,18 @@ class Actor:
     ``permissions`` an iterable of "delete_issues", "release_payment",
     "edit_issues", "manage_settings". Raises ValueError for an unknown role or
     permission and InvalidInput for a bad id (empty, too long, not UTF-8,
-    control characters), with the library's message and ``where`` "id". Owns a C handle, freed by ``close()``, ``with`` or garbage
-    collection. Thread-safety: immutable; may be shared by threads.
+    control characters), with the library's message and ``where`` "id". Owns a
+    C handle, freed when the object is collected; ``close()`` (or ``with``)
+    makes the actor unusable at once. Thread-safety: immutable; may be shared
+    by threads, and closed while another thread's call is using it (that call
+    holds the object, so the handle lives until it returns).
     """
 
-    __slots__ = ("_handle", "_free", "id", "role", "permissions")
+    __slots__ = ("_handle", "_closed", "_free", "id", "role", "permissions")
 
     def __init__(self, id: str, role: str, permissions: Iterable[str] = ()):
         self._handle = None
+        self._closed = False
         if role not in N.ROLES:
             raise ValueError(f"unknown role {role!r}; expected one of {', '.join(N.ROLES)}")
         if isinstance(permissions, str):
@@ -63,15 +67,14 @@ class Actor:
     @property
     def handle(self) -> ctypes.c_void_p:
         """The C handle (for the bindings). Raises MisuseError once closed."""
-        if self._handle is None:
+        if self._closed or self._handle is None:
             raise MisuseError(N.EMISUSE, f"actor {self.id!r} is closed")
         return self._handle
 
     def close(self) -> None:
-        """Frees the C handle; idempotent. Not while a call using this actor is running."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            self._free(handle)
+        """Makes the actor unusable (MisuseError in later calls); idempotent. The C
+        handle is freed with the object, so a call running meanwhile is unharmed."""
+        self._closed = True
 
     def __enter__(self) -> "Actor":
         return self
@@ -80,8 +83,10 @@ class Actor:
         self.close()
 
     def __del__(self):
+        handle, self._handle = self._handle, None
         try:
-            self.close()
+            if handle is not None:
+                self._free(handle)
         except Exception:  # interpreter shutdown; never raise from a finalizer
             pass
 

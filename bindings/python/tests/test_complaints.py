@@ -593,6 +593,23 @@ class TestErrors(Fixture):
         with self.assertRaises(InvalidInput):
             self.desk.report(self.office, "not json")
 
+    def test_a_closed_actor_is_refused_and_closing_mid_call_is_safe(self):
+        temp = Actor("tmp", "office")
+        seen = []
+
+        def close_actor(event):
+            temp.close()  # while the report made for temp is still running
+            seen.append(event["actor_id"])
+
+        sub = self.desk.on("issue_reported", close_actor)
+        issue = self.desk.report(temp, record=BOOKING, type="Other", description="closed mid-call")
+        self.desk.off(sub)
+        self.assertEqual((seen, issue["reporter_id"]), (["tmp"], "tmp"))
+        with self.assertRaises(MisuseError) as cm:
+            self.desk.get(temp, issue["code"])
+        self.assertIn("closed", cm.exception.message)
+        temp.close()  # idempotent
+
     def test_misuse_closed_desk_and_fixed_clock(self):
         with Desk.open_memory() as d:
             with self.assertRaises(MisuseError):
