@@ -75,8 +75,8 @@ const Actor admin{"admin-1", Role::admin, Permissions::all()};
 // office report on a booking with two fieldworkers (the counter, the issue,
 // its fieldworker index rows, for each fieldworker a payout hold with its link
 // to the issue, a ledger line and a notification, the hash-chained timeline
-// entry, and three notifications of the report), in one BEGIN IMMEDIATE
-// transaction.
+// entry, three notifications of the report, and the customer's
+// acknowledgement email), in one BEGIN IMMEDIATE transaction.
 class RawReport {
  public:
   explicit RawReport(Raw &raw)
@@ -101,11 +101,18 @@ class RawReport {
                                  "fieldworker_id = ?")),
         hold_(raw.prepare("INSERT INTO holds (record_kind, record_id, fieldworker_id, state, scope, since) VALUES "
                           "('booking', ?, ?, 'withheld', 'portion', ?)")),
-        link_(raw.prepare("INSERT OR IGNORE INTO hold_issues (record_kind, record_id, fieldworker_id, number) VALUES "
-                          "('booking', ?, ?, ?)")),
+        link_(raw.prepare("INSERT INTO hold_issues (record_kind, record_id, fieldworker_id, number, open) VALUES "
+                          "('booking', ?, ?, ?, 1)")),
         ledger_(raw.prepare("INSERT INTO hold_ledger (record_kind, record_id, fieldworker_id, action, at, actor_id, "
                             "actor_role, reason, issues, override) VALUES ('booking', ?, ?, 'withheld', ?, 'office-1', "
-                            "'office', ?, ?, 0)")) {}
+                            "'office', ?, ?, 0)")),
+        message_(raw.prepare("INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, "
+                             "subject, body_text, body_html, created_at) VALUES (?, 'message', "
+                             "'message:acknowledgement', ?, 'cust-1', 'email', ?, ?, ?, ?)")) {}
+
+  // The acknowledgement email the library renders for the customer: the
+  // baseline writes the same bytes (it does not render them).
+  void set_acknowledgement(const OutboxItem &item) { ack_ = item; }
 
   void run(const std::string &booking, const std::string &description, std::int64_t now) {
     raw_.step_done(begin_);
@@ -172,6 +179,13 @@ class RawReport {
       notify(code, "issue_reported", now, {{who, channel}}, 1, code + " logged: Damage Caused",
              code + " on booking:" + booking + " (Damage Caused): New",
              code + "/1/" + who + "/" + channel);
+    put(message_, 1, "msg/" + code + "/1/cust-1/acknowledgement");
+    put(message_, 2, code);
+    put(message_, 3, ack_.subject);
+    put(message_, 4, ack_.body_text);
+    put(message_, 5, ack_.body_html);
+    put(message_, 6, now);
+    raw_.step_done(message_);
     raw_.step_done(commit_);
   }
 
@@ -194,7 +208,8 @@ class RawReport {
  private:
   Raw &raw_;
   sqlite3_stmt *begin_, *commit_, *counter_, *issue_, *index_, *timeline_, *outbox_, *hold_exists_, *hold_, *link_,
-      *ledger_;
+      *ledger_, *message_;
+  OutboxItem ack_;
 };
 
 // The baseline's hand-written action: read what the update needs (version and
@@ -210,8 +225,9 @@ class RawAct {
         head_(raw.prepare("SELECT version, timeline_seq, timeline_hash, status, record_id FROM issues WHERE number = ?")),
         hold_(raw.prepare("SELECT state FROM holds WHERE record_kind = 'booking' AND record_id = ? AND "
                           "fieldworker_id = ?")),
-        link_(raw.prepare("INSERT OR IGNORE INTO hold_issues (record_kind, record_id, fieldworker_id, number) VALUES "
-                          "('booking', ?, ?, ?)")),
+        // (An OR IGNORE without the NOT NULL "open" would skip the row silently.)
+        link_(raw.prepare("INSERT INTO hold_issues (record_kind, record_id, fieldworker_id, number, open) VALUES "
+                          "('booking', ?, ?, ?, 1) ON CONFLICT DO NOTHING")),
         update_(raw.prepare("UPDATE issues SET status = ?, category = ?, updated_at = ?, version = version + 1, "
                             "timeline_seq = ?, timeline_hash = ? WHERE number = ? AND version = ?")),
         timeline_(raw.prepare("INSERT INTO timeline (number, seq, at, actor_id, actor_role, kind, action, changes, "
@@ -350,6 +366,11 @@ int main(int argc, char **argv) {
         raw_desk.put_record(office, r);
       }
     }
+    // A first report on the library's side gives the acknowledgement's bytes.
+    desk->put_record(office, booking("B-ack", "cust-1", {"fw-1", "fw-2"}));
+    desk->report(office, report_on("B-ack", description));
+    for (const OutboxItem &item : desk->outbox_pending(Actor{"mailer", Role::system, {}}, 10))
+      if (item.kind == OutboxKind::message) baseline.set_acknowledgement(item);
     double lib = 0, base = 0;
     // Alternate rounds so both see the same machine conditions.
     const int per_round = writes / 4;
