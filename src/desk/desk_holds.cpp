@@ -61,8 +61,12 @@ std::vector<PayDecision> Desk::may_pay(const Actor &actor, std::span<const PayQu
   access::require_staff(actor, "asking whether a payout may be made");
   if (queries.size() > 100000) throw InvalidInput("at most 100000 queries at once", "queries");
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    check_record_ref(queries[i].record, fmt::format("queries[{}].record", i));
-    check::id(queries[i].fieldworker, fmt::format("queries[{}].fieldworker", i), limits::id_bytes);
+    try {
+      check_record_ref(queries[i].record, "record");
+      check::id(queries[i].fieldworker, "fieldworker", limits::id_bytes);
+    } catch (const InvalidInput &e) {  // the path is built only for the query at fault
+      throw InvalidInput(e.message(), fmt::format("queries[{}].{}", i, e.where()));
+    }
   }
   return impl_->run(TxnMode::read, [&](Op &op) {
     std::vector<PayDecision> out;

@@ -338,6 +338,13 @@ TEST_CASE_TEMPLATE("bad amounts and currencies are typed errors and change nothi
   expect_error(Errc::not_found, [&] {
     f.desk.withhold_payment(test::office(), {{RecordKind::invoice, "nope"}, "fw-2", {}, {}, "x"});
   });
+  // A bad pair in a payroll run is named by its place in the run.
+  std::vector<PayQuery> run{{B1, "fw-1"}, {B1, ""}, {{RecordKind::booking, std::string(300, 'x')}, "fw-1"}};
+  auto bad = expect_error(Errc::invalid_input, [&] { f.desk.may_pay(payroll, run); });
+  CHECK(bad.where() == "queries[1].fieldworker");
+  CHECK(std::string(bad.what()).starts_with("queries[1].fieldworker: "));
+  run.erase(run.begin() + 1);
+  CHECK(expect_error(Errc::invalid_input, [&] { f.desk.may_pay(payroll, run); }).where() == "queries[1].record.id");
   CHECK(f.desk.dump() == dump);
   CHECK_FALSE(may_pay(f, "fw-1").may_pay);
   CHECK(may_pay(f, "fw-1").hold->amount == Money::of(5000, "AUD"));
