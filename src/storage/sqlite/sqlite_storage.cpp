@@ -731,10 +731,13 @@ class SqliteTransaction final : public StorageTransaction {
     return guarded("read hold", [&]() -> std::optional<PaymentHold> {
       static const std::string sql = hold_query(
           "holds", "WHERE h.record_kind = ? AND h.record_id = ? AND h.fieldworker_id = ? ORDER BY l.number");
+      // Asked once per pair of a payroll run: bound without SQLite copying
+      // the texts (they outlive the statement's use).
+      std::string fw(fieldworker);
       Use s(stmts_.get(sql.c_str()));
-      s->bind(1, to_string(record.kind));
-      s->bind(2, record.id);
-      s->bind(3, std::string(fieldworker));
+      s->bindNoCopy(1, to_string(record.kind));
+      s->bindNoCopy(2, record.id);
+      s->bindNoCopy(3, fw);
       auto holds = read_holds(*s);
       if (holds.empty()) return std::nullopt;
       return std::move(holds.front());
