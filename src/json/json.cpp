@@ -1,7 +1,9 @@
 #include "json/json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -41,12 +43,25 @@ Writer &Writer::end_array() {
   return *this;
 }
 
+// Appends `[,]"text"` and `tail` (0 for none) with one grow and one copy:
+// the cost the C API's documents pay per key and per plain string.
+void Writer::quoted(std::string_view text, char tail) {
+  bool comma = !first_[depth_];
+  first_[depth_] = false;
+  std::size_t at = out_.size();
+  out_.resize(at + comma + text.size() + 2 + (tail != 0));
+  char *p = out_.data() + at;
+  if (comma) *p++ = ',';
+  *p++ = '"';
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());
+  p += text.size();
+  *p++ = '"';
+  if (tail) *p = tail;
+}
+
 Writer &Writer::key(std::string_view k) {
   // Keys are the library's own identifiers: nothing to escape.
-  separate();
-  out_ += '"';
-  out_ += k;
-  out_ += "\":";
+  quoted(k, ':');
   first_[depth_] = true;  // the value that follows takes no comma
   return *this;
 }
@@ -64,6 +79,10 @@ constexpr auto escapes = [] {
 }  // namespace
 
 Writer &Writer::value(std::string_view v) {
+  if (std::none_of(v.begin(), v.end(), [](char c) { return escapes[static_cast<unsigned char>(c)]; })) {
+    quoted(v, 0);  // the usual case: nothing to escape
+    return *this;
+  }
   separate();
   out_ += '"';
   std::size_t plain = 0;

@@ -43,6 +43,7 @@ class Writer {
     first_[depth_] = false;
   }
   void open(char c);
+  void quoted(std::string_view text, char tail);
   std::string &out_;
   // Whether the next value at each nesting depth is the first (no comma).
   static constexpr int max_depth = 32;
