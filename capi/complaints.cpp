@@ -224,7 +224,7 @@ void give(char **out, const T &value) {
   buffer.clear();
   json::Writer w(buffer);
   json::write(w, value);
-  *out = dup(buffer);
+  *out = dup(w.finish());
   if (buffer.capacity() > (1 << 20)) std::string().swap(buffer);  // do not keep a huge document alive
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 
@@ -15,7 +16,7 @@ namespace complaints::json {
 
 void Writer::open(char c) {
   separate();
-  out_ += c;
+  put(c);
   // The library's documents nest a few levels; deeper would be a bug here.
   if (depth_ + 1 >= max_depth) throw Error(Errc::internal, "JSON nested too deep");
   first_[++depth_] = true;
@@ -27,7 +28,7 @@ Writer &Writer::begin_object() {
 }
 
 Writer &Writer::end_object() {
-  out_ += '}';
+  put('}');
   --depth_;
   return *this;
 }
@@ -38,25 +39,19 @@ Writer &Writer::begin_array() {
 }
 
 Writer &Writer::end_array() {
-  out_ += ']';
+  put(']');
   --depth_;
   return *this;
 }
 
-// Appends `[,]"text"` and `tail` (0 for none) with one grow and one copy:
-// the cost the C API's documents pay per key and per plain string.
+// Appends `[,]"text"` and `tail` (0 for none): the path of every key and
+// plain string.
 void Writer::quoted(std::string_view text, char tail) {
-  bool comma = !first_[depth_];
-  first_[depth_] = false;
-  std::size_t at = out_.size();
-  out_.resize(at + comma + text.size() + 2 + (tail != 0));
-  char *p = out_.data() + at;
-  if (comma) *p++ = ',';
-  *p++ = '"';
-  if (!text.empty()) std::memcpy(p, text.data(), text.size());
-  p += text.size();
-  *p++ = '"';
-  if (tail) *p = tail;
+  separate();
+  put('"');
+  put(text);
+  put('"');
+  if (tail) put(tail);
 }
 
 Writer &Writer::key(std::string_view k) {
@@ -84,52 +79,54 @@ Writer &Writer::value(std::string_view v) {
     return *this;
   }
   separate();
-  out_ += '"';
+  put('"');
   std::size_t plain = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
     auto c = static_cast<unsigned char>(v[i]);
     if (!escapes[c]) continue;
-    out_.append(v.data() + plain, i - plain);
+    put(v.substr(plain, i - plain));
     plain = i + 1;
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\n': put("\\n"); break;
+      case '\r': put("\\r"); break;
+      case '\t': put("\\t"); break;
       default: {
         char buf[8];
         std::snprintf(buf, sizeof buf, "\\u%04x", c);
-        out_ += buf;
+        put(buf);
       }
     }
   }
-  out_.append(v.data() + plain, v.size() - plain);
-  out_ += '"';
+  put(v.substr(plain));
+  put('"');
   return *this;
 }
 
 Writer &Writer::value(std::int64_t v) {
   separate();
-  out_ += std::to_string(v);
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  put(std::string_view(digits, static_cast<std::size_t>(end - digits)));
   return *this;
 }
 
 Writer &Writer::value(bool v) {
   separate();
-  out_ += v ? "true" : "false";
+  put(v ? "true" : "false");
   return *this;
 }
 
 Writer &Writer::null() {
   separate();
-  out_ += "null";
+  put("null");
   return *this;
 }
 
 Writer &Writer::raw(std::string_view json) {
   separate();
-  out_ += json;
+  put(json);
   return *this;
 }
 

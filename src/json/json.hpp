@@ -4,6 +4,7 @@
 // unknown key; writers never fail.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,10 +16,20 @@
 namespace complaints::json {
 
 /// Appends JSON to a string. Keys and values are written in call order; the
-/// caller keeps the structure balanced.
+/// caller keeps the structure balanced. Small pieces are staged in a buffer
+/// of the Writer's own and reach `out` in blocks: call finish() before
+/// reading `out` (what is still staged is dropped with the Writer).
 class Writer {
  public:
   explicit Writer(std::string &out) : out_(out) {}
+  Writer(const Writer &) = delete;
+  Writer &operator=(const Writer &) = delete;
+  /// Moves what is staged to `out`; returns `out`.
+  std::string &finish() {
+    out_.append(stage_, staged_);
+    staged_ = 0;
+    return out_;
+  }
   Writer &begin_object();
   Writer &end_object();
   Writer &begin_array();
@@ -39,12 +50,30 @@ class Writer {
 
  private:
   void separate() {
-    if (!first_[depth_]) out_ += ',';
+    if (!first_[depth_]) put(',');
     first_[depth_] = false;
+  }
+  void put(char c) {
+    if (staged_ == sizeof stage_) finish();
+    stage_[staged_++] = c;
+  }
+  void put(std::string_view text) {
+    if (text.size() > sizeof stage_ - staged_) {
+      finish();
+      if (text.size() > sizeof stage_ / 2) {  // large: straight to out
+        out_.append(text);
+        return;
+      }
+    }
+    if (text.empty()) return;
+    std::memcpy(stage_ + staged_, text.data(), text.size());
+    staged_ += text.size();
   }
   void open(char c);
   void quoted(std::string_view text, char tail);
   std::string &out_;
+  char stage_[1024];
+  std::size_t staged_ = 0;
   // Whether the next value at each nesting depth is the first (no comma).
   static constexpr int max_depth = 32;
   bool first_[max_depth] = {true};
@@ -88,6 +117,7 @@ std::string to_json(const T &v) {
   out.reserve(1024);
   Writer w(out);
   write(w, v);
+  w.finish();
   return out;
 }
 

@@ -14,7 +14,7 @@ std::string written(const std::string &text) {
   std::string out;
   Writer w(out);
   w.begin_object().field("k", text).field("n", std::int64_t{-42}).end_object();
-  return out;
+  return w.finish();
 }
 
 }  // namespace
@@ -40,4 +40,21 @@ TEST_CASE("the JSON writer escapes every control byte, quote and backslash at ev
     std::string doc = written(text);
     CHECK(doc == "{\"k\":\"" + text + "\",\"n\":-42}");
   }
+}
+
+TEST_CASE("the JSON writer stages small pieces and passes large ones through, in order") {
+  std::string out = "prefix:";
+  Writer w(out);
+  w.begin_array();
+  nlohmann::json expected = nlohmann::json::array();
+  for (int i = 0; i < 400; ++i) {  // many small pieces, past the stage's size several times
+    std::string text = std::string(static_cast<std::size_t>(i % 40), 'a' + static_cast<char>(i % 26)) + "\"\n";
+    if (i % 97 == 0) text += std::string(3000, 'z');  // now and then one larger than the stage
+    w.value(text).value(std::int64_t{i});
+    expected.push_back(text);
+    expected.push_back(i);
+  }
+  w.end_array();
+  CHECK(w.finish().starts_with("prefix:"));
+  CHECK(nlohmann::json::parse(out.substr(7)) == expected);
 }
