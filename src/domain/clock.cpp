@@ -2,11 +2,13 @@
 #include "complaints/clock.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
 #include "domain/check.hpp"
+#include "domain/timestamp_text.hpp"
 
 namespace complaints {
 
@@ -54,12 +56,12 @@ Date Date::of(Timestamp t) {
 
 std::string Date::to_string() const { return fmt::format("{:04d}-{:02d}-{:02d}", year(), month(), day()); }
 
-std::string format_timestamp(Timestamp t) {
+void format_timestamp_into(Timestamp t, char *buf) noexcept {
   auto day_point = floor<days>(t);
   year_month_day ymd(day_point);
   hh_mm_ss<milliseconds> tod(t - day_point);
   // By hand: every issue, entry and event written as JSON carries timestamps.
-  char buf[25] = "0000-00-00T00:00:00.000Z";
+  std::memcpy(buf, "0000-00-00T00:00:00.000Z", timestamp_text_size);
   auto put = [&](int at, long long value, int width) {
     for (int i = at + width - 1; i >= at; --i, value /= 10) buf[i] = static_cast<char>('0' + value % 10);
   };
@@ -70,7 +72,12 @@ std::string format_timestamp(Timestamp t) {
   put(14, tod.minutes().count(), 2);
   put(17, tod.seconds().count(), 2);
   put(20, tod.subseconds().count(), 3);
-  return std::string(buf, 24);
+}
+
+std::string format_timestamp(Timestamp t) {
+  char buf[timestamp_text_size];
+  format_timestamp_into(t, buf);
+  return std::string(buf, timestamp_text_size);
 }
 
 Timestamp parse_timestamp(std::string_view text, std::string_view field) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "domain/check.hpp"
+#include "domain/timestamp_text.hpp"
 
 namespace complaints::json {
 
@@ -142,14 +143,17 @@ void opt_date(Writer &w, std::string_view k, const std::optional<Date> &d) {
     w.null();
 }
 
-void time(Writer &w, std::string_view k, Timestamp t) { w.field(k, format_timestamp(t)); }
+void time(Writer &w, std::string_view k, Timestamp t) {
+  char text[timestamp_text_size];
+  format_timestamp_into(t, text);
+  w.field(k, std::string_view(text, sizeof text));
+}
 
 void opt_time(Writer &w, std::string_view k, const std::optional<Timestamp> &t) {
-  w.key(k);
   if (t)
-    w.value(format_timestamp(*t));
+    time(w, k, *t);
   else
-    w.null();
+    w.key(k).null();
 }
 
 void strings(Writer &w, std::string_view k, const std::vector<std::string> &list) {
