@@ -131,9 +131,7 @@ class MemoryTransaction final : public StorageTransaction {
 
   std::int64_t allocate_issue_number() override {
     write();
-    std::int64_t previous = state_.last_issue_number;
-    undo_.push_back([this, previous] { state_.last_issue_number = previous; });
-    return ++state_.last_issue_number;
+    return next_id(state_.last_issue_number);
   }
 
   std::optional<IssueRow> issue(std::int64_t number) override {
@@ -214,10 +212,8 @@ class MemoryTransaction final : public StorageTransaction {
     for (const auto &[id, existing] : state_.outbox)
       if (existing.idempotency_key == item.idempotency_key)
         throw StorageError(fmt::format("queue outbox item: idempotency key '{}' exists", item.idempotency_key));
-    std::int64_t previous = state_.last_outbox_id;
-    undo_.push_back([this, previous] { state_.last_outbox_id = previous; });
     OutboxItem stored = item;
-    stored.id = ++state_.last_outbox_id;
+    stored.id = next_id(state_.last_outbox_id);
     remember(state_.outbox, stored.id);
     state_.outbox[stored.id] = stored;
     return stored.id;
@@ -293,10 +289,8 @@ class MemoryTransaction final : public StorageTransaction {
 
   std::int64_t append_ledger(const HoldLedgerEntry &e) override {
     write();
-    std::int64_t previous = state_.last_ledger_id;
-    undo_.push_back([this, previous] { state_.last_ledger_id = previous; });
     HoldLedgerEntry stored = e;
-    stored.id = ++state_.last_ledger_id;
+    stored.id = next_id(state_.last_ledger_id);
     remember(state_.ledger, stored.id);
     state_.ledger[stored.id] = stored;
     return stored.id;
@@ -330,10 +324,8 @@ class MemoryTransaction final : public StorageTransaction {
 
   std::int64_t add_comment(std::int64_t number, const Comment &c) override {
     write();
-    std::int64_t previous = state_.last_comment_id;
-    undo_.push_back([this, previous] { state_.last_comment_id = previous; });
     Comment stored = c;
-    stored.id = ++state_.last_comment_id;
+    stored.id = next_id(state_.last_comment_id);
     stored.issue_code = format_issue_code(number);
     stored.attachments.clear();
     remember(state_.comments, stored.id);
@@ -355,10 +347,8 @@ class MemoryTransaction final : public StorageTransaction {
 
   std::int64_t add_attachment(std::int64_t number, const Attachment &a) override {
     write();
-    std::int64_t previous = state_.last_attachment_id;
-    undo_.push_back([this, previous] { state_.last_attachment_id = previous; });
     Attachment stored = a;
-    stored.id = ++state_.last_attachment_id;
+    stored.id = next_id(state_.last_attachment_id);
     stored.issue_code = format_issue_code(number);
     if (!stored.storage_key.empty()) stored.bytes.clear();
     remember(state_.attachments, stored.id);
@@ -393,7 +383,7 @@ class MemoryTransaction final : public StorageTransaction {
     write();
     auto it = state_.watchers.find(number);
     if (it != state_.watchers.end() && it->second.count(user)) return false;
-    remember_set(number);
+    remember(state_.watchers, number);
     state_.watchers[number].insert(std::string(user));
     return true;
   }
@@ -402,7 +392,7 @@ class MemoryTransaction final : public StorageTransaction {
     write();
     auto it = state_.watchers.find(number);
     if (it == state_.watchers.end() || !it->second.count(user)) return false;
-    remember_set(number);
+    remember(state_.watchers, number);
     state_.watchers[number].erase(std::string(user));
     return true;
   }
@@ -466,17 +456,17 @@ class MemoryTransaction final : public StorageTransaction {
   }
 
   std::vector<Issue> search(const SearchQuery &q) override {
+    // The issues whose comments match, found in one pass over the comments.
+    std::set<std::string, std::less<>> in_comments;
+    for (const auto &[id, c] : state_.comments)
+      if ((q.include_internal || !c.internal) && contains_text(c.body, q.text)) in_comments.insert(c.issue_code);
     std::vector<Issue> out;
     for (const auto &[n, row] : state_.issues) {
       if (out.size() >= q.limit) break;
       const Issue &i = row.issue;
       if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) continue;
       if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) continue;
-      bool hit = contains_text(i.description, q.text);
-      for (auto it = state_.comments.begin(); !hit && it != state_.comments.end(); ++it)
-        hit = it->second.issue_code == i.code && (q.include_internal || !it->second.internal) &&
-              contains_text(it->second.body, q.text);
-      if (hit) out.push_back(i);
+      if (contains_text(i.description, q.text) || in_comments.count(i.code)) out.push_back(i);
     }
     return out;
   }
@@ -485,41 +475,11 @@ class MemoryTransaction final : public StorageTransaction {
     write();
     ErasedCounts n;
     std::string code = format_issue_code(number);
-    for (auto it = state_.comments.begin(); it != state_.comments.end();) {
-      auto next = std::next(it);
-      if (it->second.issue_code == code) {
-        ++n.comments;
-        remember(state_.comments, it->first);
-        state_.comments.erase(it);
-      }
-      it = next;
-    }
-    for (auto it = state_.attachments.begin(); it != state_.attachments.end();) {
-      auto next = std::next(it);
-      if (it->second.issue_code == code) {
-        ++n.attachments;
-        remember(state_.attachments, it->first);
-        state_.attachments.erase(it);
-      }
-      it = next;
-    }
-    for (auto it = state_.outbox.begin(); it != state_.outbox.end();) {
-      auto next = std::next(it);
-      if (it->second.issue_code == code) {
-        ++n.outbox_items;
-        remember(state_.outbox, it->first);
-        state_.outbox.erase(it);
-      }
-      it = next;
-    }
-    for (auto it = state_.links.begin(); it != state_.links.end();) {
-      auto next = std::next(it);
-      if (it->second.from == number || it->second.to == number) {
-        remember(state_.links, it->first);
-        state_.links.erase(it);
-      }
-      it = next;
-    }
+    auto of_issue = [&](const auto &item) { return item.issue_code == code; };
+    n.comments = erase_where(state_.comments, of_issue);
+    n.attachments = erase_where(state_.attachments, of_issue);
+    n.outbox_items = erase_where(state_.outbox, of_issue);
+    erase_where(state_.links, [&](const StoredLink &l) { return l.from == number || l.to == number; });
     for (auto &[key, set] : state_.hold_links)
       if (set.count(number)) {
         remember(state_.hold_links, key);
@@ -639,12 +599,26 @@ class MemoryTransaction final : public StorageTransaction {
     }
   }
 
-  void remember_set(std::int64_t number) {
-    auto it = state_.watchers.find(number);
-    if (it == state_.watchers.end())
-      undo_.push_back([this, number] { state_.watchers.erase(number); });
-    else
-      undo_.push_back([this, number, saved = it->second] { state_.watchers[number] = saved; });
+  // The next value of an id counter, restored on rollback.
+  std::int64_t next_id(std::int64_t &counter) {
+    undo_.push_back([&counter, previous = counter] { counter = previous; });
+    return ++counter;
+  }
+
+  // Erases (undoably) the entries of `map` whose value satisfies `pred`; returns how many.
+  template <typename Map, typename Pred>
+  std::int64_t erase_where(Map &map, Pred pred) {
+    std::int64_t n = 0;
+    for (auto it = map.begin(); it != map.end();) {
+      if (pred(it->second)) {
+        remember(map, it->first);
+        it = map.erase(it);
+        ++n;
+      } else {
+        ++it;
+      }
+    }
+    return n;
   }
 
   bool fieldworker_sees(const std::string &fieldworker, const Issue &i) const {
