@@ -706,16 +706,8 @@ int complaints_hold_may_pay_many(complaints_desk *desk, char **out, const compla
     out_param(out, "out");
     auto &d = need(desk, "desk");
     const Actor &a = actor_of(actor);
-    std::string_view text = need_text(queries_json, "queries_json");
-    if (!check::is_utf8(text)) throw InvalidInput("is not valid UTF-8", "queries_json");
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error &e) {
-      throw InvalidInput(fmt::format("is not JSON (at byte {})", e.byte), "queries_json");
-    }
-    // An array of queries, read as {"queries": [...]}.
-    give(out, d.desk.may_pay(a, json::read_pay_queries(nlohmann::json{{"queries", j}})));
+    auto queries = json::parse_value(need_text(queries_json, "queries_json"), "queries_json");
+    give(out, d.desk.may_pay(a, json::read_pay_queries(queries)));
   });
 }
 

@@ -444,15 +444,19 @@ void write(Writer &w, const WorkflowProblem &v) {
 
 // --- reading ------------------------------------------------------------------------------------
 
-nlohmann::json parse(std::string_view text, std::string_view field) {
+nlohmann::json parse_value(std::string_view text, std::string_view field) {
   if (!check::is_utf8(text)) throw InvalidInput("is not valid UTF-8", std::string(field));
   try {
-    auto j = nlohmann::json::parse(text);
-    if (!j.is_object()) throw InvalidInput(fmt::format("must be a JSON object, not {}", j.type_name()), std::string(field));
-    return j;
+    return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error &e) {
     throw InvalidInput(fmt::format("is not JSON (at byte {})", e.byte), std::string(field));
   }
+}
+
+nlohmann::json parse(std::string_view text, std::string_view field) {
+  auto j = parse_value(text, field);
+  if (!j.is_object()) throw InvalidInput(fmt::format("must be a JSON object, not {}", j.type_name()), std::string(field));
+  return j;
 }
 
 namespace {
@@ -550,23 +554,24 @@ class Obj {
     return *e;
   }
 
-  const nlohmann::json &json() const { return j_; }
-
  private:
   const nlohmann::json &j_;
   std::string path_;
 };
 
+// {"minor", "currency"} at `path`; Money::of reports its problems at `money_field`.
+Money read_money_object(const nlohmann::json &v, const std::string &path, const std::string &money_field) {
+  Obj m(v, path, {"minor", "currency"});
+  auto minor = m.opt_int("minor");
+  if (!minor) throw InvalidInput("is required", m.field("minor"));
+  return Money::of(*minor, m.str("currency"), money_field);
+}
+
 std::optional<Money> read_money(const Obj &o, std::string_view k) {
   const auto *v = o.get(k);
   if (!v) return std::nullopt;
-  Obj m(*v, o.field(k), {"minor", "currency"});
-  auto minor = m.opt_int("minor");
-  if (!minor) throw InvalidInput("is required", m.field("minor"));
-  return Money::of(*minor, m.str("currency"), o.field(k));
+  return read_money_object(*v, o.field(k), o.field(k));
 }
-
-std::optional<HoldScope> hold_scope(std::string_view s) noexcept { return hold_scope_from_string(s); }
 
 }  // namespace
 
@@ -590,12 +595,9 @@ ReportRequest read_report(const nlohmann::json &j) {
   if (o.get("fieldworkers")) r.fieldworkers = o.strs("fieldworkers");
   if (const auto *amounts = o.get("hold_amounts")) {
     if (!amounts->is_object()) throw InvalidInput("must be an object of fieldworker: amount", "hold_amounts");
-    for (auto it = amounts->begin(); it != amounts->end(); ++it) {
-      Obj m(*it, "hold_amounts." + check::excerpt(it.key()), {"minor", "currency"});
-      auto minor = m.opt_int("minor");
-      if (!minor) throw InvalidInput("is required", m.field("minor"));
-      r.hold_amounts.insert_or_assign(it.key(), Money::of(*minor, m.str("currency"), "hold_amounts." + it.key()));
-    }
+    for (auto it = amounts->begin(); it != amounts->end(); ++it)
+      r.hold_amounts.insert_or_assign(
+          it.key(), read_money_object(*it, "hold_amounts." + check::excerpt(it.key()), "hold_amounts." + it.key()));
   }
   r.workflow = o.str_or("workflow", r.workflow);
   return r;
@@ -735,7 +737,7 @@ HoldRequest read_hold_request(const nlohmann::json &j) {
   r.record = read_record_ref(*o.get("record"), "record");
   r.fieldworker = o.str("fieldworker");
   r.amount = read_money(o, "amount");
-  r.scope = o.opt_enum("scope", &hold_scope).value_or(HoldScope::portion);
+  r.scope = o.opt_enum("scope", &hold_scope_from_string).value_or(HoldScope::portion);
   r.reason = o.str("reason");
   return r;
 }
@@ -765,15 +767,13 @@ HoldFilter read_hold_filter(const nlohmann::json &j) {
   return f;
 }
 
-std::vector<PayQuery> read_pay_queries(const nlohmann::json &j) {
-  Obj o(j, "", {"queries"});
-  const auto *list = o.get("queries");
-  if (!list || !list->is_array()) throw InvalidInput("must be an array", "queries");
+std::vector<PayQuery> read_pay_queries(const nlohmann::json &queries) {
+  if (!queries.is_array()) throw InvalidInput("must be an array", "queries");
   std::vector<PayQuery> out;
-  out.reserve(list->size());
-  for (std::size_t i = 0; i < list->size(); ++i) {
+  out.reserve(queries.size());
+  for (std::size_t i = 0; i < queries.size(); ++i) {
     std::string field = fmt::format("queries[{}]", i);
-    Obj q((*list)[i], field, {"record", "fieldworker"});
+    Obj q(queries[i], field, {"record", "fieldworker"});
     if (!q.get("record")) throw InvalidInput("is required", field + ".record");
     out.push_back({read_record_ref(*q.get("record"), field + ".record"), q.str("fieldworker")});
   }

@@ -124,6 +124,8 @@ std::string to_json(const T &v) {
 // --- reading -----------------------------------------------------------------------------
 /// Parses a document; InvalidInput naming `field` when it is not JSON or not an object.
 nlohmann::json parse(std::string_view text, std::string_view field);
+/// The same for a document of any type (an array of queries).
+nlohmann::json parse_value(std::string_view text, std::string_view field);
 
 ReportRequest read_report(const nlohmann::json &j);
 ActionRequest read_action(const nlohmann::json &j);
@@ -140,7 +142,7 @@ AttachmentRequest read_attachment(const nlohmann::json &j, const std::string &pa
 HoldRequest read_hold_request(const nlohmann::json &j);
 ReleaseRequest read_release(const nlohmann::json &j);
 HoldFilter read_hold_filter(const nlohmann::json &j);
-std::vector<PayQuery> read_pay_queries(const nlohmann::json &j);
+std::vector<PayQuery> read_pay_queries(const nlohmann::json &queries);
 MessageTemplate read_template(const nlohmann::json &j);
 MessageSettings read_message_settings(const nlohmann::json &j);
 RecordRef read_record_ref(const nlohmann::json &j, const std::string &field);
