@@ -17,15 +17,11 @@ MessageTemplate Desk::save_template(const Actor &actor, const MessageTemplate &t
     // Checked against the layout in force (or this one, when it is the layout).
     const messages::Compiled *layout =
         t.name == templates::layout ? nullptr : &impl_->library.get(op.txn, templates::layout);
-    messages::compile(t, layout);
+    messages::Compiled compiled = messages::compile(t, layout);
     if (t.name == templates::layout)
       // Every template extends the layout: each must still render with the new one.
       for (const auto &b : messages::builtin_templates())
-        if (b.name != templates::layout) {
-          auto in_force = messages::find(op.txn, b.name);
-          messages::Compiled candidate = messages::compile(t, nullptr);
-          messages::compile(*in_force, &candidate);
-        }
+        if (b.name != templates::layout) messages::compile(*messages::find(op.txn, b.name), &compiled);
     MessageTemplate saved = t;
     saved.builtin = false;
     op.txn.put_message_template(saved);

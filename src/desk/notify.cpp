@@ -18,6 +18,7 @@ struct Recipient {
   std::string id;
   Role role;
   Why why;
+  std::optional<NotificationSettings> settings;  // known when the user was read already
 };
 
 bool is_public(EventKind kind) {
@@ -59,9 +60,10 @@ bool is_mine(const Issue &issue, const std::string &user, const std::vector<std:
 }
 
 // The settings of a recipient: registered ones, or the defaults of their role.
-NotificationSettings settings_of(Op &op, const std::string &id, Role role) {
-  if (auto u = op.txn.user(id)) return u->settings;
-  return NotificationSettings::defaults_for(role);
+NotificationSettings settings_of(Op &op, const Recipient &r) {
+  if (r.settings) return *r.settings;
+  if (auto u = op.txn.user(r.id)) return u->settings;
+  return NotificationSettings::defaults_for(r.role);
 }
 
 void enqueue(Op &op, const std::string &key, const Event &e, const std::string &issue_code, const std::string &to,
@@ -92,41 +94,45 @@ void each_channel(const NotificationSettings &s, F &&f) {
 void queue(Op &op, const IssueNotice &n) {
   const Issue &issue = n.issue;
   std::vector<Recipient> people;
-  auto add = [&](const std::string &id, Role role, Why why) {
+  auto add = [&](const std::string &id, Role role, Why why, std::optional<NotificationSettings> settings = {}) {
     if (id.empty() || id == n.event.actor_id) return;
     Actor who{id, role, {}};
     if (!access::sees_issue(who, issue, n.record)) return;
     if (role == Role::customer && n.internal) return;  // internal content never reaches a customer
     auto it = std::find_if(people.begin(), people.end(), [&](const Recipient &r) { return r.id == id; });
     if (it == people.end())
-      people.push_back({id, role, why});
+      people.push_back({id, role, why, std::move(settings)});
     else
       it->why = std::max(it->why, why);
   };
-  // A user's role comes from the host's registry, else from where we met them.
-  auto role_of = [&](const std::string &id, Role fallback) {
-    auto u = op.txn.user(id);
-    return u ? u->role : fallback;
+  // A registered user comes with their role and settings; anyone else gets the
+  // role we met them in.
+  auto add_user = [&](const std::string &id, Role fallback, Why why) {
+    if (auto u = op.txn.user(id))
+      add(id, u->role, why, u->settings);
+    else
+      add(id, fallback, why);
   };
 
-  for (const auto &admin : op.txn.users_with_role(Role::admin)) add(admin.id, Role::admin, Why::rule);
+  for (const auto &admin : op.txn.users_with_role(Role::admin)) add(admin.id, Role::admin, Why::rule, admin.settings);
   for (const auto &fw : n.record.fieldworkers) add(fw, Role::fieldworker, Why::rule);
   auto watchers = op.txn.watchers(issue.number);
   for (const auto &w : watchers)
-    if (auto u = op.txn.user(w)) add(w, u->role, Why::rule);
+    if (auto u = op.txn.user(w)) add(w, u->role, Why::rule, u->settings);
   if (is_public(n.event.kind) && !n.internal) add(issue.customer_id, Role::customer, Why::rule);
-  if (n.reply_to_author) add(*n.reply_to_author, role_of(*n.reply_to_author, Role::office), Why::reply);
-  for (const auto &m : n.mentioned) add(m, role_of(m, Role::office), Why::mention);
+  if (n.reply_to_author) add_user(*n.reply_to_author, Role::office, Why::reply);
+  for (const auto &m : n.mentioned) add_user(m, Role::office, Why::mention);
 
   for (const auto &r : people) {
-    NotificationSettings s = settings_of(op, r.id, r.role);
+    NotificationSettings s = settings_of(op, r);
     bool wanted = s.scope == NotifyScope::all || r.why != Why::rule ||
                   (s.scope == NotifyScope::mine && is_mine(issue, r.id, watchers));
     if (!wanted) continue;
     const char *event_name = r.why == Why::mention ? "user_mentioned" : nullptr;
+    std::string subject_text = subject(n, r.why), body_text = body(n, r.role == Role::customer);
     each_channel(s, [&](DeliveryChannel ch) {
       enqueue(op, fmt::format("{}/{}/{}/{}", issue.code, n.seq, r.id, to_string(ch)), n.event, issue.code, r.id, ch,
-              subject(n, r.why), body(n, r.role == Role::customer), event_name);
+              subject_text, body_text, event_name);
     });
   }
 }
@@ -143,33 +149,34 @@ void queue_hold(Op &op, const Event &event, const PaymentHold &hold, const HoldL
                              line.issues.empty() ? std::string("a billing dispute")
                                                  : fmt::format("{}", fmt::join(line.issues, ", ")),
                              line.reason);
-  std::vector<Recipient> people{{hold.fieldworker, Role::fieldworker, Why::rule}};
+  std::vector<Recipient> people{{hold.fieldworker, Role::fieldworker, Why::rule, {}}};
   for (const auto &admin : op.txn.users_with_role(Role::admin))
-    if (admin.id != hold.fieldworker) people.push_back({admin.id, Role::admin, Why::rule});
+    if (admin.id != hold.fieldworker) people.push_back({admin.id, Role::admin, Why::rule, admin.settings});
+  std::string own_subject =
+      fmt::format("Your payment for {} is {}", hold.record.to_string(), released ? "released" : "on hold");
   for (const auto &r : people) {
     if (r.id == event.actor_id) continue;
-    NotificationSettings s = settings_of(op, r.id, r.role);
+    NotificationSettings s = settings_of(op, r);
     if (s.scope == NotifyScope::replies) continue;
     if (s.scope == NotifyScope::mine && r.id != hold.fieldworker) continue;
     bool own = r.id == hold.fieldworker;
     each_channel(s, [&](DeliveryChannel ch) {
       enqueue(op, fmt::format("hold/{}/{}/{}", line.id, r.id, to_string(ch)), event, event.issue_code, r.id, ch,
-              own ? fmt::format("Your payment for {} is {}", hold.record.to_string(), released ? "released" : "on hold")
-                  : subject_text,
-              body_text);
+              own ? own_subject : subject_text, body_text);
     });
   }
 }
 
 void queue_deleted(Op &op, const Event &event, const std::vector<Actor> &recipients) {
+  std::string subject_text = fmt::format("{} was deleted", event.issue_code);
+  std::string body_text = fmt::format("Complaint {} was deleted.", event.issue_code);
   for (const auto &r : recipients) {
     if (r.id == event.actor_id) continue;
-    NotificationSettings s = settings_of(op, r.id, r.role);
+    NotificationSettings s = settings_of(op, Recipient{r.id, r.role, Why::rule, {}});
     if (s.scope == NotifyScope::replies) continue;  // a deletion is neither a reply nor a mention
     each_channel(s, [&](DeliveryChannel ch) {
       enqueue(op, fmt::format("{}/deleted/{}/{}", event.issue_code, r.id, to_string(ch)), event, event.issue_code, r.id,
-              ch, fmt::format("{} was deleted", event.issue_code),
-              fmt::format("Complaint {} was deleted.", event.issue_code));
+              ch, subject_text, body_text);
     });
   }
 }
