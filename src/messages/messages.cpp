@@ -185,14 +185,13 @@ std::optional<MessageTemplate> find(StorageTransaction &txn, std::string_view na
   return std::nullopt;
 }
 
-TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record,
-                            const std::string &recipient, const Actor &agent, const MessageSettings &settings,
-                            Timestamp now) {
-  (void)now;
-  std::string customer = name_of_user(txn, issue.customer_id);
-  bool registered = txn.user(issue.customer_id).has_value();
-  std::string first = registered ? customer.substr(0, customer.find(' ')) : "customer";
-  std::string last = registered && customer.find(' ') != std::string::npos ? customer.substr(customer.find(' ') + 1) : "";
+TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record, const Actor &agent,
+                            const MessageSettings &settings) {
+  auto registered = txn.user(issue.customer_id);
+  std::string customer = registered && !registered->name.empty() ? registered->name : issue.customer_id;
+  std::size_t space = customer.find(' ');
+  std::string first = registered ? customer.substr(0, space) : "customer";
+  std::string last = registered && space != std::string::npos ? customer.substr(space + 1) : "";
   TemplateValue fieldworkers = TemplateValue::list({});
   std::string names;
   for (const auto &fw : issue.fieldworkers) {
@@ -213,7 +212,6 @@ TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const R
   const Branding &b = settings.branding;
   std::string agent_name = agent.role == Role::system ? b.company_name : name_of_user(txn, agent.id);
   return TemplateValue::object({
-      {"recipient_name", recipient == issue.customer_id ? customer : name_of_user(txn, recipient)},
       {"customer_name", registered ? customer : std::string("customer")},
       {"customer_first_name", first},
       {"customer_last_name", last},
@@ -341,8 +339,10 @@ std::vector<RenderedMessage> Library::send(Op &op, const Actor &agent, const Iss
   else
     recipients = issue.fieldworkers;
   std::vector<RenderedMessage> out;
+  TemplateValue context = issue_context(op.txn, issue, record, agent, settings);
   for (const auto &to : recipients) {
-    RenderedMessage m = render(t, layout, issue_context(op.txn, issue, record, to, agent, settings, op.now), to);
+    context.set("recipient_name", name_of_user(op.txn, to));
+    RenderedMessage m = render(t, layout, context, to);
     if (queue_them) {
       queue(op, m, issue.code, fmt::format("{}/{}/{}", key_prefix, to, m.template_name));
       Event e;

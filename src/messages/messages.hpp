@@ -41,11 +41,10 @@ void check_settings(const MessageSettings &s);
 /// The template named `name`: saved in the database, else built in. nullopt if neither.
 std::optional<MessageTemplate> find(StorageTransaction &txn, std::string_view name);
 
-/// Merge tags of an issue for one recipient. Only public comments are ever
-/// included, whoever the recipient is.
-TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record,
-                            const std::string &recipient, const Actor &agent, const MessageSettings &settings,
-                            Timestamp now);
+/// Merge tags of an issue, the same for every recipient ("recipient_name" is
+/// set per recipient). Only public comments are ever included, whoever reads.
+TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record, const Actor &agent,
+                            const MessageSettings &settings);
 
 /// Merge tags of the open-complaints reminder for a fieldworker.
 TemplateValue reminder_context(StorageTransaction &txn, const std::string &fieldworker, const Actor &agent,
