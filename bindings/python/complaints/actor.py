@@ -6,7 +6,7 @@ import ctypes
 from typing import Iterable
 
 from . import _native as N
-from .errors import MisuseError, error_for
+from .errors import MisuseError, call_handleless
 
 
 class Actor:
@@ -43,16 +43,9 @@ class Actor:
             raise TypeError("actor id must be a str")
         lib = N.load()
         handle = ctypes.c_void_p()
-        errmsg = ctypes.c_void_p()
-        rc = lib.complaints_actor_new(ctypes.byref(handle), id.encode("utf-8", "surrogatepass"), N.ROLES[role], bits,
-                                      ctypes.byref(errmsg))
-        if rc != N.OK:
-            # No desk: the library gives its message ("id: must not be empty") through errmsg.
-            message = N.take_text(lib, errmsg) or ""
-            lib.complaints_actor_free(handle)  # NULL on failure, by contract; harmless either way
-            # The role and permissions were checked above, so the id is what the library refused.
-            raise error_for(rc, message, "id" if rc == N.EINVALID else "")
-        lib.complaints_free(errmsg)  # NULL on success, by contract
+        # No desk: the library reports through errmsg ("id: must not be empty").
+        call_handleless(lib, lib.complaints_actor_new, ctypes.byref(handle), id.encode("utf-8", "surrogatepass"),
+                        N.ROLES[role], bits, cleanup=lambda: lib.complaints_actor_free(handle))
         self._handle = handle
         self._free = lib.complaints_actor_free  # kept so __del__ works during interpreter shutdown
         self.id = id

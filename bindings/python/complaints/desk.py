@@ -36,7 +36,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 from . import _native as N
 from .actor import Actor
-from .errors import ComplaintsError, MisuseError, error_for
+from .errors import MisuseError, call_handleless, error_for
 
 _log = logging.getLogger("complaints")
 
@@ -123,16 +123,13 @@ def _with_record(d: Any) -> Any:
 
 
 def _attachment_request(d: Any) -> Any:
-    """Turns raw bytes under "bytes" (or "data") into "bytes_base64", with its size."""
+    """Moves raw bytes under "bytes" (or "data") to "bytes_base64": the encoder writes
+    bytes as base64, and the library takes the size from the bytes."""
     if not isinstance(d, dict):
         return d
     for key in ("data", "bytes"):
-        raw = d.get(key)
-        if isinstance(raw, (bytes, bytearray, memoryview)):
-            raw = bytes(raw)
-            del d[key]
-            d["bytes_base64"] = base64.b64encode(raw).decode("ascii")
-            d.setdefault("size", len(raw))
+        if isinstance(d.get(key), (bytes, bytearray, memoryview)):
+            d["bytes_base64"] = d.pop(key)
     return d
 
 
@@ -147,18 +144,8 @@ def _event_kind(kind: Union[str, int, None]) -> int:
         raise ValueError(f"unknown event kind {kind!r}; expected 'any' or one of {', '.join(N.EVENT_KINDS)}") from None
 
 
-def _take_text(lib, ptr: c_void_p) -> Optional[str]:
-    """The text at a char * the library returned, freed."""
-    if not ptr.value:
-        return None
-    try:
-        return ctypes.string_at(ptr.value).decode("utf-8")
-    finally:
-        lib.complaints_free(ptr)
-
-
 def _take_json(lib, ptr: c_void_p) -> Any:
-    text = _take_text(lib, ptr)
+    text = N.take_text(lib, ptr)
     return None if text is None else json.loads(text)
 
 
@@ -178,13 +165,8 @@ def validate_workflow(workflow: JSONInput) -> list:
     """
     lib = N.load()
     out = c_void_p()
-    errmsg = c_void_p()
-    rc = lib.complaints_workflow_validate(byref(out), _dumps(workflow), byref(errmsg))
-    if rc != N.OK:
-        message = N.take_text(lib, errmsg) or ""
-        lib.complaints_free(out)
-        raise error_for(rc, message)
-    lib.complaints_free(errmsg)  # NULL on success, by contract
+    call_handleless(lib, lib.complaints_workflow_validate, byref(out), _dumps(workflow),
+                    cleanup=lambda: lib.complaints_free(out))
     return _take_json(lib, out)
 
 
@@ -228,9 +210,14 @@ class _Handles:
             handle = c_void_p()
             rc = self.share_fn(byref(handle), self.root)
             if rc != N.OK:
-                raise error_for(rc, _text(self.errmsg_fn(self.root)), _text(self.errwhere_fn(self.root)))
+                raise self.error(rc, self.root)
             self.shared[handle.value] = handle
             return handle
+
+    def error(self, rc: int, handle: c_void_p) -> Exception:
+        """The error of the call that just failed through ``handle`` (read on the same
+        thread, before the handle makes another call)."""
+        return error_for(rc, _text(self.errmsg_fn(handle)), _text(self.errwhere_fn(handle)))
 
     def enter(self) -> None:
         """Counts a call in; MisuseError once the desk is closed or closing."""
@@ -357,13 +344,8 @@ class Desk:
     @classmethod
     def _open(cls, lib, fn, *args) -> "Desk":
         handle = c_void_p()
-        errmsg = c_void_p()
-        rc = fn(byref(handle), *args, byref(errmsg))
-        if rc != N.OK:
-            message = N.take_text(lib, errmsg) or ""
-            lib.complaints_desk_close(handle)  # NULL on failure, by contract; harmless either way
-            raise error_for(rc, message)
-        lib.complaints_free(errmsg)
+        # On failure *out is NULL by contract; closing it is harmless either way.
+        call_handleless(lib, fn, byref(handle), *args, cleanup=lambda: lib.complaints_desk_close(handle))
         return cls(handle, lib)
 
     def close(self) -> None:
@@ -429,8 +411,7 @@ class Desk:
             h = self._h()
             rc = fn(h, *args)
             if rc != N.OK:
-                err = error_for(rc, _text(self._lib.complaints_desk_errmsg(h)),
-                                _text(self._lib.complaints_desk_errwhere(h)))
+                err = handles.error(rc, h)
                 if cleanup is not None:
                     cleanup()
                 raise err
@@ -766,8 +747,6 @@ class Desk:
             inside.append(desk_id)
             try:
                 event = json.loads(event_json.decode("utf-8")) if event_json else {}
-                if isinstance(event, dict):
-                    event.setdefault("kind", _kind_name(kind_code))
                 callback(event)
             except BaseException as exc:  # nothing may unwind into C
                 desk = desk_ref()

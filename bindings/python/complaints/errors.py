@@ -5,6 +5,8 @@ Thread-safety: exceptions are plain values.
 
 from __future__ import annotations
 
+import ctypes
+
 from . import _native as N
 
 
@@ -92,3 +94,19 @@ def error_for(code: int, message: str = "", where: str = "") -> ComplaintsError:
 def strerror(code: int) -> str:
     """A short static description of a code ("not found"). Never fails for an int."""
     return N.load().complaints_strerror(int(code)).decode("utf-8", "replace")
+
+
+def call_handleless(lib, fn, *args, cleanup=None) -> None:
+    """Calls fn(*args, &errmsg), a C function that takes no desk handle, and on failure
+    runs ``cleanup`` and raises the error with the library's message and place (read
+    on this thread, where the library left them)."""
+    errmsg = ctypes.c_void_p()
+    rc = fn(*args, ctypes.byref(errmsg))
+    if rc == N.OK:
+        lib.complaints_free(errmsg)  # NULL on success, by contract
+        return
+    message = N.take_text(lib, errmsg) or ""
+    where = (lib.complaints_desk_errwhere(None) or b"").decode("utf-8", "replace")
+    if cleanup is not None:
+        cleanup()
+    raise error_for(rc, message, where)
