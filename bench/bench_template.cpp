@@ -3,7 +3,6 @@
 // Inheritance is ours only, so both render the acknowledgement with the
 // layout already folded in: one flat ~3 KB HTML template with sections.
 //   RESULT template_render library=<renders/s> baseline=<mstch renders/s> ratio=<library/baseline>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
