@@ -310,9 +310,7 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     // SPEC R7.4: the acknowledgement goes out with the report, unless the
     // host previews it first (or switched it off).
     if (messages::load_settings(op.txn).acknowledgement == AcknowledgementMode::automatic)
-      for (const auto &m : impl_->library.send(op, actor, issue, *record, templates::acknowledgement,
-                                               Audience::customer, fmt::format("msg/{}/1", issue.code), true))
-        entry.changes.push_back({"message", "", m.template_name + " to " + m.recipient});
+      engine::send_message(ctx, templates::acknowledgement, Audience::customer);
 
     chain::link(entry, 0, "");
     op.txn.insert_issue({issue, entry.seq, entry.hash});

@@ -72,9 +72,7 @@ void send_template(EffectContext &ctx, const EffectDef &effect) {
   auto to = effect.params.find("to");
   Audience audience = to != effect.params.end() && to->second == "fieldworkers" ? Audience::fieldworkers
                                                                                  : Audience::customer;
-  for (const auto &m : ctx.library->send(ctx.op, ctx.actor, ctx.issue, ctx.record, effect.params.at("template"),
-                                         audience, fmt::format("msg/{}/{}", ctx.issue.code, ctx.next_seq), true))
-    ctx.entry.changes.push_back({"message", "", m.template_name + " to " + m.recipient});
+  send_message(ctx, effect.params.at("template"), audience);
 }
 
 using Handler = void (*)(EffectContext &, const EffectDef &);
@@ -190,6 +188,12 @@ std::string action_path(const Workflow &wf, const ActionDef &action) {
   for (std::size_t i = 0; i < actions.size(); ++i)
     if (&actions[i] == &action) return fmt::format("$.actions[{}]", i);
   return "$.actions";
+}
+
+void send_message(EffectContext &ctx, std::string_view name, Audience audience) {
+  for (const auto &m : ctx.library->send(ctx.op, ctx.actor, ctx.issue, ctx.record, name, audience,
+                                         fmt::format("msg/{}/{}", ctx.issue.code, ctx.next_seq), true))
+    ctx.entry.changes.push_back({"message", "", m.template_name + " to " + m.recipient});
 }
 
 }  // namespace complaints::engine

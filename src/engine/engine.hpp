@@ -49,6 +49,11 @@ struct EffectContext {
 /// Throws InvalidWorkflow for an effect this build cannot run yet.
 void run_effects(EffectContext &ctx, const std::vector<EffectDef> &effects, const std::string &path);
 
+/// Sends (queues) the customer message `name` to `audience` as part of the
+/// change in ctx, logging each on ctx.entry: the send_template effect, and the
+/// acknowledgement a report sends.
+void send_message(EffectContext &ctx, std::string_view name, Audience audience);
+
 /// Checks the action's guards; throws InvalidState naming the failed one.
 void check_guards(const Workflow &wf, const ActionDef &action, const std::string &path);
 
