@@ -251,9 +251,42 @@ std::vector<PaymentHold> read_holds(SQLite::Statement &s) {
   return out;
 }
 
+// The WHERE conditions of a query built from a filter, with their numbered
+// parameters.
+class Conditions {
+ public:
+  std::string text(std::string v) {
+    texts_.emplace_back(++n_, std::move(v));
+    return "?" + std::to_string(n_);
+  }
+  std::string integer(std::int64_t v) {
+    ints_.emplace_back(++n_, v);
+    return "?" + std::to_string(n_);
+  }
+  void where(std::string condition) { where_.push_back(std::move(condition)); }
+
+  // " WHERE a AND b", or "" without conditions.
+  std::string clause() const {
+    std::string sql;
+    for (std::size_t k = 0; k < where_.size(); ++k) sql += (k == 0 ? " WHERE " : " AND ") + where_[k];
+    return sql;
+  }
+
+  void bind(SQLite::Statement &s) const {
+    for (const auto &[i, v] : texts_) s.bind(i, v);
+    for (const auto &[i, v] : ints_) s.bind(i, v);
+  }
+
+ private:
+  std::vector<std::string> where_;
+  std::vector<std::pair<int, std::string>> texts_;
+  std::vector<std::pair<int, std::int64_t>> ints_;
+  int n_ = 0;
+};
+
 // Builds "SELECT issue columns FROM ... WHERE ..." for the reader's scope and a
-// host's criteria, with numbered parameters, and runs it.
-class IssueSql {
+// host's criteria, and runs it.
+class IssueSql : public Conditions {
  public:
   IssueSql(const std::optional<std::string> &fieldworker, const std::optional<std::string> &customer) {
     sql_ = fmt::format("SELECT {} FROM ", issue_columns);
@@ -269,23 +302,11 @@ class IssueSql {
     if (customer) where("i.customer_id = " + text(*customer));
   }
 
-  std::string text(std::string v) {
-    texts_.emplace_back(++n_, std::move(v));
-    return "?" + std::to_string(n_);
-  }
-  std::string integer(std::int64_t v) {
-    ints_.emplace_back(++n_, v);
-    return "?" + std::to_string(n_);
-  }
-  void where(std::string condition) { where_.push_back(std::move(condition)); }
-
   std::vector<Issue> run(StatementCache &stmts, std::int64_t limit) {
-    std::string sql = sql_;
-    for (std::size_t k = 0; k < where_.size(); ++k) sql += (k == 0 ? " WHERE " : " AND ") + where_[k];
+    std::string sql = sql_ + clause();
     sql += " ORDER BY i.number LIMIT " + integer(limit);
     Use s(stmts.get(sql));
-    for (auto &[i, v] : texts_) s->bind(i, v);
-    for (auto &[i, v] : ints_) s->bind(i, v);
+    bind(*s);
     std::vector<Issue> out;
     while (s->executeStep()) out.push_back(read_issue(*s).issue);
     return out;
@@ -293,10 +314,6 @@ class IssueSql {
 
  private:
   std::string sql_;
-  std::vector<std::string> where_;
-  std::vector<std::pair<int, std::string>> texts_;
-  std::vector<std::pair<int, std::int64_t>> ints_;
-  int n_ = 0;
 };
 
 // "%text%" for LIKE, with the pattern characters of `text` escaped by '\'.
@@ -794,40 +811,27 @@ class SqliteTransaction final : public StorageTransaction {
 
   std::vector<PaymentHold> find_holds(const HoldFilter &f) override {
     return guarded("find holds", [&] {
-      std::string sql = "SELECT h.* FROM holds h";
-      std::vector<std::string> where;
-      std::vector<std::pair<int, std::string>> texts;
-      std::vector<std::pair<int, std::int64_t>> ints;
-      int n = 0;
-      auto text_param = [&](std::string v) {
-        texts.emplace_back(++n, std::move(v));
-        return "?" + std::to_string(n);
-      };
-      auto int_param = [&](std::int64_t v) {
-        ints.emplace_back(++n, v);
-        return "?" + std::to_string(n);
-      };
+      Conditions c;
       if (f.record) {
-        where.push_back("h.record_kind = " + text_param(to_string(f.record->kind)));
-        where.push_back("h.record_id = " + text_param(f.record->id));
+        c.where("h.record_kind = " + c.text(to_string(f.record->kind)));
+        c.where("h.record_id = " + c.text(f.record->id));
       }
       if (f.invoice) {
-        std::string p = text_param(*f.invoice);
-        where.push_back("((h.record_kind = 'invoice' AND h.record_id = " + p +
-                        ") OR EXISTS (SELECT 1 FROM records r WHERE r.kind = h.record_kind AND r.host_id = "
-                        "h.record_id AND r.invoice_id = " + p + "))");
+        std::string p = c.text(*f.invoice);
+        c.where("((h.record_kind = 'invoice' AND h.record_id = " + p +
+                ") OR EXISTS (SELECT 1 FROM records r WHERE r.kind = h.record_kind AND r.host_id = "
+                "h.record_id AND r.invoice_id = " + p + "))");
       }
-      if (f.fieldworker) where.push_back("h.fieldworker_id = " + text_param(*f.fieldworker));
-      if (f.state) where.push_back("h.state = " + text_param(to_string(*f.state)));
+      if (f.fieldworker) c.where("h.fieldworker_id = " + c.text(*f.fieldworker));
+      if (f.state) c.where("h.state = " + c.text(to_string(*f.state)));
       if (f.withheld_before)
-        where.push_back("h.state = 'withheld' AND h.since <= " + int_param(to_millis(*f.withheld_before)));
-      for (std::size_t k = 0; k < where.size(); ++k) sql += (k == 0 ? " WHERE " : " AND ") + where[k];
+        c.where("h.state = 'withheld' AND h.since <= " + c.integer(to_millis(*f.withheld_before)));
+      std::string sql = "SELECT h.* FROM holds h" + c.clause();
       sql += " ORDER BY h.record_kind, h.record_id, h.fieldworker_id LIMIT " +
-             int_param(static_cast<std::int64_t>(f.limit));
+             c.integer(static_cast<std::int64_t>(f.limit));
       // The limit counts holds, so it applies before the links are joined.
       Use s(stmts_.get(hold_query("(" + sql + ")", "ORDER BY h.record_kind, h.record_id, h.fieldworker_id, l.number")));
-      for (auto &[i, v] : texts) s->bind(i, v);
-      for (auto &[i, v] : ints) s->bind(i, v);
+      c.bind(*s);
       return read_holds(*s);
     });
   }
