@@ -153,7 +153,10 @@ func (cs *cstrings) json(param string, v any) *C.char {
 		cs.err = &Error{Code: CodeInvalidInput, Message: "cannot encode " + param + ": " + err.Error(), Where: param}
 		return nil
 	}
-	return cs.str(param, string(b))
+	// encoding/json escapes NUL, so the document goes to C as it is: one copy.
+	p := (*C.char)(C.CBytes(append(b, 0)))
+	cs.ptrs = append(cs.ptrs, p)
+	return p
 }
 
 func (cs *cstrings) free() {
