@@ -266,7 +266,12 @@ class MemoryTransaction final : public StorageTransaction {
     std::vector<PaymentHold> out;
     for (const auto &[key, links] : state_.hold_links)
       if (links.count(number)) out.push_back(with_links(key, state_.holds.at(key)));
-    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.fieldworker < b.fieldworker; });
+    // As SQLite orders them: fieldworker, then record kind by name, then record id.
+    auto key = [](const PaymentHold &h) {
+      return std::make_tuple(std::string_view(h.fieldworker), std::string_view(to_string(h.record.kind)),
+                             std::string_view(h.record.id));
+    };
+    std::sort(out.begin(), out.end(), [&](const auto &a, const auto &b) { return key(a) < key(b); });
     return out;
   }
 
