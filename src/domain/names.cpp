@@ -1,6 +1,7 @@
 // Text names of the library's enums, and issue codes.
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <utility>
 
 #include <fmt/format.h>
@@ -191,14 +192,15 @@ const char *to_string(InputType t) noexcept { return name_of(input_types, t); }
 std::string RecordRef::to_string() const { return fmt::format("{}:{}", complaints::to_string(kind), id); }
 
 std::string format_issue_code(std::int64_t number) {
+  // Built in place and copied once: payroll runs and lists format many codes.
+  char code[32] = "CMP-00000";
   char digits[24];
   auto [end, ec] = std::to_chars(digits, digits + sizeof digits, number);
   (void)ec;  // 24 bytes hold any int64
   auto n = static_cast<std::size_t>(end - digits);
-  std::string code = "CMP-";
-  if (n < 5) code.append(5 - n, '0');
-  code.append(digits, n);
-  return code;
+  std::size_t start = n < 5 ? 4 + 5 - n : 4;
+  std::memcpy(code + start, digits, n);
+  return std::string(code, start + n);
 }
 
 std::int64_t parse_issue_code(std::string_view code) {

@@ -1,4 +1,6 @@
 // Dates, timestamps, issue codes and names: the value types hosts pass in.
+#include <limits>
+
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -30,6 +32,8 @@ TEST_CASE("timestamps round-trip through RFC 3339 text") {
 TEST_CASE("issue codes are CMP- and at least five digits, and only the canonical spelling parses") {
   CHECK(format_issue_code(1) == "CMP-00001");
   CHECK(format_issue_code(123456) == "CMP-123456");
+  CHECK(format_issue_code(12345) == "CMP-12345");
+  CHECK(format_issue_code(std::numeric_limits<std::int64_t>::max()) == "CMP-9223372036854775807");
   CHECK(parse_issue_code("CMP-00042") == 42);
   CHECK(parse_issue_code("CMP-123456") == 123456);
   for (const char *bad : {"CMP-0042", "CMP-000042", "cmp-00042", "CMP-00000", "CMP--0001", "CMP-0004a", "",
