@@ -486,9 +486,8 @@ int main(int argc, char **argv) {
     // hand: one SELECT per pair, with BEGIN/COMMIT around each batch.
     sqlite3_stmt *hold = raw.prepare(
         "SELECT h.record_kind, h.record_id, h.fieldworker_id, h.state, h.amount_minor, h.currency, h.scope, h.since, "
-        "h.released_at, l.number, l.open FROM holds h LEFT JOIN hold_issues l ON l.record_kind = h.record_kind AND "
-        "l.record_id = h.record_id AND l.fieldworker_id = h.fieldworker_id WHERE h.record_kind = 'booking' AND "
-        "h.record_id = ? AND h.fieldworker_id = ? ORDER BY l.number");
+        "h.released_at, h.issues, h.blocking FROM holds h WHERE h.record_kind = 'booking' AND h.record_id = ? AND "
+        "h.fieldworker_id = ?");
     sqlite3_stmt *begin = raw.prepare("BEGIN"), *commit = raw.prepare("COMMIT");
     auto pair_of = [&](std::int64_t k) {
       std::int64_t b = (k * 7919) % bookings;
@@ -498,7 +497,7 @@ int main(int argc, char **argv) {
     auto raw_hold = [&](const PayQuery &q) {
       put(hold, 1, q.record.id);
       put(hold, 2, q.fieldworker);
-      while (sqlite3_step(hold) == SQLITE_ROW) sink += sqlite3_column_int64(hold, 9) + sqlite3_column_int64(hold, 10);
+      if (sqlite3_step(hold) == SQLITE_ROW) sink += sqlite3_column_bytes(hold, 9) + sqlite3_column_bytes(hold, 10);
       sqlite3_reset(hold);
     };
     Actor payroll{"payroll", Role::system, {}};

@@ -355,6 +355,78 @@ TEST_CASE_TEMPLATE("storage: holds, their links and the ledger", B, TEST_BACKEND
   CHECK_FALSE(lines[1].amount);
 }
 
+TEST_CASE_TEMPLATE("storage: a hold's issues and blocking issues follow closing, reopening and erasure", B,
+                   TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  RecordRef b1{RecordKind::booking, "B-1"};
+  auto lists = [&](const std::string &fieldworker) {
+    auto t = s->begin(TxnMode::read);
+    auto h = t->hold(b1, fieldworker);
+    REQUIRE(h);
+    // Every read path gives the same lists.
+    auto of_issue = t->holds_of_issue(1);
+    auto found = t->find_holds(HoldFilter{});
+    for (const auto &other : of_issue)
+      if (other.fieldworker == fieldworker) CHECK(other == *h);
+    for (const auto &other : found)
+      if (other.fieldworker == fieldworker) CHECK(other == *h);
+    return std::pair(h->issues, h->blocking);
+  };
+  using Codes = std::vector<std::string>;
+  std::vector<IssueRow> rows;
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(test::booking("B-1"));
+    for (const char *fw : {"fw-1", "fw-2"})
+      t->put_hold(PaymentHold{b1, fw, HoldState::withheld, std::nullopt, HoldScope::whole, test::t0(), std::nullopt,
+                              {}, {}});
+    for (int n = 0; n < 3; ++n) {
+      rows.push_back(sample_issue(t->allocate_issue_number()));
+      t->insert_issue(rows.back());
+    }
+    // Linked out of order: the lists come back ascending.
+    for (std::int64_t n : {3, 1, 2}) t->link_hold(b1, "fw-1", n);
+    t->link_hold(b1, "fw-2", 1);
+    t->commit();
+  }
+  CHECK(lists("fw-1") == std::pair(Codes{"CMP-00001", "CMP-00002", "CMP-00003"},
+                                   Codes{"CMP-00001", "CMP-00002", "CMP-00003"}));
+  auto set_closed = [&](std::size_t k, bool closed) {
+    auto t = s->begin(TxnMode::write);
+    IssueRow after = rows[k];
+    after.issue.status = closed ? "Closed" : "In Progress";
+    after.issue.category = closed ? StatusCategory::closed : StatusCategory::active;
+    after.issue.version = rows[k].issue.version + 1;
+    REQUIRE(t->update_issue(rows[k], after));
+    t->commit();
+    rows[k] = after;
+  };
+  set_closed(1, true);
+  set_closed(0, true);
+  CHECK(lists("fw-1") == std::pair(Codes{"CMP-00001", "CMP-00002", "CMP-00003"}, Codes{"CMP-00003"}));
+  CHECK(lists("fw-2") == std::pair(Codes{"CMP-00001"}, Codes{}));
+  set_closed(0, false);  // reopened
+  CHECK(lists("fw-1") == std::pair(Codes{"CMP-00001", "CMP-00002", "CMP-00003"}, Codes{"CMP-00001", "CMP-00003"}));
+  CHECK(lists("fw-2") == std::pair(Codes{"CMP-00001"}, Codes{"CMP-00001"}));
+  {
+    auto t = s->begin(TxnMode::write);
+    t->erase_issue(1);
+    t->commit();
+  }
+  CHECK(lists("fw-1") == std::pair(Codes{"CMP-00002", "CMP-00003"}, Codes{"CMP-00003"}));
+  CHECK(lists("fw-2") == std::pair(Codes{}, Codes{}));
+  {
+    // A rolled-back close leaves the lists as they were.
+    auto t = s->begin(TxnMode::write);
+    IssueRow after = rows[2];
+    after.issue.category = StatusCategory::closed;
+    after.issue.version = rows[2].issue.version + 1;
+    REQUIRE(t->update_issue(rows[2], after));
+  }
+  CHECK(lists("fw-1") == std::pair(Codes{"CMP-00002", "CMP-00003"}, Codes{"CMP-00003"}));
+}
+
 TEST_CASE_TEMPLATE("storage: users, comments, attachments, watchers, links, search and erasure", B, TEST_BACKENDS) {
   B backend;
   auto s = backend.open();

@@ -131,3 +131,51 @@ TEST_CASE("a version 1 database is migrated to the current schema with its data 
   desk.report(test::office(), req);
   CHECK_FALSE(desk.may_pay(test::admin(), r.ref, "fw-1").may_pay);
 }
+
+TEST_CASE("a version 4 database's holds get their issue lists on migration, and keep them after") {
+  test::TempDir dir;
+  std::string path = dir.file("v4.db");
+  for (int v = 0; v < 4; ++v) exec(path, sqlite_schema::migrations()[v]);
+  exec(path, "PRAGMA application_id = " + std::to_string(sqlite_schema::application_id) + "; PRAGMA user_version = 4;");
+  // Issue rows are not needed to read a hold: foreign keys are off on this connection.
+  exec(path, "INSERT INTO holds VALUES ('booking', 'B-1', 'fw-1', 'withheld', NULL, NULL, 'whole', 0, NULL);"
+             "INSERT INTO holds VALUES ('booking', 'B-1', 'fw-2', 'withheld', NULL, NULL, 'whole', 0, NULL);"
+             "INSERT INTO hold_issues VALUES ('booking', 'B-1', 'fw-1', 7, 1), ('booking', 'B-1', 'fw-1', 3, 0);");
+
+  auto s = open_sqlite(path);
+  CHECK(pragma(path, "user_version") == std::to_string(sqlite_schema_version()));
+  RecordRef b1{RecordKind::booking, "B-1"};
+  auto t = s->begin(TxnMode::read);
+  auto h = t->hold(b1, "fw-1");
+  REQUIRE(h);
+  CHECK(h->issues == std::vector<std::string>{"CMP-00003", "CMP-00007"});
+  CHECK(h->blocking == std::vector<std::string>{"CMP-00007"});
+  REQUIRE(t->hold(b1, "fw-2"));
+  CHECK(t->hold(b1, "fw-2")->issues.empty());
+  t.reset();
+  // The triggers the migration installs keep the lists from then on.
+  exec(path, "UPDATE hold_issues SET open = 1 WHERE number = 3; DELETE FROM hold_issues WHERE number = 7;");
+  h = s->begin(TxnMode::read)->hold(b1, "fw-1");
+  REQUIRE(h);
+  CHECK(h->issues == std::vector<std::string>{"CMP-00003"});
+  CHECK(h->blocking == std::vector<std::string>{"CMP-00003"});
+}
+
+TEST_CASE("a corrupt issue list on a hold is a storage error, not a crash") {
+  test::TempDir dir;
+  std::string path = dir.file("corrupt.db");
+  auto s = open_sqlite(path);
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(test::booking("B-1"));
+    t->put_hold(PaymentHold{{RecordKind::booking, "B-1"}, "fw-1", HoldState::withheld, std::nullopt, HoldScope::whole,
+                            test::t0(), std::nullopt, {}, {}});
+    t->commit();
+  }
+  for (const char *bad : {"x", "1\n\n2", "-4", "99999999999999999999", "3\n"}) {
+    CAPTURE(bad);
+    exec(path, std::string("UPDATE holds SET blocking = '") + bad + "'");
+    auto e = expect_error(Errc::storage, [&] { s->begin(TxnMode::read)->hold({RecordKind::booking, "B-1"}, "fw-1"); });
+    CHECK(std::string(e.what()).find("holds.blocking") != std::string::npos);
+  }
+}

@@ -250,7 +250,39 @@ CREATE TABLE message_templates (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr const char *all[] = {v1, v2, v3, v4};
+// Version 5: each hold carries the numbers of its linked issues and of the
+// open ones among them, so asking whether a payout may be made is one
+// primary-key lookup (a payroll run asks it for every line). hold_issues stays
+// the record of the links and the index from an issue to its holds; triggers
+// on it keep the two lists, including when an issue's deletion cascades.
+//
+// COMPLAINTS_HOLD_LISTS rebuilds the lists of the holds its WHERE clause
+// selects: ascending numbers (the scan follows hold_issues' primary key),
+// newline-separated, '' for none.
+#define COMPLAINTS_HOLD_LISTS                                                                          \
+  "UPDATE holds SET (issues, blocking) = (SELECT coalesce(group_concat(l.number, char(10)), ''), "    \
+  "coalesce(group_concat(CASE WHEN l.open THEN l.number END, char(10)), '') FROM hold_issues l "      \
+  "WHERE l.record_kind = holds.record_kind AND l.record_id = holds.record_id AND l.fieldworker_id = " \
+  "holds.fieldworker_id) "
+#define COMPLAINTS_HOLD_OF(row) \
+  "WHERE record_kind = " row ".record_kind AND record_id = " row ".record_id AND fieldworker_id = " row ".fieldworker_id"
+
+constexpr const char *v5 =
+    "ALTER TABLE holds ADD COLUMN issues TEXT NOT NULL DEFAULT '';\n"
+    "ALTER TABLE holds ADD COLUMN blocking TEXT NOT NULL DEFAULT '';\n"
+    COMPLAINTS_HOLD_LISTS ";\n"
+    "CREATE TRIGGER hold_issues_added AFTER INSERT ON hold_issues BEGIN\n  "
+    COMPLAINTS_HOLD_LISTS COMPLAINTS_HOLD_OF("NEW") ";\nEND;\n"
+    "CREATE TRIGGER hold_issues_removed AFTER DELETE ON hold_issues BEGIN\n  "
+    COMPLAINTS_HOLD_LISTS COMPLAINTS_HOLD_OF("OLD") ";\nEND;\n"
+    "CREATE TRIGGER hold_issues_reopened_or_closed AFTER UPDATE OF open ON hold_issues "
+    "WHEN OLD.open IS NOT NEW.open BEGIN\n  "
+    COMPLAINTS_HOLD_LISTS COMPLAINTS_HOLD_OF("NEW") ";\nEND;\n";
+
+#undef COMPLAINTS_HOLD_OF
+#undef COMPLAINTS_HOLD_LISTS
+
+constexpr const char *all[] = {v1, v2, v3, v4, v5};
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <unordered_map>
 
@@ -207,47 +208,56 @@ std::optional<Money> money_columns(const SQLite::Statement &s, int col, const ch
   }
 }
 
-// A hold's columns, then one of its linked issues and whether that issue is
-// open: one row per link (or one row with NULLs for a hold without links),
-// rows of one hold adjacent and in link order. A plain join: measured faster
-// than aggregating the links in SQL.
-constexpr const char *hold_select =
-    "SELECT h.record_kind, h.record_id, h.fieldworker_id, h.state, h.amount_minor, h.currency, h.scope, h.since, "
-    "h.released_at, l.number, l.open FROM %s h LEFT JOIN hold_issues l ON l.record_kind = h.record_kind AND "
-    "l.record_id = h.record_id AND l.fieldworker_id = h.fieldworker_id";
+// A hold's columns; the last two are the numbers of its linked issues and of
+// the open ones among them (kept on the hold row by schema triggers, so one
+// primary-key lookup answers may_pay).
+constexpr const char *hold_columns =
+    "h.record_kind, h.record_id, h.fieldworker_id, h.state, h.amount_minor, h.currency, h.scope, h.since, "
+    "h.released_at, h.issues, h.blocking";
 
-// hold_select with `from` in place of the holds table (a table or a subquery).
-std::string hold_query(const std::string &from, const std::string &rest) {
-  std::string sql = hold_select;
-  sql.replace(sql.find("%s"), 2, from);
-  return sql + " " + rest;
+// A newline-separated list of issue numbers, as issue codes in ascending order.
+std::vector<std::string> issue_codes(std::string_view numbers, const char *column) {
+  std::vector<std::string> out;
+  if (!numbers.empty()) out.reserve(1 + static_cast<std::size_t>(std::count(numbers.begin(), numbers.end(), '\n')));
+  bool ascending = true;
+  std::int64_t previous = 0;
+  for (std::size_t start = 0; !numbers.empty();) {
+    std::size_t end = std::min(numbers.find('\n', start), numbers.size());
+    std::int64_t n = 0;
+    auto [stop, ec] = std::from_chars(numbers.data() + start, numbers.data() + end, n);
+    if (ec != std::errc() || stop != numbers.data() + end || n <= 0)
+      throw StorageError(fmt::format("corrupt issue list in {}", column));
+    ascending = ascending && n > previous;
+    previous = n;
+    out.push_back(format_issue_code(n));
+    if (end == numbers.size()) break;
+    start = end + 1;
+  }
+  // The triggers' scan follows hold_issues' key, so this is for safety only.
+  if (!ascending)
+    std::sort(out.begin(), out.end(),
+              [](const std::string &a, const std::string &b) { return parse_issue_code(a) < parse_issue_code(b); });
+  return out;
 }
 
-bool same_hold(const PaymentHold &h, const SQLite::Statement &s) {
-  return view(s, 1) == h.record.id && view(s, 2) == h.fieldworker && view(s, 0) == to_string(h.record.kind);
+PaymentHold read_hold(const SQLite::Statement &s) {
+  PaymentHold h;
+  h.record.kind = codec::decode_enum(record_kind_from_string(view(s, 0)), "holds.record_kind", view(s, 0));
+  h.record.id = text(s, 1);
+  h.fieldworker = text(s, 2);
+  h.state = codec::decode_enum(hold_state_from_string(view(s, 3)), "holds.state", view(s, 3));
+  h.amount = money_columns(s, 4, "holds");
+  h.scope = codec::decode_enum(hold_scope_from_string(view(s, 6)), "holds.scope", view(s, 6));
+  h.since = from_millis(integer(s, 7));
+  if (!is_null(s, 8)) h.released_at = from_millis(integer(s, 8));
+  h.issues = issue_codes(view(s, 9), "holds.issues");
+  h.blocking = issue_codes(view(s, 10), "holds.blocking");
+  return h;
 }
 
-// Reads every row of a hold_select statement, folding each hold's link rows into it.
 std::vector<PaymentHold> read_holds(SQLite::Statement &s) {
   std::vector<PaymentHold> out;
-  while (s.executeStep()) {
-    if (out.empty() || !same_hold(out.back(), s)) {
-      PaymentHold h;
-      h.record.kind = codec::decode_enum(record_kind_from_string(view(s, 0)), "holds.record_kind", view(s, 0));
-      h.record.id = text(s, 1);
-      h.fieldworker = text(s, 2);
-      h.state = codec::decode_enum(hold_state_from_string(view(s, 3)), "holds.state", view(s, 3));
-      h.amount = money_columns(s, 4, "holds");
-      h.scope = codec::decode_enum(hold_scope_from_string(view(s, 6)), "holds.scope", view(s, 6));
-      h.since = from_millis(integer(s, 7));
-      if (!is_null(s, 8)) h.released_at = from_millis(integer(s, 8));
-      out.push_back(std::move(h));
-    }
-    if (is_null(s, 9)) continue;
-    PaymentHold &h = out.back();
-    h.issues.push_back(format_issue_code(integer(s, 9)));
-    if (integer(s, 10) != 0) h.blocking.push_back(h.issues.back());
-  }
+  while (s.executeStep()) out.push_back(read_hold(s));
   return out;
 }
 
@@ -746,8 +756,8 @@ class SqliteTransaction final : public StorageTransaction {
 
   std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) override {
     return guarded("read hold", [&]() -> std::optional<PaymentHold> {
-      static const std::string sql = hold_query(
-          "holds", "WHERE h.record_kind = ? AND h.record_id = ? AND h.fieldworker_id = ? ORDER BY l.number");
+      static const std::string sql = fmt::format(
+          "SELECT {} FROM holds h WHERE h.record_kind = ? AND h.record_id = ? AND h.fieldworker_id = ?", hold_columns);
       // Asked once per pair of a payroll run: bound without SQLite copying
       // the texts (they outlive the statement's use).
       std::string fw(fieldworker);
@@ -755,9 +765,8 @@ class SqliteTransaction final : public StorageTransaction {
       s->bindNoCopy(1, to_string(record.kind));
       s->bindNoCopy(2, record.id);
       s->bindNoCopy(3, fw);
-      auto holds = read_holds(*s);
-      if (holds.empty()) return std::nullopt;
-      return std::move(holds.front());
+      if (!s->executeStep()) return std::nullopt;
+      return read_hold(*s);
     });
   }
 
@@ -799,10 +808,11 @@ class SqliteTransaction final : public StorageTransaction {
 
   std::vector<PaymentHold> holds_of_issue(std::int64_t number) override {
     return guarded("read holds of issue", [&] {
-      static const std::string sql = hold_query(
-          "(SELECT h.* FROM hold_issues x JOIN holds h ON h.record_kind = x.record_kind AND h.record_id = "
-          "x.record_id AND h.fieldworker_id = x.fieldworker_id WHERE x.number = ?)",
-          "ORDER BY h.fieldworker_id, h.record_kind, h.record_id, l.number");
+      static const std::string sql = fmt::format(
+          "SELECT {} FROM hold_issues x JOIN holds h ON h.record_kind = x.record_kind AND h.record_id = x.record_id "
+          "AND h.fieldworker_id = x.fieldworker_id WHERE x.number = ? ORDER BY h.fieldworker_id, h.record_kind, "
+          "h.record_id",
+          hold_columns);
       Use s(stmts_.get(sql.c_str()));
       s->bind(1, number);
       return read_holds(*s);
@@ -826,11 +836,10 @@ class SqliteTransaction final : public StorageTransaction {
       if (f.state) c.where("h.state = " + c.text(to_string(*f.state)));
       if (f.withheld_before)
         c.where("h.state = 'withheld' AND h.since <= " + c.integer(to_millis(*f.withheld_before)));
-      std::string sql = "SELECT h.* FROM holds h" + c.clause();
-      sql += " ORDER BY h.record_kind, h.record_id, h.fieldworker_id LIMIT " +
-             c.integer(static_cast<std::int64_t>(f.limit));
-      // The limit counts holds, so it applies before the links are joined.
-      Use s(stmts_.get(hold_query("(" + sql + ")", "ORDER BY h.record_kind, h.record_id, h.fieldworker_id, l.number")));
+      std::string sql = fmt::format("SELECT {} FROM holds h{} ORDER BY h.record_kind, h.record_id, "
+                                    "h.fieldworker_id LIMIT {}",
+                                    hold_columns, c.clause(), c.integer(static_cast<std::int64_t>(f.limit)));
+      Use s(stmts_.get(sql));
       c.bind(*s);
       return read_holds(*s);
     });
@@ -1194,6 +1203,7 @@ class SqliteTransaction final : public StorageTransaction {
 
  private:
   void mark_links_open(std::int64_t number, bool open) {
+    // Schema triggers carry the change to each linked hold's list of blocking issues.
     Use s(stmts_.get("UPDATE hold_issues SET open = ? WHERE number = ?"));
     s->bind(1, open ? 1 : 0);
     s->bind(2, number);
