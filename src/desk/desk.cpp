@@ -214,12 +214,14 @@ std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from
         entry.changes.push_back({"fieldworkers", fmt::format("{}", fmt::join(before.issue.fieldworkers, ", ")),
                                  fmt::format("{}", fmt::join(after.fieldworkers, ", "))});
       entry.internal = true;
-      // A complaint that now sits on a booking or invoice holds its payouts,
-      // where its workflow withholds on reporting.
+      // A complaint that now sits on a booking or invoice holds its payouts
+      // as its workflow's on_report would have.
       std::size_t mark = op.events.size();
-      if (!after.is_closed() && Impl::withholds_on_report(impl_->workflow(op.txn, after.workflow))) {
-        holds::IssueChange change{op, actor, *target, after, "moved to " + to.to_string(), entry.changes};
-        holds::withhold(change, after.fieldworkers, false, nullptr);
+      if (!after.is_closed()) {
+        const Workflow &wf = impl_->workflow(op.txn, after.workflow);
+        engine::Inputs no_inputs;
+        engine::EffectContext ctx{op, actor, wf, *target, no_inputs, after, entry, "moved to " + to.to_string()};
+        engine::withhold_as_reported(ctx);
       }
       moved.push_back(impl_->commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked, mark));
     }

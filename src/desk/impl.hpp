@@ -184,11 +184,6 @@ struct Desk::Impl {
     return after;
   }
 
-  static bool withholds_on_report(const Workflow &wf) {
-    const auto &effects = wf.definition().on_report;
-    return std::any_of(effects.begin(), effects.end(), [](const EffectDef &e) { return e.type == "withhold"; });
-  }
-
   // desk_messages.cpp: the Open Complaints Reminder for a fieldworker, rendered.
   RenderedMessage reminder(Op &op, const Actor &actor, std::string_view fieldworker);
 

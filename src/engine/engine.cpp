@@ -174,6 +174,11 @@ void run_effects(EffectContext &ctx, const std::vector<EffectDef> &effects, cons
   }
 }
 
+void withhold_as_reported(EffectContext &ctx) {
+  for (const auto &effect : ctx.workflow.definition().on_report)
+    if (effect.type == "withhold") withhold(ctx, effect);
+}
+
 void check_guards(const Workflow &wf, const ActionDef &action, const std::string &path) {
   // Guards are about tasks (SPEC R8.4), which this version does not keep yet:
   // refuse rather than pretend a guard holds.

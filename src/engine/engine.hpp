@@ -49,6 +49,13 @@ struct EffectContext {
 /// Throws InvalidWorkflow for an effect this build cannot run yet.
 void run_effects(EffectContext &ctx, const std::vector<EffectDef> &effects, const std::string &path);
 
+/// Runs the withhold effects of the workflow's on_report, with their
+/// parameters, for an issue that now sits on ctx.record (a quote's issues
+/// relinked to the booking it became): the holds reporting it there would
+/// have made. Its other on_report effects (messages, assignment) are not run
+/// again.
+void withhold_as_reported(EffectContext &ctx);
+
 /// Sends (queues) the customer message `name` to `audience` as part of the
 /// change in ctx, logging each on ctx.entry: the send_template effect, and the
 /// acknowledgement a report sends.

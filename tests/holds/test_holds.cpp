@@ -404,6 +404,44 @@ TEST_CASE_TEMPLATE("a quote that becomes a booking holds the payouts of its open
   CHECK(has_change(f.desk.timeline(test::admin(), open.code).back(), "payment:fw-1", "withheld"));
 }
 
+TEST_CASE_TEMPLATE("relinking withholds as the workflow's on_report does, with its parameters", B, TEST_BACKENDS) {
+  // A workflow whose withhold pauses every assigned fieldworker, not only the
+  // responsible ones.
+  test::DeskFixture<B> f;
+  WorkflowDef def = Workflow::builtin("field-service").definition();
+  def.name = "whole-crew";
+  for (auto &e : def.on_report)
+    if (e.type == "withhold") e.params["fieldworkers"] = "all";
+  f.desk.install_workflow(test::admin(), Workflow::from_definition(def));
+  RecordRef quote{RecordKind::quote, "Q-1"};
+  f.desk.put_record(test::office(), Record{quote, "cust-1", {"fw-1"}, RecordVisibility::restricted, false});
+  auto report_on = [&](const RecordRef &ref, const std::string &workflow) {
+    ReportRequest r;
+    r.record = ref;
+    r.type = "Unsatisfactory Job";
+    r.description = "The quote's crew left a mess.";
+    r.workflow = workflow;
+    r.fieldworkers = std::vector<std::string>{"fw-1"};
+    return f.desk.report(test::office(), r);
+  };
+  Issue crew = report_on(quote, "whole-crew");
+  Issue responsible = report_on(quote, "field-service");
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1", "fw-2"}));
+  auto moved = f.desk.relink_record(test::office(), quote, B1);
+  REQUIRE(moved.size() == 2);
+  CHECK(moved[0].fieldworkers == std::vector<std::string>{"fw-1"});
+  PayDecision one = may_pay(f, "fw-1"), two = may_pay(f, "fw-2");
+  CHECK(one.blocking == std::vector<std::string>{crew.code, responsible.code});
+  CHECK(two.blocking == std::vector<std::string>{crew.code});  // "all" reaches fw-2; the built-in does not
+  auto entry = f.desk.timeline(test::admin(), crew.code).back();
+  CHECK(entry.kind == entry_kind::relinked);
+  CHECK(has_change(entry, "payment:fw-2", "withheld"));
+  CHECK_FALSE(f.desk.timeline(test::admin(), responsible.code).back().change("payment:fw-2"));
+  // Reporting on the booking with that workflow does the same.
+  Issue direct = report_on(B1, "whole-crew");
+  CHECK(may_pay(f, "fw-2").blocking == std::vector<std::string>{crew.code, direct.code});
+}
+
 TEST_CASE_TEMPLATE("hold events and the fieldworker's notifications", B, TEST_BACKENDS) {
   test::DeskFixture<B> f;
   f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
