@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cstdio>
 #include <filesystem>
+#include <string>
 
 using namespace complaints;
 
@@ -53,10 +54,14 @@ int main(int argc, char **argv) {
   std::printf("holds on INV-7 and its booking: %zu\n", desk.holds(finance, of_invoice).size());
   HoldReport month = desk.hold_report(finance, parse_timestamp("2026-11-01T00:00:00Z"),
                                       parse_timestamp("2026-12-01T00:00:00Z"));
-  for (const HoldLedgerEntry &e : month.entries)
+  for (const HoldLedgerEntry &e : month.entries) {
+    std::string why;  // the issues behind the line, then the reason
+    for (const std::string &code : e.issues) why += code + ", ";
+    why += e.reason;
     std::printf("%s %-8s %s %-5s %s (%s)\n", format_timestamp(e.at).c_str(), to_string(e.action),
                 e.record.to_string().c_str(), e.fieldworker.c_str(), e.amount ? e.amount->to_string().c_str() : "-",
-                e.reason.c_str());
+                why.c_str());
+  }
   for (const CurrencyTotal &t : month.withheld)
     std::printf("withheld in %s: %lld minor units over %lld holds\n", t.currency.c_str(),
                 static_cast<long long>(t.minor), static_cast<long long>(t.count));

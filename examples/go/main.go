@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"complaints"
@@ -156,8 +157,12 @@ func run(path string) error {
 		return err
 	}
 	for _, line := range report.Entries {
+		why := line.Reason
+		if len(line.Issues) > 0 {
+			why = strings.Join(line.Issues, ", ") + ", " + why
+		}
 		fmt.Printf("  %s  %s %s on %s by %s (%s)\n", line.At.Format(stamp), line.Action, line.Fieldworker,
-			line.Record, line.ActorID, line.Reason)
+			line.Record, line.ActorID, why)
 	}
 
 	check, err := desk.Verify(s.admin, issue.Code)

@@ -126,8 +126,9 @@ def main(argv):
             for line in report["entries"]:
                 record = line["record"]
                 override = " [admin override]" if line.get("override_release") else ""
+                why = ", ".join(line.get("issues", []) + [line["reason"]])
                 print(f"  {line['at']}  {line['action']} {line['fieldworker']} on {record['kind']}:{record['id']}"
-                      f" by {line['actor_id']} ({line['reason']}){override}")
+                      f" by {line['actor_id']} ({why}){override}")
 
             check = desk.verify(admin, issue["code"])
             print(f"\nTimeline hash chain: {'intact' if check['ok'] else 'BROKEN'} ({check['entries']} entries)")

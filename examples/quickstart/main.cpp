@@ -99,9 +99,12 @@ int main(int argc, char **argv) {
       if (!e.note.empty()) std::cout << "        note: " << e.note << "\n";
     }
     std::cout << "\nPayout ledger:\n";
-    for (const HoldLedgerEntry &line : desk.hold_report(admin, parse_timestamp("2026-11-01T00:00:00Z"), clock->now() + std::chrono::hours(1)).entries)
+    for (const HoldLedgerEntry &line : desk.hold_report(admin, parse_timestamp("2026-11-01T00:00:00Z"), clock->now() + std::chrono::hours(1)).entries) {
       std::cout << "  " << format_timestamp(line.at) << "  " << to_string(line.action) << " " << line.fieldworker << " on "
-                << line.record.to_string() << " by " << line.actor_id << " (" << line.reason << ")\n";
+                << line.record.to_string() << " by " << line.actor_id << " (";
+      for (const std::string &code : line.issues) std::cout << code << ", ";
+      std::cout << line.reason << ")\n";
+    }
     ChainCheck check = desk.verify_timeline(admin, issue.code);
     std::cout << "\nTimeline hash chain: " << (check.ok ? "intact" : "BROKEN") << " (" << check.entries << " entries)\n";
 

@@ -211,8 +211,12 @@ class COMPLAINTS_API Desk {
   // --- delete forever (SPEC R9) ---------------------------------------------------
 
   /// Erases an issue for good: the issue, its comments, attachments, links,
-  /// watchers, timeline, hold links and undelivered outbox items. The code is
-  /// never used again. The assigned fieldworkers and watchers are notified
+  /// watchers, timeline, hold links and undelivered outbox items. The holds
+  /// ledger keeps its lines (money was withheld and released) without the
+  /// code, so the issue vanishes from the holds report too. A hold that only
+  /// this issue kept stays withheld, blocked by no issue, until someone with
+  /// release_payment releases it (as after a close without that permission).
+  /// The code is never used again. The assigned fieldworkers and watchers are notified
   /// with the code only; the issue_deleted event carries the storage keys of
   /// the erased attachments for the host to delete. Needs the admin role and
   /// delete_issues. Then scrubs the store's files (see DeletedIssue).

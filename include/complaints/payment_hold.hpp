@@ -101,8 +101,8 @@ struct HoldLedgerEntry {
   Timestamp at;
   std::string actor_id;
   Role actor_role = Role::system;
-  std::string reason;
-  std::vector<std::string> issues{};  ///< the issues behind it (codes); empty for manual holds
+  std::string reason;  ///< the person's reason; for the workflow's own lines, "reported" or the action's name
+  std::vector<std::string> issues{};  ///< the issues behind it (codes); empty for manual holds and deleted issues
   std::optional<Money> amount{};
   bool override_release = false;  ///< released by an admin while issues were still open
 

@@ -239,8 +239,9 @@ class COMPLAINTS_API StorageTransaction {
   virtual std::vector<Issue> search(const SearchQuery &query) = 0;
   /// Erases an issue and everything about it: its row, fieldworker index,
   /// timeline, comments, attachments, watchers, links (both ways), hold links,
-  /// and the undelivered outbox items naming it. Erased bytes must not remain
-  /// in the store (see Storage::scrub for the files). Write.
+  /// and the undelivered outbox items naming it; holds ledger lines stay but
+  /// drop its code from their issues. Erased bytes must not remain in the
+  /// store (see Storage::scrub for the files). Write.
   virtual ErasedCounts erase_issue(std::int64_t number) = 0;
 
   // --- diagnostics -----------------------------------------------------------

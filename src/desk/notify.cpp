@@ -142,8 +142,10 @@ void queue_hold(Op &op, const Event &event, const PaymentHold &hold, const HoldL
   std::string subject_text =
       fmt::format("{} payment for {} is {}", hold.fieldworker, hold.record.to_string(), released ? "released" : "on hold");
   std::string body_text =
-      released ? fmt::format("The payment of {} for {} was released. Reason: {}", hold.fieldworker,
-                             hold.record.to_string(), line.reason)
+      released ? fmt::format("The payment of {} for {} was released{}. Reason: {}", hold.fieldworker,
+                             hold.record.to_string(),
+                             line.issues.empty() ? std::string() : fmt::format(" ({})", fmt::join(line.issues, ", ")),
+                             line.reason)
                : fmt::format("The payment of {} for {} is withheld while {} is resolved. Reason: {}", hold.fieldworker,
                              hold.record.to_string(),
                              line.issues.empty() ? std::string("a billing dispute")

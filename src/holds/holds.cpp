@@ -76,7 +76,7 @@ void withhold(IssueChange &c, const std::vector<std::string> &fieldworkers, bool
       if (amount && existing->amount != *amount) {
         existing->amount = *amount;
         c.op.txn.put_hold(*existing);
-        record_change(c.op, c.actor, *existing, LedgerAction::amount, c.issue.code + " " + c.cause, {c.issue.code},
+        record_change(c.op, c.actor, *existing, LedgerAction::amount, c.cause, {c.issue.code},
                       false, c.issue.code);
       }
       if (!contains(existing->issues, c.issue.code)) c.log.push_back({field_of(fw), "withheld", "withheld"});
@@ -92,7 +92,7 @@ void withhold(IssueChange &c, const std::vector<std::string> &fieldworkers, bool
     c.op.txn.put_hold(h);
     c.op.txn.link_hold(c.record.ref, fw, c.issue.number);
     LedgerAction action = existing && reapply ? LedgerAction::reapplied : LedgerAction::withheld;
-    record_change(c.op, c.actor, h, action, c.issue.code + " " + c.cause, {c.issue.code}, false, c.issue.code);
+    record_change(c.op, c.actor, h, action, c.cause, {c.issue.code}, false, c.issue.code);
     c.log.push_back({field_of(fw), before, "withheld"});
   }
 }
@@ -115,7 +115,7 @@ void release(IssueChange &c) {
     h.state = HoldState::released;
     h.released_at = c.op.now;
     c.op.txn.put_hold(h);
-    record_change(c.op, c.actor, h, LedgerAction::released, c.issue.code + " " + c.cause, h.issues, false,
+    record_change(c.op, c.actor, h, LedgerAction::released, c.cause, h.issues, false,
                   c.issue.code);
     c.log.push_back({field_of(h.fieldworker), "withheld", "released"});
   }

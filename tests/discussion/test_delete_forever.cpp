@@ -60,6 +60,15 @@ TEST_CASE_TEMPLATE("after delete forever no read, list, report or search returns
   std::vector<Event> events;
   f.desk.events().on(EventKind::issue_deleted).connect([&](const Event &e) { events.push_back(e); });
 
+  auto ledger_names = [&](const std::string &code) {
+    HoldReport r = f.desk.hold_report(test::admin(), test::t0(), test::t0() + std::chrono::days(1));
+    REQUIRE(r.entries.size() == 2);  // both reports withheld fw-1
+    return std::count_if(r.entries.begin(), r.entries.end(), [&](const HoldLedgerEntry &e) {
+      return std::find(e.issues.begin(), e.issues.end(), code) != e.issues.end();
+    });
+  };
+  CHECK(ledger_names(i.code) == 1);
+
   // Only an admin holding delete_issues may, and a refusal changes nothing.
   std::string dump = f.desk.dump();
   expect_error(Errc::forbidden, [&] { f.desk.delete_forever(Actor{"a", Role::admin, {Permission::edit_issues}}, i.code); });
@@ -92,6 +101,9 @@ TEST_CASE_TEMPLATE("after delete forever no read, list, report or search returns
   PayDecision pay = f.desk.may_pay(test::admin(), {RecordKind::booking, "B-1"}, "fw-1");
   CHECK(pay.blocking == std::vector<std::string>{keep.code});
   CHECK(pay.hold->issues == std::vector<std::string>{keep.code});
+  // The holds report keeps its lines (money was withheld) but no longer names it.
+  CHECK(ledger_names(i.code) == 0);
+  CHECK(ledger_names(keep.code) == 1);
   // No undelivered item names it, except the notices of its deletion.
   for (const auto &item : f.desk.outbox_pending(test::system_actor(), 10000)) {
     if (item.issue_code == i.code) CHECK(item.event == "issue_deleted");
@@ -171,4 +183,28 @@ TEST_CASE_TEMPLATE("delete forever is all-or-nothing for every failing write", B
     CHECK(n > 2);
     break;
   }
+}
+
+TEST_CASE_TEMPLATE("a hold only a deleted issue kept stays withheld until an authorised release", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue i = f.report_on_booking("B-1");
+  RecordRef b1{RecordKind::booking, "B-1"};
+  f.desk.delete_forever(remover, i.code);
+  PayDecision pay = f.desk.may_pay(test::admin(), b1, "fw-1");
+  CHECK_FALSE(pay.may_pay);
+  CHECK(pay.blocking.empty());
+  REQUIRE(pay.hold);
+  CHECK(pay.hold->issues.empty());
+  CHECK(pay.reason == "withheld until someone with the release_payment permission releases it");
+  HoldReport r = f.desk.hold_report(test::admin(), test::t0(), test::t0() + std::chrono::days(1));
+  REQUIRE(r.entries.size() == 2);  // fw-1 and fw-2 were withheld
+  for (const auto &line : r.entries) {
+    CHECK(line.issues.empty());
+    CHECK(line.reason == "reported");
+  }
+  // No open issue keeps it, so no override is needed; the permission is.
+  expect_error(Errc::forbidden, [&] { f.desk.release_payment(test::office(), {b1, "fw-1", "Complaint withdrawn"}); });
+  PaymentHold h = f.desk.release_payment(remover, {b1, "fw-1", "Complaint withdrawn"});
+  CHECK(h.state == HoldState::released);
+  CHECK(f.desk.may_pay(test::admin(), b1, "fw-1").may_pay);
 }

@@ -490,6 +490,11 @@ class MemoryTransaction final : public StorageTransaction {
         remember(state_.hold_links, key);
         set.erase(number);
       }
+    for (auto &[id, line] : state_.ledger)
+      if (std::find(line.issues.begin(), line.issues.end(), code) != line.issues.end()) {
+        remember(state_.ledger, id);
+        std::erase(line.issues, code);
+      }
     if (state_.watchers.count(number)) {
       remember(state_.watchers, number);
       state_.watchers.erase(number);
