@@ -485,9 +485,8 @@ int main(int argc, char **argv) {
     // 1,000 pairs per call. The baseline runs the library's own hold query by
     // hand: one SELECT per pair, with BEGIN/COMMIT around each batch.
     sqlite3_stmt *hold = raw.prepare(
-        "SELECT h.record_kind, h.record_id, h.fieldworker_id, h.state, h.amount_minor, h.currency, h.scope, h.since, "
-        "h.released_at, h.issues, h.blocking FROM holds h WHERE h.record_kind = 'booking' AND h.record_id = ? AND "
-        "h.fieldworker_id = ?");
+        "SELECT h.state, h.amount_minor, h.currency, h.scope, h.since, h.released_at, h.issues, h.blocking FROM holds "
+        "h WHERE h.record_kind = 'booking' AND h.record_id = ? AND h.fieldworker_id = ?");
     sqlite3_stmt *begin = raw.prepare("BEGIN"), *commit = raw.prepare("COMMIT");
     auto pair_of = [&](std::int64_t k) {
       std::int64_t b = (k * 7919) % bookings;
@@ -497,7 +496,7 @@ int main(int argc, char **argv) {
     auto raw_hold = [&](const PayQuery &q) {
       put(hold, 1, q.record.id);
       put(hold, 2, q.fieldworker);
-      if (sqlite3_step(hold) == SQLITE_ROW) sink += sqlite3_column_bytes(hold, 9) + sqlite3_column_bytes(hold, 10);
+      if (sqlite3_step(hold) == SQLITE_ROW) sink += sqlite3_column_bytes(hold, 6) + sqlite3_column_bytes(hold, 7);
       sqlite3_reset(hold);
     };
     Actor payroll{"payroll", Role::system, {}};

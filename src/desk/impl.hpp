@@ -26,7 +26,11 @@ inline constexpr std::string_view initialized_key = "desk.initialized";
 inline void check_record_ref(const RecordRef &ref, std::string_view field) {
   if (!record_kind_from_string(to_string(ref.kind)))
     throw InvalidInput("is not a known record kind", std::string(field) + ".kind");
-  check::id(ref.id, std::string(field) + ".id", limits::id_bytes);
+  try {
+    check::id(ref.id, "id", limits::id_bytes);
+  } catch (const InvalidInput &e) {  // the path is built only for a bad id: payroll runs check one per line
+    throw InvalidInput(e.message(), std::string(field) + "." + e.where());
+  }
 }
 
 inline std::string date_text(const std::optional<Date> &d) { return d ? d->to_string() : ""; }

@@ -95,7 +95,7 @@ std::string_view view(const SQLite::Statement &s, int col) {
 
 std::int64_t integer(const SQLite::Statement &s, int col) { return s.getColumn(col).getInt64(); }
 
-bool is_null(const SQLite::Statement &s, int col) { return s.getColumn(col).isNull(); }
+bool is_null(const SQLite::Statement &s, int col) { return s.isColumnNull(col); }
 
 std::string join_lines(const std::vector<std::string> &ids) {
   std::string out;
@@ -208,12 +208,15 @@ std::optional<Money> money_columns(const SQLite::Statement &s, int col, const ch
   }
 }
 
-// A hold's columns; the last two are the numbers of its linked issues and of
-// the open ones among them (kept on the hold row by schema triggers, so one
-// primary-key lookup answers may_pay).
-constexpr const char *hold_columns =
-    "h.record_kind, h.record_id, h.fieldworker_id, h.state, h.amount_minor, h.currency, h.scope, h.since, "
-    "h.released_at, h.issues, h.blocking";
+// A hold's key columns, then hold_state_columns: its state, amount, scope,
+// times, and the numbers of its linked issues and of the open ones among them
+// (kept on the hold row by schema triggers, so one primary-key lookup answers
+// may_pay).
+#define COMPLAINTS_HOLD_STATE_COLUMNS \
+  "h.state, h.amount_minor, h.currency, h.scope, h.since, h.released_at, h.issues, h.blocking"
+constexpr const char *hold_columns = "h.record_kind, h.record_id, h.fieldworker_id, " COMPLAINTS_HOLD_STATE_COLUMNS;
+constexpr const char *hold_state_columns = COMPLAINTS_HOLD_STATE_COLUMNS;
+#undef COMPLAINTS_HOLD_STATE_COLUMNS
 
 // A newline-separated list of issue numbers, as issue codes in ascending order.
 std::vector<std::string> issue_codes(std::string_view numbers, const char *column) {
@@ -240,18 +243,26 @@ std::vector<std::string> issue_codes(std::string_view numbers, const char *colum
   return out;
 }
 
+// Reads hold_state_columns from column `c` on into `h`.
+void read_hold_state(const SQLite::Statement &s, int c, PaymentHold &h) {
+  h.state = codec::decode_enum(hold_state_from_string(view(s, c)), "holds.state", view(s, c));
+  h.amount = money_columns(s, c + 1, "holds");
+  h.scope = codec::decode_enum(hold_scope_from_string(view(s, c + 3)), "holds.scope", view(s, c + 3));
+  h.since = from_millis(integer(s, c + 4));
+  if (!is_null(s, c + 5)) h.released_at = from_millis(integer(s, c + 5));
+  std::string_view issues = view(s, c + 6), blocking = view(s, c + 7);
+  h.issues = issue_codes(issues, "holds.issues");
+  // Usually every linked issue of a withheld hold is open.
+  h.blocking = blocking == issues ? h.issues : issue_codes(blocking, "holds.blocking");
+}
+
+// Reads hold_columns.
 PaymentHold read_hold(const SQLite::Statement &s) {
   PaymentHold h;
   h.record.kind = codec::decode_enum(record_kind_from_string(view(s, 0)), "holds.record_kind", view(s, 0));
   h.record.id = text(s, 1);
   h.fieldworker = text(s, 2);
-  h.state = codec::decode_enum(hold_state_from_string(view(s, 3)), "holds.state", view(s, 3));
-  h.amount = money_columns(s, 4, "holds");
-  h.scope = codec::decode_enum(hold_scope_from_string(view(s, 6)), "holds.scope", view(s, 6));
-  h.since = from_millis(integer(s, 7));
-  if (!is_null(s, 8)) h.released_at = from_millis(integer(s, 8));
-  h.issues = issue_codes(view(s, 9), "holds.issues");
-  h.blocking = issue_codes(view(s, 10), "holds.blocking");
+  read_hold_state(s, 3, h);
   return h;
 }
 
@@ -757,7 +768,8 @@ class SqliteTransaction final : public StorageTransaction {
   std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) override {
     return guarded("read hold", [&]() -> std::optional<PaymentHold> {
       static const std::string sql = fmt::format(
-          "SELECT {} FROM holds h WHERE h.record_kind = ? AND h.record_id = ? AND h.fieldworker_id = ?", hold_columns);
+          "SELECT {} FROM holds h WHERE h.record_kind = ? AND h.record_id = ? AND h.fieldworker_id = ?",
+          hold_state_columns);
       // Asked once per pair of a payroll run: bound without SQLite copying
       // the texts (they outlive the statement's use).
       std::string fw(fieldworker);
@@ -766,7 +778,11 @@ class SqliteTransaction final : public StorageTransaction {
       s->bindNoCopy(2, record.id);
       s->bindNoCopy(3, fw);
       if (!s->executeStep()) return std::nullopt;
-      return read_hold(*s);
+      PaymentHold h;
+      h.record = record;
+      h.fieldworker = fw;
+      read_hold_state(*s, 0, h);
+      return h;
     });
   }
 
