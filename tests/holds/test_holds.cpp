@@ -462,4 +462,10 @@ TEST_CASE_TEMPLATE("hold events and the fieldworker's notifications", B, TEST_BA
     if (item.recipient == "fw-1" && item.event.starts_with("payment")) told.push_back(item.subject);
   CHECK(told == std::vector<std::string>{"Your payment for booking:B-1 is on hold",
                                          "Your payment for booking:B-1 is released"});
+  std::vector<std::string> bodies;
+  for (const auto &item : f.desk.outbox_pending(test::system_actor()))
+    if (item.recipient == "fw-1" && item.event.starts_with("payment")) bodies.push_back(item.body_text);
+  CHECK(bodies == std::vector<std::string>{
+                      "The payment of fw-1 for booking:B-1 is withheld while " + i.code + " is resolved. Reason: reported",
+                      "The payment of fw-1 for booking:B-1 was released (" + i.code + "). Reason: close"});
 }
