@@ -33,6 +33,7 @@
 #include "complaints/discussion.hpp"
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/limits.hpp"
 #include "complaints/messages.hpp"
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
@@ -44,22 +45,6 @@
 
 namespace complaints {
 
-/// Limits on host input; longer values are refused with InvalidInput.
-namespace limits {
-inline constexpr std::size_t id_bytes = 128;            ///< user, record and other ids
-inline constexpr std::size_t name_bytes = 100;          ///< status, type, action names
-inline constexpr std::size_t description_bytes = 20000;
-inline constexpr std::size_t note_bytes = 10000;
-inline constexpr std::size_t fieldworkers_per_record = 100;
-inline constexpr std::size_t workflow_json_bytes = 1 << 20;
-inline constexpr std::size_t comment_bytes = 20000;
-inline constexpr std::size_t attachment_bytes = 10 << 20;  ///< bytes the library keeps per attachment
-inline constexpr std::size_t attachment_name_bytes = 255;
-inline constexpr std::size_t media_type_bytes = 127;
-inline constexpr std::size_t storage_key_bytes = 1024;
-inline constexpr std::size_t attachments_per_comment = 20;
-inline constexpr std::size_t search_bytes = 200;
-}  // namespace limits
 
 struct DeskOptions {
   /// Where "now" comes from; default: the system clock.

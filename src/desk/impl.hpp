@@ -11,9 +11,9 @@
 #include <fmt/format.h>
 
 #include "complaints/desk.hpp"
-#include "desk/access.hpp"
-#include "desk/notify.hpp"
-#include "desk/op.hpp"
+#include "access/access.hpp"
+#include "notify/notify.hpp"
+#include "core/op.hpp"
 #include "domain/check.hpp"
 #include "messages/messages.hpp"
 #include "timeline/chain.hpp"

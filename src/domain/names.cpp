@@ -8,7 +8,7 @@
 
 #include "complaints/actor.hpp"
 #include "complaints/errors.hpp"
-#include "complaints/events.hpp"
+#include "complaints/event.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/discussion.hpp"
 #include "complaints/outbox.hpp"

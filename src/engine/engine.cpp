@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "complaints/desk.hpp"
+#include "complaints/limits.hpp"
 #include "domain/check.hpp"
 #include "workflow/catalog.hpp"
 

@@ -10,7 +10,7 @@
 #include "complaints/record.hpp"
 #include "complaints/timeline.hpp"
 #include "complaints/workflow.hpp"
-#include "desk/op.hpp"
+#include "core/op.hpp"
 #include "holds/holds.hpp"
 #include "messages/messages.hpp"
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
-#include "desk/notify.hpp"
+#include "notify/notify.hpp"
 
 namespace complaints::holds {
 

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "complaints/desk.hpp"
-#include "complaints/events.hpp"
+#include "complaints/limits.hpp"
+#include "complaints/event.hpp"
 #include "domain/check.hpp"
 #include "messages/builtin.hpp"
 

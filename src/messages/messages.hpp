@@ -13,7 +13,7 @@
 #include "complaints/record.hpp"
 #include "complaints/template_renderer.hpp"
 #include "complaints/timeline.hpp"
-#include "desk/op.hpp"
+#include "core/op.hpp"
 
 namespace complaints::messages {
 

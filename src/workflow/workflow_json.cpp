@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "complaints/desk.hpp"
+#include "complaints/limits.hpp"
 #include "complaints/workflow.hpp"
 #include "domain/check.hpp"
 #include "workflow/internal.hpp"

@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "complaints/events.hpp"
+#include "complaints/event.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
-#include "desk/op.hpp"
+#include "core/op.hpp"
 
 namespace complaints::notify {
 

@@ -1,11 +1,11 @@
-#include "desk/notify.hpp"
+#include "notify/notify.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
 #include "complaints/users.hpp"
-#include "desk/access.hpp"
+#include "access/access.hpp"
 
 namespace complaints::notify {
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "complaints/clock.hpp"
-#include "complaints/events.hpp"
+#include "complaints/event.hpp"
 #include "complaints/storage.hpp"
 
 namespace complaints {

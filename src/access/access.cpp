@@ -1,10 +1,10 @@
-#include "desk/access.hpp"
+#include "access/access.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "complaints/desk.hpp"
+#include "complaints/limits.hpp"
 #include "complaints/errors.hpp"
 #include "domain/check.hpp"
 
