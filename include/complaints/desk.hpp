@@ -29,8 +29,10 @@
 #include <vector>
 
 #include "complaints/actor.hpp"
+#include "complaints/calendar.hpp"
 #include "complaints/clock.hpp"
 #include "complaints/discussion.hpp"
+#include "complaints/due.hpp"
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/limits.hpp"
@@ -240,6 +242,37 @@ class COMPLAINTS_API Desk {
   /// Staff only; send_reminder queues it.
   RenderedMessage preview_reminder(const Actor &actor, std::string_view fieldworker);
   RenderedMessage send_reminder(const Actor &actor, std::string_view fieldworker);
+
+  // --- time: due work, SLA clocks, the business calendar (SPEC R8) -----------------
+
+  /// Runs what is due at the desk clock's now, oldest first, at most `limit`
+  /// items (1 to 10,000): workflow timers (their action is taken as `actor`
+  /// through the same path as act: roles, effects, timeline, events), SLA
+  /// warnings and breaches, To Follow reminders and the scheduled Open
+  /// Complaints Reminder. Each item runs in its own transaction with all its
+  /// effects, and is taken exactly once even when several desks (in several
+  /// processes) run this at once. An item that can no longer run (its action
+  /// does not apply to the issue's status any more, a guard or a role refuses
+  /// it) is dropped for good with a timeline note; a StorageError leaves the
+  /// item due and is thrown (items run before it stay done). A second call at
+  /// the same instant does nothing. Returns what ran and what was dropped.
+  /// Needs the system role (Forbidden otherwise). docs/time.md shows the loop.
+  std::vector<DueRun> process_due(const Actor &actor, std::size_t limit = 100);
+  /// When the earliest item falls due (perhaps already: call process_due), or
+  /// nullopt when nothing is scheduled. Staff only. An index lookup.
+  std::optional<Timestamp> next_due(const Actor &actor);
+  /// Sets the desk's business calendar (time zone, working hours, holidays),
+  /// used by SLA clocks that start or resume after the change, by new To
+  /// Follow reminders and by the reminder schedule (whose next run moves at
+  /// once). Needs manage_settings. InvalidInput names the field.
+  void set_calendar(const Actor &actor, const BusinessCalendar &calendar);
+  /// The calendar in force (the defaults until one is set: UTC, Monday to
+  /// Friday 09:00-17:00, no holidays). Any actor.
+  BusinessCalendar calendar(const Actor &actor);
+  /// How many issues not closed and marked To Follow `user_id` reported or is
+  /// assigned to (SPEC R8.2: the To Follow counter). Staff may ask of anyone;
+  /// others only of themselves (Forbidden otherwise).
+  std::int64_t to_follow_count(const Actor &actor, std::string_view user_id);
 
   // --- outbox (actor must be role system: the host's delivery process) -------
 

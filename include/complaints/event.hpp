@@ -36,9 +36,12 @@ enum class EventKind : std::uint8_t {
   watchers_changed,  ///< detail: "+<user>" or "-<user>"
   issue_deleted,     ///< keys: the host's storage keys of the erased attachments
   message_queued,    ///< a customer message went to the outbox (detail: "<template> to <recipient>"; item_id: outbox id)
+  sla_warning,       ///< an SLA clock passed its warning point (detail: the policy's name)
+  sla_breached,      ///< an SLA clock ran out (detail: the policy's name)
+  reminder_due,      ///< a To Follow issue's deferred date came (detail: who was reminded)
 };
 
-inline constexpr std::size_t event_kind_count = 14;
+inline constexpr std::size_t event_kind_count = 17;
 
 /// "issue_reported", ...
 COMPLAINTS_API const char *to_string(EventKind k) noexcept;

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "complaints/calendar.hpp"
 #include "complaints/export.hpp"
 
 namespace complaints {
@@ -79,11 +80,20 @@ struct Branding {
 struct MessageSettings {
   AcknowledgementMode acknowledgement = AcknowledgementMode::automatic;
   Branding branding{};
-  /// The promise made in acknowledgements, e.g. "We will reply within two business days."
-  std::string sla_promise = "We will be in touch within two business days.";
+  /// The promise made in acknowledgements (the sla_promise merge tag). "{due}"
+  /// is replaced by the due date of the acknowledgement SLA (the
+  /// workflow's policy named "acknowledgement": the clock's own when it
+  /// runs, else the one sending the acknowledgement now would set), as
+  /// "Tuesday 6 January 2026" in the desk's time zone; by "as soon as we can"
+  /// when the workflow has no such policy.
+  std::string sla_promise = "We will be in touch by {due}.";
   /// Where a customer follows their complaint; "{code}" is replaced by its
   /// code. Empty: no link.
   std::string discussion_url{};
+  /// When Desk::process_due sends the Open Complaints Reminder to every
+  /// fieldworker with an open complaint (local time of the desk's business
+  /// calendar). Unset: never by itself.
+  std::optional<WeeklySchedule> reminder_schedule{};
   friend bool operator==(const MessageSettings &, const MessageSettings &) = default;
 };
 

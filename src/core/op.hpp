@@ -1,6 +1,7 @@
 // The state of one Desk operation while its transaction is open.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "complaints/clock.hpp"
@@ -9,11 +10,19 @@
 
 namespace complaints {
 
+namespace engine {
+class Caches;
+}
+
 struct Op {
   StorageTransaction &txn;
   Timestamp now;
   /// Fired, in order, after the transaction commits; dropped if it does not.
-  std::vector<Event> events;
+  std::vector<Event> events{};
+  /// The desk's settings caches (engine/caches.hpp).
+  engine::Caches *caches = nullptr;
+  /// Tells operations apart (never 0), so caches check the settings once per operation.
+  std::uint64_t serial = 1;
 };
 
 }  // namespace complaints

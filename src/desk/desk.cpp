@@ -39,7 +39,7 @@ Desk::Desk(std::unique_ptr<Storage> storage, DeskOptions options) : impl_(std::m
   if (initialized) return;
   impl_->run(TxnMode::write, [&](Op &op) {
     if (op.txn.setting(initialized_key)) return 0;  // another process got there first
-    impl_->store_workflow(op, Workflow::builtin("field-service"));
+    impl_->caches.store_workflow(op, Workflow::builtin("field-service"));
     for (const auto &t : default_types) op.txn.put_issue_type(t);
     op.txn.put_setting(initialized_key, "1");
     return 0;
@@ -72,7 +72,7 @@ void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
                                        "lacks",
                                        count, wf.name(), status),
                            "workflow.statuses");
-    impl_->store_workflow(op, wf);
+    impl_->caches.store_workflow(op, wf);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -100,11 +100,11 @@ Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const S
   if (!status_category_from_string(to_string(status.category)))
     throw InvalidInput("is not a known category", "status.category");
   return impl_->run(TxnMode::write, [&](Op &op) {
-    const Workflow &current = impl_->workflow(op.txn, workflow);
+    const Workflow &current = impl_->caches.workflow(op, workflow);
     if (current.status(status.name))
       throw InvalidInput(fmt::format("workflow '{}' already has a status '{}'", workflow, status.name), "status.name");
     Workflow next = current.with_status(status, Impl::validation_context(op.txn));
-    impl_->store_workflow(op, next);
+    impl_->caches.store_workflow(op, next);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -137,7 +137,7 @@ void Desk::add_issue_type(const Actor &actor, const IssueType &type) {
 Workflow Desk::workflow(const Actor &actor, std::string_view name) {
   access::check_actor(actor);
   check::name(name, "workflow", limits::name_bytes);
-  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->workflow(op.txn, name); });
+  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->caches.workflow(op, name); });
 }
 
 std::vector<std::string> Desk::workflow_names(const Actor &actor) {
@@ -218,12 +218,12 @@ std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from
       // as its workflow's on_report would have.
       std::size_t mark = op.events.size();
       if (!after.is_closed()) {
-        const Workflow &wf = impl_->workflow(op.txn, after.workflow);
+        const Workflow &wf = impl_->caches.workflow(op, after.workflow);
         engine::Inputs no_inputs;
         engine::EffectContext ctx{op, actor, wf, *target, no_inputs, after, entry, "moved to " + to.to_string()};
         engine::withhold_as_reported(ctx);
       }
-      moved.push_back(impl_->commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked, mark));
+      moved.push_back(engine::commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked, mark));
     }
     return moved;
   });
@@ -259,7 +259,7 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     auto types = op.txn.issue_types();
     if (std::none_of(types.begin(), types.end(), [&](const IssueType &t) { return t.name == req.type; }))
       throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(req.type)), "type");
-    const Workflow &wf = impl_->workflow(op.txn, req.workflow);
+    const Workflow &wf = impl_->caches.workflow(op, req.workflow);
 
     Issue issue;
     if (req.fieldworkers) {
@@ -277,8 +277,6 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
       if (std::find(issue.fieldworkers.begin(), issue.fieldworkers.end(), amount.first) == issue.fieldworkers.end())
         throw InvalidInput(fmt::format("'{}' is not a responsible fieldworker of this issue", amount.first),
                            "hold_amounts." + amount.first);
-    issue.number = op.txn.allocate_issue_number();
-    issue.code = format_issue_code(issue.number);
     issue.record = req.record;
     issue.customer_id = record->customer_id;
     issue.type = req.type;
@@ -286,40 +284,10 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     issue.to_follow = req.to_follow;
     issue.deferred_date = req.deferred_date;
     issue.follow_up_date = req.follow_up_date;
-    issue.workflow = wf.name();
-    engine::move_to(wf, issue, wf.definition().initial);
     issue.reporter_id = actor.id;
     issue.reporter_role = actor.role;
     issue.channel = channel;
-    issue.created_at = issue.updated_at = op.now;
-    issue.version = 1;
-
-    TimelineEntry entry;
-    entry.issue_code = issue.code;
-    entry.at = op.now;
-    entry.actor_id = actor.id;
-    entry.actor_role = actor.role;
-    entry.kind = entry_kind::reported;
-    entry.changes = {{"status", "", issue.status}, {"type", "", issue.type}, {"description", "", issue.description}};
-    if (issue.to_follow) entry.changes.push_back({"to_follow", "", "true"});
-    if (issue.deferred_date) entry.changes.push_back({"deferred_date", "", date_text(issue.deferred_date)});
-    if (issue.follow_up_date) entry.changes.push_back({"follow_up_date", "", date_text(issue.follow_up_date)});
-    engine::Inputs no_inputs;
-    engine::EffectContext ctx{op, actor, wf, *record, no_inputs, issue, entry, "reported", &req.hold_amounts,
-                              &impl_->library, 1};
-    std::size_t mark = op.events.size();
-    engine::run_effects(ctx, wf.definition().on_report, "$.on_report");
-    // SPEC R7.4: the acknowledgement goes out with the report, unless the
-    // host previews it first (or switched it off).
-    if (messages::load_settings(op.txn).acknowledgement == AcknowledgementMode::automatic)
-      engine::send_message(ctx, templates::acknowledgement, Audience::customer);
-
-    chain::link(entry, 0, "");
-    op.txn.insert_issue({issue, entry.seq, entry.hash});
-    op.txn.append_timeline(entry);
-    Impl::announce(op, issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes), issue, *record,
-                   entry.seq, mark);
-    return issue;
+    return engine::report(op, actor, *record, wf, std::move(issue), req.hold_amounts);
   });
 }
 
@@ -333,49 +301,7 @@ Issue Desk::act(const Actor &actor, std::string_view code, const ActionRequest &
   }
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [before, record] = impl_->visible_issue(op.txn, actor, code);
-    Impl::check_version(before.issue, req.expected_version);
-    const Workflow &wf = impl_->workflow(op.txn, before.issue.workflow);
-    const ActionDef *action = wf.action(req.action);
-    if (!action)
-      throw InvalidInput(fmt::format("workflow '{}' has no action '{}'", wf.name(), check::excerpt(req.action)),
-                         "action");
-    if (!Workflow::allowed(*action, actor))
-      throw Forbidden(fmt::format("{} '{}' may not take action '{}'", to_string(actor.role), actor.id, action->name),
-                      "action");
-    if (!wf.applies(*action, before.issue.status))
-      throw InvalidState(fmt::format("action '{}' cannot be taken from status '{}'", action->name,
-                                     before.issue.status),
-                         "action");
-    engine::check_inputs(wf, *action, req.inputs);
-    std::string path = engine::action_path(wf, *action);
-    engine::check_guards(wf, *action, path);
-
-    Issue after = before.issue;
-    TimelineEntry entry;
-    entry.kind = entry_kind::action;
-    entry.action = action->name;
-    std::string target = engine::target_status(wf, *action, after, req.inputs);
-    engine::move_to(wf, after, target);
-    entry.changes.push_back({"status", before.issue.status, after.status});
-    if (after.stage != before.issue.stage) entry.changes.push_back({"stage", before.issue.stage, after.stage});
-    // Inputs are logged, except those the new status or an effect's change already records.
-    std::set<std::string_view> recorded{action->to.input};
-    for (const auto &effect : action->effects)
-      if (auto p = effect.params.find("input"); p != effect.params.end()) recorded.insert(p->second);
-    for (const auto &in : action->inputs) {
-      auto it = req.inputs.find(in.name);
-      if (it == req.inputs.end() || (in.type != InputType::text && recorded.count(in.name))) continue;
-      if (in.type == InputType::text)
-        entry.note += (entry.note.empty() ? "" : "\n") +
-                      (in.name == "note" ? it->second : fmt::format("{}: {}", in.name, it->second));
-      else
-        entry.changes.push_back({"input." + in.name, "", it->second});
-    }
-    engine::EffectContext ctx{op,          actor,   wf,      record, req.inputs, after, entry, action->name,
-                              nullptr,     &impl_->library, before.timeline_seq + 1};
-    std::size_t mark = op.events.size();
-    engine::run_effects(ctx, action->effects, path + ".effects");
-    return impl_->commit_change(op, actor, before, after, record, entry, EventKind::status_changed, mark);
+    return engine::act(op, actor, before, record, req);
   });
 }
 
@@ -417,7 +343,7 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
     if (b.follow_up_date != after.follow_up_date)
       entry.changes.push_back({"follow_up_date", date_text(b.follow_up_date), date_text(after.follow_up_date)});
     if (entry.changes.empty()) return b;  // nothing changed: nothing to record
-    return impl_->commit_change(op, actor, before, after, record, entry, EventKind::issue_edited);
+    return engine::commit_change(op, actor, before, after, record, entry, EventKind::issue_edited);
   });
 }
 
@@ -448,7 +374,7 @@ std::vector<std::string> Desk::available_actions(const Actor &actor, std::string
   parse_issue_code(code);
   return impl_->run(TxnMode::read, [&](Op &op) {
     auto [row, record] = impl_->visible_issue(op.txn, actor, code);
-    const Workflow &wf = impl_->workflow(op.txn, row.issue.workflow);
+    const Workflow &wf = impl_->caches.workflow(op, row.issue.workflow);
     std::vector<std::string> out;
     for (const auto &a : wf.definition().actions)
       if (wf.applies(a, row.issue.status) && Workflow::allowed(a, actor)) out.push_back(a.name);

@@ -2,6 +2,7 @@
 // (SPEC R5, R6.2, R2.5, R9, R11.1).
 #include "desk/impl.hpp"
 #include "domain/sha256.hpp"
+#include "notify/notify.hpp"
 
 namespace complaints {
 
@@ -85,7 +86,7 @@ Attachment make_attachment(const AttachmentRequest &req, const std::string &fiel
 bool may_see(const Actor &actor, bool internal) { return !internal || actor.role != Role::customer; }
 
 Event plain_event(EventKind kind, const Actor &actor, Timestamp at, const Issue &issue) {
-  return issue_event(kind, actor, at, issue, "", {});
+  return engine::issue_event(kind, actor, at, issue, "", {});
 }
 
 }  // namespace
@@ -193,7 +194,7 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
     }
     entry.note = c.body;
     entry.internal = internal;
-    Impl::write(op, actor, row, issue, entry, false);
+    engine::write(op, actor, row, issue, entry, false);
 
     std::size_t mark = op.events.size();
     for (const auto &m : mentioned) {
@@ -205,8 +206,8 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
     Event e = plain_event(EventKind::comment_added, actor, op.now, issue);
     e.item_id = c.id;
     e.detail = internal ? "internal" : "public";
-    Impl::announce(op, std::move(e), issue, record, entry.seq, mark,
-                   NoticeExtras{internal, c.body, mentioned, reply_to_author});
+    engine::announce(op, std::move(e), issue, record, entry.seq, mark,
+                   engine::NoticeExtras{internal, c.body, mentioned, reply_to_author});
     return c;
   });
 }
@@ -237,12 +238,12 @@ Attachment Desk::attach(const Actor &actor, std::string_view code, const Attachm
     entry.kind = entry_kind::attachment;
     entry.changes.push_back({"attachment", "", a.name});
     entry.internal = a.internal;
-    Impl::write(op, actor, row, row.issue, entry, false);
+    engine::write(op, actor, row, row.issue, entry, false);
     Event e = plain_event(EventKind::attachment_added, actor, op.now, row.issue);
     e.item_id = a.id;
     e.detail = a.name;
-    Impl::announce(op, std::move(e), row.issue, record, entry.seq, op.events.size(),
-                   NoticeExtras{a.internal, "Attached: " + a.name});
+    engine::announce(op, std::move(e), row.issue, record, entry.seq, op.events.size(),
+                   engine::NoticeExtras{a.internal, "Attached: " + a.name});
     a.bytes.clear();
     return a;
   });
@@ -296,7 +297,7 @@ std::vector<std::string> Desk::Impl::change_watchers(const Actor &actor, std::st
       entry.kind = entry_kind::watchers;
       entry.changes.push_back({"watchers", add ? "" : std::string(user_id), add ? std::string(user_id) : ""});
       entry.internal = true;
-      write(op, actor, row, row.issue, entry, false);
+      engine::write(op, actor, row, row.issue, entry, false);
       Event e = plain_event(EventKind::watchers_changed, actor, op.now, row.issue);
       e.detail = (add ? "+" : "-") + std::string(user_id);
       op.events.push_back(std::move(e));
@@ -343,11 +344,11 @@ void Desk::Impl::change_link(const Actor &actor, std::string_view code, std::str
       entry.kind = entry_kind::link;
       entry.changes.push_back({label, add ? "" : peer, add ? peer : ""});
       entry.internal = true;
-      write(op, actor, row, row.issue, entry, false);
+      engine::write(op, actor, row, row.issue, entry, false);
       Event e = plain_event(EventKind::issue_linked, actor, op.now, row.issue);
       e.detail = fmt::format("{}{} {}", add ? "" : "un", label, peer);
       e.changes = entry.changes;
-      announce(op, std::move(e), row.issue, record, entry.seq, op.events.size(), NoticeExtras{true});
+      engine::announce(op, std::move(e), row.issue, record, entry.seq, op.events.size(), engine::NoticeExtras{true});
     };
     bool duplicate = kind == LinkKind::duplicate_of;
     log(from, from_record, to.issue.code, duplicate ? "duplicate_of" : "related");

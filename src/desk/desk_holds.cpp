@@ -44,7 +44,7 @@ PaymentHold Desk::release_payment(const Actor &actor, const ReleaseRequest &req)
       entry.changes.push_back({"payment:" + req.fieldworker, "withheld", req.override ? "released (override)" : "released"});
       entry.note = req.reason;
       entry.internal = true;
-      Impl::write(op, actor, before, before.issue, entry, false);
+      engine::write(op, actor, before, before.issue, entry, false);
     }
     return h;
   });

@@ -204,7 +204,32 @@ void write(Writer &w, const Issue &v) {
       .field("channel", to_string(v.channel));
   time(w, "created_at", v.created_at);
   time(w, "updated_at", v.updated_at);
-  w.field("version", v.version).end_object();
+  w.field("version", v.version).key("timers").begin_array();
+  for (const auto &t : v.timers) {
+    w.begin_object().field("name", t.name).field("action", t.action);
+    time(w, "due_at", t.due_at);
+    w.end_object();
+  }
+  w.end_array().key("slas").begin_array();
+  for (const auto &c : v.slas) {
+    w.begin_object().field("name", c.name).field("state", to_string(c.state)).field("business", c.business);
+    time(w, "started_at", c.started_at);
+    w.field("budget_ms", static_cast<std::int64_t>(c.budget.count()))
+        .field("used_ms", static_cast<std::int64_t>(c.used.count()))
+        .field("left_ms", static_cast<std::int64_t>(c.left().count()));
+    time(w, "as_of", c.as_of);
+    opt_time(w, "due_at", c.due_at);
+    opt_time(w, "warn_at", c.warn_at);
+    w.field("warn_percent", static_cast<std::int64_t>(c.warn_percent))
+        .field("paused_by_status", c.paused_by_status)
+        .field("warned", c.warned)
+        .field("breached", c.breached);
+    opt_time(w, "breached_at", c.breached_at);
+    w.end_object();
+  }
+  w.end_array();
+  opt_time(w, "reminder_at", v.reminder_at);
+  w.end_object();
 }
 
 void write(Writer &w, const Record &v) {
@@ -398,7 +423,34 @@ void write(Writer &w, const MessageSettings &v) {
       .field("colour", b.colour)
       .field("signature", b.signature)
       .end_object();
-  w.field("sla_promise", v.sla_promise).field("discussion_url", v.discussion_url).end_object();
+  w.field("sla_promise", v.sla_promise).field("discussion_url", v.discussion_url).key("reminder_schedule");
+  if (v.reminder_schedule) {
+    w.begin_object().key("days").begin_array();
+    for (std::size_t d = 0; d < 7; ++d)
+      if (v.reminder_schedule->days[d]) w.value(to_string(static_cast<Weekday>(d)));
+    w.end_array().field("at", format_minute(v.reminder_schedule->minute)).end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
+}
+
+void write(Writer &w, const BusinessCalendar &v) {
+  w.begin_object().field("time_zone", v.time_zone).key("hours").begin_object();
+  for (std::size_t d = 0; d < 7; ++d) {
+    w.key(to_string(static_cast<Weekday>(d))).begin_array();
+    for (const auto &p : v.hours[d]) w.value(format_minute(p.start) + "-" + format_minute(p.end));
+    w.end_array();
+  }
+  w.end_object().key("holidays").begin_array();
+  for (const auto &day : v.holidays) w.value(day.to_string());
+  w.end_array().end_object();
+}
+
+void write(Writer &w, const DueRun &v) {
+  w.begin_object().field("issue_code", v.issue_code).field("kind", v.kind).field("name", v.name);
+  time(w, "due_at", v.due_at);
+  w.field("outcome", to_string(v.outcome)).field("detail", v.detail).end_object();
 }
 
 void write(Writer &w, const RenderedMessage &v) {
@@ -793,7 +845,7 @@ MessageTemplate read_template(const nlohmann::json &j) {
 }
 
 MessageSettings read_message_settings(const nlohmann::json &j) {
-  Obj o(j, "", {"acknowledgement", "branding", "sla_promise", "discussion_url"});
+  Obj o(j, "", {"acknowledgement", "branding", "sla_promise", "discussion_url", "reminder_schedule"});
   MessageSettings s;
   if (auto mode = o.opt_str("acknowledgement")) {
     if (*mode == "automatic")
@@ -819,7 +871,47 @@ MessageSettings read_message_settings(const nlohmann::json &j) {
   }
   s.sla_promise = o.str_or("sla_promise", s.sla_promise);
   s.discussion_url = o.str_or("discussion_url", s.discussion_url);
+  if (const auto *r = o.get("reminder_schedule")) {
+    Obj schedule(*r, "reminder_schedule", {"days", "at"});
+    WeeklySchedule w;
+    auto days = schedule.strs("days");
+    for (std::size_t i = 0; i < days.size(); ++i) {
+      auto d = weekday_from_string(days[i]);
+      if (!d)
+        throw InvalidInput(fmt::format("'{}' is not a day (sun, mon, tue, wed, thu, fri, sat)", check::excerpt(days[i])),
+                           fmt::format("reminder_schedule.days[{}]", i));
+      w.days[static_cast<std::size_t>(*d)] = true;
+    }
+    w.minute = parse_minute(schedule.str("at"), "reminder_schedule.at");
+    s.reminder_schedule = w;
+  }
   return s;
+}
+
+BusinessCalendar read_calendar(const nlohmann::json &j, const std::string &path) {
+  Obj o(j, path, {"time_zone", "hours", "holidays"});
+  BusinessCalendar c;
+  c.time_zone = o.str_or("time_zone", c.time_zone);
+  if (const auto *hours = o.get("hours")) {
+    Obj week(*hours, o.field("hours"), {"sun", "mon", "tue", "wed", "thu", "fri", "sat"});
+    for (std::size_t d = 0; d < 7; ++d) {
+      const char *day = to_string(static_cast<Weekday>(d));
+      c.hours[d].clear();
+      auto periods = week.strs(day);
+      for (std::size_t i = 0; i < periods.size(); ++i) {
+        std::string field = fmt::format("{}[{}]", week.field(day), i);
+        const std::string &text = periods[i];
+        if (text.size() != 11 || text[5] != '-')
+          throw InvalidInput(fmt::format("'{}' is not a period (HH:MM-HH:MM)", check::excerpt(text)), field);
+        c.hours[d].push_back({parse_minute(std::string_view(text).substr(0, 5), field),
+                              parse_minute(std::string_view(text).substr(6), field, true)});
+      }
+    }
+  }
+  auto holidays = o.strs("holidays");
+  for (std::size_t i = 0; i < holidays.size(); ++i)
+    c.holidays.push_back(Date::parse(holidays[i], fmt::format("{}[{}]", o.field("holidays"), i)));
+  return c;
 }
 
 // --- base64 -------------------------------------------------------------------------------------

@@ -138,6 +138,16 @@ MessageSettings load_settings(StorageTransaction &txn) {
                   b.at("website"),      b.at("colour"),   b.at("signature")};
     s.sla_promise = j.at("sla_promise");
     s.discussion_url = j.at("discussion_url");
+    if (auto it = j.find("reminder_schedule"); it != j.end() && !it->is_null()) {
+      WeeklySchedule w;
+      for (const auto &day : it->at("days")) {
+        auto d = weekday_from_string(day.get<std::string>());
+        if (!d) throw StorageError("stored message settings name an unknown weekday");
+        w.days[static_cast<std::size_t>(*d)] = true;
+      }
+      w.minute = it->at("minute").get<std::uint16_t>();
+      s.reminder_schedule = w;
+    }
   } catch (const nlohmann::json::exception &e) {
     throw StorageError(std::string("stored message settings are corrupt: ") + e.what());
   }
@@ -157,6 +167,12 @@ void save_settings(StorageTransaction &txn, const MessageSettings &s) {
                      {"signature", b.signature}}},
                    {"sla_promise", s.sla_promise},
                    {"discussion_url", s.discussion_url}};
+  if (s.reminder_schedule) {
+    nlohmann::json days = nlohmann::json::array();
+    for (std::size_t d = 0; d < 7; ++d)
+      if (s.reminder_schedule->days[d]) days.push_back(to_string(static_cast<Weekday>(d)));
+    j["reminder_schedule"] = {{"days", days}, {"minute", s.reminder_schedule->minute}};
+  }
   txn.put_setting(settings_key, j.dump());
 }
 
@@ -176,6 +192,11 @@ void check_settings(const MessageSettings &s) {
   }
   check::text(s.sla_promise, "sla_promise", 1000, false);
   check::text(s.discussion_url, "discussion_url", 2048, false);
+  if (const auto &w = s.reminder_schedule) {
+    if (std::none_of(w->days.begin(), w->days.end(), [](bool d) { return d; }))
+      throw InvalidInput("must name at least one day", "reminder_schedule.days");
+    if (w->minute >= 1440) throw InvalidInput("must be a time of day before 24:00", "reminder_schedule.at");
+  }
   if (!http_url(s.discussion_url)) throw InvalidInput("must start with https:// or http://", "discussion_url");
 }
 
@@ -185,8 +206,15 @@ std::optional<MessageTemplate> find(StorageTransaction &txn, std::string_view na
   return std::nullopt;
 }
 
+std::string promise(const MessageSettings &settings, const std::string &due) {
+  std::string text = settings.sla_promise;
+  for (auto at = text.find("{due}"); at != std::string::npos; at = text.find("{due}", at))
+    text.replace(at, 5, due.empty() ? "as soon as we can" : due);
+  return text;
+}
+
 TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record, const Actor &agent,
-                            const MessageSettings &settings) {
+                            const MessageSettings &settings, const std::string &sla_due) {
   auto registered = txn.user(issue.customer_id);
   std::string customer = registered && !registered->name.empty() ? registered->name : issue.customer_id;
   std::size_t space = customer.find(' ');
@@ -235,7 +263,7 @@ TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const R
       {"company_website", b.website},
       {"brand_colour", b.colour},
       {"discussion_link", link},
-      {"sla_promise", settings.sla_promise},
+      {"sla_promise", promise(settings, sla_due)},
       {"public_comments", comments},
       {"open_complaints", TemplateValue::list({})},
       {"open_complaints_count", 0},
@@ -267,7 +295,7 @@ TemplateValue reminder_context(StorageTransaction &txn, const std::string &field
       {"agent_name", agent.role == Role::system ? b.company_name : name_of_user(txn, agent.id)},
       {"agent_signature", b.signature}, {"company_name", b.company_name}, {"company_logo_url", b.logo_url},
       {"company_phone", b.phone}, {"company_email", b.email}, {"company_website", b.website},
-      {"brand_colour", b.colour}, {"discussion_link", ""}, {"sla_promise", settings.sla_promise},
+      {"brand_colour", b.colour}, {"discussion_link", ""}, {"sla_promise", promise(settings, "")},
       {"public_comments", TemplateValue::list({})}, {"open_complaints", open},
       {"open_complaints_count", static_cast<std::int64_t>(issues.size())},
   });
@@ -305,16 +333,7 @@ std::int64_t queue(Op &op, RenderedMessage &m, const std::string &issue_code, co
   return m.outbox_id;
 }
 
-void Library::sync(StorageTransaction &txn) {
-  std::string revision = txn.setting(revision_key).value_or("0");
-  if (revision != revision_) {
-    cache_.clear();
-    revision_ = revision;
-  }
-}
-
 const Compiled &Library::get(StorageTransaction &txn, std::string_view name) {
-  sync(txn);
   if (auto it = cache_.find(name); it != cache_.end()) return it->second;
   auto source = find(txn, name);
   if (!source) throw NotFound(fmt::format("no message template '{}'", check::excerpt(name)), "template");
@@ -328,18 +347,18 @@ const Compiled &Library::get(StorageTransaction &txn, std::string_view name) {
 }
 
 std::vector<RenderedMessage> Library::send(Op &op, const Actor &agent, const Issue &issue, const Record &record,
+                                           const MessageSettings &settings, const std::string &sla_due,
                                            std::string_view name, Audience audience, const std::string &key_prefix,
                                            bool queue_them) {
   const Compiled &t = get(op.txn, name);
   const Compiled &layout = get(op.txn, templates::layout);
-  MessageSettings settings = load_settings(op.txn);
   std::vector<std::string> recipients;
   if (audience == Audience::customer)
     recipients.push_back(issue.customer_id);
   else
     recipients = issue.fieldworkers;
   std::vector<RenderedMessage> out;
-  TemplateValue context = issue_context(op.txn, issue, record, agent, settings);
+  TemplateValue context = issue_context(op.txn, issue, record, agent, settings, sla_due);
   for (const auto &to : recipients) {
     context.set("recipient_name", name_of_user(op.txn, to));
     RenderedMessage m = render(t, layout, context, to);

@@ -169,6 +169,31 @@ void queue_hold(Op &op, const Event &event, const PaymentHold &hold, const HoldL
   }
 }
 
+void queue_direct(Op &op, const Event &event, const Issue &issue, const Record &record, std::int64_t seq,
+                  const std::vector<std::string> &recipients, const std::string &subject, const std::string &body) {
+  std::vector<std::string> watchers;
+  bool watchers_read = false;
+  for (const auto &id : recipients) {
+    if (id.empty() || id == event.actor_id) continue;
+    auto u = op.txn.user(id);
+    Role role = u ? u->role : Role::office;
+    if (role == Role::customer || !access::sees_issue(Actor{id, role, {}}, issue, record)) continue;
+    NotificationSettings s = u ? u->settings : NotificationSettings::defaults_for(role);
+    if (s.scope == NotifyScope::replies) continue;
+    if (s.scope == NotifyScope::mine) {
+      if (!watchers_read) {
+        watchers = op.txn.watchers(issue.number);
+        watchers_read = true;
+      }
+      if (!is_mine(issue, id, watchers)) continue;
+    }
+    each_channel(s, [&](DeliveryChannel ch) {
+      enqueue(op, fmt::format("{}/{}/{}:{}/{}/{}", issue.code, seq, to_string(event.kind), event.detail, id, to_string(ch)),
+              event, issue.code, id, ch, subject, body);
+    });
+  }
+}
+
 void queue_deleted(Op &op, const Event &event, const std::vector<Actor> &recipients) {
   std::string subject_text = fmt::format("{} was deleted", event.issue_code);
   std::string body_text = fmt::format("Complaint {} was deleted.", event.issue_code);

@@ -39,6 +39,13 @@ void queue(Op &op, const IssueNotice &notice);
 /// fieldworker and the registered admins. The ledger line's id makes the key.
 void queue_hold(Op &op, const Event &event, const PaymentHold &hold, const HoldLedgerEntry &line);
 
+/// Queues an internal notice about an issue (an SLA's warning or breach, a
+/// To Follow reminder) to named users, each by their settings (scope "mine"
+/// hears of issues they are involved in; "replies" hears nothing of these).
+/// Customers and the actor are never told. Keys: "<code>/<seq>/<event>:<detail>/<user>/<channel>".
+void queue_direct(Op &op, const Event &event, const Issue &issue, const Record &record, std::int64_t seq,
+                  const std::vector<std::string> &recipients, const std::string &subject, const std::string &body);
+
 /// Queues "issue CMP-xxxxx was deleted" (the code only) to `recipients`.
 void queue_deleted(Op &op, const Event &event, const std::vector<Actor> &recipients);
 

@@ -10,6 +10,7 @@
 
 #include "complaints/limits.hpp"
 #include "domain/check.hpp"
+#include "time/calendar.hpp"
 #include "workflow/catalog.hpp"
 #include "workflow/internal.hpp"
 
@@ -26,6 +27,7 @@ class Validator {
     statuses();
     stages();
     resolutions();
+    slas();
     effects(def_.on_report, "$.on_report", nullptr);
     for (std::size_t i = 0; i < def_.actions.size(); ++i) action(def_.actions[i], fmt::format("$.actions[{}]", i));
     // Graph checks only make sense once every name resolves.
@@ -40,6 +42,7 @@ class Validator {
   std::unordered_map<std::string, std::size_t> status_index_;
   std::unordered_map<std::string, std::size_t> stage_index_;
   std::unordered_map<std::string, std::size_t> action_index_;
+  std::unordered_map<std::string, std::size_t> sla_index_;
 
   void problem(std::string path, std::string message) { problems_.push_back({std::move(path), std::move(message)}); }
 
@@ -115,6 +118,25 @@ class Validator {
     }
   }
 
+  void slas() {
+    for (std::size_t i = 0; i < def_.slas.size(); ++i) {
+      const SlaPolicyDef &p = def_.slas[i];
+      std::string path = fmt::format("$.slas[{}]", i);
+      if (good_name(p.name, path + ".name") && !sla_index_.emplace(p.name, i).second)
+        problem(path + ".name", fmt::format("duplicate SLA policy '{}'", p.name));
+      if (!timing::parse_span(p.within))
+        problem(path + ".within", fmt::format("'{}' is not a duration (e.g. 30m, 48h, 10d)", check::excerpt(p.within)));
+      if (p.warn_percent < 0 || p.warn_percent > 99) problem(path + ".warn_percent", "must be from 0 (no warning) to 99");
+      for (std::size_t j = 0; j < p.pause_in.size(); ++j)
+        if (p.pause_in[j] == StatusCategory::closed)
+          problem(fmt::format("{}.pause_in[{}]", path, j), "closed stops every clock; it cannot pause one");
+      for (std::size_t j = 0; j < p.pause_in.size(); ++j)
+        if (std::find(p.stop_in.begin(), p.stop_in.end(), p.pause_in[j]) != p.stop_in.end())
+          problem(fmt::format("{}.pause_in[{}]", path, j),
+                  fmt::format("category '{}' is also in stop_in", to_string(p.pause_in[j])));
+    }
+  }
+
   void status_ref(const std::string &name, const std::string &path) {
     if (!status_index_.count(name)) problem(path, fmt::format("unknown status '{}'", check::excerpt(name)));
   }
@@ -169,8 +191,10 @@ class Validator {
     for (std::size_t i = 0; i < a.guards.size(); ++i)
       if (!wf::is_known_guard(a.guards[i]))
         problem(fmt::format("{}.guards[{}]", p, i),
-                fmt::format("unknown guard '{}' (expected no_open_tasks or mandatory_tasks_done)",
-                            check::excerpt(a.guards[i])));
+                wf::is_planned(a.guards[i])
+                    ? fmt::format("guard '{}' is not available in this version of the library (it needs tasks)",
+                                  a.guards[i])
+                    : fmt::format("unknown guard '{}'", check::excerpt(a.guards[i])));
     effects(a.effects, p + ".effects", &a);
   }
 
@@ -183,7 +207,10 @@ class Validator {
     if (!spec) {
       std::string known;
       for (const auto &s : wf::effect_specs()) known += (known.empty() ? "" : ", ") + std::string(s.type);
-      problem(p + ".type", fmt::format("unknown effect '{}' (expected one of: {})", check::excerpt(e.type), known));
+      problem(p + ".type",
+              wf::is_planned(e.type)
+                  ? fmt::format("effect '{}' is not available in this version of the library (it needs tasks)", e.type)
+                  : fmt::format("unknown effect '{}' (expected one of: {})", check::excerpt(e.type), known));
       return;
     }
     for (const auto &param : e.params) {
@@ -214,8 +241,12 @@ class Validator {
         }
         break;
       case wf::ParamKind::duration:
-        if (!wf::parse_duration(value))
+        if (!timing::parse_span(value))
           problem(pp, fmt::format("'{}' is not a duration (e.g. 30m, 48h, 4d)", check::excerpt(value)));
+        break;
+      case wf::ParamKind::sla_policy:
+        if (!sla_index_.count(value))
+          problem(pp, fmt::format("unknown SLA policy '{}' (declare it under \"slas\")", check::excerpt(value)));
         break;
       case wf::ParamKind::boolean:
         if (value != "true" && value != "false") problem(pp, "must be true or false");
@@ -227,9 +258,15 @@ class Validator {
         if (!known) problem(pp, fmt::format("unknown template '{}'", check::excerpt(value)));
         break;
       }
-      case wf::ParamKind::action_name: {
-        bool known = std::any_of(def_.actions.begin(), def_.actions.end(), [&](const auto &a) { return a.name == value; });
-        if (!known) problem(pp, fmt::format("unknown action '{}'", check::excerpt(value)));
+      case wf::ParamKind::timer_action: {
+        auto it = std::find_if(def_.actions.begin(), def_.actions.end(), [&](const auto &a) { return a.name == value; });
+        if (it == def_.actions.end()) {
+          problem(pp, fmt::format("unknown action '{}'", check::excerpt(value)));
+        } else if (!Workflow::allowed(*it, Actor{"system", Role::system, {}})) {
+          problem(pp, fmt::format("action '{}' must allow the system role: a timer takes it as the system", value));
+        } else if (std::any_of(it->inputs.begin(), it->inputs.end(), [](const InputDef &in) { return in.required; })) {
+          problem(pp, fmt::format("action '{}' requires inputs, which a timer cannot give", value));
+        }
         break;
       }
       case wf::ParamKind::date_input:
@@ -377,6 +414,12 @@ const StatusDef *Workflow::status(std::string_view name) const noexcept {
 const StageDef *Workflow::stage(std::string_view name) const noexcept {
   for (const auto &s : def_->stages)
     if (s.name == name) return &s;
+  return nullptr;
+}
+
+const SlaPolicyDef *Workflow::sla(std::string_view name) const noexcept {
+  for (const auto &p : def_->slas)
+    if (p.name == name) return &p;
   return nullptr;
 }
 

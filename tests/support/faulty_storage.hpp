@@ -74,6 +74,23 @@ class FaultyTransaction final : public StorageTransaction {
   }
   std::vector<Issue> find_issues(const IssueQuery &q) override { return inner_->find_issues(q); }
   std::vector<std::int64_t> issues_of_record(const RecordRef &r) override { return inner_->issues_of_record(r); }
+  std::int64_t count_issues(const IssueQuery &q) override { return inner_->count_issues(q); }
+  std::vector<std::string> fieldworkers_of_issues(std::span<const StatusCategory> c) override {
+    return inner_->fieldworkers_of_issues(c);
+  }
+  void put_due(const DueItem &d) override {
+    owner_.count("put_due");
+    inner_->put_due(d);
+  }
+  bool remove_due(std::int64_t n, std::string_view k, std::string_view name) override {
+    owner_.count("remove_due");
+    return inner_->remove_due(n, k, name);
+  }
+  std::optional<DueItem> due_item(std::int64_t n, std::string_view k, std::string_view name) override {
+    return inner_->due_item(n, k, name);
+  }
+  std::vector<DueItem> due_items(Timestamp now, std::size_t limit) override { return inner_->due_items(now, limit); }
+  std::optional<Timestamp> next_due() override { return inner_->next_due(); }
   void append_timeline(const TimelineEntry &e) override {
     owner_.count("append_timeline");
     inner_->append_timeline(e);

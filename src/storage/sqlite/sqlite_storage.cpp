@@ -139,7 +139,7 @@ constexpr const char *issue_columns =
     "i.number, i.record_kind, i.record_id, i.customer_id, i.type, i.description, i.to_follow, "
     "i.deferred_date, i.follow_up_date, i.workflow, i.status, i.category, i.stage, i.reporter_id, "
     "i.reporter_role, i.channel, i.created_at, i.updated_at, i.version, i.timeline_seq, i.timeline_hash, "
-    "i.fieldworkers, i.assignee";
+    "i.fieldworkers, i.assignee, i.timers, i.slas, i.reminder_at";
 
 IssueRow read_issue(const SQLite::Statement &s) {
   IssueRow row;
@@ -168,6 +168,9 @@ IssueRow read_issue(const SQLite::Statement &s) {
   row.timeline_hash = text(s, 20);
   i.fieldworkers = split_lines(view(s, 21));
   i.assignee = text(s, 22);
+  i.timers = codec::decode_timers(view(s, 23));
+  i.slas = codec::decode_clocks(view(s, 24));
+  if (!is_null(s, 25)) i.reminder_at = from_millis(integer(s, 25));
   return row;
 }
 
@@ -197,6 +200,12 @@ void bind_issue(SQLite::Statement &s, const IssueRow &row) {
   s.bind(21, row.timeline_hash);
   s.bind(22, join_lines(i.fieldworkers));
   s.bind(23, i.assignee);
+  s.bind(24, codec::encode_timers(i.timers));
+  s.bind(25, codec::encode_clocks(i.slas));
+  if (i.reminder_at)
+    s.bind(26, to_millis(*i.reminder_at));
+  else
+    s.bind(26);
 }
 
 std::optional<Money> money_columns(const SQLite::Statement &s, int col, const char *table) {
@@ -321,6 +330,13 @@ class IssueSql : public Conditions {
       sql_ += "issues i";
     }
     if (customer) where("i.customer_id = " + text(*customer));
+  }
+
+  std::int64_t count(StatementCache &stmts) {
+    std::string sql = "SELECT count(*) FROM (" + sql_ + clause() + ")";
+    Use s(stmts.get(sql));
+    bind(*s);
+    return s->executeStep() ? s->getColumn(0).getInt64() : 0;
   }
 
   std::vector<Issue> run(StatementCache &stmts, std::int64_t limit) {
@@ -582,8 +598,8 @@ class SqliteTransaction final : public StorageTransaction {
         Use s(stmts_.get("INSERT INTO issues (number, record_kind, record_id, customer_id, type, description, "
                          "to_follow, deferred_date, follow_up_date, workflow, status, category, stage, "
                          "reporter_id, reporter_role, channel, created_at, updated_at, version, timeline_seq, "
-                         "timeline_hash, fieldworkers, assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                         "timeline_hash, fieldworkers, assignee, timers, slas, reminder_at) VALUES (?, ?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         bind_issue(*s, row);
         s->exec();
       }
@@ -600,9 +616,10 @@ class SqliteTransaction final : public StorageTransaction {
                          "workflow = ?10, status = ?11, category = ?12, stage = ?13, reporter_id = ?14, "
                          "reporter_role = ?15, channel = ?16, created_at = ?17, updated_at = ?18, "
                          "version = ?19, timeline_seq = ?20, timeline_hash = ?21, fieldworkers = ?22, "
-                         "assignee = ?23 WHERE number = ?1 AND version = ?24"));
+                         "assignee = ?23, timers = ?24, slas = ?25, reminder_at = ?26 WHERE number = ?1 AND "
+                         "version = ?27"));
         bind_issue(*s, after);
-        s->bind(24, before.issue.version);
+        s->bind(27, before.issue.version);
         if (s->exec() != 1) return false;
       }
       if (before.issue.fieldworkers != after.issue.fieldworkers) {
@@ -618,32 +635,29 @@ class SqliteTransaction final : public StorageTransaction {
 
   std::vector<Issue> find_issues(const IssueQuery &q) override {
     return guarded("find issues", [&] {
-      const IssueFilter &f = q.filter;
-      IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);
-      if (f.record) {
-        sql.where("i.record_kind = " + sql.text(to_string(f.record->kind)));
-        sql.where("i.record_id = " + sql.text(f.record->id));
-      }
-      if (f.record_kind) sql.where("i.record_kind = " + sql.text(to_string(*f.record_kind)));
-      if (f.workflow) sql.where("i.workflow = " + sql.text(*f.workflow));
-      if (f.status) sql.where("i.status = " + sql.text(*f.status));
-      if (!f.categories.empty()) {
-        std::string in;
-        for (auto c : f.categories) in += (in.empty() ? "" : ", ") + sql.text(to_string(c));
-        sql.where("i.category IN (" + in + ")");
-      }
-      if (f.stage) sql.where("i.stage = " + sql.text(*f.stage));
-      if (f.type) sql.where("i.type = " + sql.text(*f.type));
-      if (f.fieldworker)
-        sql.where("i.number IN (SELECT number FROM issue_fieldworkers WHERE fieldworker_id = " +
-                  sql.text(*f.fieldworker) + ")");
-      if (f.customer_id) sql.where("i.customer_id = " + sql.text(*f.customer_id));
-      if (f.assignee) sql.where("i.assignee = " + sql.text(*f.assignee));
-      if (f.to_follow) sql.where("i.to_follow = " + sql.integer(*f.to_follow ? 1 : 0));
-      if (f.created_from) sql.where("i.created_at >= " + sql.integer(to_millis(*f.created_from)));
-      if (f.created_to) sql.where("i.created_at < " + sql.integer(to_millis(*f.created_to)));
-      if (f.after_number > 0) sql.where("i.number > " + sql.integer(f.after_number));
-      return sql.run(stmts_, static_cast<std::int64_t>(f.limit));
+      IssueSql sql = issue_sql(q);
+      if (q.filter.after_number > 0) sql.where("i.number > " + sql.integer(q.filter.after_number));
+      return sql.run(stmts_, static_cast<std::int64_t>(q.filter.limit));
+    });
+  }
+
+  std::int64_t count_issues(const IssueQuery &q) override {
+    return guarded("count issues", [&] { return issue_sql(q).count(stmts_); });
+  }
+
+  std::vector<std::string> fieldworkers_of_issues(std::span<const StatusCategory> categories) override {
+    return guarded("list fieldworkers of issues", [&] {
+      Conditions c;
+      std::string in;
+      for (auto cat : categories) in += (in.empty() ? "" : ", ") + c.text(to_string(cat));
+      std::string sql = "SELECT DISTINCT f.fieldworker_id FROM issue_fieldworkers f JOIN issues i ON i.number = "
+                        "f.number WHERE i.category IN (" + (in.empty() ? std::string("NULL") : in) +
+                        ") ORDER BY f.fieldworker_id";
+      Use s(stmts_.get(sql));
+      c.bind(*s);
+      std::vector<std::string> out;
+      while (s->executeStep()) out.push_back(text(*s, 0));
+      return out;
     });
   }
 
@@ -703,6 +717,59 @@ class SqliteTransaction final : public StorageTransaction {
         out.push_back(std::move(e));
       }
       return out;
+    });
+  }
+
+  void put_due(const DueItem &item) override {
+    guarded("write due item", [&] {
+      Use s(stmts_.get("INSERT INTO due (number, kind, name, due_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (number, kind, name) DO UPDATE SET due_at = excluded.due_at"));
+      s->bind(1, item.number);
+      s->bind(2, item.kind);
+      s->bind(3, item.name);
+      s->bind(4, to_millis(item.due_at));
+      s->exec();
+    });
+  }
+
+  bool remove_due(std::int64_t number, std::string_view kind, std::string_view name) override {
+    return guarded("remove due item", [&] {
+      Use s(stmts_.get("DELETE FROM due WHERE number = ? AND kind = ? AND name = ?"));
+      s->bind(1, number);
+      s->bind(2, std::string(kind));
+      s->bind(3, std::string(name));
+      return s->exec() == 1;
+    });
+  }
+
+  std::optional<DueItem> due_item(std::int64_t number, std::string_view kind, std::string_view name) override {
+    return guarded("read due item", [&]() -> std::optional<DueItem> {
+      Use s(stmts_.get("SELECT due_at FROM due WHERE number = ? AND kind = ? AND name = ?"));
+      s->bind(1, number);
+      s->bind(2, std::string(kind));
+      s->bind(3, std::string(name));
+      if (!s->executeStep()) return std::nullopt;
+      return DueItem{number, std::string(kind), std::string(name), from_millis(integer(*s, 0))};
+    });
+  }
+
+  std::vector<DueItem> due_items(Timestamp now, std::size_t limit) override {
+    return guarded("read due items", [&] {
+      Use s(stmts_.get("SELECT number, kind, name, due_at FROM due WHERE due_at <= ? "
+                       "ORDER BY due_at, number, kind, name LIMIT ?"));
+      s->bind(1, to_millis(now));
+      s->bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+      std::vector<DueItem> out;
+      while (s->executeStep()) out.push_back({integer(*s, 0), text(*s, 1), text(*s, 2), from_millis(integer(*s, 3))});
+      return out;
+    });
+  }
+
+  std::optional<Timestamp> next_due() override {
+    return guarded("read next due time", [&]() -> std::optional<Timestamp> {
+      Use s(stmts_.get("SELECT min(due_at) FROM due"));
+      if (!s->executeStep() || is_null(*s, 0)) return std::nullopt;
+      return from_millis(integer(*s, 0));
     });
   }
 
@@ -1157,7 +1224,7 @@ class SqliteTransaction final : public StorageTransaction {
       auto count = [&](const char *sql) {
         Use s(stmts_.get(sql));
         s->bind(1, number);
-        return s->executeStep() ? integer(*s, 0) : 0;
+        return s->executeStep() ? s->getColumn(0).getInt64() : 0;
       };
       n.comments = count("SELECT count(*) FROM comments WHERE number = ?");
       n.attachments = count("SELECT count(*) FROM attachments WHERE number = ?");
@@ -1174,6 +1241,11 @@ class SqliteTransaction final : public StorageTransaction {
                          "?1 || char(10), char(10)), char(10)) WHERE instr(char(10) || issues || char(10), "
                          "char(10) || ?1 || char(10)) > 0"));
         s->bind(1, format_issue_code(number));
+        s->exec();
+      }
+      {
+        Use s(stmts_.get("DELETE FROM due WHERE number = ?"));
+        s->bind(1, number);
         s->exec();
       }
       // Everything else hangs off the issue row and goes with it (ON DELETE CASCADE).
@@ -1227,6 +1299,39 @@ class SqliteTransaction final : public StorageTransaction {
   }
 
  private:
+  // The host's criteria and the reader's scope of an issue query, without paging.
+  static IssueSql issue_sql(const IssueQuery &q) {
+    const IssueFilter &f = q.filter;
+    IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);
+    if (f.record) {
+      sql.where("i.record_kind = " + sql.text(to_string(f.record->kind)));
+      sql.where("i.record_id = " + sql.text(f.record->id));
+    }
+    if (f.record_kind) sql.where("i.record_kind = " + sql.text(to_string(*f.record_kind)));
+    if (f.workflow) sql.where("i.workflow = " + sql.text(*f.workflow));
+    if (f.status) sql.where("i.status = " + sql.text(*f.status));
+    if (!f.categories.empty()) {
+      std::string in;
+      for (auto c : f.categories) in += (in.empty() ? "" : ", ") + sql.text(to_string(c));
+      sql.where("i.category IN (" + in + ")");
+    }
+    if (f.stage) sql.where("i.stage = " + sql.text(*f.stage));
+    if (f.type) sql.where("i.type = " + sql.text(*f.type));
+    if (f.fieldworker)
+      sql.where("i.number IN (SELECT number FROM issue_fieldworkers WHERE fieldworker_id = " +
+                sql.text(*f.fieldworker) + ")");
+    if (f.customer_id) sql.where("i.customer_id = " + sql.text(*f.customer_id));
+    if (f.assignee) sql.where("i.assignee = " + sql.text(*f.assignee));
+    if (f.owner) {
+      std::string who = sql.text(*f.owner);
+      sql.where("(i.reporter_id = " + who + " OR i.assignee = " + who + ")");
+    }
+    if (f.to_follow) sql.where("i.to_follow = " + sql.integer(*f.to_follow ? 1 : 0));
+    if (f.created_from) sql.where("i.created_at >= " + sql.integer(to_millis(*f.created_from)));
+    if (f.created_to) sql.where("i.created_at < " + sql.integer(to_millis(*f.created_to)));
+    return sql;
+  }
+
   void mark_links_open(std::int64_t number, bool open) {
     // Schema triggers carry the change to each linked hold's list of blocking issues.
     Use s(stmts_.get("UPDATE hold_issues SET open = ? WHERE number = ?"));
