@@ -266,6 +266,10 @@ class COMPLAINTS_API Desk {
   /// Follow reminders and by the reminder schedule (whose next run moves at
   /// once). Needs manage_settings. InvalidInput names the field.
   void set_calendar(const Actor &actor, const BusinessCalendar &calendar);
+  /// The SLA clocks with the time used and left as of the desk
+  /// clock's now (a snapshot's are as of its last change). Staff only
+  /// (Forbidden otherwise); NotFound as get.
+  std::vector<SlaClock> sla_clocks(const Actor &actor, std::string_view code);
   /// The calendar in force (the defaults until one is set: UTC, Monday to
   /// Friday 09:00-17:00, no holidays). Any actor.
   BusinessCalendar calendar(const Actor &actor);

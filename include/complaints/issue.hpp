@@ -68,9 +68,9 @@ COMPLAINTS_API std::optional<SlaState> sla_state_from_string(std::string_view na
 
 /// One SLA clock on an issue (SPEC R8.3), started from a policy of its
 /// workflow. Its budget is working time on the desk's business calendar when
-/// the policy is `business`, else elapsed time. `used` is brought up to date
-/// whenever the clock changes and whenever the Desk hands out a snapshot
-/// (then `as_of` is the moment of reading).
+/// the policy is `business`, else elapsed time. Like the rest of the
+/// snapshot, `used` and left() are as of the issue's last change (`as_of`);
+/// Desk::sla_clocks gives them as of now.
 struct SlaClock {
   std::string name;  ///< the policy's name
   SlaState state = SlaState::running;

@@ -70,6 +70,17 @@ void Desk::set_calendar(const Actor &actor, const BusinessCalendar &calendar) {
   });
 }
 
+std::vector<SlaClock> Desk::sla_clocks(const Actor &actor, std::string_view code) {
+  access::check_actor(actor);
+  access::require_staff(actor, "reading SLA clocks");
+  parse_issue_code(code);
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    Issue issue = impl_->visible_row(op.txn, actor, code).issue;
+    engine::as_of_now(op, issue);
+    return issue.slas;
+  });
+}
+
 BusinessCalendar Desk::calendar(const Actor &actor) {
   access::check_actor(actor);
   return impl_->run(TxnMode::read, [&](Op &op) { return impl_->caches.calendar(op).source(); });

@@ -65,6 +65,7 @@ Issue write(Op &op, const Actor &actor, const IssueRow &before, Issue after, Tim
     after.version = before.issue.version + 1;
     after.updated_at = op.now;
     keep_reminder(op, &before.issue, after);
+    as_of_now(op, after);
   }
   entry.issue_code = after.code;
   entry.at = op.now;

@@ -6,6 +6,9 @@
 
 #include <memory>
 
+#include <doctest/doctest.h>
+
+#include "complaints/desk.hpp"
 #include "complaints/errors.hpp"
 #include "complaints/storage.hpp"
 
@@ -182,6 +185,39 @@ class FaultyTransaction final : public StorageTransaction {
 
 inline std::unique_ptr<StorageTransaction> FaultyStorage::begin(TxnMode mode) {
   return std::make_unique<FaultyTransaction>(*this, inner_.begin(mode));
+}
+
+/// Every stored row of a store, for before/after comparisons.
+inline std::string dump_of(Storage &s) { return s.begin(TxnMode::read)->dump(); }
+
+/// Runs `op` on a desk whose Nth write fails, for N = 1, 2, ... until it
+/// succeeds: each failing run must leave the store exactly as it was and fire
+/// no event. Returns how many writes the successful run made.
+template <typename Op>
+int fail_every_write(Storage &inner, const std::shared_ptr<ManualClock> &clock, Op op) {
+  for (int n = 1; n < 200; ++n) {
+    CAPTURE(n);
+    std::string before = dump_of(inner);
+    int events = 0;
+    int writes = 0;
+    try {
+      auto faulty = std::make_unique<FaultyStorage>(inner, n);
+      auto *counter = faulty.get();
+      Desk desk(std::move(faulty), DeskOptions{clock});
+      desk.events().any().connect([&](const Event &) { ++events; });
+      op(desk);
+      writes = counter->writes();
+    } catch (const StorageError &e) {
+      CHECK(std::string(e.what()).find("injected failure") != std::string::npos);
+      CHECK(dump_of(inner) == before);
+      CHECK(events == 0);
+      continue;
+    }
+    CHECK(writes == n - 1);  // it succeeded because it needed fewer writes than n
+    return n - 1;
+  }
+  FAIL("operation never succeeded");
+  return 0;
 }
 
 }  // namespace test
