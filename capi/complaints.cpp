@@ -827,6 +827,52 @@ int complaints_message_reminder(complaints_desk *desk, char **out, const complai
   });
 }
 
+// --- time -----------------------------------------------------------------------------------------------
+
+int complaints_due_process(complaints_desk *desk, char **out, const complaints_actor *actor, int limit) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    if (limit <= 0) throw InvalidInput("must be positive", "limit");
+    give(out, need(desk, "desk").desk.process_due(actor_of(actor), static_cast<std::size_t>(limit)));
+  });
+}
+
+int complaints_due_next(complaints_desk *desk, char **out, const complaints_actor *actor) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto next = need(desk, "desk").desk.next_due(actor_of(actor));
+    *out = dup(next ? "{\"next_due\":\"" + format_timestamp(*next) + "\"}" : std::string("{\"next_due\":null}"));
+  });
+}
+
+int complaints_calendar_set(complaints_desk *desk, const complaints_actor *actor, const char *calendar_json) {
+  return shielded(desk, [&] {
+    need(desk, "desk").desk.set_calendar(actor_of(actor), json::read_calendar(doc(calendar_json, "calendar_json")));
+  });
+}
+
+int complaints_calendar_get(complaints_desk *desk, char **out, const complaints_actor *actor) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.calendar(actor_of(actor)));
+  });
+}
+
+int complaints_issue_slas(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.sla_clocks(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+int complaints_issue_to_follow_count(complaints_desk *desk, int64_t *count, const complaints_actor *actor,
+                                     const char *user_id) {
+  return shielded(desk, [&] {
+    need(count, "count") = 0;
+    *count = need(desk, "desk").desk.to_follow_count(actor_of(actor), need_text(user_id, "user_id"));
+  });
+}
+
 // --- outbox -------------------------------------------------------------------------------------------
 
 int complaints_outbox_pending(complaints_desk *desk, char **out, const complaints_actor *actor, int limit,

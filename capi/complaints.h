@@ -317,6 +317,54 @@ COMPLAINTS_C_API int complaints_message_render(complaints_desk *desk, char **out
 COMPLAINTS_C_API int complaints_message_reminder(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                  const char *fieldworker, int send);
 
+/* ---- time: due work, SLA clocks, the business calendar (docs/time.md) ------------------------ */
+
+/**
+** Runs what is due at the desk clock's now, oldest first, at most `limit`
+** items (1 to 10000): workflow timers (their action taken as `actor`), SLA
+** warnings and breaches, To Follow reminders, the scheduled Open Complaints
+** Reminder. Each item runs in its own transaction and is taken exactly once,
+** even with several processes on one database. An item that can no longer
+** run is dropped with a timeline note; a storage error leaves it due
+** (ESTORAGE; items before it stay done). Actor: role system (EFORBIDDEN).
+** *out: [{"issue_code","kind","name","due_at","outcome":"ran"|"dropped","detail"}].
+*/
+COMPLAINTS_C_API int complaints_due_process(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                            int limit);
+/**
+** When the earliest item falls due: *out {"next_due": "<RFC 3339>"} (perhaps
+** already past: run complaints_due_process), or {"next_due": null} when
+** nothing is scheduled. Staff only.
+*/
+COMPLAINTS_C_API int complaints_due_next(complaints_desk *desk, char **out, const complaints_actor *actor);
+/**
+** Sets the business calendar: {"time_zone": "Europe/London", "hours": {"mon":
+** ["09:00-17:00"], ..., "sun": []}, "holidays": ["2026-12-25", ...]}. A day left
+** out of "hours" has no working time; "hours" left out keeps Monday to Friday
+** 09:00-17:00. Needs manage_settings. EINVALID names the field: a malformed
+** document's ("hours.tue[1]"), or an impossible calendar's ("calendar.time_zone",
+** "calendar.hours.tue[1]": an unknown zone, overlapping periods, no working time).
+*/
+COMPLAINTS_C_API int complaints_calendar_set(complaints_desk *desk, const complaints_actor *actor,
+                                             const char *calendar_json);
+/** *out: the calendar in force, as complaints_calendar_set takes it. Any actor. */
+COMPLAINTS_C_API int complaints_calendar_get(complaints_desk *desk, char **out, const complaints_actor *actor);
+/**
+** The issue's SLA clocks with time used and left as of now (the issue
+** document's are as of its last change): *out [{"name","state","business",
+** "started_at","budget_ms","used_ms","left_ms","as_of","due_at","warn_at",
+** "warn_percent","paused_by_status","warned","breached","breached_at"}]. Staff only.
+*/
+COMPLAINTS_C_API int complaints_issue_slas(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                           const char *code);
+/**
+** The To Follow counter (SPEC R8.2): how many issues not closed and marked
+** To Follow `user_id` reported or is assigned to. Staff may ask of anyone,
+** others only of themselves.
+*/
+COMPLAINTS_C_API int complaints_issue_to_follow_count(complaints_desk *desk, int64_t *count,
+                                                      const complaints_actor *actor, const char *user_id);
+
 /* ---- outbox ------------------------------------------------------------------------------- */
 
 /** Pending items, oldest first, at most `limit`, with id > after_id. Actor: role system. */
@@ -342,6 +390,9 @@ COMPLAINTS_C_API int complaints_outbox_ack(complaints_desk *desk, size_t *acked,
 #define COMPLAINTS_EVENT_WATCHERS_CHANGED 11
 #define COMPLAINTS_EVENT_ISSUE_DELETED 12
 #define COMPLAINTS_EVENT_MESSAGE_QUEUED 13
+#define COMPLAINTS_EVENT_SLA_WARNING 14
+#define COMPLAINTS_EVENT_SLA_BREACHED 15
+#define COMPLAINTS_EVENT_REMINDER_DUE 16
 /** Every kind: for complaints_desk_on. */
 #define COMPLAINTS_EVENT_ANY (-1)
 

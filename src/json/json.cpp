@@ -184,6 +184,23 @@ void changes(Writer &w, const std::vector<FieldChange> &list) {
 
 void write(Writer &w, const std::string &v) { w.value(v); }
 
+void write(Writer &w, const SlaClock &c) {
+  w.begin_object().field("name", c.name).field("state", to_string(c.state)).field("business", c.business);
+  time(w, "started_at", c.started_at);
+  w.field("budget_ms", static_cast<std::int64_t>(c.budget.count()))
+      .field("used_ms", static_cast<std::int64_t>(c.used.count()))
+      .field("left_ms", static_cast<std::int64_t>(c.left().count()));
+  time(w, "as_of", c.as_of);
+  opt_time(w, "due_at", c.due_at);
+  opt_time(w, "warn_at", c.warn_at);
+  w.field("warn_percent", static_cast<std::int64_t>(c.warn_percent))
+      .field("paused_by_status", c.paused_by_status)
+      .field("warned", c.warned)
+      .field("breached", c.breached);
+  opt_time(w, "breached_at", c.breached_at);
+  w.end_object();
+}
+
 void write(Writer &w, const Issue &v) {
   w.begin_object()
       .field("code", v.code)
@@ -210,24 +227,8 @@ void write(Writer &w, const Issue &v) {
     time(w, "due_at", t.due_at);
     w.end_object();
   }
-  w.end_array().key("slas").begin_array();
-  for (const auto &c : v.slas) {
-    w.begin_object().field("name", c.name).field("state", to_string(c.state)).field("business", c.business);
-    time(w, "started_at", c.started_at);
-    w.field("budget_ms", static_cast<std::int64_t>(c.budget.count()))
-        .field("used_ms", static_cast<std::int64_t>(c.used.count()))
-        .field("left_ms", static_cast<std::int64_t>(c.left().count()));
-    time(w, "as_of", c.as_of);
-    opt_time(w, "due_at", c.due_at);
-    opt_time(w, "warn_at", c.warn_at);
-    w.field("warn_percent", static_cast<std::int64_t>(c.warn_percent))
-        .field("paused_by_status", c.paused_by_status)
-        .field("warned", c.warned)
-        .field("breached", c.breached);
-    opt_time(w, "breached_at", c.breached_at);
-    w.end_object();
-  }
-  w.end_array();
+  w.end_array().key("slas");
+  write(w, v.slas);
   opt_time(w, "reminder_at", v.reminder_at);
   w.end_object();
 }

@@ -94,6 +94,7 @@ class Writer {
 
 // --- writing (each appends one value) -------------------------------------------------
 void write(Writer &w, const Issue &v);
+void write(Writer &w, const SlaClock &v);
 void write(Writer &w, const Record &v);
 void write(Writer &w, const TimelineEntry &v);
 void write(Writer &w, const ChainCheck &v);
