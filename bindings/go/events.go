@@ -44,6 +44,9 @@ const (
 	EventWatchersChanged EventKind = C.COMPLAINTS_EVENT_WATCHERS_CHANGED
 	EventIssueDeleted    EventKind = C.COMPLAINTS_EVENT_ISSUE_DELETED // Keys: storage keys to delete
 	EventMessageQueued   EventKind = C.COMPLAINTS_EVENT_MESSAGE_QUEUED
+	EventSLAWarning      EventKind = C.COMPLAINTS_EVENT_SLA_WARNING  // Detail: the SLA policy
+	EventSLABreached     EventKind = C.COMPLAINTS_EVENT_SLA_BREACHED // Detail: the SLA policy
+	EventReminderDue     EventKind = C.COMPLAINTS_EVENT_REMINDER_DUE // a To Follow issue's deferred date came
 
 	// EventAny subscribes to every kind.
 	EventAny EventKind = C.COMPLAINTS_EVENT_ANY
@@ -52,7 +55,8 @@ const (
 var eventNames = [...]string{
 	"issue_reported", "status_changed", "issue_edited", "issue_relinked", "settings_changed",
 	"payment_withheld", "payment_released", "comment_added", "user_mentioned", "attachment_added",
-	"issue_linked", "watchers_changed", "issue_deleted", "message_queued",
+	"issue_linked", "watchers_changed", "issue_deleted", "message_queued", "sla_warning",
+	"sla_breached", "reminder_due",
 }
 
 // String is the kind's name ("status_changed").

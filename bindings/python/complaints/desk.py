@@ -687,7 +687,8 @@ class Desk:
         return self._get(self._lib.complaints_template_list, actor)
 
     def set_message_settings(self, actor: Actor, settings: JSONInput = None, **fields) -> None:
-        """Sets {"acknowledgement", "branding", "sla_promise", "discussion_url"}. Needs manage_settings."""
+        """Sets {"acknowledgement", "branding", "sla_promise", "discussion_url", "reminder_schedule":
+        {"days": ["mon"], "at": "08:00"}}. Needs manage_settings."""
         self._do(self._lib.complaints_message_settings_set, actor, _dumps(_merge(settings, fields)))
 
     def message_settings(self, actor: Actor) -> dict:
@@ -710,6 +711,37 @@ class Desk:
     def send_reminder(self, actor: Actor, fieldworker: str) -> dict:
         """The Open Complaints Reminder for a fieldworker, queued. Staff only."""
         return self._get(self._lib.complaints_message_reminder, actor, _enc(fieldworker), 1)
+
+    # -- time: due work, SLA clocks, the business calendar ---------------------------------------
+
+    def process_due(self, actor: Actor, limit: int = 100) -> list:
+        """Runs what is due at the desk's now, oldest first, at most ``limit`` items (timers, SLA warnings and
+        breaches, To Follow reminders, the reminder schedule), each in its own transaction and exactly once
+        across processes: [{"issue_code", "kind", "name", "due_at", "outcome", "detail"}]. Actor: role system."""
+        return self._get(self._lib.complaints_due_process, actor, int(limit))
+
+    def next_due(self, actor: Actor) -> Optional[str]:
+        """When the earliest item falls due (RFC 3339), or None when nothing is scheduled. Staff only."""
+        return self._get(self._lib.complaints_due_next, actor)["next_due"]
+
+    def set_calendar(self, actor: Actor, calendar: JSONInput = None, **fields) -> None:
+        """Sets the business calendar {"time_zone", "hours": {"mon": ["09:00-17:00"], ...}, "holidays":
+        ["YYYY-MM-DD"]}. Needs manage_settings."""
+        self._do(self._lib.complaints_calendar_set, actor, _dumps(_merge(calendar, fields)))
+
+    def calendar(self, actor: Actor) -> dict:
+        """The business calendar in force."""
+        return self._get(self._lib.complaints_calendar_get, actor)
+
+    def sla_clocks(self, actor: Actor, code: str) -> list:
+        """The issue's SLA clocks with time used and left as of now. Staff only."""
+        return self._get(self._lib.complaints_issue_slas, actor, _enc(code))
+
+    def to_follow_count(self, actor: Actor, user_id: str) -> int:
+        """How many issues not closed and marked To Follow the user reported or is assigned to."""
+        count = c_int64()
+        self._call(self._lib.complaints_issue_to_follow_count, byref(count), _actor(actor), _enc(user_id))
+        return count.value
 
     # -- outbox -------------------------------------------------------------------------------
 

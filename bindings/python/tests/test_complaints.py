@@ -452,6 +452,57 @@ class TestMessagesAndOutbox(Fixture):
         self.assertEqual(d.outbox_ack(self.mailer, []), 0)
 
 
+class TestTime(Fixture):
+    def test_an_unconfirmed_complaint_closes_itself_through_process_due(self):
+        self.desk.install_builtin_workflow(self.admin, "customer-confirmation")
+        seen = []
+        self.desk.on("status_changed", seen.append)
+        issue = self.desk.report(self.office, record=BOOKING, type="Other", description="Gate left open.",
+                                 workflow="customer-confirmation")
+        code = issue["code"]
+        self.desk.act(self.office, code, "assign", {"assignee": "tariq"})
+        self.desk.act(self.tech, code, "accept")
+        issue = self.desk.act(self.tech, code, "resolve", {"feedback": "Latched it."})
+        self.assertEqual(issue["status"], "Confirmation")
+        self.assertEqual([t["name"] for t in issue["timers"]], ["auto_close"])
+        self.assertEqual(self.desk.next_due(self.office), "2026-01-09T09:00:00.000Z")
+        self.assertEqual(self.desk.process_due(self.mailer), [])
+        with self.assertRaises(Forbidden):
+            self.desk.process_due(self.office)
+        self.advance(96)
+        ran = self.desk.process_due(self.mailer)
+        self.assertEqual([(r["issue_code"], r["kind"], r["name"], r["outcome"]) for r in ran],
+                         [(code, "timer", "auto_close", "ran")])
+        self.assertEqual(self.desk.get(self.office, code)["status"], "Closed")
+        self.assertEqual(seen[-1]["actor_id"], "mailer")
+        self.assertEqual(self.desk.process_due(self.mailer), [])
+        self.assertIsNone(self.desk.next_due(self.office))
+
+    def test_calendar_sla_clocks_and_the_to_follow_counter(self):
+        self.desk.set_calendar(self.admin, time_zone="Europe/London",
+                               hours={d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+                               holidays=["2026-12-25"])
+        self.assertEqual(self.desk.calendar(self.office)["time_zone"], "Europe/London")
+        with self.assertRaises(InvalidInput) as err:
+            self.desk.set_calendar(self.admin, time_zone="Nowhere/Special")
+        self.assertEqual(err.exception.where, "calendar.time_zone")
+        issue = self.report()  # the acknowledgement starts its two-working-day SLA
+        self.assertEqual(issue["slas"][0]["name"], "acknowledgement")
+        self.assertEqual(issue["slas"][0]["due_at"], "2026-01-07T09:00:00.000Z")
+        self.advance(3)
+        clocks = self.desk.sla_clocks(self.office, issue["code"])
+        self.assertEqual(clocks[0]["used_ms"], 3 * 3600 * 1000)
+        self.desk.edit(self.office, issue["code"], to_follow=True, deferred_date="2026-01-08")
+        self.assertEqual(self.desk.to_follow_count(self.office, "olivia"), 1)
+        warned = []
+        self.desk.on("sla_warning", warned.append)
+        self.desk.on("reminder_due", warned.append)
+        self.advance(24 * 3)
+        kinds = sorted(r["kind"] for r in self.desk.process_due(self.mailer))
+        self.assertEqual(kinds, ["sla_breach", "sla_warning", "to_follow"])
+        self.assertEqual(sorted(e["kind"] for e in warned), ["reminder_due", "sla_warning"])
+
+
 class TestEvents(Fixture):
     def test_callbacks_receive_events_as_dicts_until_removed(self):
         d = self.desk
