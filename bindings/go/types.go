@@ -293,6 +293,7 @@ type IssueFilter struct {
 	Type        string           `json:"type,omitempty"`
 	Fieldworker string           `json:"fieldworker,omitempty"` // a responsible fieldworker
 	Assignee    string           `json:"assignee,omitempty"`
+	Owner       string           `json:"owner,omitempty"` // reported by, or assigned to, this user
 	CustomerID  string           `json:"customer_id,omitempty"`
 	ToFollow    *bool            `json:"to_follow,omitempty"`
 	CreatedFrom *time.Time       `json:"-"` // inclusive

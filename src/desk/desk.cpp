@@ -363,6 +363,7 @@ std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
   if (filter.fieldworker) check::id(*filter.fieldworker, "fieldworker", limits::id_bytes);
   if (filter.customer_id) check::id(*filter.customer_id, "customer_id", limits::id_bytes);
   if (filter.assignee) check::id(*filter.assignee, "assignee", limits::id_bytes);
+  if (filter.owner) check::id(*filter.owner, "owner", limits::id_bytes);
   IssueQuery q{filter, std::nullopt, std::nullopt};
   if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
   if (actor.role == Role::customer) q.visible_to_customer = actor.id;

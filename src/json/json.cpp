@@ -686,7 +686,7 @@ IssueEdit read_edit(const nlohmann::json &j) {
 
 IssueFilter read_filter(const nlohmann::json &j) {
   Obj o(j, "", {"record", "record_kind", "workflow", "status", "categories", "open", "stage", "type", "fieldworker",
-                "assignee", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit"});
+                "assignee", "owner", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit"});
   IssueFilter f;
   if (o.flag("open", false)) f = IssueFilter::open_issues();
   if (o.get("record")) f.record = read_record_ref(*o.get("record"), "record");
@@ -702,6 +702,7 @@ IssueFilter read_filter(const nlohmann::json &j) {
   f.type = o.opt_str("type");
   f.fieldworker = o.opt_str("fieldworker");
   f.assignee = o.opt_str("assignee");
+  f.owner = o.opt_str("owner");
   f.customer_id = o.opt_str("customer_id");
   f.to_follow = o.opt_bool("to_follow");
   f.created_from = o.opt_time("created_from");

@@ -1,10 +1,14 @@
 // A workflow that loads is one the engine can run (SPEC R3.2): validation
 // reads the one effect table the engine runs, and refuses at load, at its
 // JSON path, any effect, guard, SLA policy or timer the engine could not.
+#include <fstream>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "support/support.hpp"
 #include "workflow/catalog.hpp"
+#include "workflow/internal.hpp"
 
 using namespace complaints;
 using json = nlohmann::json;
@@ -125,4 +129,17 @@ TEST_CASE_TEMPLATE("every action of the staged-escalation workflow runs (seed 00
   CHECK(i.status == "Stage 1");
   CHECK(i.slas[0].state == SlaState::running);
   CHECK(f.desk.verify_timeline(test::admin(), i.code).ok);
+}
+
+TEST_CASE("docs/workflows.md shows each built-in workflow exactly as the library ships it") {
+  std::ifstream in(std::string(COMPLAINTS_DOCS_DIR) + "/workflows.md");
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const auto &name : Workflow::builtin_names()) {
+    CAPTURE(name);
+    std::string source(wf::builtin_source(name));
+    while (!source.empty() && source.back() == '\n') source.pop_back();
+    CHECK(text.str().find("```json\n" + source + "\n```") != std::string::npos);
+  }
 }
