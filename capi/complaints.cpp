@@ -167,8 +167,8 @@ int shielded(complaints_desk *desk, F &&body, bool keep_message = false) noexcep
     return fail(desk, COMPLAINTS_EMISUSE, e.what(), e.where());
   } catch (const std::bad_alloc &) {
     return fail(desk, COMPLAINTS_ENOMEM, "out of memory", "");
-  } catch (const std::exception &e) {
-    return fail(desk, COMPLAINTS_EINTERNAL, std::string("internal error: ") + e.what(), "");
+  } catch (const std::exception &e) {  // (its text is no Error's: make it printable here)
+    return fail(desk, COMPLAINTS_EINTERNAL, "internal error: " + check::printable(e.what()), "");
   } catch (...) {
     return fail(desk, COMPLAINTS_EINTERNAL, "internal error", "");
   }
@@ -646,7 +646,8 @@ int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size
     need(len, "len") = 0;
     Attachment a = need(desk, "desk").desk.attachment(actor_of(actor), id);
     if (!a.storage_key.empty())
-      throw InvalidState(fmt::format("attachment {} is kept by the host under '{}'", id, a.storage_key), "id");
+      throw InvalidState(fmt::format("attachment {} is kept by the host under '{}'", id, check::excerpt(a.storage_key)),
+                         "id");
     auto *p = static_cast<unsigned char *>(std::malloc(a.bytes.empty() ? 1 : a.bytes.size()));
     if (!p) throw std::bad_alloc();
     std::memcpy(p, a.bytes.data(), a.bytes.size());

@@ -106,7 +106,7 @@ struct Desk::Impl {
       return workflows.emplace(std::string(name), Workflow::from_json(stored->json, validation_context(txn)))
           .first->second;
     } catch (const InvalidWorkflow &e) {
-      throw StorageError(fmt::format("stored workflow '{}' no longer validates: {}", name, e.what()));
+      throw StorageError(fmt::format("stored workflow '{}' no longer validates: {}", check::excerpt(name), e.what()));
     }
   }
 

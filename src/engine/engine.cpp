@@ -98,14 +98,15 @@ void check_inputs(const Workflow &wf, const ActionDef &action, const Inputs &inp
     const std::string &name = input.first;
     auto it = std::find_if(action.inputs.begin(), action.inputs.end(), [&](const InputDef &d) { return d.name == name; });
     if (it == action.inputs.end())
-      throw InvalidInput(fmt::format("action '{}' takes no input '{}'", action.name, check::excerpt(name)),
-                         input_field(name));
+      throw InvalidInput(
+          fmt::format("action '{}' takes no input '{}'", check::excerpt(action.name), check::excerpt(name)),
+          input_field(name));
   }
   for (const auto &in : action.inputs) {
     std::string field = input_field(in.name);
     auto it = inputs.find(in.name);
     if (it == inputs.end()) {
-      if (in.required) throw InvalidInput(fmt::format("action '{}' requires it", action.name), field);
+      if (in.required) throw InvalidInput(fmt::format("action '{}' requires it", check::excerpt(action.name)), field);
       continue;
     }
     const std::string &value = it->second;
@@ -126,8 +127,9 @@ void check_inputs(const Workflow &wf, const ActionDef &action, const Inputs &inp
         break;
       case InputType::stage:
         if (!wf.stage(value))
-          throw InvalidInput(fmt::format("'{}' is not a stage of workflow '{}'", check::excerpt(value), wf.name()),
-                             field);
+          throw InvalidInput(
+              fmt::format("'{}' is not a stage of workflow '{}'", check::excerpt(value), check::excerpt(wf.name())),
+              field);
         break;
     }
   }
@@ -148,7 +150,7 @@ std::string target_status(const Workflow &wf, const ActionDef &action, const Iss
           if (wf.status(name)->category == to.category) return name;
       throw InvalidState(fmt::format("action '{}' leads to the {} status of the current stage, and stage '{}' has "
                                      "none",
-                                     action.name, to_string(to.category), issue.stage),
+                                     check::excerpt(action.name), to_string(to.category), check::excerpt(issue.stage)),
                          "action");
     }
   }
@@ -167,9 +169,9 @@ void run_effects(EffectContext &ctx, const std::vector<EffectDef> &effects, cons
     Handler h = handler(effects[i].type);
     if (!h)
       throw InvalidWorkflow(fmt::format("{}[{}].type", path, i),
-                              fmt::format("effect '{}' (workflow '{}') is not available in this version of the "
-                                          "library",
-                                          effects[i].type, ctx.workflow.name()));
+                            fmt::format("effect '{}' (workflow '{}') is not available in this version of the "
+                                        "library",
+                                        check::excerpt(effects[i].type), check::excerpt(ctx.workflow.name())));
     h(ctx, effects[i]);
   }
 }
@@ -184,8 +186,8 @@ void check_guards(const Workflow &wf, const ActionDef &action, const std::string
   // refuse rather than pretend a guard holds.
   if (!action.guards.empty())
     throw InvalidWorkflow(path + ".guards[0]",
-                            fmt::format("guard '{}' (workflow '{}') is not available in this version of the library",
-                                        action.guards.front(), wf.name()));
+                          fmt::format("guard '{}' (workflow '{}') is not available in this version of the library",
+                                      check::excerpt(action.guards.front()), check::excerpt(wf.name())));
 }
 
 std::string action_path(const Workflow &wf, const ActionDef &action) {

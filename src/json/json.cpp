@@ -596,8 +596,8 @@ ReportRequest read_report(const nlohmann::json &j) {
   if (const auto *amounts = o.get("hold_amounts")) {
     if (!amounts->is_object()) throw InvalidInput("must be an object of fieldworker: amount", "hold_amounts");
     for (auto it = amounts->begin(); it != amounts->end(); ++it)
-      r.hold_amounts.insert_or_assign(
-          it.key(), read_money_object(*it, "hold_amounts." + check::excerpt(it.key()), "hold_amounts." + it.key()));
+      r.hold_amounts.insert_or_assign(it.key(), read_money_object(*it, "hold_amounts." + check::excerpt(it.key()),
+                                                                  "hold_amounts." + check::excerpt(it.key())));
   }
   r.workflow = o.str_or("workflow", r.workflow);
   return r;
