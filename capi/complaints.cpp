@@ -253,12 +253,12 @@ struct OpenOptions {
 OpenOptions read_options(const char *options_json) {
   OpenOptions o;
   if (!options_json) return o;
-  auto j = json::parse(options_json, "options");
+  auto j = json::parse(options_json, "options", "options");
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string &k = it.key();
     auto integer = [&] {
       if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > INT32_MAX)
-        throw InvalidInput("must be a non-negative integer", "options." + k);
+        throw InvalidInput(fmt::format("must be an integer from 0 to {}", INT32_MAX), "options." + k);
       return static_cast<int>(it->get<std::int64_t>());
     };
     if (k == "sync") {
@@ -707,7 +707,7 @@ int complaints_hold_may_pay_many(complaints_desk *desk, char **out, const compla
     out_param(out, "out");
     auto &d = need(desk, "desk");
     const Actor &a = actor_of(actor);
-    auto queries = json::parse_value(need_text(queries_json, "queries_json"), "queries_json");
+    auto queries = json::parse_value(need_text(queries_json, "queries_json"), "queries_json", "queries");
     give(out, d.desk.may_pay(a, json::read_pay_queries(queries)));
   });
 }
