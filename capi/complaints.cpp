@@ -167,8 +167,8 @@ int shielded(complaints_desk *desk, F &&body, bool keep_message = false) noexcep
     return fail(desk, COMPLAINTS_EMISUSE, e.what(), e.where());
   } catch (const std::bad_alloc &) {
     return fail(desk, COMPLAINTS_ENOMEM, "out of memory", "");
-  } catch (const std::exception &e) {
-    return fail(desk, COMPLAINTS_EINTERNAL, std::string("internal error: ") + e.what(), "");
+  } catch (const std::exception &e) {  // (its text is no Error's: make it printable here)
+    return fail(desk, COMPLAINTS_EINTERNAL, "internal error: " + check::printable(e.what()), "");
   } catch (...) {
     return fail(desk, COMPLAINTS_EINTERNAL, "internal error", "");
   }
@@ -253,12 +253,12 @@ struct OpenOptions {
 OpenOptions read_options(const char *options_json) {
   OpenOptions o;
   if (!options_json) return o;
-  auto j = json::parse(options_json, "options");
+  auto j = json::parse(options_json, "options", "options");
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string &k = it.key();
     auto integer = [&] {
       if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::int64_t>() > INT32_MAX)
-        throw InvalidInput("must be a non-negative integer", "options." + k);
+        throw InvalidInput(fmt::format("must be an integer from 0 to {}", INT32_MAX), "options." + k);
       return static_cast<int>(it->get<std::int64_t>());
     };
     if (k == "sync") {
@@ -646,7 +646,8 @@ int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size
     need(len, "len") = 0;
     Attachment a = need(desk, "desk").desk.attachment(actor_of(actor), id);
     if (!a.storage_key.empty())
-      throw InvalidState(fmt::format("attachment {} is kept by the host under '{}'", id, a.storage_key), "id");
+      throw InvalidState(fmt::format("attachment {} is kept by the host under '{}'", id, check::excerpt(a.storage_key)),
+                         "id");
     auto *p = static_cast<unsigned char *>(std::malloc(a.bytes.empty() ? 1 : a.bytes.size()));
     if (!p) throw std::bad_alloc();
     std::memcpy(p, a.bytes.data(), a.bytes.size());
@@ -706,7 +707,7 @@ int complaints_hold_may_pay_many(complaints_desk *desk, char **out, const compla
     out_param(out, "out");
     auto &d = need(desk, "desk");
     const Actor &a = actor_of(actor);
-    auto queries = json::parse_value(need_text(queries_json, "queries_json"), "queries_json");
+    auto queries = json::parse_value(need_text(queries_json, "queries_json"), "queries_json", "queries");
     give(out, d.desk.may_pay(a, json::read_pay_queries(queries)));
   });
 }

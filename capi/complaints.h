@@ -22,7 +22,17 @@
 ** complaints_desk_errwhere() the location alone, for the last call made
 ** through that handle; a successful call clears them. Functions that take no
 ** handle (opening, actors, validating a workflow) give the message through
-** an optional trailing char **errmsg instead.
+** an optional trailing char **errmsg instead. Messages and places are valid
+** UTF-8 without control characters, whatever the input: a value quoted from
+** it is an excerpt with control characters, bidirectional controls and bytes
+** that are not UTF-8 escaped ("\x1b", "\u202e", "\xff").
+**
+** JSON documents: one strict parser reads them all. Besides a syntax error
+** (EINVALID, the argument's name as place) it refuses a duplicate key, a
+** number beyond a double or an integer beyond int64_t, bytes that are not
+** UTF-8 and objects or arrays nested more than 32 deep, with EINVALID (a
+** workflow: EWORKFLOW) and the place as a field path ("inputs.note",
+** "record.kind"; in a workflow "$.actions[2].name").
 **
 ** Thread-safety: a desk may be used from several threads at once; calls are
 ** serialized inside. A handle's message belongs to the handle, not to a
@@ -164,7 +174,9 @@ COMPLAINTS_C_API const char *complaints_desk_errwhere(complaints_desk *desk);
 
 /**
 ** Validates a workflow document without installing it. *out: [{"path","message"}],
-** empty when valid; malformed JSON is one problem at "$". Errors: EMISUSE
+** empty when valid; malformed JSON is one problem at "$", a document the
+** parser refuses otherwise (see JSON documents above) one problem at its
+** place. Errors: EMISUSE
 ** (NULL out or workflow_json), with the message in *errmsg if errmsg is not
 ** NULL. Thread-safe.
 */

@@ -5,6 +5,14 @@
 // where: the field name, JSON path or template position it concerns.
 // Codes are never renumbered; the C API maps them to negative integers.
 //
+// what(), message() and where() are always valid UTF-8 without control
+// characters (but the newline InvalidWorkflow puts before each problem), so
+// they are safe to print or log: a host's value quoted in them is an excerpt
+// (at most 40 characters, then "...") in which control characters, line and
+// paragraph separators, bidirectional controls and bytes that are not UTF-8
+// are escaped (\x1b, \u202e, \xff). An Error built by a host is cleaned the
+// same way.
+//
 // Thread-safety: the types here are plain values; safe to copy across threads.
 #pragma once
 
@@ -37,6 +45,7 @@ COMPLAINTS_API const char *to_string(Errc code) noexcept;
 class COMPLAINTS_API Error : public std::runtime_error {
  public:
   /// `where` names the field, JSON path or position the error concerns; may be empty.
+  /// Both are kept made printable (escaped as above).
   Error(Errc code, const std::string &message, std::string where = {});
 
   Errc code() const noexcept { return code_; }
@@ -99,7 +108,8 @@ struct WorkflowProblem {
 };
 
 /// A workflow failed validation. Carries every problem found, not just the first;
-/// where() is the path of the first one.
+/// where() is the path of the first one. Each problem's path and message are
+/// made printable too.
 class COMPLAINTS_API InvalidWorkflow : public Error {
  public:
   explicit InvalidWorkflow(std::vector<WorkflowProblem> problems);

@@ -25,6 +25,9 @@ inline constexpr std::size_t storage_key_bytes = 1024;
 inline constexpr std::size_t attachments_per_comment = 20;
 inline constexpr std::size_t search_bytes = 200;
 inline constexpr std::size_t holidays = 1000;          ///< days in a business calendar's holiday list
+/// Objects and arrays nested in any JSON document from a host (C API requests,
+/// open options, workflow definitions); deeper is refused, naming the place.
+inline constexpr std::size_t json_depth = 32;
 }  // namespace limits
 
 }  // namespace complaints

@@ -24,7 +24,7 @@ void check_id_list(const std::vector<std::string> &ids, std::string_view field) 
   for (std::size_t i = 0; i < ids.size(); ++i) {
     std::string f = fmt::format("{}[{}]", field, i);
     check::id(ids[i], f, limits::id_bytes);
-    if (!seen.insert(ids[i]).second) throw InvalidInput(fmt::format("'{}' is listed twice", ids[i]), f);
+    if (!seen.insert(ids[i]).second) throw InvalidInput(fmt::format("'{}' is listed twice", check::excerpt(ids[i])), f);
   }
 }
 
@@ -70,7 +70,7 @@ void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
       if (!wf.status(status))
         throw InvalidState(fmt::format("{} issue(s) of workflow '{}' are in status '{}', which the new definition "
                                        "lacks",
-                                       count, wf.name(), status),
+                                       count, check::excerpt(wf.name()), check::excerpt(status)),
                            "workflow.statuses");
     impl_->caches.store_workflow(op, wf);
     Event e;
@@ -102,7 +102,9 @@ Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const S
   return impl_->run(TxnMode::write, [&](Op &op) {
     const Workflow &current = impl_->caches.workflow(op, workflow);
     if (current.status(status.name))
-      throw InvalidInput(fmt::format("workflow '{}' already has a status '{}'", workflow, status.name), "status.name");
+      throw InvalidInput(
+          fmt::format("workflow '{}' already has a status '{}'", check::excerpt(workflow), check::excerpt(status.name)),
+          "status.name");
     Workflow next = current.with_status(status, Impl::validation_context(op.txn));
     impl_->caches.store_workflow(op, next);
     Event e;
@@ -167,7 +169,7 @@ void Desk::put_record(const Actor &actor, const Record &record) {
     if (existing && existing->customer_id != record.customer_id && !op.txn.issues_of_record(record.ref).empty())
       throw InvalidState(fmt::format("{} has issues, so its customer cannot change; relink the issues to a new "
                                      "record instead",
-                                     record.ref.to_string()),
+                                     check::excerpt(record.ref.to_string())),
                          "record.customer_id");
     op.txn.put_record(record);
     return 0;
@@ -180,7 +182,7 @@ Record Desk::record(const Actor &actor, const RecordRef &ref) {
   return impl_->run(TxnMode::read, [&](Op &op) {
     auto r = op.txn.record(ref);
     if (!r || !access::sees_record(actor, *r))
-      throw NotFound(fmt::format("no record {}", ref.to_string()), "record");
+      throw NotFound(fmt::format("no record {}", check::excerpt(ref.to_string())), "record");
     return *r;
   });
 }
@@ -193,7 +195,7 @@ std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from
   if (from == to) throw InvalidInput("is the record the issues are already on", "to");
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto target = op.txn.record(to);
-    if (!target) throw NotFound(fmt::format("no record {}; register it first", to.to_string()), "to");
+    if (!target) throw NotFound(fmt::format("no record {}; register it first", check::excerpt(to.to_string())), "to");
     std::vector<Issue> moved;
     for (std::int64_t number : op.txn.issues_of_record(from)) {
       IssueRow before = *op.txn.issue(number);
@@ -249,13 +251,16 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
   check::name(req.workflow, "workflow", limits::name_bytes);
   for (const auto &[fw, amount] : req.hold_amounts) {
     check::id(fw, "hold_amounts", limits::id_bytes);
-    Money::of(amount.minor(), amount.currency(), "hold_amounts." + fw);  // a moved-from Money is not valid
+    // (a moved-from Money is not valid)
+    Money::of(amount.minor(), amount.currency(), "hold_amounts." + check::excerpt(fw));
   }
 
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto record = op.txn.record(req.record);
     if (!record || !access::sees_record(actor, *record))
-      throw NotFound(fmt::format("no record {}; register it with put_record first", req.record.to_string()), "record");
+      throw NotFound(
+          fmt::format("no record {}; register it with put_record first", check::excerpt(req.record.to_string())),
+          "record");
     auto types = op.txn.issue_types();
     if (std::none_of(types.begin(), types.end(), [&](const IssueType &t) { return t.name == req.type; }))
       throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(req.type)), "type");
@@ -266,8 +271,9 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
       for (std::size_t i = 0; i < req.fieldworkers->size(); ++i) {
         const auto &fw = (*req.fieldworkers)[i];
         if (std::find(record->fieldworkers.begin(), record->fieldworkers.end(), fw) == record->fieldworkers.end())
-          throw InvalidInput(fmt::format("'{}' is not assigned to {}", fw, req.record.to_string()),
-                             fmt::format("fieldworkers[{}]", i));
+          throw InvalidInput(
+              fmt::format("'{}' is not assigned to {}", check::excerpt(fw), check::excerpt(req.record.to_string())),
+              fmt::format("fieldworkers[{}]", i));
       }
       issue.fieldworkers = *req.fieldworkers;
     } else {
@@ -275,8 +281,9 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     }
     for (const auto &amount : req.hold_amounts)
       if (std::find(issue.fieldworkers.begin(), issue.fieldworkers.end(), amount.first) == issue.fieldworkers.end())
-        throw InvalidInput(fmt::format("'{}' is not a responsible fieldworker of this issue", amount.first),
-                           "hold_amounts." + amount.first);
+        throw InvalidInput(
+            fmt::format("'{}' is not a responsible fieldworker of this issue", check::excerpt(amount.first)),
+            "hold_amounts." + check::excerpt(amount.first));
     issue.record = req.record;
     issue.customer_id = record->customer_id;
     issue.type = req.type;
@@ -297,7 +304,7 @@ Issue Desk::act(const Actor &actor, std::string_view code, const ActionRequest &
   check::name(req.action, "action", limits::name_bytes);
   for (const auto &[name, value] : req.inputs) {
     check::name(name, "inputs", limits::name_bytes);
-    check::text(value, "inputs." + name, limits::note_bytes, false);
+    check::text(value, "inputs." + check::excerpt(name), limits::note_bytes, false);
   }
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [before, record] = impl_->visible_issue(op.txn, actor, code);

@@ -163,8 +163,9 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
       auto u = op.txn.user(name);
       if (!u) throw InvalidInput(fmt::format("@{} is not a known user", check::excerpt(name)), "body");
       if (!access::sees_issue(Actor{u->id, u->role, {}}, issue, record) || (internal && u->role == Role::customer))
-        throw InvalidInput(fmt::format("@{} cannot see this {} comment", name, internal ? "internal" : "public"),
-                           "body");
+        throw InvalidInput(
+            fmt::format("@{} cannot see this {} comment", check::excerpt(name), internal ? "internal" : "public"),
+            "body");
     }
 
     Comment c;
@@ -290,7 +291,7 @@ std::vector<std::string> Desk::Impl::change_watchers(const Actor &actor, std::st
     auto u = op.txn.user(user_id);
     if (!u) throw NotFound(fmt::format("no user '{}'; register it with put_user", check::excerpt(user_id)), "user_id");
     if (add && (u->role == Role::customer || !access::sees_issue(Actor{u->id, u->role, {}}, row.issue, record)))
-      throw InvalidInput(fmt::format("'{}' cannot watch {}", u->id, row.issue.code), "user_id");
+      throw InvalidInput(fmt::format("'{}' cannot watch {}", check::excerpt(u->id), row.issue.code), "user_id");
     bool changed = add ? op.txn.add_watcher(row.issue.number, user_id) : op.txn.remove_watcher(row.issue.number, user_id);
     if (changed) {
       TimelineEntry entry;

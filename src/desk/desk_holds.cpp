@@ -25,7 +25,7 @@ PaymentHold Desk::withhold_payment(const Actor &actor, const HoldRequest &req) {
   if (!hold_scope_from_string(to_string(req.scope))) throw InvalidInput("is not a known scope", "scope");
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto record = op.txn.record(req.record);
-    if (!record) throw NotFound(fmt::format("no record {}", req.record.to_string()), "record");
+    if (!record) throw NotFound(fmt::format("no record {}", check::excerpt(req.record.to_string())), "record");
     return holds::withhold_manual(op, actor, *record, req);
   });
 }

@@ -45,7 +45,8 @@ void Desk::reset_template(const Actor &actor, std::string_view name) {
         for (const auto &a : impl_->caches.workflow(op, wf_name).definition().actions)
           for (const auto &e : a.effects)
             if (e.type == "send_template" && e.params.at("template") == name)
-              throw InvalidState(fmt::format("workflow '{}' sends '{}' in action '{}'", wf_name, name, a.name),
+              throw InvalidState(fmt::format("workflow '{}' sends '{}' in action '{}'", check::excerpt(wf_name),
+                                             check::excerpt(name), check::excerpt(a.name)),
                                  "name");
     if (!op.txn.delete_message_template(name))
       throw NotFound(fmt::format("no saved template '{}'", check::excerpt(name)), "name");

@@ -1,5 +1,6 @@
 // Input checks shared by every operation (SPEC R14): each throws InvalidInput
-// naming the field, and never echoes raw bytes back.
+// naming the field, and never echoes raw bytes back: a value in a message is
+// an excerpt().
 #pragma once
 
 #include <string>
@@ -9,6 +10,9 @@ namespace complaints::check {
 
 /// True when `text` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
 bool is_utf8(std::string_view text) noexcept;
+
+/// The length of the longest prefix of `text` that is well-formed UTF-8.
+std::size_t utf8_prefix(std::string_view text) noexcept;
 
 /// An identifier from the host (user id, record id): 1..max bytes of UTF-8,
 /// no control characters, no leading/trailing space.
@@ -24,7 +28,20 @@ void text(std::string_view value, std::string_view field, std::size_t max_bytes,
 /// "#RRGGBB".
 void colour(std::string_view value, std::string_view field);
 
-/// A printable excerpt of untrusted text for error messages.
-std::string excerpt(std::string_view value);
+/// Appends `text` to `out` made safe to print: UTF-8 passes except control
+/// characters (C0 and DEL, written \x1b; C1, written \u0085), the line and
+/// paragraph separators and bidirectional controls (\u2028, \u202e: they
+/// reorder or break what a terminal or log shows), and bytes that are not
+/// UTF-8 (\xff). With `newlines`, '\n' passes too. Takes at most
+/// `max_chars` characters of `text` (an escape counting one) and returns
+/// whether it took them all.
+bool append_printable(std::string &out, std::string_view text, std::size_t max_chars, bool newlines = false);
+
+/// `text` made safe to print, whole (see append_printable).
+std::string printable(std::string_view text, bool newlines = false);
+
+/// A printable excerpt of untrusted text for error messages: its first
+/// `max_chars` characters made safe to print, and "..." when there were more.
+std::string excerpt(std::string_view value, std::size_t max_chars = 40);
 
 }  // namespace complaints::check

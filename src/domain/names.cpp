@@ -18,6 +18,7 @@
 #include "complaints/record.hpp"
 #include "complaints/version.hpp"
 #include "complaints/workflow.hpp"
+#include "domain/check.hpp"
 
 namespace complaints {
 
@@ -224,8 +225,7 @@ std::string format_issue_code(std::int64_t number) {
 std::int64_t parse_issue_code(std::string_view code) {
   constexpr std::string_view prefix = "CMP-";
   auto bad = [&] {
-    return InvalidInput(fmt::format("'{}' is not an issue code (expected CMP-00001 or similar)",
-                                    code.substr(0, 40)),
+    return InvalidInput(fmt::format("'{}' is not an issue code (expected CMP-00001 or similar)", check::excerpt(code)),
                         "code");
   };
   if (code.size() < prefix.size() + 5 || code.size() > prefix.size() + 18 || !code.starts_with(prefix))

@@ -45,7 +45,7 @@ std::string target_status(const Workflow &wf, const ActionDef &action, const Iss
           if (wf.status(name)->category == to.category) return name;
       throw InvalidState(fmt::format("action '{}' leads to the {} status of the current stage, and stage '{}' has "
                                      "none",
-                                     action.name, to_string(to.category), issue.stage),
+                                     check::excerpt(action.name), to_string(to.category), check::excerpt(issue.stage)),
                          "action");
     }
   }
@@ -80,14 +80,15 @@ void check_inputs(const Workflow &wf, const ActionDef &action, const Inputs &inp
     const std::string &name = input.first;
     auto it = std::find_if(action.inputs.begin(), action.inputs.end(), [&](const InputDef &d) { return d.name == name; });
     if (it == action.inputs.end())
-      throw InvalidInput(fmt::format("action '{}' takes no input '{}'", action.name, check::excerpt(name)),
-                         input_field(name));
+      throw InvalidInput(
+          fmt::format("action '{}' takes no input '{}'", check::excerpt(action.name), check::excerpt(name)),
+          input_field(name));
   }
   for (const auto &in : action.inputs) {
     std::string field = input_field(in.name);
     auto it = inputs.find(in.name);
     if (it == inputs.end()) {
-      if (in.required) throw InvalidInput(fmt::format("action '{}' requires it", action.name), field);
+      if (in.required) throw InvalidInput(fmt::format("action '{}' requires it", check::excerpt(action.name)), field);
       continue;
     }
     const std::string &value = it->second;
@@ -108,8 +109,9 @@ void check_inputs(const Workflow &wf, const ActionDef &action, const Inputs &inp
         break;
       case InputType::stage:
         if (!wf.stage(value))
-          throw InvalidInput(fmt::format("'{}' is not a stage of workflow '{}'", check::excerpt(value), wf.name()),
-                             field);
+          throw InvalidInput(
+              fmt::format("'{}' is not a stage of workflow '{}'", check::excerpt(value), check::excerpt(wf.name())),
+              field);
         break;
     }
   }
@@ -181,13 +183,16 @@ Issue act(Op &op, const Actor &actor, const IssueRow &before, const Record &reco
   const Workflow &wf = op.caches->workflow(op, current.workflow);
   const ActionDef *action = wf.action(req.action);
   if (!action)
-    throw InvalidInput(fmt::format("workflow '{}' has no action '{}'", wf.name(), check::excerpt(req.action)), "action");
+    throw InvalidInput(
+        fmt::format("workflow '{}' has no action '{}'", check::excerpt(wf.name()), check::excerpt(req.action)),
+        "action");
   if (!Workflow::allowed(*action, actor))
     throw Forbidden(fmt::format("{} '{}' may not take action '{}'", to_string(actor.role), check::excerpt(actor.id),
-                                action->name),
+                                check::excerpt(action->name)),
                     "action");
   if (!wf.applies(*action, current.status))
-    throw InvalidState(fmt::format("action '{}' cannot be taken from status '{}'", action->name, current.status),
+    throw InvalidState(fmt::format("action '{}' cannot be taken from status '{}'", check::excerpt(action->name),
+                                   check::excerpt(current.status)),
                        "action");
   check_inputs(wf, *action, req.inputs);
   // Guards: validation refuses every guard this build cannot run, so an action here has none.

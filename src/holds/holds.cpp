@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
+#include "domain/check.hpp"
 #include "notify/notify.hpp"
 
 namespace complaints::holds {
@@ -47,8 +48,8 @@ HoldLedgerEntry record_change(Op &op, const Actor &actor, const PaymentHold &hol
 
 void check_currency(const PaymentHold &hold, const Money &amount, const std::string &field) {
   if (hold.amount && hold.amount->currency() != amount.currency())
-    throw InvalidInput(fmt::format("the hold of {} on {} is in {}, not {}", hold.fieldworker, hold.record.to_string(),
-                                   hold.amount->currency(), amount.currency()),
+    throw InvalidInput(fmt::format("the hold of {} on {} is in {}, not {}", check::excerpt(hold.fieldworker),
+                                   check::excerpt(hold.record.to_string()), hold.amount->currency(), amount.currency()),
                        field);
 }
 
@@ -124,17 +125,19 @@ void release(IssueChange &c) {
 PaymentHold withhold_manual(Op &op, const Actor &actor, const Record &record, const HoldRequest &req) {
   if (record.ref.kind == RecordKind::quote) throw InvalidInput("a quote has no payout to withhold", "record");
   if (!contains(record.fieldworkers, req.fieldworker))
-    throw InvalidInput(fmt::format("'{}' is not assigned to {}", req.fieldworker, record.ref.to_string()),
+    throw InvalidInput(fmt::format("'{}' is not assigned to {}", check::excerpt(req.fieldworker),
+                                   check::excerpt(record.ref.to_string())),
                        "fieldworker");
   if (record.paid_out)
-    throw InvalidState(fmt::format("{} was already paid out; there is nothing to withhold", record.ref.to_string()),
-                       "record");
+    throw InvalidState(
+        fmt::format("{} was already paid out; there is nothing to withhold", check::excerpt(record.ref.to_string())),
+        "record");
   auto existing = op.txn.hold(record.ref, req.fieldworker);
   if (existing && req.amount) check_currency(*existing, *req.amount, "amount.currency");
   if (existing && existing->state == HoldState::withheld) {
     if (!req.amount || (existing->amount == req.amount && existing->scope == req.scope))
-      throw InvalidState(fmt::format("the payout of {} on {} is already withheld", req.fieldworker,
-                                     record.ref.to_string()),
+      throw InvalidState(fmt::format("the payout of {} on {} is already withheld", check::excerpt(req.fieldworker),
+                                     check::excerpt(record.ref.to_string())),
                          "fieldworker");
     existing->amount = req.amount;
     existing->scope = req.scope;
@@ -158,7 +161,8 @@ PaymentHold withhold_manual(Op &op, const Actor &actor, const Record &record, co
 PaymentHold release_manual(Op &op, const Actor &actor, const ReleaseRequest &req) {
   auto h = op.txn.hold(req.record, req.fieldworker);
   if (!h || h->state != HoldState::withheld)
-    throw InvalidState(fmt::format("the payout of {} on {} is not withheld", req.fieldworker, req.record.to_string()),
+    throw InvalidState(fmt::format("the payout of {} on {} is not withheld", check::excerpt(req.fieldworker),
+                                   check::excerpt(req.record.to_string())),
                        "fieldworker");
   bool override_release = false;
   if (!h->blocking.empty()) {

@@ -10,6 +10,7 @@
 
 #include "domain/check.hpp"
 #include "domain/timestamp_text.hpp"
+#include "json/parse.hpp"
 
 namespace complaints::json {
 
@@ -497,17 +498,12 @@ void write(Writer &w, const WorkflowProblem &v) {
 
 // --- reading ------------------------------------------------------------------------------------
 
-nlohmann::json parse_value(std::string_view text, std::string_view field) {
-  if (!check::is_utf8(text)) throw InvalidInput("is not valid UTF-8", std::string(field));
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error &e) {
-    throw InvalidInput(fmt::format("is not JSON (at byte {})", e.byte), std::string(field));
-  }
+nlohmann::json parse_value(std::string_view text, std::string_view field, std::string_view prefix) {
+  return parse_json(text, {field, prefix});
 }
 
-nlohmann::json parse(std::string_view text, std::string_view field) {
-  auto j = parse_value(text, field);
+nlohmann::json parse(std::string_view text, std::string_view field, std::string_view prefix) {
+  auto j = parse_value(text, field, prefix);
   if (!j.is_object()) throw InvalidInput(fmt::format("must be a JSON object, not {}", j.type_name()), std::string(field));
   return j;
 }
@@ -649,8 +645,8 @@ ReportRequest read_report(const nlohmann::json &j) {
   if (const auto *amounts = o.get("hold_amounts")) {
     if (!amounts->is_object()) throw InvalidInput("must be an object of fieldworker: amount", "hold_amounts");
     for (auto it = amounts->begin(); it != amounts->end(); ++it)
-      r.hold_amounts.insert_or_assign(
-          it.key(), read_money_object(*it, "hold_amounts." + check::excerpt(it.key()), "hold_amounts." + it.key()));
+      r.hold_amounts.insert_or_assign(it.key(), read_money_object(*it, "hold_amounts." + check::excerpt(it.key()),
+                                                                  "hold_amounts." + check::excerpt(it.key())));
   }
   r.workflow = o.str_or("workflow", r.workflow);
   return r;

@@ -137,10 +137,13 @@ std::string to_json(const T &v) {
 }
 
 // --- reading -----------------------------------------------------------------------------
-/// Parses a document; InvalidInput naming `field` when it is not JSON or not an object.
-nlohmann::json parse(std::string_view text, std::string_view field);
+/// Parses a request document strictly (json/parse.hpp): InvalidInput naming
+/// `field` when it is not JSON or not an object, or the place inside it
+/// (paths from `prefix`: "" gives "inputs.note") of a duplicate key, a number
+/// out of range, bad bytes or nesting past limits::json_depth.
+nlohmann::json parse(std::string_view text, std::string_view field, std::string_view prefix = "");
 /// The same for a document of any type (an array of queries).
-nlohmann::json parse_value(std::string_view text, std::string_view field);
+nlohmann::json parse_value(std::string_view text, std::string_view field, std::string_view prefix = "");
 
 ReportRequest read_report(const nlohmann::json &j);
 ActionRequest read_action(const nlohmann::json &j);

@@ -25,6 +25,8 @@
 #include <limits>
 #include <set>
 
+#include "domain/check.hpp"
+
 namespace complaints {
 
 // ---------------------------------------------------------------------------
@@ -32,7 +34,7 @@ namespace complaints {
 
 static std::string template_error_where(int line, int column, const std::string &name) {
   std::string where;
-  if (!name.empty()) where = "template '" + name + "', ";
+  if (!name.empty()) where = "template '" + check::excerpt(name) + "', ";
   where += "line " + std::to_string(line) + ", column " + std::to_string(column);
   return where;
 }
@@ -362,11 +364,7 @@ std::string_view trim(std::string_view s) {
 bool has_space(std::string_view s) { return std::any_of(s.begin(), s.end(), is_space); }
 
 // A name quoted in a message: long names are cut so messages stay readable.
-std::string quoted(std::string_view s) {
-  constexpr std::size_t kMax = 60;
-  if (s.size() <= kMax) return "'" + std::string(s) + "'";
-  return "'" + std::string(s.substr(0, kMax)) + "...'";
-}
+std::string quoted(std::string_view s) { return "'" + check::excerpt(s) + "'"; }
 
 const char *container_noun(Op op) {
   switch (op) {
@@ -1144,8 +1142,8 @@ class Renderer {
 
   [[noreturn]] static void missing(const Impl &t, const Node &n, const char *what,
                                    std::string_view name) {
-    throw TemplateError(std::string("missing ") + what + " '" + std::string(name) + "'", n.line,
-                        n.column, std::string(name), t.options.name);
+    throw TemplateError(std::string("missing ") + what + " " + quoted(name), n.line, n.column, std::string(name),
+                        t.options.name);
   }
 
   void write_indent(const Indent *indent) {

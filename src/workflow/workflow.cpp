@@ -72,7 +72,7 @@ class Validator {
       const auto &s = def_.statuses[i];
       std::string p = fmt::format("$.statuses[{}]", i);
       if (good_name(s.name, p + ".name") && !status_index_.emplace(s.name, i).second)
-        problem(p + ".name", fmt::format("duplicate status '{}'", s.name));
+        problem(p + ".name", fmt::format("duplicate status '{}'", check::excerpt(s.name)));
       try {
         check::colour(s.colour, "colour");
       } catch (const InvalidInput &e) {
@@ -96,7 +96,7 @@ class Validator {
       const auto &st = def_.stages[i];
       std::string p = fmt::format("$.stages[{}]", i);
       if (good_name(st.name, p + ".name") && !stage_index_.emplace(st.name, i).second)
-        problem(p + ".name", fmt::format("duplicate stage '{}'", st.name));
+        problem(p + ".name", fmt::format("duplicate stage '{}'", check::excerpt(st.name)));
       if (st.statuses.empty()) problem(p + ".statuses", "must list at least one status");
       for (std::size_t j = 0; j < st.statuses.size(); ++j) {
         std::string sp = fmt::format("{}.statuses[{}]", p, j);
@@ -104,7 +104,8 @@ class Validator {
         if (!status_index_.count(name))
           problem(sp, fmt::format("unknown status '{}'", check::excerpt(name)));
         else if (auto [it, fresh] = owner.emplace(name, st.name); !fresh)
-          problem(sp, fmt::format("status '{}' already belongs to stage '{}'", name, it->second));
+          problem(sp, fmt::format("status '{}' already belongs to stage '{}'", check::excerpt(name),
+                                  check::excerpt(it->second)));
       }
     }
   }
@@ -114,7 +115,7 @@ class Validator {
     for (std::size_t i = 0; i < def_.resolutions.size(); ++i) {
       std::string p = fmt::format("$.resolutions[{}]", i);
       if (good_name(def_.resolutions[i], p) && !seen.insert(def_.resolutions[i]).second)
-        problem(p, fmt::format("duplicate resolution '{}'", def_.resolutions[i]));
+        problem(p, fmt::format("duplicate resolution '{}'", check::excerpt(def_.resolutions[i])));
     }
   }
 
@@ -149,7 +150,7 @@ class Validator {
 
   void action(const ActionDef &a, const std::string &p) {
     if (good_name(a.name, p + ".name") && !action_index_.emplace(a.name, action_index_.size()).second)
-      problem(p + ".name", fmt::format("duplicate action '{}'", a.name));
+      problem(p + ".name", fmt::format("duplicate action '{}'", check::excerpt(a.name)));
     for (std::size_t i = 0; i < a.from.size(); ++i) status_ref(a.from[i], fmt::format("{}.from[{}]", p, i));
     if (!a.from_any && a.from.empty() && a.from_categories.empty())
       problem(p + ".from", "must name at least one status, category or \"*\"");
@@ -158,7 +159,7 @@ class Validator {
       const auto &in = a.inputs[i];
       std::string ip = fmt::format("{}.inputs[{}]", p, i);
       if (good_name(in.name, ip + ".name") && !input_names.insert(in.name).second)
-        problem(ip + ".name", fmt::format("duplicate input '{}'", in.name));
+        problem(ip + ".name", fmt::format("duplicate input '{}'", check::excerpt(in.name)));
       if (in.type != InputType::status && (!in.one_of.empty() || !in.categories.empty()))
         problem(ip, "one_of and categories apply to status inputs only");
       for (std::size_t j = 0; j < in.one_of.size(); ++j) status_ref(in.one_of[j], fmt::format("{}.one_of[{}]", ip, j));
@@ -179,9 +180,10 @@ class Validator {
         if (!in)
           problem(p + ".to.input", fmt::format("no input named '{}'", check::excerpt(a.to.input)));
         else if (in->type != want)
-          problem(p + ".to.input", fmt::format("input '{}' must be of type status or stage", in->name));
+          problem(p + ".to.input", fmt::format("input '{}' must be of type status or stage", check::excerpt(in->name)));
         else if (!in->required)
-          problem(p + ".to.input", fmt::format("input '{}' decides the target, so it must be required", in->name));
+          problem(p + ".to.input",
+                  fmt::format("input '{}' decides the target, so it must be required", check::excerpt(in->name)));
         break;
       }
       case TargetDef::Kind::stage_category:
@@ -217,13 +219,14 @@ class Validator {
       const std::string &key = param.first;
       auto it = std::find_if(spec->params.begin(), spec->params.end(), [&](const auto &ps) { return ps.name == key; });
       if (it == spec->params.end())
-        problem(p + "." + check::excerpt(key), fmt::format("effect '{}' has no parameter '{}'", e.type, check::excerpt(key)));
+        problem(p + "." + check::excerpt(key),
+                fmt::format("effect '{}' has no parameter '{}'", check::excerpt(e.type), check::excerpt(key)));
     }
     for (const auto &ps : spec->params) {
       std::string pp = fmt::format("{}.{}", p, ps.name);
       auto it = e.params.find(ps.name);
       if (it == e.params.end()) {
-        if (ps.required) problem(pp, fmt::format("effect '{}' needs parameter '{}'", e.type, ps.name));
+        if (ps.required) problem(pp, fmt::format("effect '{}' needs parameter '{}'", check::excerpt(e.type), ps.name));
         continue;
       }
       param(ps, it->second, pp, owner);
@@ -315,24 +318,27 @@ class Validator {
       std::string p = fmt::format("$.statuses[{}]", s);
       if (!reachable[s])
         problem(p, fmt::format("status '{}' can never be reached: no action leads to it from '{}'",
-                               def_.statuses[s].name, def_.initial));
+                               check::excerpt(def_.statuses[s].name), check::excerpt(def_.initial)));
       else if (!closes[s])
-        problem(p, fmt::format("no closed status can be reached from '{}'", def_.statuses[s].name));
+        problem(p, fmt::format("no closed status can be reached from '{}'", check::excerpt(def_.statuses[s].name)));
     }
     for (std::size_t i = 0; i < def_.actions.size(); ++i) {
       const auto &a = def_.actions[i];
       std::string p = fmt::format("$.actions[{}]", i);
       if (a.allow.empty()) {
-        problem(p + ".allow", fmt::format("action '{}' can never be taken: no role is allowed", a.name));
+        problem(p + ".allow",
+                fmt::format("action '{}' can never be taken: no role is allowed", check::excerpt(a.name)));
         continue;
       }
       bool startable = false;
       for (std::size_t s = 0; s < n && !startable; ++s) startable = reachable[s] && wf::applies(def_, a, def_.statuses[s].name);
       if (!startable)
-        problem(p + ".from", fmt::format("action '{}' can never be taken: no reachable status it starts from", a.name));
+        problem(p + ".from", fmt::format("action '{}' can never be taken: no reachable status it starts from",
+                                         check::excerpt(a.name)));
       for (const auto &in : a.inputs)
         if (in.type == InputType::status && in.required && status_choices(in).empty())
-          problem(p + ".inputs", fmt::format("action '{}' can never be taken: input '{}' allows no status", a.name, in.name));
+          problem(p + ".inputs", fmt::format("action '{}' can never be taken: input '{}' allows no status",
+                                             check::excerpt(a.name), check::excerpt(in.name)));
     }
   }
 

@@ -8,6 +8,7 @@
 #include "complaints/limits.hpp"
 #include "complaints/workflow.hpp"
 #include "domain/check.hpp"
+#include "json/parse.hpp"
 #include "workflow/internal.hpp"
 
 namespace complaints {
@@ -332,20 +333,6 @@ class Reader {
   }
 };
 
-// 1-based line and column of a byte offset, for JSON syntax errors.
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
 ordered_json effect_json(const EffectDef &e) {
   ordered_json j;
   j["type"] = e.type;
@@ -367,14 +354,7 @@ WorkflowDef parse_definition(std::string_view text) {
   if (text.size() > limits::workflow_json_bytes)
     throw InvalidWorkflow("$", fmt::format("document is {} bytes; at most {} allowed", text.size(),
                                              limits::workflow_json_bytes));
-  if (!check::is_utf8(text)) throw InvalidWorkflow("$", "document is not valid UTF-8");
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error &e) {
-    auto [line, column] = line_column(text, e.byte == 0 ? 0 : e.byte - 1);
-    throw InvalidWorkflow("$", fmt::format("malformed JSON at line {}, column {}", line, column));
-  }
+  json doc = parse_json(text, {"$", "$", true});
   Reader reader;
   WorkflowDef def = reader.workflow(doc);
   if (!reader.problems.empty()) throw InvalidWorkflow(std::move(reader.problems));

@@ -1,6 +1,7 @@
 // Dates, timestamps, issue codes and names: the value types hosts pass in.
 #include <limits>
 
+#include "domain/check.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -65,4 +66,38 @@ TEST_CASE("errors carry a stable code, the location and a message") {
   CHECK(w.where() == "$.a");
   CHECK(w.problems().size() == 2);
   CHECK(std::string(w.what()).find("$.b: y") != std::string::npos);
+}
+
+TEST_CASE("an excerpt of host text is printable UTF-8: controls, separators, bidi and bad bytes escaped, cut at 40") {
+  CHECK(check::excerpt("plain text") == "plain text");
+  // UTF-8 passes as it is.
+  CHECK(check::excerpt("caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x98\x80") == "caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x98\x80");
+  CHECK(check::excerpt("CMP-\x1b[31m\xff") == "CMP-\\x1b[31m\\xff");
+  CHECK(check::excerpt("\t\n\r\x7f") == "\\x09\\x0a\\x0d\\x7f");
+  CHECK(check::excerpt("\xc2\x85\xc2\x9f\xe2\x80\xa8\xe2\x80\xa9") == "\\u0085\\u009f\\u2028\\u2029");
+  CHECK(check::excerpt("a\xe2\x80\xae"
+                       "b\xe2\x81\xa6"
+                       "c\xe2\x80\x8f\xd8\x9c") == "a\\u202eb\\u2066c\\u200f\\u061c");
+  CHECK(check::excerpt("\xc0\xaf\xed\xa0\x80\xe2\x82") == "\\xc0\\xaf\\xed\\xa0\\x80\\xe2\\x82");
+  CHECK(check::excerpt(std::string(40, 'x')) == std::string(40, 'x'));
+  CHECK(check::excerpt(std::string(41, 'x')) == std::string(40, 'x') + "...");
+  // Characters, not bytes: a cut never splits one.
+  CHECK(check::excerpt(std::string(39, 'x') + "\xc3\xa9z") == std::string(39, 'x') + "\xc3\xa9...");
+  CHECK(check::excerpt(std::string(100, 'y'), 60) == std::string(60, 'y') + "...");
+  CHECK(check::printable("a\nb", true) == "a\nb");
+  CHECK(check::printable("a\nb") == "a\\x0ab");
+}
+
+TEST_CASE("an error's message and place are printable whatever they were given") {
+  InvalidInput e("'CMP-\x1b[31m\xff' is bad", "inputs.\xe2\x80\xae");
+  CHECK(e.message() == "'CMP-\\x1b[31m\\xff' is bad");
+  CHECK(e.where() == "inputs.\\u202e");
+  CHECK(std::string(e.what()) == "inputs.\\u202e: 'CMP-\\x1b[31m\\xff' is bad");
+  InvalidWorkflow w(std::vector<WorkflowProblem>{{"$.a\n", "x\x1b"}, {"$.b", "y\xff"}});
+  CHECK(w.where() == "$.a\\x0a");
+  CHECK(w.problems()[0] == WorkflowProblem{"$.a\\x0a", "x\\x1b"});
+  CHECK(w.problems()[1] == WorkflowProblem{"$.b", "y\\xff"});
+  // Newlines only before each problem.
+  CHECK(std::string(w.what()) == "invalid workflow (2 problems)\n  $.a\\x0a: x\\x1b\n  $.b: y\\xff");
+  CHECK(w.message() == w.what());
 }

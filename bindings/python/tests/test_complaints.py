@@ -128,7 +128,8 @@ class TestLibrary(unittest.TestCase):
         problems = complaints.validate_workflow({"name": "tiny", "initial": "Nowhere", "statuses": [], "actions": []})
         self.assertTrue(problems)
         self.assertTrue(all(p["path"].startswith("$") for p in problems))
-        self.assertEqual(complaints.validate_workflow(b"\xff"), [{"path": "$", "message": "document is not valid UTF-8"}])
+        self.assertEqual(complaints.validate_workflow(b"\xff"),
+                         [{"path": "$", "message": "is not valid UTF-8 at line 1, column 1"}])
 
     def test_validate_workflow_errors_carry_the_library_message(self):
         # Python never passes NULL on its own: force one to reach the library's error path.

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "complaints/storage.hpp"
+#include "domain/check.hpp"
 #include "storage/codec.hpp"
 #include "storage/sqlite/schema.hpp"
 
@@ -1398,7 +1399,7 @@ class SqliteStorage final : public Storage {
       int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX | (options.create ? SQLite::OPEN_CREATE : 0);
       return SQLite::Database(path, flags);
     } catch (const SQLite::Exception &e) {
-      throw StorageError(fmt::format("cannot open {}: {}", path, e.what()));
+      throw StorageError(fmt::format("cannot open {}: {}", check::excerpt(path, 200), e.what()));
     }
   }
 
@@ -1412,11 +1413,10 @@ class SqliteStorage final : public Storage {
         int version = db_.execAndGet("PRAGMA user_version").getInt();
         int tables = db_.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
         if (app != sqlite_schema::application_id && (app != 0 || version != 0 || tables != 0))
-          throw StorageError(fmt::format("{} is not a complaints database", path));
+          throw StorageError(fmt::format("{} is not a complaints database", check::excerpt(path, 200)));
         if (version > static_cast<int>(steps.size()))
-          throw StorageError(fmt::format("{} has schema version {}, newer than this library's {}; upgrade the "
-                                         "library",
-                                         path, version, steps.size()));
+          throw StorageError(fmt::format("{} has schema version {}, newer than this library's {}; upgrade the library",
+                                         check::excerpt(path, 200), version, steps.size()));
         for (auto v = static_cast<std::size_t>(version); v < steps.size(); ++v) db_.exec(steps[v]);
         db_.exec(fmt::format("PRAGMA application_id = {}", sqlite_schema::application_id));
         db_.exec(fmt::format("PRAGMA user_version = {}", steps.size()));
