@@ -14,6 +14,11 @@
 // InvalidState when the operation does not apply to the issue as it is,
 // InvalidWorkflow for bad definitions, StorageError when the backend fails.
 //
+// Over a read-only store (SqliteOptions::read_only, a backup or a replica)
+// every read works and every changing operation, once its input and
+// permission checks pass, throws StorageError with where() "read_only",
+// changing nothing; scrub() too.
+//
 // Thread-safety: a Desk may be shared by threads; operations are serialized
 // internally. Events fire on the calling thread after the internal lock is
 // released. Several Desks (in several processes) may share one SQLite file.
@@ -70,8 +75,10 @@ class COMPLAINTS_API Desk {
  public:
   /// Takes ownership of `storage`. On a new store, installs the built-in
   /// "field-service" workflow and the default issue types (Damage Caused,
-  /// Unsatisfactory Job, Late Service, Billing Dispute, Other).
-  /// Throws StorageError.
+  /// Unsatisfactory Job, Late Service, Billing Dispute, Other); on a store
+  /// already set up it only reads. Throws StorageError, also when the store
+  /// was never set up by a Desk and cannot be now (a read-only store: where()
+  /// "read_only"; open it read-write once first).
   explicit Desk(std::unique_ptr<Storage> storage, DeskOptions options = {});
   ~Desk();
   Desk(Desk &&) noexcept;

@@ -1,5 +1,6 @@
 // The SQLite backend: one file, WAL, BEGIN IMMEDIATE per write transaction,
-// prepared statements cached per connection.
+// prepared statements cached per connection; opened without the write lock
+// unless a migration is due, or read-only.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -391,8 +392,6 @@ Attachment read_attachment(const SQLite::Statement &s) {
   a.created_at = from_millis(integer(s, 10));
   return a;
 }
-
-class SqliteStorage;
 
 class SqliteTransaction final : public StorageTransaction {
  public:
@@ -1249,15 +1248,35 @@ class SqliteTransaction final : public StorageTransaction {
   bool open_ = false;
 };
 
+// A "file:" URI naming `path`, for SQLite's URI parameters: the characters a
+// URI gives a meaning to are escaped.
+std::string file_uri(const std::string &path) {
+  std::string uri = path.starts_with('/') ? "file://" : "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#')
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else
+      uri += c;
+  }
+  return uri;
+}
+
 class SqliteStorage final : public Storage {
  public:
   SqliteStorage(const std::string &path, const SqliteOptions &options)
-      : db_(open(path, options)), stmts_(db_) {
+      : path_(path),
+        read_only_(options.read_only || options.immutable),
+        db_(open(path, options)),
+        stmts_(db_) {
     guarded("configure database", [&] {
       db_.setBusyTimeout(options.busy_timeout_ms);
-      SQLite::Statement mode(db_, "PRAGMA journal_mode = WAL");
-      if (!mode.executeStep() || text(mode, 0) != "wal")
-        throw StorageError(fmt::format("{}: cannot switch to WAL mode", path));
+      if (!read_only_) {
+        // On a file already in WAL mode this only reads its header: it writes nothing.
+        SQLite::Statement mode(db_, "PRAGMA journal_mode = WAL");
+        if (!mode.executeStep() || text(mode, 0) != "wal")
+          throw StorageError(fmt::format("{}: cannot switch to WAL mode", path));
+      }
+      // These configure the connection; none writes the file.
       db_.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
       db_.exec("PRAGMA foreign_keys = ON");
       db_.exec(fmt::format("PRAGMA cache_size = -{}", std::max(options.cache_kib, 64)));
@@ -1266,16 +1285,18 @@ class SqliteStorage final : public Storage {
       // old text an edit replaced.
       db_.exec("PRAGMA secure_delete = ON");
     });
-    migrate(path);
+    open_schema();
   }
 
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
+    if (mode == TxnMode::write) refuse_if_read_only("nothing can be changed");
     return std::make_unique<SqliteTransaction>(db_, stmts_, mode);
   }
 
   std::string_view backend_name() const noexcept override { return "sqlite"; }
 
   bool scrub() override {
+    refuse_if_read_only("its files cannot be scrubbed");
     return guarded("scrub", [&] {
       // Copy every page into the database file and cut the log to zero bytes,
       // so no older page image survives in it.
@@ -1290,39 +1311,79 @@ class SqliteStorage final : public Storage {
       // NOMUTEX: a connection is only ever used by one thread at a time (the
       // Storage contract; the Desk serializes), so SQLite's own per-call lock
       // is pure overhead.
-      int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX | (options.create ? SQLite::OPEN_CREATE : 0);
-      return SQLite::Database(path, flags);
+      const int flags = SQLite::OPEN_NOMUTEX;
+      if (options.immutable)
+        return SQLite::Database(file_uri(path) + "?immutable=1", flags | SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+      if (options.read_only) return SQLite::Database(path, flags | SQLite::OPEN_READONLY);
+      return SQLite::Database(path, flags | SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0));
     } catch (const SQLite::Exception &e) {
       throw StorageError(fmt::format("cannot open {}: {}", path, e.what()));
     }
   }
 
-  void migrate(const std::string &path) {
+  void refuse_if_read_only(const char *what) const {
+    if (read_only_) throw StorageError(fmt::format("{} was opened read-only: {}", path_, what), "read_only");
+  }
+
+  // Reads the schema version in a read transaction: a current store opens
+  // without the write lock and without writing (SPEC R12.3). Only a migration
+  // takes the lock, reading the version again under it (another connection
+  // may have migrated meanwhile), and applies every missing step at once.
+  void open_schema() {
     auto steps = sqlite_schema::migrations();
-    guarded("migrate schema", [&] {
-      Use begin(stmts_.get("BEGIN IMMEDIATE"));
-      begin->exec();
-      try {
-        int app = db_.execAndGet("PRAGMA application_id").getInt();
-        int version = db_.execAndGet("PRAGMA user_version").getInt();
-        int tables = db_.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
-        if (app != sqlite_schema::application_id && (app != 0 || version != 0 || tables != 0))
-          throw StorageError(fmt::format("{} is not a complaints database", path));
-        if (version > static_cast<int>(steps.size()))
-          throw StorageError(fmt::format("{} has schema version {}, newer than this library's {}; upgrade the "
-                                         "library",
-                                         path, version, steps.size()));
-        for (auto v = static_cast<std::size_t>(version); v < steps.size(); ++v) db_.exec(steps[v]);
+    const auto current = static_cast<int>(steps.size());
+    guarded("open schema", [&] {
+      int version = in_transaction("BEGIN DEFERRED", [&] { return checked_version(current); });
+      if (version == current) return;
+      if (read_only_ && version == 0)
+        throw StorageError(fmt::format("{} holds no complaints schema yet, and was opened read-only", path_),
+                           "read_only");
+      if (read_only_)
+        throw StorageError(fmt::format("{} has schema version {}, older than this library's {}, and was opened "
+                                       "read-only: open it read-write once to migrate it",
+                                       path_, version, current),
+                           "read_only");
+      in_transaction("BEGIN IMMEDIATE", [&] {
+        int from = checked_version(current);
+        if (from == current) return from;
+        for (int v = from; v < current; ++v) db_.exec(steps[static_cast<std::size_t>(v)]);
         db_.exec(fmt::format("PRAGMA application_id = {}", sqlite_schema::application_id));
-        db_.exec(fmt::format("PRAGMA user_version = {}", steps.size()));
-        db_.exec("COMMIT");
-      } catch (...) {
-        db_.tryExec("ROLLBACK");
-        throw;
-      }
+        db_.exec(fmt::format("PRAGMA user_version = {}", current));
+        return current;
+      });
     });
   }
 
+  // The schema version, once the file is known to be a complaints database
+  // (or empty) of no newer version than `current`. In a transaction.
+  int checked_version(int current) {
+    int app = db_.execAndGet("PRAGMA application_id").getInt();
+    int version = db_.execAndGet("PRAGMA user_version").getInt();
+    int tables = db_.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
+    if (app != sqlite_schema::application_id && (app != 0 || version != 0 || tables != 0))
+      throw StorageError(fmt::format("{} is not a complaints database", path_));
+    if (version > current)
+      throw StorageError(fmt::format("{} has schema version {}, newer than this library's {}; upgrade the library",
+                                     path_, version, current));
+    return version;
+  }
+
+  // Runs `body` between `begin` and COMMIT, rolling back if it throws.
+  template <typename F>
+  int in_transaction(const char *begin, F &&body) {
+    db_.exec(begin);
+    try {
+      int result = body();
+      db_.exec("COMMIT");
+      return result;
+    } catch (...) {
+      db_.tryExec("ROLLBACK");
+      throw;
+    }
+  }
+
+  std::string path_;
+  bool read_only_;
   SQLite::Database db_;
   StatementCache stmts_;
 };
