@@ -226,10 +226,19 @@ class COMPLAINTS_API Desk {
   /// The code is never used again. The assigned fieldworkers and watchers are notified
   /// with the code only; the issue_deleted event carries the storage keys of
   /// the erased attachments for the host to delete. Needs the admin role and
-  /// delete_issues. Then scrubs the store's files (see DeletedIssue).
+  /// delete_issues. Then scrubs the store's files, as scrub() does: erased
+  /// text stays readable in a SQLite write-ahead log until then. When that
+  /// cannot happen yet (DeletedIssue::files_scrubbed false: another
+  /// connection's open read), the store remembers the scrub is owed, and the
+  /// next write, open or close by any connection to it finishes it, as does
+  /// scrub(); so does the next open after a crash right after the commit.
   DeletedIssue delete_forever(const Actor &actor, std::string_view code);
-  /// Retries making erased content unrecoverable from the files, when
-  /// delete_forever could not (files_scrubbed false). Returns whether it could.
+  /// Makes content erased by delete forever (by any process) unrecoverable
+  /// from the store's files, and settles a scrub left owed: Storage::scrub.
+  /// Waits up to the busy timeout for other connections' reads; returns false
+  /// when one still prevented it (it stays owed, see delete_forever). Needs
+  /// no actor: it changes no content. Throws StorageError (I/O; a read-only
+  /// store, where() "read_only").
   bool scrub();
 
   // --- customer messages (SPEC R7) ------------------------------------------------

@@ -113,9 +113,13 @@ class COMPLAINTS_API StorageTransaction {
 
   /// Makes every write of this transaction durable and visible, atomically.
   /// Afterwards the transaction may not be used. Throws StorageError (nothing committed).
+  /// SQLite: after a write transaction commits, a scrub owed by an erasure
+  /// (see erase_issue) is attempted, without waiting for other connections;
+  /// whether it succeeds does not change the outcome of commit().
   virtual void commit() = 0;
 
   // --- settings: small key/value pairs (values are opaque text) -------------
+  // Keys beginning "sqlite." belong to the SQLite backend's own bookkeeping.
   virtual std::optional<std::string> setting(std::string_view key) = 0;
   /// Inserts or replaces. Write.
   virtual void put_setting(std::string_view key, std::string_view value) = 0;
@@ -244,7 +248,11 @@ class COMPLAINTS_API StorageTransaction {
   /// timeline, comments, attachments, watchers, links (both ways), hold links,
   /// and the undelivered outbox items naming it; holds ledger lines stay but
   /// drop its code from their issues. Erased bytes must not remain in the
-  /// store (see Storage::scrub for the files). Write.
+  /// store's files once its scrub is done (see Storage::scrub). SQLite records
+  /// in this same transaction that a scrub is owed, so that if it cannot
+  /// happen at the commit (another connection reads an older snapshot, the
+  /// process dies) the next write transaction, open, close or scrub() of any
+  /// connection to the file finishes it. Write.
   virtual ErasedCounts erase_issue(std::int64_t number) = 0;
 
   // --- diagnostics -----------------------------------------------------------
@@ -266,11 +274,15 @@ class COMPLAINTS_API Storage {
   virtual std::unique_ptr<StorageTransaction> begin(TxnMode mode) = 0;
   /// "sqlite", "memory", ...
   virtual std::string_view backend_name() const noexcept = 0;
-  /// Makes sure erased content is gone from the backend's files, not just
-  /// unreachable (SQLite: checkpoints the write-ahead log and truncates it;
-  /// deleted pages are already zeroed). Call with no transaction open. Returns
-  /// false when another connection's open read prevented it; try again later.
-  /// Throws StorageError (I/O; a read-only store).
+  /// Makes sure content erased by any connection is gone from the backend's
+  /// files, not just unreachable, and settles the scrub an erasure left owed.
+  /// SQLite: checkpoints the write-ahead log and truncates it to zero bytes
+  /// (deleted rows and pages are already zeroed: secure_delete), waiting up
+  /// to the busy timeout for other connections' reads and writer. Call with
+  /// no transaction open. Returns false when another connection's open read
+  /// prevented it: the scrub stays owed, and the next write, open or close of
+  /// any connection (or a later scrub()) finishes it. The in-memory backend
+  /// keeps nothing erased: true. Throws StorageError (I/O; a read-only store).
   virtual bool scrub() = 0;
 };
 
@@ -290,7 +302,9 @@ struct SqliteOptions {
   /// be current (no migration can run) and the file must exist. SQLite still
   /// needs the -wal and -shm files beside a WAL database, to read it safely
   /// while another process writes: it creates them when missing, so the
-  /// directory must be writable unless they exist, or use `immutable`.
+  /// directory must be writable unless they exist, or use `immutable`. A
+  /// read-only store never scrubs: a scrub owed by an erasure waits for a
+  /// read-write connection.
   bool read_only = false;
   /// Read-only, and the file is a copy nobody changes (a backup, a snapshot
   /// on read-only media): SQLite reads it without locks and without its -wal
@@ -305,8 +319,9 @@ struct SqliteOptions {
 /// keys on, and migrates its schema forward. The schema version is read in a
 /// read transaction: a store whose schema is current is opened without the
 /// write lock (another connection's write transaction does not delay it) and
-/// without writing anything to the file (SPEC R12.3). Only when a migration is
-/// due is the write lock taken (waiting up to busy_timeout_ms),
+/// without writing anything to the file (SPEC R12.3), except to finish a scrub
+/// an erasure left owed (see StorageTransaction::erase_issue). Only when a
+/// migration is due is the write lock taken (waiting up to busy_timeout_ms),
 /// the version read again under it, and every missing step applied in one
 /// transaction. Throws StorageError when the file cannot be opened, is not a
 /// complaints database, was written by a newer schema version than this

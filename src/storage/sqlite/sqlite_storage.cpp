@@ -15,6 +15,7 @@
 #include "complaints/storage.hpp"
 #include "storage/codec.hpp"
 #include "storage/sqlite/schema.hpp"
+#include "storage/sqlite/scrub.hpp"
 
 namespace complaints {
 
@@ -395,7 +396,8 @@ Attachment read_attachment(const SQLite::Statement &s) {
 
 class SqliteTransaction final : public StorageTransaction {
  public:
-  SqliteTransaction(SQLite::Database &db, StatementCache &stmts, TxnMode mode) : db_(db), stmts_(stmts) {
+  SqliteTransaction(SQLite::Database &db, StatementCache &stmts, sqlite_scrub::Debt &debt, TxnMode mode)
+      : db_(db), stmts_(stmts), debt_(debt), mode_(mode) {
     guarded("begin transaction", [&] {
       Use begin(stmts_.get(mode == TxnMode::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
       begin->exec();
@@ -414,11 +416,17 @@ class SqliteTransaction final : public StorageTransaction {
   }
 
   void commit() override {
+    // Whether an erasure (this one's or another connection's, even one that
+    // crashed) left a scrub owed: one primary-key lookup per write, before
+    // the commit so that it reads this transaction's own snapshot.
+    std::optional<std::string> owed;
+    if (mode_ == TxnMode::write) owed = guarded("commit", [&] { return debt_.owed(); });
     guarded("commit", [&] {
       Use commit(stmts_.get("COMMIT"));
       commit->exec();
     });
     open_ = false;
+    if (owed) debt_.try_settle(owed);  // committed: this may fail, not the commit
   }
 
   std::optional<std::string> setting(std::string_view key) override {
@@ -1175,10 +1183,15 @@ class SqliteTransaction final : public StorageTransaction {
         s->bind(1, format_issue_code(number));
         s->exec();
       }
-      // Everything else hangs off the issue row and goes with it (ON DELETE CASCADE).
-      Use s(stmts_.get("DELETE FROM issues WHERE number = ?"));
-      s->bind(1, number);
-      s->exec();
+      {
+        // Everything else hangs off the issue row and goes with it (ON DELETE CASCADE).
+        Use s(stmts_.get("DELETE FROM issues WHERE number = ?"));
+        s->bind(1, number);
+        s->exec();
+      }
+      // Older images of the erased pages stay in the write-ahead log until a
+      // scrub: it is owed from this commit on, whatever happens next.
+      debt_.record();
       return n;
     });
   }
@@ -1245,6 +1258,8 @@ class SqliteTransaction final : public StorageTransaction {
 
   SQLite::Database &db_;
   StatementCache &stmts_;
+  sqlite_scrub::Debt &debt_;
+  TxnMode mode_;
   bool open_ = false;
 };
 
@@ -1267,7 +1282,8 @@ class SqliteStorage final : public Storage {
       : path_(path),
         read_only_(options.read_only || options.immutable),
         db_(open(path, options)),
-        stmts_(db_) {
+        stmts_(db_),
+        debt_(db_, options.busy_timeout_ms) {
     guarded("configure database", [&] {
       db_.setBusyTimeout(options.busy_timeout_ms);
       if (!read_only_) {
@@ -1286,23 +1302,25 @@ class SqliteStorage final : public Storage {
       db_.exec("PRAGMA secure_delete = ON");
     });
     open_schema();
+    // A scrub an erasure left owed (its process may have died right after the commit).
+    if (!read_only_) debt_.settle_if_owed();
+  }
+
+  // The last chance this connection gets to pay a scrub still owed.
+  ~SqliteStorage() override {
+    if (!read_only_) debt_.settle_if_owed();
   }
 
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
     if (mode == TxnMode::write) refuse_if_read_only("nothing can be changed");
-    return std::make_unique<SqliteTransaction>(db_, stmts_, mode);
+    return std::make_unique<SqliteTransaction>(db_, stmts_, debt_, mode);
   }
 
   std::string_view backend_name() const noexcept override { return "sqlite"; }
 
   bool scrub() override {
     refuse_if_read_only("its files cannot be scrubbed");
-    return guarded("scrub", [&] {
-      // Copy every page into the database file and cut the log to zero bytes,
-      // so no older page image survives in it.
-      SQLite::Statement s(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
-      return s.executeStep() && s.getColumn(0).getInt() == 0;
-    });
+    return guarded("scrub", [&] { return debt_.settle(debt_.owed(), true); });
   }
 
  private:
@@ -1386,6 +1404,7 @@ class SqliteStorage final : public Storage {
   bool read_only_;
   SQLite::Database db_;
   StatementCache stmts_;
+  sqlite_scrub::Debt debt_;  // after db_: its statements are finalized before the connection closes
 };
 
 }  // namespace
