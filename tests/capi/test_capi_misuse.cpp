@@ -161,6 +161,11 @@ std::vector<Function> functions() {
   f.push_back({"complaints_desk_set_clock", {{"desk", false}, {"instant", false}}, 0, 0, [](F &fx, int n, int, const char *) {
                  return complaints_desk_set_clock(nul(fx.desk, 0, n), n == 1 ? nullptr : "2026-01-06T00:00:00Z");
                }});
+  f.push_back({"complaints_desk_scrub", {{"desk", false}, {"scrubbed", true}}, 0, 0,
+               [](F &fx, int n, int, const char *) {
+                 int scrubbed = 0;
+                 return complaints_desk_scrub(nul(fx.desk, 0, n), n == 1 ? nullptr : &scrubbed);
+               }});
   f.push_back({"complaints_workflow_validate", {{"out", false}, {"workflow_json", false}, {"errmsg", true}}, 1,
                COMPLAINTS_OK, [](F &, int n, int json_at, const char *bad) {
                  char *out = nullptr, *err = nullptr;
