@@ -127,12 +127,23 @@ typedef struct complaints_desk complaints_desk;
 /**
 ** Opens a desk over a SQLite file, created if missing and migrated forward.
 ** options_json may be NULL or {"sync": "full"|"normal", "busy_timeout_ms": n,
-** "cache_kib": n, "clock": "<RFC 3339 UTC instant>"}; with "clock" the desk's
-** time stands still at that instant until complaints_desk_set_clock (for
-** tests and simulations). On failure *out is NULL and, if errmsg is not NULL,
-** *errmsg is the message ("options.sync: must be ..."), to free with
-** complaints_free. Errors: EINVALID (options), ESTORAGE (cannot open, not a
-** database, newer schema), EMISUSE (NULL out or path). Thread-safe.
+** "cache_kib": n, "clock": "<RFC 3339 UTC instant>", "read_only": bool,
+** "immutable": bool}; with "clock" the desk's time stands still at that
+** instant until complaints_desk_set_clock (for tests and simulations).
+** Opening a store whose schema is current takes no write lock and writes
+** nothing (unless a scrub is owed: complaints_desk_scrub). "read_only": true opens
+** an existing, current store for reading only (a backup, a replica): every
+** read works, every changing call fails with ESTORAGE and errwhere
+** "read_only", and the library never writes the file (SQLite may create its
+** -wal and -shm files beside it). "immutable": true is read-only for a copy
+** nobody changes: read without locks, without its -wal and -shm, creating
+** nothing (for a directory the process may not write); never for a live file.
+** docs/c-api.md and SqliteOptions in complaints/storage.hpp say more. On
+** failure *out is NULL and, if errmsg is not NULL, *errmsg is the message
+** ("options.sync: must be ..."), to free with complaints_free. Errors:
+** EINVALID (options), ESTORAGE (cannot open, not a database, newer schema;
+** read-only and missing, needing a migration or never set up by a desk),
+** EMISUSE (NULL out or path). Thread-safe.
 */
 COMPLAINTS_C_API int complaints_desk_open_sqlite(complaints_desk **out, const char *path, const char *options_json,
                                                  char **errmsg);
@@ -252,9 +263,27 @@ COMPLAINTS_C_API int complaints_issue_timeline(complaints_desk *desk, char **out
 /** *out: {"ok","entries","broken_seq","reason"}. */
 COMPLAINTS_C_API int complaints_issue_verify(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *code);
-/** Erases an issue forever. *out (may be NULL): {"code","comments","attachments","timeline_entries","outbox_items","storage_keys","files_scrubbed"}. */
+/**
+** Erases an issue forever (an admin with COMPLAINTS_PERM_DELETE_ISSUES), then
+** scrubs the files as complaints_desk_scrub does. *out (may be NULL):
+** {"code","comments","attachments","timeline_entries","outbox_items","storage_keys","files_scrubbed"};
+** "files_scrubbed" false means another connection's read delayed the scrub:
+** the store remembers it is owed (see complaints_desk_scrub).
+*/
 COMPLAINTS_C_API int complaints_issue_delete(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *code);
+/**
+** Makes the text erased by complaints_issue_delete (by any process) unrecoverable
+** from the store's files, finishing a scrub left owed: SQLite's write-ahead log
+** is checkpointed and truncated, waiting up to the busy timeout for other
+** connections' reads. An owed scrub is also finished by the next write, open
+** or close of any connection to the store, so after a crash too; this call
+** is for a host that wants it done now. *scrubbed (may be NULL): 1 when done
+** (always for an in-memory desk), 0 when another connection's open read still
+** prevented it. Errors: ESTORAGE (I/O; a read-only desk, errwhere "read_only"),
+** EMISUSE (NULL desk). Thread-safe.
+*/
+COMPLAINTS_C_API int complaints_desk_scrub(complaints_desk *desk, int *scrubbed);
 
 /* ---- discussion, watchers, links --------------------------------------------------------- */
 

@@ -886,6 +886,64 @@ func TestSQLiteFile(t *testing.T) {
 	expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput)
 }
 
+func TestReadOnlyAndScrub(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "complaints.db")
+	office := complaints.MustActor("olivia", complaints.RoleOffice, complaints.PermEditIssues)
+	defer office.Close()
+	admin := complaints.MustActor("adam", complaints.RoleAdmin, complaints.AllPermissions)
+	defer admin.Close()
+	desk, err := complaints.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	booking := complaints.BookingRef("BK-1")
+	if err := desk.PutRecord(office, complaints.Record{RecordRef: booking, CustomerID: "casey"}); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := desk.Report(office, complaints.ReportRequest{Record: booking, Type: "Other", Description: "Kept."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := desk.Report(office, complaints.ReportRequest{Record: booking, Type: "Other", Description: "Secret."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deleted, err := desk.Delete(admin, gone.Code); err != nil || !deleted.FilesScrubbed {
+		t.Fatalf("delete: %+v %v", deleted, err)
+	}
+	if done, err := desk.Scrub(); err != nil || !done {
+		t.Fatalf("scrub: %v %v", done, err)
+	}
+	desk.Close()
+
+	for _, opt := range []complaints.Option{complaints.WithReadOnly(), complaints.WithImmutable()} {
+		ro, err := complaints.OpenSQLite(path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := ro.Get(office, kept.Code); err != nil || got.Description != "Kept." {
+			t.Fatalf("read-only get: %+v %v", got, err)
+		}
+		_, err = ro.Report(office, complaints.ReportRequest{Record: booking, Type: "Other", Description: "Refused."})
+		if e := expectCode(t, err, complaints.ErrStorage, complaints.CodeStorage); e.Where != "read_only" {
+			t.Fatalf("where: %q", e.Where)
+		}
+		_, err = ro.Scrub()
+		expectCode(t, err, complaints.ErrStorage, complaints.CodeStorage)
+		ro.Close()
+	}
+
+	mem, err := complaints.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if done, err := mem.Scrub(); err != nil || !done {
+		t.Fatalf("memory scrub: %v %v", done, err)
+	}
+}
+
 func TestValues(t *testing.T) {
 	if s := (complaints.PermEditIssues | complaints.PermManageSettings).String(); s != "edit_issues|manage_settings" {
 		t.Fatal(s)

@@ -179,7 +179,8 @@ func (d *Desk) Verify(a *Actor, code string) (ChainCheck, error) {
 // Delete erases an issue forever, with its comments, attachments, links,
 // watchers, timeline and undelivered outbox items; its code is never used
 // again. Needs RoleAdmin and PermDeleteIssues. Delete the files named in
-// DeletedIssue.StorageKeys too.
+// DeletedIssue.StorageKeys too. DeletedIssue.FilesScrubbed false means
+// another connection's read delayed the scrub of the files (see Desk.Scrub).
 //
 // Errors: ErrForbidden; ErrNotFound.
 func (d *Desk) Delete(a *Actor, code string) (DeletedIssue, error) {

@@ -14,6 +14,11 @@
 // InvalidState when the operation does not apply to the issue as it is,
 // InvalidWorkflow for bad definitions, StorageError when the backend fails.
 //
+// Over a read-only store (SqliteOptions::read_only, a backup or a replica)
+// every read works and every changing operation, once its input and
+// permission checks pass, throws StorageError with where() "read_only",
+// changing nothing; scrub() too.
+//
 // Thread-safety: a Desk may be shared by threads; operations are serialized
 // internally. Events fire on the calling thread after the internal lock is
 // released. Several Desks (in several processes) may share one SQLite file.
@@ -73,8 +78,10 @@ class COMPLAINTS_API Desk {
  public:
   /// Takes ownership of `storage`. On a new store, installs the built-in
   /// "field-service" workflow and the default issue types (Damage Caused,
-  /// Unsatisfactory Job, Late Service, Billing Dispute, Other).
-  /// Throws StorageError.
+  /// Unsatisfactory Job, Late Service, Billing Dispute, Other); on a store
+  /// already set up it only reads. Throws StorageError, also when the store
+  /// was never set up by a Desk and cannot be now (a read-only store: where()
+  /// "read_only"; open it read-write once first).
   explicit Desk(std::unique_ptr<Storage> storage, DeskOptions options = {});
   ~Desk();
   Desk(Desk &&) noexcept;
@@ -222,10 +229,19 @@ class COMPLAINTS_API Desk {
   /// The code is never used again. The assigned fieldworkers and watchers are notified
   /// with the code only; the issue_deleted event carries the storage keys of
   /// the erased attachments for the host to delete. Needs the admin role and
-  /// delete_issues. Then scrubs the store's files (see DeletedIssue).
+  /// delete_issues. Then scrubs the store's files, as scrub() does: erased
+  /// text stays readable in a SQLite write-ahead log until then. When that
+  /// cannot happen yet (DeletedIssue::files_scrubbed false: another
+  /// connection's open read), the store remembers the scrub is owed, and the
+  /// next write, open or close by any connection to it finishes it, as does
+  /// scrub(); so does the next open after a crash right after the commit.
   DeletedIssue delete_forever(const Actor &actor, std::string_view code);
-  /// Retries making erased content unrecoverable from the files, when
-  /// delete_forever could not (files_scrubbed false). Returns whether it could.
+  /// Makes content erased by delete forever (by any process) unrecoverable
+  /// from the store's files, and settles a scrub left owed: Storage::scrub.
+  /// Waits up to the busy timeout for other connections' reads; returns false
+  /// when one still prevented it (it stays owed, see delete_forever). Needs
+  /// no actor: it changes no content. Throws StorageError (I/O; a read-only
+  /// store, where() "read_only").
   bool scrub();
 
   // --- customer messages (SPEC R7) ------------------------------------------------

@@ -103,8 +103,9 @@ struct DeletedIssue {
   std::vector<std::string> storage_keys{};
   /// True when the SQLite write-ahead log could be checkpointed and truncated
   /// at once, so no copy of the erased text remains in any file. False when
-  /// another connection's open read kept old pages in the log; they go at the
-  /// next checkpoint (call Desk::scrub).
+  /// another connection's open read kept old page images in the log: the
+  /// store remembers the scrub is owed, and the next write, open or close of
+  /// any connection to it, or Desk::scrub, finishes it.
   bool files_scrubbed = true;
 };
 

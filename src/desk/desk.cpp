@@ -37,13 +37,20 @@ Desk::Desk(std::unique_ptr<Storage> storage, DeskOptions options) : impl_(std::m
   // A new store gets the built-in workflow and the default issue types, once.
   bool initialized = impl_->run(TxnMode::read, [](Op &op) { return op.txn.setting(initialized_key).has_value(); });
   if (initialized) return;
-  impl_->run(TxnMode::write, [&](Op &op) {
-    if (op.txn.setting(initialized_key)) return 0;  // another process got there first
-    impl_->store_workflow(op, Workflow::builtin("field-service"));
-    for (const auto &t : default_types) op.txn.put_issue_type(t);
-    op.txn.put_setting(initialized_key, "1");
-    return 0;
-  });
+  try {
+    impl_->run(TxnMode::write, [&](Op &op) {
+      if (op.txn.setting(initialized_key)) return 0;  // another process got there first
+      impl_->store_workflow(op, Workflow::builtin("field-service"));
+      for (const auto &t : default_types) op.txn.put_issue_type(t);
+      op.txn.put_setting(initialized_key, "1");
+      return 0;
+    });
+  } catch (const StorageError &e) {  // e.g. a read-only store: say why a reading desk wanted to write
+    throw StorageError(fmt::format("this store was never set up by a Desk (its built-in workflow and issue types), "
+                                   "and setting it up failed: {}",
+                                   e.message()),
+                       e.where());
+  }
 }
 
 Desk::~Desk() = default;

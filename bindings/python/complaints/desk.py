@@ -323,17 +323,23 @@ class Desk:
 
     @classmethod
     def open_sqlite(cls, path: str, *, sync: Optional[str] = None, busy_timeout_ms: Optional[int] = None,
-                    cache_kib: Optional[int] = None, clock: Union[str, _dt.datetime, None] = None) -> "Desk":
+                    cache_kib: Optional[int] = None, clock: Union[str, _dt.datetime, None] = None,
+                    read_only: Optional[bool] = None, immutable: Optional[bool] = None) -> "Desk":
         """Opens a desk over a SQLite file, created if missing and migrated forward.
 
         ``sync`` "full" (default) or "normal"; ``clock`` an instant at which
-        the desk's time stands still (see set_clock). Raises StorageError,
+        the desk's time stands still (see set_clock). ``read_only=True`` opens
+        an existing, current store for reading only (a backup, a replica):
+        reads work, every changing method raises StorageError with ``where``
+        "read_only", and the file is never written. ``immutable=True`` is
+        read-only for a copy nobody changes, read without locks and without
+        its -wal/-shm files (see docs/c-api.md). Raises StorageError,
         InvalidInput... with the library's message. The caller owns the desk.
         """
         lib = N.load()
         return cls._open(lib, lib.complaints_desk_open_sqlite, os.fsencode(path),
                          _open_options(dict(sync=sync, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib,
-                                            clock=clock)))
+                                            clock=clock, read_only=read_only, immutable=immutable)))
 
     @classmethod
     def open_memory(cls, *, clock: Union[str, _dt.datetime, None] = None) -> "Desk":
@@ -556,8 +562,18 @@ class Desk:
         return self._get(self._lib.complaints_issue_verify, actor, _enc(code))
 
     def delete_forever(self, actor: Actor, code: str) -> dict:
-        """Erases an issue for good and returns what was erased. An admin with delete_issues."""
+        """Erases an issue for good and returns what was erased. An admin with delete_issues.
+        ``files_scrubbed`` False: another connection's read delayed the scrub of the files (see scrub)."""
         return self._get(self._lib.complaints_issue_delete, actor, _enc(code))
+
+    def scrub(self) -> bool:
+        """Makes text erased by delete_forever (by any process) unrecoverable from the store's
+        files now, waiting up to the busy timeout for other connections' reads. False when one
+        still prevented it: the scrub stays owed, and the next write, open or close of the store
+        by any connection finishes it. True for an in-memory desk. StorageError on a read-only desk."""
+        done = ctypes.c_int()
+        self._call(self._lib.complaints_desk_scrub, byref(done))
+        return bool(done.value)
 
     # -- discussion, watchers, links ----------------------------------------------------------
 

@@ -664,6 +664,41 @@ class TestSqlite(unittest.TestCase):
                 self.assertEqual(len(d.timeline(admin, code)), 3 + len(
                     [e for e in d.timeline(admin, code) if e["kind"] not in ("reported", "action")]))
 
+    def test_a_read_only_desk_reads_and_refuses_every_change(self):
+        office = Actor("olivia", "office", ["edit_issues"])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "complaints.db")
+            with Desk.open_sqlite(path) as d:
+                d.put_record(office, kind="booking", id="BK-1", customer_id="casey")
+                code = d.report(office, record=("booking", "BK-1"), type="Other", description="Kept.")["code"]
+            before = Path(path).read_bytes()
+            with Desk.open_sqlite(path, read_only=True) as d:
+                self.assertEqual(d.get(office, code)["description"], "Kept.")
+                with self.assertRaises(complaints.StorageError) as cm:
+                    d.report(office, record=("booking", "BK-1"), type="Other", description="Refused.")
+                self.assertEqual(cm.exception.where, "read_only")
+                self.assertIn("read-only", cm.exception.message)
+                with self.assertRaises(complaints.StorageError):
+                    d.scrub()
+            self.assertEqual(Path(path).read_bytes(), before)
+            with Desk.open_sqlite(path, immutable=True) as d:
+                self.assertEqual(d.get(office, code)["description"], "Kept.")
+            with self.assertRaises(InvalidInput) as cm:
+                Desk.open_sqlite(path, read_only="yes")
+            self.assertIn("options.read_only", cm.exception.message)
+
+    def test_scrub_after_delete_forever(self):
+        office = Actor("olivia", "office", ["edit_issues"])
+        admin = Actor("adam", "admin", complaints.PERMISSIONS)
+        with Desk.open_memory() as d:
+            self.assertTrue(d.scrub())
+        with tempfile.TemporaryDirectory() as tmp, Desk.open_sqlite(os.path.join(tmp, "s.db")) as d:
+            d.put_record(office, kind="booking", id="BK-1", customer_id="casey")
+            code = d.report(office, record=("booking", "BK-1"), type="Other", description="Secret.")["code"]
+            self.assertTrue(d.delete_forever(admin, code)["files_scrubbed"])
+            self.assertTrue(d.scrub())
+            self.assertNotIn(b"Secret.", Path(tmp, "s.db").read_bytes())
+
     def test_threads_share_a_desk(self):
         office = Actor("olivia", "office")
         with tempfile.TemporaryDirectory() as tmp, Desk.open_sqlite(os.path.join(tmp, "t.db")) as d:
@@ -945,7 +980,7 @@ class TestHeader(unittest.TestCase):
             "complaints_desk * *": ctypes.POINTER(ctypes.c_void_p), "complaints_actor * *": ctypes.POINTER(ctypes.c_void_p),
             "char * *": ctypes.POINTER(ctypes.c_void_p), "unsigned char * *": ctypes.POINTER(ctypes.c_void_p),
             "size_t *": ctypes.POINTER(ctypes.c_size_t), "int64_t *": ctypes.POINTER(ctypes.c_int64),
-            "complaints_event_fn": _native.EVENT_FN,
+            "int *": ctypes.POINTER(ctypes.c_int), "complaints_event_fn": _native.EVENT_FN,
         }
         self.assertIn(decl, table)
         return table[decl]
