@@ -399,6 +399,33 @@ class Validator {
       return;
     }
     for (std::size_t i = 0; i < list.size(); ++i) effect(list[i], Path(path, i), owner);
+    once_per_recipient(list, path, owner);
+  }
+
+  // A message is queued under "msg/<code>/<seq>/<recipient>/<template>": one
+  // change sending one template twice to the same people would write one key
+  // twice, and fail every time. Refused here rather than at every attempt.
+  void once_per_recipient(const std::vector<EffectDef> &list, const Path &path, const ActionDef *owner) {
+    std::vector<std::pair<std::pair<std::string_view, std::string_view>, std::size_t>> sent;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const EffectDef &e = list[i];
+      if (e.type != "send_template") continue;
+      auto t = e.params.find("template");
+      auto to = e.params.find("to");
+      std::string_view audience = to == e.params.end() ? "customer" : std::string_view(to->second);
+      if (t == e.params.end() || (audience != "customer" && audience != "fieldworkers")) continue;
+      auto key = std::make_pair(std::string_view(t->second), audience);
+      auto earlier = std::find_if(sent.begin(), sent.end(), [&](const auto &s) { return s.first == key; });
+      if (earlier == sent.end()) {
+        sent.emplace_back(key, i);
+        continue;
+      }
+      problem(Path(path, i),
+              fmt::format("sends template '{}' to the {} again, as {} does: both messages would have the same "
+                          "idempotency key, so {} would always fail",
+                          check::excerpt(t->second), audience, Path(path, earlier->second).str(),
+                          owner ? "taking the action" : "reporting an issue"));
+    }
   }
 
   void effect(const EffectDef &e, const Path &p, const ActionDef *owner) {

@@ -493,6 +493,53 @@ TEST_CASE("the sizes of a workflow are limited, each reported at its path") {
   CHECK_MESSAGE(has(ps, "$.actions", "at most 10000"), show(ps));
 }
 
+// --- a workflow that would queue one message twice (issue 11, item 5) --------------------------
+
+TEST_CASE("two send_template effects of one template to one audience are refused at the second") {
+  json doc = base();
+  doc["actions"][1]["effects"] = json::array({
+      {{"type", "send_template"}, {"template", "final_resolution"}},
+      {{"type", "release"}},
+      {{"type", "send_template"}, {"template", "final_resolution"}, {"to", "fieldworkers"}},
+      {{"type", "send_template"}, {"template", "final_resolution"}, {"to", "customer"}},
+  });
+  doc["on_report"] = json::array({
+      {{"type", "send_template"}, {"template", "complaint_details"}, {"to", "fieldworkers"}},
+      {{"type", "send_template"}, {"template", "complaint_details"}, {"to", "fieldworkers"}},
+  });
+  auto ps = problems_of(doc);
+  CHECK_MESSAGE(has(ps, "$.actions[1].effects[3]", "same idempotency key"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.actions[1].effects[3]", "effects[0]"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.on_report[1]", "same idempotency key"), show(ps));
+  CHECK_MESSAGE(ps.size() == 2, show(ps));
+
+  WorkflowDef def = Workflow::from_json(base().dump()).definition();
+  def.actions[2].effects = {{"send_template", {{"template", "final_resolution"}}},
+                            {"send_template", {{"template", "final_resolution"}}}};
+  ps = Workflow::validate(def);
+  CHECK_MESSAGE(has(ps, "$.actions[2].effects[1]", "same idempotency key"), show(ps));
+  CHECK_THROWS_AS(Workflow::from_definition(def), InvalidWorkflow);
+
+  char *out = nullptr;
+  REQUIRE(complaints_workflow_validate(&out, doc.dump().c_str(), nullptr) == COMPLAINTS_OK);
+  json listed = json::parse(out);
+  complaints_free(out);
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0]["path"] == "$.on_report[1]");
+  CHECK(listed[1]["path"] == "$.actions[1].effects[3]");
+}
+
+TEST_CASE_TEMPLATE("a desk refuses to install a workflow that would queue one message twice", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  json doc = base();
+  doc["actions"][1]["effects"] = json::array({{{"type", "send_template"}, {"template", "final_resolution"}},
+                                              {{"type", "send_template"}, {"template", "final_resolution"}}});
+  std::string before = f.desk.dump();
+  auto e = test::expect_error(Errc::invalid_workflow, [&] { f.desk.install_workflow(test::admin(), doc.dump()); });
+  CHECK(e.where() == "$.actions[1].effects[1]");
+  CHECK(f.desk.dump() == before);
+}
+
 TEST_CASE("every built-in workflow still validates with its lookups") {
   for (const auto &name : Workflow::builtin_names()) {
     CAPTURE(name);
