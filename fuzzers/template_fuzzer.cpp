@@ -7,7 +7,8 @@
 // anything else escaping, a crash or a sanitizer report is a finding.
 //
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude
-//       fuzzers/template_fuzzer.cpp src/render/template_renderer.cpp src/errors.cpp
+//       -Isrc fuzzers/template_fuzzer.cpp src/render/value.cpp src/render/compiler.cpp
+//       src/render/renderer.cpp src/errors.cpp
 //   ./a.out -max_total_time=300 corpus_dir fuzzers/corpus/template
 #include <cstddef>
 #include <cstdint>
