@@ -26,10 +26,12 @@ struct Compiled {
 };
 
 /// Compiles and checks a template: each part must parse, use only catalogue
-/// merge tags, and render against a sample context in strict mode (so a
-/// missing partial or a bad section fails now, not in a customer's inbox).
-/// Throws TemplateError naming the template, part, line and column, or
-/// InvalidInput for a bad name or size.
+/// merge tags, and render in strict mode for every issue, whatever its data
+/// (mustache::check_strict over the contexts' shape, with `layout` as the
+/// bodies' partial, or the template itself when it is the layout): so a tag
+/// missing where it stands, a missing partial or a recursive one fails now,
+/// not in a customer's inbox. Throws TemplateError naming the template, part,
+/// line and column, or InvalidInput for a bad name or size.
 Compiled compile(const MessageTemplate &t, const Compiled *layout);
 
 /// The settings stored in the database (defaults when none were saved).
