@@ -417,3 +417,22 @@ TEST_CASE_TEMPLATE("tags that every issue provides where they stand are accepted
     CHECK_NOTHROW(f.desk.save_template(test::admin(), f.desk.message_template(test::admin(), name)));
   }
 }
+
+TEST_CASE_TEMPLATE("a new layout is checked with every template in force, saved ones included", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  setup(f);
+  // Its "extra" argument is unused by the built-in layout, so it is never expanded...
+  MessageTemplate survey = custom("{{<layout}}{{$content}}Rate us.{{/content}}{{$extra}}{{$extra}}{{/extra}}{{/extra}}"
+                                  "{{/layout}}");
+  f.desk.save_template(test::admin(), survey);
+  // ...until a layout has a block of that name: the override would then expand into itself.
+  MessageTemplate layout = f.desk.message_template(test::admin(), "layout");
+  layout.body_text = "{{$content}}{{/content}}\n{{$extra}}{{/extra}}";
+  std::string dump = f.desk.dump();
+  TemplateError e = refused(f, layout);
+  CHECK(e.template_name() == "notice.body_text");
+  CHECK(e.tag() == "extra");
+  CHECK(f.desk.dump() == dump);
+  layout.body_text = "{{$content}}{{/content}}\n-- {{company_name}}";
+  CHECK_NOTHROW(f.desk.save_template(test::admin(), layout));
+}
