@@ -24,13 +24,14 @@ MessageTemplate Desk::save_template(const Actor &actor, const MessageTemplate &t
   access::require(actor, Permission::manage_settings, "saving a message template");
   return impl_->run(TxnMode::write, [&](Op &op) {
     // Checked against the layout in force (or this one, when it is the layout).
-    const messages::Compiled *layout =
-        t.name == templates::layout ? nullptr : &impl_->library.get(op.txn, templates::layout);
-    messages::Compiled compiled = messages::compile(t, layout);
-    if (t.name == templates::layout) {
+    messages::Compiled compiled = messages::compile(t);
+    if (t.name != templates::layout) {
+      messages::check(compiled, impl_->library.get(op.txn, templates::layout));
+    } else {
+      messages::check(compiled, compiled);
       // Every template in force, built-in or saved, may extend the layout: each must still pass with the new one.
       for (const auto &name : names_in_force(op.txn))
-        if (name != templates::layout) messages::compile(*messages::find(op.txn, name), &compiled);
+        if (name != templates::layout) messages::check(impl_->library.get(op.txn, name), compiled);
     }
     MessageTemplate saved = t;
     saved.builtin = false;

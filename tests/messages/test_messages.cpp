@@ -436,3 +436,25 @@ TEST_CASE_TEMPLATE("a new layout is checked with every template in force, saved 
   layout.body_text = "{{$content}}{{/content}}\n-- {{company_name}}";
   CHECK_NOTHROW(f.desk.save_template(test::admin(), layout));
 }
+
+TEST_CASE_TEMPLATE("a template stored before the save-time check grew stricter still sends where it can", B,
+                   TEST_BACKENDS) {
+  B backend;
+  auto storage = backend.open();
+  {
+    auto txn = storage->begin(TxnMode::write);
+    txn->put_message_template(custom("Hello{{#deferred_date}} {{name}}{{/deferred_date}}"));
+    txn->commit();
+  }
+  Desk desk(std::move(storage), DeskOptions{std::make_shared<ManualClock>(test::t0())});
+  desk.put_record(test::office(), test::booking("B-1"));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Other";
+  r.description = "x";
+  Issue i = desk.report(test::office(), r);
+  CHECK(desk.preview_message(test::office(), i.code, "notice").front().body_text == "Hello");
+  // Saved again, it is checked like any other.
+  expect_error(Errc::invalid_input,
+               [&] { desk.save_template(test::admin(), desk.message_template(test::admin(), "notice")); });
+}
