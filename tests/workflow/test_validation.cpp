@@ -470,6 +470,21 @@ TEST_CASE("a workflow of 20,000 statuses and actions validates, and its lookups 
   CHECK_MESSAGE(ps.size() == 1, show(ps));
 }
 
+TEST_CASE("a definition built in C++ with values outside their enumerations is refused at their paths") {
+  WorkflowDef def = Workflow::from_json(base().dump()).definition();
+  def.statuses[1].category = static_cast<StatusCategory>(9);
+  def.actions[0].from_categories = {static_cast<StatusCategory>(200)};
+  def.actions[1].to.kind = static_cast<TargetDef::Kind>(7);
+  def.actions[2].inputs = {input("status", static_cast<InputType>(42), true)};
+  def.actions[2].to = target(TargetDef::Kind::stage_category, "", "", static_cast<StatusCategory>(77));
+  auto ps = Workflow::validate(def);
+  CHECK_MESSAGE(has(ps, "$.statuses[1].category", "not a known category"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.actions[0].from_categories[0]", "not a known category"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.actions[1].to", "not a known kind"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.actions[2].inputs[0].type", "not a known input type"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.actions[2].to.stage_category", "not a known category"), show(ps));
+}
+
 TEST_CASE("the sizes of a workflow are limited, each reported at its path") {
   WorkflowDef def = Workflow::from_json(base().dump()).definition();
   for (std::size_t i = 0; i <= limits::workflow_stages; ++i) def.stages.push_back({"st" + std::to_string(i), {}});
