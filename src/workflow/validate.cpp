@@ -146,8 +146,11 @@ class Validator {
   std::unordered_set<std::string> templates_;
   std::vector<bool> indexed_;         // by status: its name resolves to it (good, and not a duplicate)
   std::vector<bool> category_known_;  // by status: its category could be read
-  bool status_name_unread_ = false;   // some status has no name: any unknown status may be that one
+  // Some status (action, input of the action at hand) has no name to resolve
+  // references with: an unknown one may be that one, so it is not reported.
+  bool status_name_unread_ = false;
   bool action_name_unread_ = false;
+  bool inputs_unread_ = false;
 
   // A problem, unless the reader already reported this value or one holding it.
   void problem(const Path &path, std::string message) {
@@ -223,6 +226,7 @@ class Validator {
     const auto &list = def_.statuses;
     const Path statuses(kRoot, "statuses");
     if (list.empty()) problem(statuses, "must list at least one status");
+    status_name_unread_ = unread(statuses);
     index_.statuses.reserve(list.size());
     indexed_.assign(list.size(), false);
     category_known_.assign(list.size(), true);
@@ -300,6 +304,7 @@ class Validator {
   void index_actions() {
     index_.actions.reserve(def_.actions.size());
     const Path actions(kRoot, "actions");
+    action_name_unread_ = unread(actions);
     for (std::size_t i = 0; i < def_.actions.size(); ++i) {
       const auto &a = def_.actions[i];
       const Path p(actions, i), name(p, "name");
@@ -328,8 +333,10 @@ class Validator {
     categories(a.from_categories, Path(p, "from_categories"));
     if (!a.from_any && a.from.empty() && a.from_categories.empty())
       problem(from, "must name at least one status, category or \"*\"");
+    const Path inputs_path(p, "inputs");
+    inputs_unread_ = a.inputs.size() > limits::action_inputs || unread(inputs_path);
     if (a.inputs.size() > limits::action_inputs)
-      problem(Path(p, "inputs"), too_many(a.inputs.size(), "inputs", limits::action_inputs));
+      problem(inputs_path, too_many(a.inputs.size(), "inputs", limits::action_inputs));
     else
       inputs(a, p);
     target(a, p);
@@ -339,6 +346,7 @@ class Validator {
         problem(Path(guards, i), fmt::format("unknown guard '{}' (expected no_open_tasks or mandatory_tasks_done)",
                                              check::excerpt(a.guards[i])));
     effects(a.effects, Path(p, "effects"), &a);
+    inputs_unread_ = false;
   }
 
   void inputs(const ActionDef &a, const Path &p) {
@@ -347,6 +355,7 @@ class Validator {
     for (std::size_t i = 0; i < a.inputs.size(); ++i) {
       const auto &in = a.inputs[i];
       const Path ip(inputs, i), one_of(ip, "one_of");
+      inputs_unread_ = inputs_unread_ || unread(Path(ip, "name")) || unread(Path(ip, "type"));
       if (good_name(in.name, Path(ip, "name")) && !names.insert(in.name).second)
         problem(Path(ip, "name"), fmt::format("duplicate input '{}'", in.name));
       if (static_cast<unsigned>(in.type) > static_cast<unsigned>(InputType::user))
@@ -355,9 +364,9 @@ class Validator {
         problem(ip, "one_of and categories apply to status inputs only");
       for (std::size_t j = 0; j < in.one_of.size(); ++j) status_ref(in.one_of[j], Path(one_of, j));
       categories(in.categories, Path(ip, "categories"));
-      if (in.type == InputType::resolution && def_.resolutions.empty())
+      if (in.type == InputType::resolution && def_.resolutions.empty() && !unread(Path(kRoot, "resolutions")))
         problem(Path(ip, "type"), "resolution input, but the workflow lists no resolutions");
-      if (in.type == InputType::stage && def_.stages.empty())
+      if (in.type == InputType::stage && def_.stages.empty() && !unread(Path(kRoot, "stages")))
         problem(Path(ip, "type"), "stage input, but the workflow has no stages");
       if (in.max_length == 0 || in.max_length > limits::note_bytes)
         problem(Path(ip, "max_length"), fmt::format("must be from 1 to {}", limits::note_bytes));
@@ -371,7 +380,7 @@ class Validator {
       case TargetDef::Kind::status: status_ref(a.to.status, to); return;
       case TargetDef::Kind::input_status:
       case TargetDef::Kind::input_stage: {
-        if (a.inputs.size() > limits::action_inputs) return;  // reported; not looked through
+        if (inputs_unread_) return;  // (or too many to look through)
         const InputDef *in = find_input(a, a.to.input);
         InputType want = a.to.kind == TargetDef::Kind::input_status ? InputType::status : InputType::stage;
         const Path input(to, "input");
@@ -385,7 +394,7 @@ class Validator {
       }
       case TargetDef::Kind::stage_category: {
         const Path category(to, "stage_category");
-        if (def_.stages.empty()) problem(category, "the workflow has no stages");
+        if (def_.stages.empty() && !unread(Path(kRoot, "stages"))) problem(category, "the workflow has no stages");
         if (!valid(a.to.category)) problem(category, "is not a known category");
         return;
       }
@@ -481,7 +490,7 @@ class Validator {
         break;
       case ParamKind::date_input:
       case ParamKind::user_input: {
-        if (owner && owner->inputs.size() > limits::action_inputs) break;  // reported; not looked through
+        if (inputs_unread_) break;  // (or too many to look through)
         InputType want = ps.kind == ParamKind::date_input ? InputType::date : InputType::user;
         const InputDef *in = owner ? find_input(*owner, value) : nullptr;
         if (!in || in->type != want)
@@ -682,7 +691,7 @@ void Validator::graph() {
       const InputDef &in = a.inputs[k];
       if (in.type != InputType::status || !in.required) continue;
       auto [mask, unresolved_choice] = choices(in, Path(inputs, k));
-      bool any = unresolved_choice || (in.one_of.empty() && unknown_category > 0);
+      bool any = unresolved_choice || status_name_unread_ || (in.one_of.empty() && unknown_category > 0);
       for (const auto &name : in.one_of) {
         const std::uint32_t *t = find_status(name);
         any = any || (t && (!category_known_[*t] || (mask & bit(def_.statuses[*t].category))));

@@ -302,6 +302,22 @@ TEST_CASE("a value the reader could not read is reported once, not again by the 
   // "no role is allowed", no reachability guesses from an unknown initial status.
   CHECK_MESSAGE(ps.size() == 5, show(ps));
 
+  // A list that is not one: its names are not "unknown" elsewhere.
+  doc = base();
+  doc["statuses"] = "Open, Working, Done";
+  doc["resolutions"] = "Fixed";
+  doc["actions"][0]["inputs"] = {{"name", "when"}};
+  doc["actions"][0]["effects"] = json::array({{{"type", "set_follow_up"}, {"input", "when"}}});
+  doc["actions"][1]["inputs"] = json::array({{{"name", "why"}, {"type", "resolution"}}});
+  doc["actions"][2]["inputs"] = json::array({{{"type", "status"}, {"required", true}}});
+  doc["actions"][2]["to"] = {{"input", "status"}};
+  ps = problems_of(doc);
+  CHECK_MESSAGE(has(ps, "$.statuses", "must be an array"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.resolutions", "must be an array"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.actions[0].inputs", "must be an array"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.actions[2].inputs[0].name", "is required"), show(ps));
+  CHECK_MESSAGE(ps.size() == 4, show(ps));
+
   // A status or stage that is not an object keeps the places of those after it.
   doc = base();
   doc["statuses"][0] = "Open";
