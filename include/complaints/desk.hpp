@@ -248,9 +248,12 @@ class COMPLAINTS_API Desk {
 
   /// Saves a template for this database (a custom one, or a built-in one
   /// customised). It is checked first: each part must parse, use only merge
-  /// tags of the catalogue (merge_tags()) and render; otherwise TemplateError
-  /// (an InvalidInput) names the template, the part, the line and the column,
-  /// and the template in force stays. Needs manage_settings.
+  /// tags of the catalogue (merge_tags()) and render for every issue whatever
+  /// its data (each tag set where it stands, partials known and not
+  /// recursive: see docs/messages.md); a new layout must also keep every
+  /// template in force rendering. Otherwise TemplateError (an InvalidInput)
+  /// names the template, the part, the line and the column, and the template
+  /// in force stays. Needs manage_settings.
   MessageTemplate save_template(const Actor &actor, const MessageTemplate &t);
   /// Goes back to the built-in version, or removes a custom template. A
   /// custom template a workflow still sends is refused (InvalidState).
