@@ -126,7 +126,8 @@ class COMPLAINTS_API Desk {
   std::vector<Issue> list(const Actor &actor, const IssueFilter &filter);
   /// The actions the actor could take on the issue now.
   std::vector<std::string> available_actions(const Actor &actor, std::string_view code);
-  /// The issue's timeline as the actor may see it (customers: without internal entries).
+  /// The issue's timeline as the actor may see it (customers: without internal
+  /// entries, staff notes on others' actions, or internal fields: is_internal_field).
   std::vector<TimelineEntry> timeline(const Actor &actor, std::string_view code);
   /// Recomputes the issue's hash chain. Staff only.
   ChainCheck verify_timeline(const Actor &actor, std::string_view code);
@@ -176,12 +177,17 @@ class COMPLAINTS_API Desk {
   /// Customers' comments are always public. `reply_to` must be a comment of
   /// the same issue that the actor can see. Every @mention in the body must
   /// name a registered user who can see the comment (no customer in an
-  /// internal comment). InvalidInput names the field ("body", "reply_to",
-  /// "attachments[1].sha256").
+  /// internal comment). Each attachment is as internal as its own flag says,
+  /// by default as its comment, never wider (AttachmentRequest::internal).
+  /// InvalidInput names the field ("body", "reply_to", "attachments[1].sha256",
+  /// "attachments[0].internal").
   Comment add_comment(const Actor &actor, std::string_view code, const CommentRequest &request);
-  /// The issue's comments in order, as the actor may see them (customers: public only).
+  /// The issue's comments in order, as the actor may see them (customers: public
+  /// comments only, each without its internal attachments).
   std::vector<Comment> thread(const Actor &actor, std::string_view code);
-  /// Attaches a file to the issue itself. Customers' attachments are public.
+  /// Attaches a file to the issue itself: internal unless `internal` is false,
+  /// or public when a customer attaches it (a customer's true is InvalidInput
+  /// naming "attachment.internal").
   Attachment attach(const Actor &actor, std::string_view code, const AttachmentRequest &request);
   /// The issue's attachments (its own and its comments'), without bytes, as the actor may see them.
   std::vector<Attachment> attachments(const Actor &actor, std::string_view code);

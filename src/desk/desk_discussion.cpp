@@ -84,6 +84,24 @@ Attachment make_attachment(const AttachmentRequest &req, const std::string &fiel
 // True when the actor may see a piece of discussion content.
 bool may_see(const Actor &actor, bool internal) { return !internal || actor.role != Role::customer; }
 
+// Whether a new attachment is internal (R5.4). Its own flag holds when given;
+// unset, it takes `inherited` (its comment's visibility, or the default for
+// the issue itself). It may be narrower than `container_internal` (an internal
+// photo on a public comment) but never wider, and a customer's files are public.
+bool attachment_internal(const Actor &actor, const std::optional<bool> &requested, bool inherited,
+                         bool container_internal, const std::string &field) {
+  if (actor.role == Role::customer) {
+    if (requested.value_or(false))
+      throw InvalidInput("a customer's attachments are public: leave internal unset or false", field + ".internal");
+    return false;
+  }
+  if (!requested) return inherited;
+  if (!*requested && container_internal)
+    throw InvalidInput("cannot be false on an internal comment: the file would reach the customer without its comment",
+                       field + ".internal");
+  return *requested;
+}
+
 Event plain_event(EventKind kind, const Actor &actor, Timestamp at, const Issue &issue) {
   return issue_event(kind, actor, at, issue, "", {});
 }
@@ -141,10 +159,13 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
   check::text(req.body, "body", limits::comment_bytes, true);
   if (req.attachments.size() > limits::attachments_per_comment)
     throw InvalidInput(fmt::format("at most {} per comment", limits::attachments_per_comment), "attachments");
-  std::vector<Attachment> files;
-  for (std::size_t i = 0; i < req.attachments.size(); ++i)
-    files.push_back(make_attachment(req.attachments[i], fmt::format("attachments[{}]", i)));
   bool internal = actor.role != Role::customer && req.internal;
+  std::vector<Attachment> files;
+  for (std::size_t i = 0; i < req.attachments.size(); ++i) {
+    std::string field = fmt::format("attachments[{}]", i);
+    files.push_back(make_attachment(req.attachments[i], field));
+    files.back().internal = attachment_internal(actor, req.attachments[i].internal, internal, internal, field);
+  }
 
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
@@ -183,11 +204,11 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
     for (auto &f : files) {
       f.issue_code = issue.code;
       f.comment_id = c.id;
-      f.internal = internal;
       f.uploaded_by = actor.id;
       f.created_at = op.now;
       f.id = op.txn.add_attachment(issue.number, f);
-      entry.changes.push_back({"attachment", "", f.name});
+      // An internal file on a public comment is logged under a field customers never see.
+      entry.changes.push_back({f.internal && !internal ? "internal_attachment" : "attachment", "", f.name});
       f.bytes.clear();
       c.attachments.push_back(f);
     }
@@ -218,6 +239,9 @@ std::vector<Comment> Desk::thread(const Actor &actor, std::string_view code) {
     IssueRow row = Impl::visible_row(op.txn, actor, code);
     auto comments = op.txn.comments(row.issue.number);
     std::erase_if(comments, [&](const Comment &c) { return !may_see(actor, c.internal); });
+    // A public comment may carry internal files.
+    for (auto &c : comments)
+      std::erase_if(c.attachments, [&](const Attachment &a) { return !may_see(actor, a.internal); });
     return comments;
   });
 }
@@ -226,7 +250,8 @@ Attachment Desk::attach(const Actor &actor, std::string_view code, const Attachm
   access::check_actor(actor);
   parse_issue_code(code);
   Attachment a = make_attachment(req, "attachment");
-  a.internal = actor.role != Role::customer && req.internal;
+  // Unset: internal (a customer's: public). The issue itself is public, so either flag may be given.
+  a.internal = attachment_internal(actor, req.internal, true, false, "attachment");
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
     a.uploaded_by = actor.id;

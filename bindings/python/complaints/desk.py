@@ -565,7 +565,10 @@ class Desk:
                     **fields) -> dict:
         """Adds a comment and returns it: ``add_comment(office, code, "text", internal=False)`` (a str is
         the body), or a dict {"body", "internal", "reply_to", "attachments"}; attachments may carry raw
-        ``data``/``bytes`` (sent base64-encoded). InvalidInput names the field ("body", "reply_to")."""
+        ``data``/``bytes`` (sent base64-encoded). A comment is internal unless ``internal=False``. An
+        attachment without "internal" follows its comment; True keeps it internal on a public comment;
+        False on an internal comment is refused. InvalidInput names the field ("body", "reply_to",
+        "attachments[0].internal")."""
         if isinstance(comment, str):
             comment = {"body": comment}
         request = _merge(comment, fields)
@@ -581,7 +584,8 @@ class Desk:
                data: Union[bytes, bytearray, memoryview, None] = None, **fields) -> dict:
         """Attaches a file to the issue and returns its metadata: ``attach(office, code, name="a.jpg",
         media_type="image/jpeg", data=b"...")`` (the library keeps the bytes, up to 10 MiB) or with
-        ``storage_key``, ``size`` and ``sha256`` (the host keeps the file)."""
+        ``storage_key``, ``size`` and ``sha256`` (the host keeps the file). Internal unless
+        ``internal=False``; a customer's file is public (a customer's ``internal=True`` is InvalidInput)."""
         request = _merge(attachment, fields)
         if data is not None:
             request = dict(request) if isinstance(request, Mapping) else json.loads(request)
