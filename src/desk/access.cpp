@@ -46,6 +46,25 @@ void require_staff(const Actor &actor, std::string_view what) {
                     "actor.role");
 }
 
+void require_staff(const Actor &actor, Permission p, std::string_view what) {
+  require_staff(actor, what);
+  require(actor, p, what);
+}
+
+void check_report(const Actor &actor, const ReportRequest &req) {
+  if (actor.role == Role::fieldworker)
+    throw Forbidden("fieldworkers cannot report issues; office staff or the customer report them", "actor.role");
+  if (actor.role != Role::customer) return;
+  auto refuse = [](const char *field, const char *why) {
+    throw Forbidden(fmt::format("a customer's report cannot set {}: {}", field, why), field);
+  };
+  if (req.fieldworkers) refuse("fieldworkers", "staff decide which fieldworkers are responsible");
+  if (!req.hold_amounts.empty()) refuse("hold_amounts", "amounts withheld from a payout are staff business");
+  if (req.to_follow) refuse("to_follow", "following a complaint up is staff business");
+  if (req.deferred_date) refuse("deferred_date", "following a complaint up is staff business");
+  if (req.follow_up_date) refuse("follow_up_date", "staff schedule follow-up visits");
+}
+
 void require_role(const Actor &actor, Role role, std::string_view what) {
   if (actor.role != role)
     throw Forbidden(fmt::format("{} is for the {} role, not {}", what, to_string(role), to_string(actor.role)),

@@ -26,6 +26,16 @@ void require(const Actor &actor, Permission p, std::string_view what);
 /// Throws Forbidden unless the actor's role is a staff role.
 void require_staff(const Actor &actor, std::string_view what);
 
+/// Throws Forbidden unless the actor has a staff role and holds `p`: a
+/// permission counts only on a role the call allows (docs/permissions.md).
+void require_staff(const Actor &actor, Permission p, std::string_view what);
+
+/// Throws Forbidden unless the actor may report this request: fieldworkers
+/// report nothing, and a customer's report names the record, type,
+/// description and workflow only (who is responsible, the hold amounts and
+/// the follow-up dates are staff business).
+void check_report(const Actor &actor, const ReportRequest &request);
+
 /// Throws Forbidden unless the actor's role is `role`.
 void require_role(const Actor &actor, Role role, std::string_view what);
 

@@ -120,6 +120,10 @@ void Desk::put_user(const Actor &actor, const User &user) {
   if (!notify_scope_from_string(to_string(user.settings.scope)))
     throw InvalidInput("is not a known scope", "user.settings.scope");
   impl_->run(TxnMode::write, [&](Op &op) {
+    // Writing over a registered user changes their role, name or settings: a
+    // settings change, as set_notification_settings guards it.
+    if (op.txn.user(user.id))
+      access::require(actor, Permission::manage_settings, "changing a registered user");
     op.txn.put_user(user);
     return 0;
   });
@@ -140,7 +144,8 @@ void Desk::set_notification_settings(const Actor &actor, std::string_view user_i
                                      const NotificationSettings &settings) {
   access::check_actor(actor);
   check::id(user_id, "user_id", limits::id_bytes);
-  if (actor.id != user_id) access::require(actor, Permission::manage_settings, "changing another user's settings");
+  if (actor.id != user_id)
+    access::require_staff(actor, Permission::manage_settings, "changing another user's settings");
   if (!notify_scope_from_string(to_string(settings.scope))) throw InvalidInput("is not a known scope", "settings.scope");
   impl_->run(TxnMode::write, [&](Op &op) {
     auto u = op.txn.user(user_id);
@@ -307,6 +312,8 @@ std::vector<std::string> Desk::Impl::change_watchers(const Actor &actor, std::st
   access::check_actor(actor);
   parse_issue_code(code);
   check::id(user_id, "user_id", limits::id_bytes);
+  // Customers hear of public events as the issue's customer, and do not see who watches.
+  if (actor.role == Role::customer) throw Forbidden("customers do not watch issues", "actor.role");
   if (!is_staff(actor.role) && actor.id != user_id)
     throw Forbidden("only staff may change who else watches an issue", "user_id");
   return run(TxnMode::write, [&](Op &op) {

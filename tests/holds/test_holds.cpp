@@ -1,6 +1,8 @@
 // SPEC R4: payment holds, scenario by scenario, on every backend.
 #include "support/support.hpp"
 
+#include <nlohmann/json.hpp>
+
 using namespace complaints;
 using test::expect_error;
 
@@ -468,4 +470,36 @@ TEST_CASE_TEMPLATE("hold events and the fieldworker's notifications", B, TEST_BA
   CHECK(bodies == std::vector<std::string>{
                       "The payment of fw-1 for booking:B-1 is withheld while " + i.code + " is resolved. Reason: reported",
                       "The payment of fw-1 for booking:B-1 was released (" + i.code + "). Reason: close"});
+}
+
+TEST_CASE_TEMPLATE("a fieldworker holding release_payment still cannot release a payout, by hand or by an action", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
+  // A workflow whose fieldworker action closes the issue and releases its holds.
+  auto doc = nlohmann::json::parse(Workflow::builtin("field-service").to_json());
+  doc["name"] = "self-release";
+  for (auto &a : doc["actions"])
+    if (a["name"] == "resolve") {
+      a["to"] = "Closed";
+      a["effects"] = nlohmann::json::array({{{"type", "release"}}});
+    }
+  f.desk.install_workflow(test::admin(), doc.dump());
+  ReportRequest r;
+  r.record = B1;
+  r.type = "Unsatisfactory Job";
+  r.description = "Compressor still rattles.";
+  r.workflow = "self-release";
+  Issue i = f.desk.report(test::office(), r);
+
+  const Actor fw{"fw-1", Role::fieldworker, Permissions::all()};
+  CHECK(expect_error(Errc::forbidden, [&] { f.desk.release_payment(fw, {B1, "fw-1", "I fixed it", true}); }).where() ==
+        "actor.role");
+  i = f.act(fw, i, "resolve");
+  CHECK(i.is_closed());
+  CHECK_FALSE(may_pay(f, "fw-1").may_pay);  // closed, but only staff with release_payment release
+  auto tl = f.desk.timeline(test::admin(), i.code);
+  CHECK(tl.back().change("payment:fw-1")->after.find("withheld") == 0);
+  f.desk.release_payment(finance, {B1, "fw-1", "Checked the photos"});
+  CHECK(may_pay(f, "fw-1").may_pay);
 }
