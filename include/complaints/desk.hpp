@@ -135,7 +135,8 @@ class COMPLAINTS_API Desk {
   /// The actions the actor could take on the issue now.
   std::vector<std::string> available_actions(const Actor &actor, std::string_view code);
   /// The issue's timeline as the actor may see it (customers: without internal
-  /// entries, staff notes on others' actions, or internal fields: is_internal_field).
+  /// entries, staff notes on others' actions, or internal fields: is_internal_field;
+  /// fieldworkers: without other fieldworkers' payout changes).
   std::vector<TimelineEntry> timeline(const Actor &actor, std::string_view code);
   /// Recomputes the issue's hash chain. Staff only.
   ChainCheck verify_timeline(const Actor &actor, std::string_view code);

@@ -32,6 +32,13 @@ bool sees_issue(const Actor &actor, const Issue &issue, const Record &record) no
   return sees_record(actor, record);
 }
 
+bool sees_field(const Actor &reader, std::string_view field) noexcept {
+  if (is_staff(reader.role)) return true;
+  if (reader.role == Role::customer) return !is_internal_field(field);
+  constexpr std::string_view payout = "payment:";
+  return !field.starts_with(payout) || field.substr(payout.size()) == reader.id;
+}
+
 void require(const Actor &actor, Permission p, std::string_view what) {
   if (!actor.can(p))
     throw Forbidden(fmt::format("{} needs the {} permission, which {} '{}' lacks", what, to_string(p),

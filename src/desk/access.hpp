@@ -20,6 +20,12 @@ constexpr bool needs_record(const Actor &actor) noexcept { return !is_staff(acto
 /// True when the actor may see the issue on `record`.
 bool sees_issue(const Actor &actor, const Issue &issue, const Record &record) noexcept;
 
+/// True when the reader may see a timeline or notification field: staff all;
+/// customers none of the business's internal fields (is_internal_field); a
+/// fieldworker their own payout ("payment:<their id>") but not a colleague's,
+/// as Desk::holds shows them their own holds only.
+bool sees_field(const Actor &reader, std::string_view field) noexcept;
+
 /// Throws Forbidden unless the actor holds `p`; `what` names the operation.
 void require(const Actor &actor, Permission p, std::string_view what);
 

@@ -464,10 +464,14 @@ std::vector<TimelineEntry> Desk::timeline(const Actor &actor, std::string_view c
     if (actor.role == Role::customer) {
       std::erase_if(entries, [](const TimelineEntry &e) { return e.internal; });
       // Staff notes on actions are for staff; the customer sees what happened.
-      for (auto &e : entries) {
+      for (auto &e : entries)
         if (e.actor_id != actor.id) e.note.clear();
-        std::erase_if(e.changes, [](const FieldChange &c) { return is_internal_field(c.field); });
-      }
+    }
+    if (!is_staff(actor.role)) {
+      for (auto &e : entries)
+        std::erase_if(e.changes, [&](const FieldChange &c) { return !access::sees_field(actor, c.field); });
+      // A payout released by hand that is not the reader's is not their business at all.
+      std::erase_if(entries, [](const TimelineEntry &e) { return e.kind == entry_kind::payment && e.changes.empty(); });
     }
     return entries;
   });

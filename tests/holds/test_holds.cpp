@@ -391,6 +391,37 @@ TEST_CASE_TEMPLATE("who sees holds: staff all, a fieldworker their own, a custom
     }
 }
 
+TEST_CASE_TEMPLATE("a fieldworker sees their own payout on a shared booking's timeline and notices, not a colleague's", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1", "fw-2"}));
+  Issue i = report(f, B1);
+  i = f.act(lead, i, "close");  // without release_payment: both stay withheld
+  f.desk.release_payment(finance, {B1, "fw-2", "Checked"});
+  auto fields_seen_by = [&](const std::string &fw) {
+    std::string all;
+    for (const auto &e : f.desk.timeline(test::fieldworker(fw), i.code))
+      for (const auto &c : e.changes) all += c.field + "\n";
+    return all;
+  };
+  std::string fw1 = fields_seen_by("fw-1");
+  CHECK(fw1.find("payment:fw-1") != std::string::npos);
+  CHECK(fw1.find("payment:fw-2") == std::string::npos);
+  CHECK(fields_seen_by("fw-2").find("payment:fw-1") == std::string::npos);
+  std::string staff;
+  for (const auto &e : f.desk.timeline(test::office(), i.code))
+    for (const auto &c : e.changes) staff += c.field + "\n";
+  CHECK(staff.find("payment:fw-2") != std::string::npos);
+  int told = 0;
+  for (const auto &item : f.desk.outbox_pending(test::system_actor(), 1000))
+    if (item.recipient == "fw-1") {
+      ++told;
+      CHECK(item.body_text.find("payment:fw-2") == std::string::npos);
+      CHECK(item.subject.find("fw-2") == std::string::npos);
+    }
+  CHECK(told > 0);
+}
+
 TEST_CASE_TEMPLATE("a quote that becomes a booking holds the payouts of its open issues", B, TEST_BACKENDS) {
   test::DeskFixture<B> f;
   RecordRef quote{RecordKind::quote, "Q-1"};
