@@ -322,6 +322,26 @@ func TestPaymentHolds(t *testing.T) {
 	}
 }
 
+func TestStaffBusinessIsForbidden(t *testing.T) {
+	f := newFixture(t)
+	amount := map[string]complaints.Money{"tariq": {Minor: 5000, Currency: "AUD"}}
+	_, err := f.desk.Report(f.casey, complaints.ReportRequest{
+		Record: f.booking, Type: "Damage Caused", Description: "Scratched.", HoldAmounts: amount})
+	if e := expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden); e.Where != "hold_amounts" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+	_, err = f.desk.Report(f.casey, complaints.ReportRequest{
+		Record: f.booking, Type: "Damage Caused", Description: "Scratched.", Fieldworkers: []string{"tariq"}})
+	if e := expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden); e.Where != "fieldworkers" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+	f.must(f.desk.PutUser(f.admin, complaints.User{ID: "adam", Role: complaints.RoleAdmin, Name: "Adam"}))
+	err = f.desk.PutUser(f.office, complaints.User{ID: "adam", Role: complaints.RoleOffice, Name: "Adam"})
+	if e := expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden); e.Where != "actor.permissions" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+}
+
 func TestCommentsAndVisibility(t *testing.T) {
 	f := newFixture(t)
 	issue := f.report("Hot water system still leaks.")

@@ -469,7 +469,8 @@ class Desk:
         return self._get(self._lib.complaints_type_list, actor)
 
     def put_user(self, actor: Actor, user: JSONInput = None, **fields) -> None:
-        """Registers or updates a user {"id", "role", "name", "settings"}. Staff only; an admin needs manage_settings."""
+        """Registers or updates a user {"id", "role", "name", "settings"}. Staff only; a new admin, or
+        writing over a registered user, needs manage_settings (docs/permissions.md)."""
         self._do(self._lib.complaints_user_put, actor, _dumps(_merge(user, fields)))
 
     def user(self, actor: Actor, id: str) -> dict:
@@ -609,7 +610,8 @@ class Desk:
             self._lib.complaints_free(out)
 
     def watch(self, actor: Actor, code: str, user_id: str) -> list:
-        """Makes a registered user watch the issue; returns the watchers."""
+        """Makes a registered user watch the issue; returns the watchers. Staff anyone, fieldworkers
+        themselves, customers nobody (Forbidden)."""
         return self._get(self._lib.complaints_watcher_set, actor, _enc(code), _enc(user_id), 1)
 
     def unwatch(self, actor: Actor, code: str, user_id: str) -> list:
@@ -654,7 +656,8 @@ class Desk:
         return self._get(self._lib.complaints_hold_withhold, actor, _dumps(_with_record(_merge(request, fields))))
 
     def release_payment(self, actor: Actor, request: JSONInput = None, **fields) -> dict:
-        """Releases {"record", "fieldworker", "reason", "override"}; returns the hold. Needs release_payment."""
+        """Releases {"record", "fieldworker", "reason", "override"}; returns the hold. Needs release_payment
+        on a staff role ("override": an admin)."""
         return self._get(self._lib.complaints_hold_release, actor, _dumps(_with_record(_merge(request, fields))))
 
     def holds(self, actor: Actor, filter: JSONInput = None, **fields) -> list:

@@ -563,6 +563,18 @@ class TestErrors(Fixture):
         self.assertIn("approve", cm.exception.message)
         self.assertEqual(self.desk.get(self.admin, code)["status"], "Awaiting Approval")
 
+    def test_staff_business_is_forbidden_naming_what_was_missing(self):
+        d = self.desk
+        with self.assertRaises(Forbidden) as cm:  # a customer does not set what is withheld from a payout
+            d.report(self.customer, record=BOOKING, type="Damage Caused", description="Scratched.",
+                     hold_amounts={"tariq": {"minor": 5000, "currency": "AUD"}})
+        self.assertEqual(cm.exception.where, "hold_amounts")
+        d.put_user(self.admin, id="adam", role="admin", name="Adam")
+        with self.assertRaises(Forbidden) as cm:  # an office user without manage_settings demotes nobody
+            d.put_user(self.office, id="adam", role="office", name="Adam")
+        self.assertEqual(cm.exception.where, "actor.permissions")
+        self.assertEqual(d.user(self.admin, "adam")["role"], "admin")
+
     def test_a_bad_date_is_invalid_input_naming_the_field(self):
         code = self.report()["code"]
         with self.assertRaises(InvalidInput) as cm:
