@@ -51,7 +51,9 @@ func (d *Desk) Relink(a *Actor, from, to RecordRef) ([]Issue, error) {
 
 // Report logs a complaint on a registered record and returns it, with its
 // new code ("CMP-00001"), in its workflow's first status. Allowed for staff
-// and the record's own customer. Runs the workflow's on-report effects
+// and the record's own customer, whose request may not set Fieldworkers,
+// HoldAmounts, ToFollow, DeferredDate or FollowUpDate (staff business:
+// ErrForbidden naming the field). Runs the workflow's on-report effects
 // (field-service: withholds the responsible fieldworkers' payouts).
 //
 // Errors: ErrInvalidInput for a bad field (Where names it: "type",

@@ -7,6 +7,11 @@
 // messages, holds, timers), commits, and only then fires events. When any
 // step fails, nothing is written and the error is thrown.
 //
+// Who may call what is one table, role x permission x call, with each C
+// function beside its C++ call: docs/permissions.md. A permission counts only
+// on a role the call allows (a customer holding manage_settings changes no
+// settings).
+//
 // Errors (complaints/errors.hpp): InvalidInput for malformed values (the
 // message names the field), NotFound for unknown codes and ids and for issues
 // the actor may not see, Forbidden when the actor's role or permissions do not
@@ -87,7 +92,7 @@ class COMPLAINTS_API Desk {
   Desk(Desk &&) noexcept;
   Desk &operator=(Desk &&) noexcept;
 
-  // --- settings (actor needs manage_settings) --------------------------------
+  // --- settings (staff: admin, supervisor, office, system; with manage_settings) ---
 
   /// Installs a workflow, or replaces the one of the same name provided every
   /// status in use by its issues still exists (else InvalidState).
@@ -120,7 +125,10 @@ class COMPLAINTS_API Desk {
   // --- issues -----------------------------------------------------------------
 
   /// Logs a complaint on a record. Allowed for admin, supervisor, office, system
-  /// and the record's own customer. Runs the workflow's on_report effects.
+  /// and the record's own customer. A customer's report names the record, type,
+  /// description and workflow only: `fieldworkers`, `hold_amounts`,
+  /// `to_follow`, `deferred_date` and `follow_up_date` are staff business
+  /// (Forbidden naming the field). Runs the workflow's on_report effects.
   Issue report(const Actor &actor, const ReportRequest &request);
   /// Takes a workflow action. Forbidden when the actor's role/permissions match
   /// none of the action's rules; InvalidState when the action does not apply to
@@ -136,7 +144,9 @@ class COMPLAINTS_API Desk {
   std::vector<Issue> list(const Actor &actor, const IssueFilter &filter);
   /// The actions the actor could take on the issue now.
   std::vector<std::string> available_actions(const Actor &actor, std::string_view code);
-  /// The issue's timeline as the actor may see it (customers: without internal entries).
+  /// The issue's timeline as the actor may see it (customers: without internal
+  /// entries, staff notes on others' actions, or internal fields: is_internal_field;
+  /// fieldworkers: without other fieldworkers' payout changes).
   std::vector<TimelineEntry> timeline(const Actor &actor, std::string_view code);
   /// Recomputes the issue's hash chain. Staff only.
   ChainCheck verify_timeline(const Actor &actor, std::string_view code);
@@ -150,9 +160,11 @@ class COMPLAINTS_API Desk {
   /// the hold's; InvalidState when the record was paid out or the payout is
   /// already withheld with that amount.
   PaymentHold withhold_payment(const Actor &actor, const HoldRequest &request);
-  /// Releases a withheld payout. Needs release_payment and every linked issue
-  /// closed; with `override`, an admin may release while issues are open. The
-  /// reason is required. Logged on the ledger and on each linked issue's timeline.
+  /// Releases a withheld payout. Needs a staff role with release_payment and
+  /// every linked issue closed; with `override`, an admin may release while
+  /// issues are open. The reason is required. Logged on the ledger and on each
+  /// linked issue's timeline. (A workflow's release effect follows the same
+  /// rule: for anyone else the payout stays withheld.)
   PaymentHold release_payment(const Actor &actor, const ReleaseRequest &request);
   /// May the host pay `fieldworker` for `record` now? Staff and system.
   PayDecision may_pay(const Actor &actor, const RecordRef &record, std::string_view fieldworker);
@@ -172,11 +184,12 @@ class COMPLAINTS_API Desk {
   /// Registers or updates a user the library should know: admins (told of
   /// every event), users who may be @mentioned or watch issues, and anyone
   /// whose notification settings differ from their role's defaults. Staff
-  /// only; registering an admin needs manage_settings.
+  /// only; registering an admin, or writing over a registered user (even with
+  /// the same values, even oneself), needs manage_settings.
   void put_user(const Actor &actor, const User &user);
   /// A registered user: staff see anyone, others only themselves. NotFound otherwise.
   User user(const Actor &actor, std::string_view id);
-  /// Changes a registered user's notification settings: a user their own;
+  /// Changes a registered user's notification settings: anyone their own;
   /// staff with manage_settings anyone's.
   void set_notification_settings(const Actor &actor, std::string_view user_id, const NotificationSettings &settings);
 
@@ -186,12 +199,17 @@ class COMPLAINTS_API Desk {
   /// Customers' comments are always public. `reply_to` must be a comment of
   /// the same issue that the actor can see. Every @mention in the body must
   /// name a registered user who can see the comment (no customer in an
-  /// internal comment). InvalidInput names the field ("body", "reply_to",
-  /// "attachments[1].sha256").
+  /// internal comment). Each attachment is as internal as its own flag says,
+  /// by default as its comment, never wider (AttachmentRequest::internal).
+  /// InvalidInput names the field ("body", "reply_to", "attachments[1].sha256",
+  /// "attachments[0].internal").
   Comment add_comment(const Actor &actor, std::string_view code, const CommentRequest &request);
-  /// The issue's comments in order, as the actor may see them (customers: public only).
+  /// The issue's comments in order, as the actor may see them (customers: public
+  /// comments only, each without its internal attachments).
   std::vector<Comment> thread(const Actor &actor, std::string_view code);
-  /// Attaches a file to the issue itself. Customers' attachments are public.
+  /// Attaches a file to the issue itself: internal unless `internal` is false,
+  /// or public when a customer attaches it (a customer's true is InvalidInput
+  /// naming "attachment.internal").
   Attachment attach(const Actor &actor, std::string_view code, const AttachmentRequest &request);
   /// The issue's attachments (its own and its comments'), without bytes, as the actor may see them.
   std::vector<Attachment> attachments(const Actor &actor, std::string_view code);
@@ -201,7 +219,8 @@ class COMPLAINTS_API Desk {
   // --- watchers and links (SPEC R1.2, R2.5) --------------------------------------
 
   /// Makes a registered user watch an issue. Staff may add anyone who can see
-  /// it; others only themselves. Returns the watchers.
+  /// it (not a customer: InvalidInput); fieldworkers only themselves; customers
+  /// neither (Forbidden). Returns the watchers.
   std::vector<std::string> watch(const Actor &actor, std::string_view code, std::string_view user_id);
   std::vector<std::string> unwatch(const Actor &actor, std::string_view code, std::string_view user_id);
   /// The issue's watchers. Not for customers.
@@ -253,17 +272,19 @@ class COMPLAINTS_API Desk {
   /// recursive: see docs/messages.md); a new layout must also keep every
   /// template in force rendering. Otherwise TemplateError (an InvalidInput)
   /// names the template, the part, the line and the column, and the template
-  /// in force stays. Needs manage_settings.
+  /// in force stays. Staff with manage_settings.
   MessageTemplate save_template(const Actor &actor, const MessageTemplate &t);
   /// Goes back to the built-in version, or removes a custom template. A
-  /// custom template a workflow still sends is refused (InvalidState).
+  /// custom template a workflow still sends is refused (InvalidState). Staff
+  /// with manage_settings.
   void reset_template(const Actor &actor, std::string_view name);
   /// The template in force (staff only).
   MessageTemplate message_template(const Actor &actor, std::string_view name);
   /// Built-in and saved template names, ascending (staff only).
   std::vector<std::string> template_names(const Actor &actor);
-  /// Acknowledgement mode, branding, SLA promise, discussion link. Needs manage_settings.
+  /// Acknowledgement mode, branding, SLA promise, discussion link. Staff with manage_settings.
   void set_message_settings(const Actor &actor, const MessageSettings &settings);
+  /// Staff only.
   MessageSettings message_settings(const Actor &actor);
   /// Renders template `name` for the issue's audience without queuing it
   /// (e.g. the acknowledgement, when previews are on). Staff only.

@@ -33,9 +33,12 @@ inline constexpr std::string_view link = "link";
 inline constexpr std::string_view message = "message";  ///< a customer message was sent; note: its subject
 }  // namespace entry_kind
 
-/// True for fields that are internal to the business (payment holds:
-/// "payment", "payment:<fieldworker>"): never shown or sent to customers.
-inline bool is_internal_field(std::string_view field) noexcept { return field.starts_with("payment"); }
+/// True for fields that are internal to the business: payment holds
+/// ("payment", "payment:<fieldworker>") and an internal attachment on a public
+/// comment ("internal_attachment"). Never shown or sent to customers.
+inline bool is_internal_field(std::string_view field) noexcept {
+  return field.starts_with("payment") || field == "internal_attachment";
+}
 
 /// One field's value before and after a change ("" when it had none).
 struct FieldChange {

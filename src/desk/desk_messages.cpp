@@ -21,7 +21,7 @@ std::vector<std::string> names_in_force(StorageTransaction &txn) {
 
 MessageTemplate Desk::save_template(const Actor &actor, const MessageTemplate &t) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "saving a message template");
+  access::require_staff(actor, Permission::manage_settings, "saving a message template");
   return impl_->run(TxnMode::write, [&](Op &op) {
     // Checked against the layout in force (or this one, when it is the layout).
     messages::Compiled compiled = messages::compile(t);
@@ -43,7 +43,7 @@ MessageTemplate Desk::save_template(const Actor &actor, const MessageTemplate &t
 
 void Desk::reset_template(const Actor &actor, std::string_view name) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "resetting a message template");
+  access::require_staff(actor, Permission::manage_settings, "resetting a message template");
   check_template_name(name);
   impl_->run(TxnMode::write, [&](Op &op) {
     if (!messages::builtin(name))
@@ -80,7 +80,7 @@ std::vector<std::string> Desk::template_names(const Actor &actor) {
 
 void Desk::set_message_settings(const Actor &actor, const MessageSettings &settings) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "changing message settings");
+  access::require_staff(actor, Permission::manage_settings, "changing message settings");
   messages::check_settings(settings);
   impl_->run(TxnMode::write, [&](Op &op) {
     messages::save_settings(op.txn, settings);
