@@ -272,6 +272,9 @@ OpenOptions read_options(const char *options_json) {
       o.sqlite.busy_timeout_ms = integer();
     } else if (k == "cache_kib") {
       o.sqlite.cache_kib = integer();
+    } else if (k == "read_only" || k == "immutable") {
+      if (!it->is_boolean()) throw InvalidInput("must be true or false", "options." + k);
+      (k == "read_only" ? o.sqlite.read_only : o.sqlite.immutable) = it->get<bool>();
     } else if (k == "clock") {
       if (!it->is_string()) throw InvalidInput("must be an RFC 3339 instant", "options.clock");
       o.clock = std::make_shared<ManualClock>(parse_timestamp(it->get<std::string>(), "options.clock"));
@@ -402,6 +405,14 @@ int complaints_desk_set_clock(complaints_desk *desk, const char *instant) {
     auto &d = need(desk, "desk");
     if (!d.store->clock) throw Misuse("was not opened with a \"clock\" option", "desk");
     d.store->clock->set(parse_timestamp(need_text(instant, "instant"), "instant"));
+  });
+}
+
+int complaints_desk_scrub(complaints_desk *desk, int *scrubbed) {
+  return shielded(desk, [&] {
+    if (scrubbed) *scrubbed = 0;
+    bool done = need(desk, "desk").desk.scrub();
+    if (scrubbed) *scrubbed = done ? 1 : 0;
   });
 }
 

@@ -16,6 +16,10 @@
 **    crashes. Every *_free / *_close accepts NULL.
 **  - No C++ exception crosses this API.
 **
+** Who may call what: docs/permissions.md is one table of every function
+** that takes an actor, role by role and permission by permission; anything
+** else is COMPLAINTS_EFORBIDDEN.
+**
 ** Errors: the returned code says what kind of failure it was. The message
 ** (what, and where: a field, JSON path or template position) is kept on the
 ** handle, as sqlite3_errmsg does: complaints_desk_errmsg() gives it and
@@ -127,12 +131,23 @@ typedef struct complaints_desk complaints_desk;
 /**
 ** Opens a desk over a SQLite file, created if missing and migrated forward.
 ** options_json may be NULL or {"sync": "full"|"normal", "busy_timeout_ms": n,
-** "cache_kib": n, "clock": "<RFC 3339 UTC instant>"}; with "clock" the desk's
-** time stands still at that instant until complaints_desk_set_clock (for
-** tests and simulations). On failure *out is NULL and, if errmsg is not NULL,
-** *errmsg is the message ("options.sync: must be ..."), to free with
-** complaints_free. Errors: EINVALID (options), ESTORAGE (cannot open, not a
-** database, newer schema), EMISUSE (NULL out or path). Thread-safe.
+** "cache_kib": n, "clock": "<RFC 3339 UTC instant>", "read_only": bool,
+** "immutable": bool}; with "clock" the desk's time stands still at that
+** instant until complaints_desk_set_clock (for tests and simulations).
+** Opening a store whose schema is current takes no write lock and writes
+** nothing (unless a scrub is owed: complaints_desk_scrub). "read_only": true opens
+** an existing, current store for reading only (a backup, a replica): every
+** read works, every changing call fails with ESTORAGE and errwhere
+** "read_only", and the library never writes the file (SQLite may create its
+** -wal and -shm files beside it). "immutable": true is read-only for a copy
+** nobody changes: read without locks, without its -wal and -shm, creating
+** nothing (for a directory the process may not write); never for a live file.
+** docs/c-api.md and SqliteOptions in complaints/storage.hpp say more. On
+** failure *out is NULL and, if errmsg is not NULL, *errmsg is the message
+** ("options.sync: must be ..."), to free with complaints_free. Errors:
+** EINVALID (options), ESTORAGE (cannot open, not a database, newer schema;
+** read-only and missing, needing a migration or never set up by a desk),
+** EMISUSE (NULL out or path). Thread-safe.
 */
 COMPLAINTS_C_API int complaints_desk_open_sqlite(complaints_desk **out, const char *path, const char *options_json,
                                                  char **errmsg);
@@ -203,7 +218,10 @@ COMPLAINTS_C_API int complaints_status_add(complaints_desk *desk, const complain
 /** Adds an issue type {"name","colour"}. *out of complaints_type_list: [{"name","colour"}]. */
 COMPLAINTS_C_API int complaints_type_add(complaints_desk *desk, const complaints_actor *actor, const char *type_json);
 COMPLAINTS_C_API int complaints_type_list(complaints_desk *desk, char **out, const complaints_actor *actor);
-/** Registers a user {"id","role","name","settings":{"scope","push","sms","email"}}. */
+/**
+** Registers a user {"id","role","name","settings":{"scope","push","sms","email"}}. Staff only;
+** a new admin, or writing over a registered user, needs COMPLAINTS_PERM_MANAGE_SETTINGS.
+*/
 COMPLAINTS_C_API int complaints_user_put(complaints_desk *desk, const complaints_actor *actor, const char *user_json);
 COMPLAINTS_C_API int complaints_user_get(complaints_desk *desk, char **out, const complaints_actor *actor,
                                          const char *id);
@@ -225,7 +243,11 @@ COMPLAINTS_C_API int complaints_record_relink(complaints_desk *desk, char **out,
 
 /* ---- issues ---------------------------------------------------------------------------- */
 
-/** Reports an issue (request schema: docs/c-api.md). *out: the issue. */
+/**
+** Reports an issue (request schema: docs/c-api.md). *out: the issue. A customer's request may not
+** carry "fieldworkers", "hold_amounts", "to_follow", "deferred_date" or "follow_up_date"
+** (EFORBIDDEN, errwhere naming the key).
+*/
 COMPLAINTS_C_API int complaints_issue_report(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *request_json);
 /** Takes a workflow action: {"action","inputs":{...},"expected_version"}. *out: the issue. */
@@ -252,19 +274,42 @@ COMPLAINTS_C_API int complaints_issue_timeline(complaints_desk *desk, char **out
 /** *out: {"ok","entries","broken_seq","reason"}. */
 COMPLAINTS_C_API int complaints_issue_verify(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *code);
-/** Erases an issue forever. *out (may be NULL): {"code","comments","attachments","timeline_entries","outbox_items","storage_keys","files_scrubbed"}. */
+/**
+** Erases an issue forever (an admin with COMPLAINTS_PERM_DELETE_ISSUES), then
+** scrubs the files as complaints_desk_scrub does. *out (may be NULL):
+** {"code","comments","attachments","timeline_entries","outbox_items","storage_keys","files_scrubbed"};
+** "files_scrubbed" false means another connection's read delayed the scrub:
+** the store remembers it is owed (see complaints_desk_scrub).
+*/
 COMPLAINTS_C_API int complaints_issue_delete(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *code);
+/**
+** Makes the text erased by complaints_issue_delete (by any process) unrecoverable
+** from the store's files, finishing a scrub left owed: SQLite's write-ahead log
+** is checkpointed and truncated, waiting up to the busy timeout for other
+** connections' reads. An owed scrub is also finished by the next write, open
+** or close of any connection to the store, so after a crash too; this call
+** is for a host that wants it done now. *scrubbed (may be NULL): 1 when done
+** (always for an in-memory desk), 0 when another connection's open read still
+** prevented it. Errors: ESTORAGE (I/O; a read-only desk, errwhere "read_only"),
+** EMISUSE (NULL desk). Thread-safe.
+*/
+COMPLAINTS_C_API int complaints_desk_scrub(complaints_desk *desk, int *scrubbed);
 
 /* ---- discussion, watchers, links --------------------------------------------------------- */
 
-/** {"body","internal","reply_to","attachments":[attachment request]}. *out: the comment. */
+/**
+** {"body","internal","reply_to","attachments":[attachment request]}. *out: the comment. An
+** attachment's "internal" absent follows the comment, true keeps it internal on a public comment,
+** false on an internal comment (or a customer's true) is EINVALID at "attachments[i].internal".
+*/
 COMPLAINTS_C_API int complaints_comment_add(complaints_desk *desk, char **out, const complaints_actor *actor,
                                             const char *code, const char *comment_json);
-/** *out: the comments the actor may see, in order. */
+/** *out: the comments the actor may see, in order (a customer's: without internal attachments). */
 COMPLAINTS_C_API int complaints_comment_list(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *code);
-/** Attaches a file to an issue: {"name","media_type","storage_key"|"bytes_base64","size","sha256","internal"}. */
+/** Attaches a file to an issue: {"name","media_type","storage_key"|"bytes_base64","size","sha256","internal"};
+ ** "internal" absent: internal (a customer's: public; a customer's true is EINVALID). */
 COMPLAINTS_C_API int complaints_attachment_add(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                const char *code, const char *attachment_json);
 /** *out: the issue's attachments (without bytes) the actor may see. */
@@ -273,7 +318,8 @@ COMPLAINTS_C_API int complaints_attachment_list(complaints_desk *desk, char **ou
 /** The bytes of an attachment kept by the library: *out (free with complaints_free) and *len. */
 COMPLAINTS_C_API int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size_t *len,
                                                  const complaints_actor *actor, int64_t id);
-/** Adds (watch != 0) or removes a watcher. *out (may be NULL): the watchers. */
+/** Adds (watch != 0) or removes a watcher: staff anyone, fieldworkers themselves, customers nobody.
+ ** *out (may be NULL): the watchers. */
 COMPLAINTS_C_API int complaints_watcher_set(complaints_desk *desk, char **out, const complaints_actor *actor,
                                             const char *code, const char *user_id, int watch);
 /** Links (link != 0) or unlinks two issues; kind: "related" or "duplicate_of". */
@@ -294,7 +340,8 @@ COMPLAINTS_C_API int complaints_hold_may_pay_many(complaints_desk *desk, char **
 /** Withholds by hand: {"record","fieldworker","amount":{"minor","currency"},"scope","reason"}. *out: the hold. */
 COMPLAINTS_C_API int complaints_hold_withhold(complaints_desk *desk, char **out, const complaints_actor *actor,
                                               const char *request_json);
-/** Releases: {"record","fieldworker","reason","override"}. *out: the hold. */
+/** Releases: {"record","fieldworker","reason","override"}; staff with COMPLAINTS_PERM_RELEASE_PAYMENT
+ ** ("override": an admin). *out: the hold. */
 COMPLAINTS_C_API int complaints_hold_release(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *request_json);
 /** filter_json may be NULL: {"record","invoice","fieldworker","state","withheld_before","limit"}. *out: holds. */

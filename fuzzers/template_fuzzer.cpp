@@ -1,5 +1,6 @@
 // libFuzzer target for the Mustache engine: compiles the input as a template
-// (default, single-brace and strict options), lists its tags and renders it
+// (default, single-brace and strict options), lists its tags, checks it
+// statically (render/strict_check.hpp) and renders it
 // against a small fixed context with partials, a layout for inheritance,
 // lambdas, and the input itself as a partial (so recursion is reached).
 //
@@ -7,7 +8,8 @@
 // anything else escaping, a crash or a sanitizer report is a finding.
 //
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude
-//       fuzzers/template_fuzzer.cpp src/render/template_renderer.cpp src/errors.cpp
+//       -Isrc fuzzers/template_fuzzer.cpp src/render/value.cpp src/render/compiler.cpp
+//       src/render/renderer.cpp src/render/strict_check.cpp src/errors.cpp
 //   ./a.out -max_total_time=300 corpus_dir fuzzers/corpus/template
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <string_view>
 
 #include "complaints/template_renderer.hpp"
+#include "render/strict_check.hpp"
 
 namespace {
 
@@ -48,6 +51,24 @@ const TemplateValue &context() {
   return ctx;
 }
 
+// The shape of context() for the static check: its scalars, its list, its object.
+const complaints::mustache::Shape &shape() {
+  using complaints::mustache::Shape;
+  static const Shape s = [] {
+    Shape root;
+    for (const char *name : {"a", "b", "c", "t", "f", "n", "e", "name", "self_name"})
+      root.members.push_back({name, Shape::Kind::scalar, {}});
+    root.members.push_back({"list", Shape::Kind::list, {{"a", Shape::Kind::scalar, {}}}});
+    root.members.push_back({"obj",
+                            Shape::Kind::object,
+                            {{"x", Shape::Kind::scalar, {}},
+                             {"nested", Shape::Kind::object, {{"deep", Shape::Kind::scalar, {}}}},
+                             {"list", Shape::Kind::list, {}}}});
+    return root;
+  }();
+  return s;
+}
+
 Partials base_partials() {
   Partials p;
   p.add("p", "[{{a}}|{{#list}}{{.}}{{/list}}]\n");
@@ -67,6 +88,10 @@ void exercise(std::string_view source, const TemplateOptions &options) {
     (void)t.tag_names();
     Partials partials = base_partials();
     partials.add("self", t);
+    try {
+      complaints::mustache::check_strict(t, shape(), &partials);  // any verdict, but no crash
+    } catch (const complaints::Error &) {
+    }
     std::string out = t.render(context(), &partials);
     // And as the parent of another template, overriding its blocks.
     Template child =

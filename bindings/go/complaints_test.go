@@ -322,6 +322,26 @@ func TestPaymentHolds(t *testing.T) {
 	}
 }
 
+func TestStaffBusinessIsForbidden(t *testing.T) {
+	f := newFixture(t)
+	amount := map[string]complaints.Money{"tariq": {Minor: 5000, Currency: "AUD"}}
+	_, err := f.desk.Report(f.casey, complaints.ReportRequest{
+		Record: f.booking, Type: "Damage Caused", Description: "Scratched.", HoldAmounts: amount})
+	if e := expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden); e.Where != "hold_amounts" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+	_, err = f.desk.Report(f.casey, complaints.ReportRequest{
+		Record: f.booking, Type: "Damage Caused", Description: "Scratched.", Fieldworkers: []string{"tariq"}})
+	if e := expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden); e.Where != "fieldworkers" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+	f.must(f.desk.PutUser(f.admin, complaints.User{ID: "adam", Role: complaints.RoleAdmin, Name: "Adam"}))
+	err = f.desk.PutUser(f.office, complaints.User{ID: "adam", Role: complaints.RoleOffice, Name: "Adam"})
+	if e := expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden); e.Where != "actor.permissions" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+}
+
 func TestCommentsAndVisibility(t *testing.T) {
 	f := newFixture(t)
 	issue := f.report("Hot water system still leaks.")
@@ -391,7 +411,7 @@ func TestCommentsAndVisibility(t *testing.T) {
 	expectCode(t, err, complaints.ErrNotFound, complaints.CodeNotFound)
 	_, err = f.desk.Attach(f.office, issue.Code, complaints.AttachmentRequest{
 		Name: "signature.png", MediaType: "image/png", StorageKey: "s3://bucket/sig.png", Size: 2048,
-		SHA256: strings.Repeat("ab", 32), Public: true,
+		SHA256: strings.Repeat("ab", 32), Visibility: complaints.AttachmentPublic,
 	})
 	f.must(err)
 	atts, err := f.desk.Attachments(f.casey, issue.Code)
@@ -400,11 +420,39 @@ func TestCommentsAndVisibility(t *testing.T) {
 		t.Fatalf("customer sees attachments %+v", atts)
 	}
 
-	// The customer's timeline has no internal entries.
+	// An internal file on a public comment stays internal; a public one on an
+	// internal comment is refused, naming the flag.
+	mixed, err := f.desk.AddComment(f.office, issue.Code, complaints.CommentRequest{
+		Body: "New valve fitted.", Public: true,
+		Attachments: []complaints.AttachmentRequest{
+			{Name: "after.jpg", MediaType: "image/jpeg", Bytes: []byte("after")},
+			{Name: "supplier-invoice.pdf", MediaType: "application/pdf", Bytes: []byte("%PDF"), Visibility: complaints.AttachmentInternal},
+		},
+	})
+	f.must(err)
+	if len(mixed.Attachments) != 2 || mixed.Attachments[0].Internal || !mixed.Attachments[1].Internal {
+		t.Fatalf("mixed comment: %+v", mixed)
+	}
+	theirs, err := f.desk.Comments(f.casey, issue.Code)
+	f.must(err)
+	if last := theirs[len(theirs)-1]; last.ID != mixed.ID || len(last.Attachments) != 1 || last.Attachments[0].Name != "after.jpg" {
+		t.Fatalf("customer sees the mixed comment as %+v", last)
+	}
+	_, err = f.desk.AddComment(f.office, issue.Code, complaints.CommentRequest{
+		Body:        "Staff only.",
+		Attachments: []complaints.AttachmentRequest{{Name: "a.jpg", MediaType: "image/jpeg", Bytes: []byte("a"), Visibility: complaints.AttachmentPublic}},
+	})
+	if e := expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput); e.Where != "attachments[0].internal" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+	_, err = f.desk.Attach(f.office, issue.Code, complaints.AttachmentRequest{Name: "x.jpg", MediaType: "image/jpeg", Bytes: []byte("x"), Visibility: "secret"})
+	expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput)
+
+	// The customer's timeline has no internal entries, nor internal files' names.
 	tl, err := f.desk.Timeline(f.casey, issue.Code)
 	f.must(err)
 	for _, e := range tl {
-		if e.Internal || strings.Contains(e.Note, "back-order") {
+		if e.Internal || strings.Contains(e.Note, "back-order") || strings.Contains(fmt.Sprint(e.Changes), "supplier-invoice") {
 			t.Fatalf("customer sees %+v", e)
 		}
 	}
@@ -884,6 +932,64 @@ func TestSQLiteFile(t *testing.T) {
 	}
 	_, err = complaints.OpenSQLite(path, complaints.WithClock(start), complaints.WithSync("sometimes"))
 	expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput)
+}
+
+func TestReadOnlyAndScrub(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "complaints.db")
+	office := complaints.MustActor("olivia", complaints.RoleOffice, complaints.PermEditIssues)
+	defer office.Close()
+	admin := complaints.MustActor("adam", complaints.RoleAdmin, complaints.AllPermissions)
+	defer admin.Close()
+	desk, err := complaints.OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	booking := complaints.BookingRef("BK-1")
+	if err := desk.PutRecord(office, complaints.Record{RecordRef: booking, CustomerID: "casey"}); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := desk.Report(office, complaints.ReportRequest{Record: booking, Type: "Other", Description: "Kept."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := desk.Report(office, complaints.ReportRequest{Record: booking, Type: "Other", Description: "Secret."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deleted, err := desk.Delete(admin, gone.Code); err != nil || !deleted.FilesScrubbed {
+		t.Fatalf("delete: %+v %v", deleted, err)
+	}
+	if done, err := desk.Scrub(); err != nil || !done {
+		t.Fatalf("scrub: %v %v", done, err)
+	}
+	desk.Close()
+
+	for _, opt := range []complaints.Option{complaints.WithReadOnly(), complaints.WithImmutable()} {
+		ro, err := complaints.OpenSQLite(path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := ro.Get(office, kept.Code); err != nil || got.Description != "Kept." {
+			t.Fatalf("read-only get: %+v %v", got, err)
+		}
+		_, err = ro.Report(office, complaints.ReportRequest{Record: booking, Type: "Other", Description: "Refused."})
+		if e := expectCode(t, err, complaints.ErrStorage, complaints.CodeStorage); e.Where != "read_only" {
+			t.Fatalf("where: %q", e.Where)
+		}
+		_, err = ro.Scrub()
+		expectCode(t, err, complaints.ErrStorage, complaints.CodeStorage)
+		ro.Close()
+	}
+
+	mem, err := complaints.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if done, err := mem.Scrub(); err != nil || !done {
+		t.Fatalf("memory scrub: %v %v", done, err)
+	}
 }
 
 func TestValues(t *testing.T) {

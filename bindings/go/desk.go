@@ -61,6 +61,8 @@ type deskOptions struct {
 	BusyTimeoutMS *int64   `json:"busy_timeout_ms,omitempty"`
 	CacheKiB      *int64   `json:"cache_kib,omitempty"`
 	Clock         string   `json:"clock,omitempty"`
+	ReadOnly      bool     `json:"read_only,omitempty"`
+	Immutable     bool     `json:"immutable,omitempty"`
 }
 
 // WithSync sets SQLite's synchronous mode (SQLite only).
@@ -80,6 +82,19 @@ func WithCacheKiB(kib int) Option {
 // WithClock makes the desk's time stand still at t (to the millisecond)
 // until Desk.SetClock moves it: for tests and simulations.
 func WithClock(t time.Time) Option { return func(o *deskOptions) { o.Clock = formatInstant(t) } }
+
+// WithReadOnly opens an existing store, whose schema is current, for reading
+// only: a backup or a replica. Every read works; every changing method fails
+// with ErrStorage and Where "read_only", and the library never writes the
+// file (SQLite may create its -wal and -shm files beside it). SQLite only.
+func WithReadOnly() Option { return func(o *deskOptions) { o.ReadOnly = true } }
+
+// WithImmutable is WithReadOnly for a copy nobody changes (a backup, a
+// snapshot on read-only media): SQLite reads it without locks and without its
+// -wal and -shm files, creating nothing beside it, so it opens in a directory
+// the process may not write. Never use it on a file another process may
+// write: reads could see torn pages. SQLite only.
+func WithImmutable() Option { return func(o *deskOptions) { o.Immutable = true } }
 
 // formatInstant writes an instant as the library reads it: RFC 3339 in UTC
 // with milliseconds.
@@ -178,6 +193,22 @@ func (d *Desk) SetClock(t time.Time) error {
 	return d.callDesk(func(dp *C.complaints_desk) C.int {
 		return C.complaints_desk_set_clock(dp, instant)
 	})
+}
+
+// Scrub makes the text erased by Delete (by any process) unrecoverable from
+// the store's files now, finishing a scrub left owed: SQLite's write-ahead log
+// is checkpointed and truncated, waiting up to the busy timeout for other
+// connections' reads. It returns false when one still prevented it: the scrub
+// stays owed, and the next write, open or close of the store by any
+// connection finishes it. An in-memory desk has nothing to scrub: true.
+//
+// Errors: ErrStorage (also on a read-only desk).
+func (d *Desk) Scrub() (bool, error) {
+	var done C.int
+	err := d.callDesk(func(dp *C.complaints_desk) C.int {
+		return C.complaints_desk_scrub(dp, &done)
+	})
+	return done != 0, err
 }
 
 // maxIdleHandles bounds the handles a Desk keeps between calls; a burst of

@@ -94,7 +94,8 @@ func (d *Desk) setWatcher(a *Actor, code, userID string, watch C.int) ([]string,
 }
 
 // Watch makes a registered user watch an issue and returns the watchers.
-// Staff may add anyone who can see the issue; others only themselves.
+// Staff may add anyone who can see the issue; fieldworkers only themselves;
+// customers nobody.
 //
 // Errors: ErrForbidden; ErrNotFound; ErrInvalidInput for an unregistered user.
 func (d *Desk) Watch(a *Actor, code, userID string) ([]string, error) {

@@ -54,8 +54,9 @@ func (d *Desk) Withhold(a *Actor, req HoldRequest) (PaymentHold, error) {
 	})
 }
 
-// Release releases a withheld payout. Needs PermReleasePayment and every
-// linked issue closed, or an admin's Override; a reason is required.
+// Release releases a withheld payout. Needs a staff role with
+// PermReleasePayment and every linked issue closed, or an admin's Override;
+// a reason is required.
 //
 // Errors: ErrForbidden; ErrInvalidState while linked issues are open;
 // ErrNotFound when there is no hold.

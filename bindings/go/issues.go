@@ -51,7 +51,9 @@ func (d *Desk) Relink(a *Actor, from, to RecordRef) ([]Issue, error) {
 
 // Report logs a complaint on a registered record and returns it, with its
 // new code ("CMP-00001"), in its workflow's first status. Allowed for staff
-// and the record's own customer. Runs the workflow's on-report effects
+// and the record's own customer, whose request may not set Fieldworkers,
+// HoldAmounts, ToFollow, DeferredDate or FollowUpDate (staff business:
+// ErrForbidden naming the field). Runs the workflow's on-report effects
 // (field-service: withholds the responsible fieldworkers' payouts).
 //
 // Errors: ErrInvalidInput for a bad field (Where names it: "type",
@@ -179,7 +181,8 @@ func (d *Desk) Verify(a *Actor, code string) (ChainCheck, error) {
 // Delete erases an issue forever, with its comments, attachments, links,
 // watchers, timeline and undelivered outbox items; its code is never used
 // again. Needs RoleAdmin and PermDeleteIssues. Delete the files named in
-// DeletedIssue.StorageKeys too.
+// DeletedIssue.StorageKeys too. DeletedIssue.FilesScrubbed false means
+// another connection's read delayed the scrub of the files (see Desk.Scrub).
 //
 // Errors: ErrForbidden; ErrNotFound.
 func (d *Desk) Delete(a *Actor, code string) (DeletedIssue, error) {

@@ -143,8 +143,8 @@ func (d *Desk) IssueTypes(a *Actor) ([]IssueType, error) {
 
 // PutUser registers or updates a user the library should know: admins (told
 // of every event), users who may be @mentioned or watch issues, users with
-// their own notification settings. Staff only; registering an admin needs
-// PermManageSettings.
+// their own notification settings. Staff only; registering an admin, or
+// writing over a registered user, needs PermManageSettings.
 //
 // Errors: ErrForbidden; ErrInvalidInput (Where names the field).
 func (d *Desk) PutUser(a *Actor, u User) error {
@@ -169,7 +169,7 @@ func (d *Desk) User(a *Actor, id string) (User, error) {
 }
 
 // SetNotificationSettings changes a registered user's notification
-// settings: a user their own, staff with PermManageSettings anyone's.
+// settings: anyone their own, staff with PermManageSettings anyone's.
 //
 // Errors: ErrForbidden; ErrNotFound for an unregistered user; ErrInvalidInput.
 func (d *Desk) SetNotificationSettings(a *Actor, userID string, s NotificationSettings) error {

@@ -444,10 +444,26 @@ type Attachment struct {
 	CreatedAt  time.Time `json:"created_at"`
 }
 
+// AttachmentVisibility says who sees an attachment (docs/discussion.md). It
+// is never widened: a file is as internal as asked, and never more public
+// than its comment.
+type AttachmentVisibility string
+
+const (
+	// AttachmentDefault: on a comment, as the comment; on the issue itself,
+	// internal (public when a customer attaches it).
+	AttachmentDefault AttachmentVisibility = ""
+	// AttachmentInternal: office and fieldworkers only, even on a public
+	// comment (the customer sees the comment without the file). Refused
+	// (ErrInvalidInput at "attachments[i].internal") from a customer.
+	AttachmentInternal AttachmentVisibility = "internal"
+	// AttachmentPublic: the customer too. Refused on an internal comment.
+	AttachmentPublic AttachmentVisibility = "public"
+)
+
 // AttachmentRequest is a new attachment: either Bytes for the library to
 // keep (up to 10 MiB) or the StorageKey of a file the host keeps, with its
-// Size and SHA256. Attachments are internal unless Public is set
-// (customers' are always public; a comment's follow the comment).
+// Size and SHA256.
 type AttachmentRequest struct {
 	Name       string
 	MediaType  string
@@ -455,7 +471,7 @@ type AttachmentRequest struct {
 	StorageKey string // or the host's key of the file
 	Size       int64  // 0 with Bytes: len(Bytes)
 	SHA256     string // lower-case hex; may be "" with Bytes for the library to compute
-	Public     bool
+	Visibility AttachmentVisibility
 }
 
 // MarshalJSON writes the attachment document of the C API.
@@ -463,7 +479,15 @@ func (r AttachmentRequest) MarshalJSON() ([]byte, error) {
 	m := map[string]any{
 		"name":       r.Name,
 		"media_type": r.MediaType,
-		"internal":   !r.Public,
+	}
+	switch r.Visibility {
+	case AttachmentDefault:
+	case AttachmentInternal:
+		m["internal"] = true
+	case AttachmentPublic:
+		m["internal"] = false
+	default:
+		return nil, fmt.Errorf("unknown attachment visibility %q (want \"\", \"internal\" or \"public\")", string(r.Visibility))
 	}
 	size := r.Size
 	if r.Bytes != nil {

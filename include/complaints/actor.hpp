@@ -27,7 +27,9 @@ constexpr bool is_staff(Role r) noexcept {
 }
 
 /// Permissions granted by the host. Roles never imply permissions: an admin
-/// without delete_issues cannot delete.
+/// without delete_issues cannot delete. Nor do permissions widen a role: one
+/// counts only on a role the call allows (a fieldworker holding
+/// release_payment releases nothing). docs/permissions.md has the table.
 enum class Permission : std::uint32_t {
   delete_issues = 1u << 0,
   release_payment = 1u << 1,

@@ -7,12 +7,22 @@
 // messages, holds, timers), commits, and only then fires events. When any
 // step fails, nothing is written and the error is thrown.
 //
+// Who may call what is one table, role x permission x call, with each C
+// function beside its C++ call: docs/permissions.md. A permission counts only
+// on a role the call allows (a customer holding manage_settings changes no
+// settings).
+//
 // Errors (complaints/errors.hpp): InvalidInput for malformed values (the
 // message names the field), NotFound for unknown codes and ids and for issues
 // the actor may not see, Forbidden when the actor's role or permissions do not
 // allow the operation, Conflict when expected_version is stale,
 // InvalidState when the operation does not apply to the issue as it is,
 // InvalidWorkflow for bad definitions, StorageError when the backend fails.
+//
+// Over a read-only store (SqliteOptions::read_only, a backup or a replica)
+// every read works and every changing operation, once its input and
+// permission checks pass, throws StorageError with where() "read_only",
+// changing nothing; scrub() too.
 //
 // Thread-safety: a Desk may be shared by threads; operations are serialized
 // internally. Events fire on the calling thread after the internal lock is
@@ -57,14 +67,16 @@ class COMPLAINTS_API Desk {
  public:
   /// Takes ownership of `storage`. On a new store, installs the built-in
   /// "field-service" workflow and the default issue types (Damage Caused,
-  /// Unsatisfactory Job, Late Service, Billing Dispute, Other).
-  /// Throws StorageError.
+  /// Unsatisfactory Job, Late Service, Billing Dispute, Other); on a store
+  /// already set up it only reads. Throws StorageError, also when the store
+  /// was never set up by a Desk and cannot be now (a read-only store: where()
+  /// "read_only"; open it read-write once first).
   explicit Desk(std::unique_ptr<Storage> storage, DeskOptions options = {});
   ~Desk();
   Desk(Desk &&) noexcept;
   Desk &operator=(Desk &&) noexcept;
 
-  // --- settings (actor needs manage_settings) --------------------------------
+  // --- settings (staff: admin, supervisor, office, system; with manage_settings) ---
 
   /// Installs a workflow, or replaces the one of the same name provided every
   /// status in use by its issues still exists (else InvalidState).
@@ -97,7 +109,10 @@ class COMPLAINTS_API Desk {
   // --- issues -----------------------------------------------------------------
 
   /// Logs a complaint on a record. Allowed for admin, supervisor, office, system
-  /// and the record's own customer. Runs the workflow's on_report effects.
+  /// and the record's own customer. A customer's report names the record, type,
+  /// description and workflow only: `fieldworkers`, `hold_amounts`,
+  /// `to_follow`, `deferred_date` and `follow_up_date` are staff business
+  /// (Forbidden naming the field). Runs the workflow's on_report effects.
   Issue report(const Actor &actor, const ReportRequest &request);
   /// Takes a workflow action. Forbidden when the actor's role/permissions match
   /// none of the action's rules; InvalidState when the action does not apply to
@@ -113,7 +128,9 @@ class COMPLAINTS_API Desk {
   std::vector<Issue> list(const Actor &actor, const IssueFilter &filter);
   /// The actions the actor could take on the issue now.
   std::vector<std::string> available_actions(const Actor &actor, std::string_view code);
-  /// The issue's timeline as the actor may see it (customers: without internal entries).
+  /// The issue's timeline as the actor may see it (customers: without internal
+  /// entries, staff notes on others' actions, or internal fields: is_internal_field;
+  /// fieldworkers: without other fieldworkers' payout changes).
   std::vector<TimelineEntry> timeline(const Actor &actor, std::string_view code);
   /// Recomputes the issue's hash chain. Staff only.
   ChainCheck verify_timeline(const Actor &actor, std::string_view code);
@@ -127,9 +144,11 @@ class COMPLAINTS_API Desk {
   /// the hold's; InvalidState when the record was paid out or the payout is
   /// already withheld with that amount.
   PaymentHold withhold_payment(const Actor &actor, const HoldRequest &request);
-  /// Releases a withheld payout. Needs release_payment and every linked issue
-  /// closed; with `override`, an admin may release while issues are open. The
-  /// reason is required. Logged on the ledger and on each linked issue's timeline.
+  /// Releases a withheld payout. Needs a staff role with release_payment and
+  /// every linked issue closed; with `override`, an admin may release while
+  /// issues are open. The reason is required. Logged on the ledger and on each
+  /// linked issue's timeline. (A workflow's release effect follows the same
+  /// rule: for anyone else the payout stays withheld.)
   PaymentHold release_payment(const Actor &actor, const ReleaseRequest &request);
   /// May the host pay `fieldworker` for `record` now? Staff and system.
   PayDecision may_pay(const Actor &actor, const RecordRef &record, std::string_view fieldworker);
@@ -149,11 +168,12 @@ class COMPLAINTS_API Desk {
   /// Registers or updates a user the library should know: admins (told of
   /// every event), users who may be @mentioned or watch issues, and anyone
   /// whose notification settings differ from their role's defaults. Staff
-  /// only; registering an admin needs manage_settings.
+  /// only; registering an admin, or writing over a registered user (even with
+  /// the same values, even oneself), needs manage_settings.
   void put_user(const Actor &actor, const User &user);
   /// A registered user: staff see anyone, others only themselves. NotFound otherwise.
   User user(const Actor &actor, std::string_view id);
-  /// Changes a registered user's notification settings: a user their own;
+  /// Changes a registered user's notification settings: anyone their own;
   /// staff with manage_settings anyone's.
   void set_notification_settings(const Actor &actor, std::string_view user_id, const NotificationSettings &settings);
 
@@ -163,12 +183,17 @@ class COMPLAINTS_API Desk {
   /// Customers' comments are always public. `reply_to` must be a comment of
   /// the same issue that the actor can see. Every @mention in the body must
   /// name a registered user who can see the comment (no customer in an
-  /// internal comment). InvalidInput names the field ("body", "reply_to",
-  /// "attachments[1].sha256").
+  /// internal comment). Each attachment is as internal as its own flag says,
+  /// by default as its comment, never wider (AttachmentRequest::internal).
+  /// InvalidInput names the field ("body", "reply_to", "attachments[1].sha256",
+  /// "attachments[0].internal").
   Comment add_comment(const Actor &actor, std::string_view code, const CommentRequest &request);
-  /// The issue's comments in order, as the actor may see them (customers: public only).
+  /// The issue's comments in order, as the actor may see them (customers: public
+  /// comments only, each without its internal attachments).
   std::vector<Comment> thread(const Actor &actor, std::string_view code);
-  /// Attaches a file to the issue itself. Customers' attachments are public.
+  /// Attaches a file to the issue itself: internal unless `internal` is false,
+  /// or public when a customer attaches it (a customer's true is InvalidInput
+  /// naming "attachment.internal").
   Attachment attach(const Actor &actor, std::string_view code, const AttachmentRequest &request);
   /// The issue's attachments (its own and its comments'), without bytes, as the actor may see them.
   std::vector<Attachment> attachments(const Actor &actor, std::string_view code);
@@ -178,7 +203,8 @@ class COMPLAINTS_API Desk {
   // --- watchers and links (SPEC R1.2, R2.5) --------------------------------------
 
   /// Makes a registered user watch an issue. Staff may add anyone who can see
-  /// it; others only themselves. Returns the watchers.
+  /// it (not a customer: InvalidInput); fieldworkers only themselves; customers
+  /// neither (Forbidden). Returns the watchers.
   std::vector<std::string> watch(const Actor &actor, std::string_view code, std::string_view user_id);
   std::vector<std::string> unwatch(const Actor &actor, std::string_view code, std::string_view user_id);
   /// The issue's watchers. Not for customers.
@@ -206,29 +232,43 @@ class COMPLAINTS_API Desk {
   /// The code is never used again. The assigned fieldworkers and watchers are notified
   /// with the code only; the issue_deleted event carries the storage keys of
   /// the erased attachments for the host to delete. Needs the admin role and
-  /// delete_issues. Then scrubs the store's files (see DeletedIssue).
+  /// delete_issues. Then scrubs the store's files, as scrub() does: erased
+  /// text stays readable in a SQLite write-ahead log until then. When that
+  /// cannot happen yet (DeletedIssue::files_scrubbed false: another
+  /// connection's open read), the store remembers the scrub is owed, and the
+  /// next write, open or close by any connection to it finishes it, as does
+  /// scrub(); so does the next open after a crash right after the commit.
   DeletedIssue delete_forever(const Actor &actor, std::string_view code);
-  /// Retries making erased content unrecoverable from the files, when
-  /// delete_forever could not (files_scrubbed false). Returns whether it could.
+  /// Makes content erased by delete forever (by any process) unrecoverable
+  /// from the store's files, and settles a scrub left owed: Storage::scrub.
+  /// Waits up to the busy timeout for other connections' reads; returns false
+  /// when one still prevented it (it stays owed, see delete_forever). Needs
+  /// no actor: it changes no content. Throws StorageError (I/O; a read-only
+  /// store, where() "read_only").
   bool scrub();
 
   // --- customer messages (SPEC R7) ------------------------------------------------
 
   /// Saves a template for this database (a custom one, or a built-in one
   /// customised). It is checked first: each part must parse, use only merge
-  /// tags of the catalogue (merge_tags()) and render; otherwise TemplateError
-  /// (an InvalidInput) names the template, the part, the line and the column,
-  /// and the template in force stays. Needs manage_settings.
+  /// tags of the catalogue (merge_tags()) and render for every issue whatever
+  /// its data (each tag set where it stands, partials known and not
+  /// recursive: see docs/messages.md); a new layout must also keep every
+  /// template in force rendering. Otherwise TemplateError (an InvalidInput)
+  /// names the template, the part, the line and the column, and the template
+  /// in force stays. Staff with manage_settings.
   MessageTemplate save_template(const Actor &actor, const MessageTemplate &t);
   /// Goes back to the built-in version, or removes a custom template. A
-  /// custom template a workflow still sends is refused (InvalidState).
+  /// custom template a workflow still sends is refused (InvalidState). Staff
+  /// with manage_settings.
   void reset_template(const Actor &actor, std::string_view name);
   /// The template in force (staff only).
   MessageTemplate message_template(const Actor &actor, std::string_view name);
   /// Built-in and saved template names, ascending (staff only).
   std::vector<std::string> template_names(const Actor &actor);
-  /// Acknowledgement mode, branding, SLA promise, discussion link. Needs manage_settings.
+  /// Acknowledgement mode, branding, SLA promise, discussion link. Staff with manage_settings.
   void set_message_settings(const Actor &actor, const MessageSettings &settings);
+  /// Staff only.
   MessageSettings message_settings(const Actor &actor);
   /// Renders template `name` for the issue's audience without queuing it
   /// (e.g. the acknowledgement, when previews are on). Staff only.

@@ -35,7 +35,7 @@ struct Attachment {
   std::string sha256;                        ///< lower-case hex
   std::string storage_key{};                 ///< the host's key, when the host keeps the file
   std::string bytes{};  ///< the file, when the library keeps it (only from Desk::attachment)
-  bool internal = true;  ///< comment attachments follow their comment
+  bool internal = true;  ///< office and fieldworkers only; see AttachmentRequest::internal
   std::string uploaded_by;
   Timestamp created_at;
   friend bool operator==(const Attachment &, const Attachment &) = default;
@@ -44,6 +44,17 @@ struct Attachment {
 /// A new attachment: give either `storage_key` (and its size and sha256) or
 /// `bytes` (the library checks size and sha256 against them; sha256 may be left
 /// empty for the library to compute).
+///
+/// `internal` says who sees the file, and is never silently widened:
+/// - unset: on a comment, as its comment; on the issue itself, internal
+///   (public when a customer attaches it);
+/// - true: internal, even on a public comment (the customer sees the comment,
+///   not the file, nor its name on the timeline);
+/// - false: public, which on an internal comment would show the file without
+///   its comment, so it is refused (InvalidInput naming
+///   "attachments[i].internal").
+/// A customer's files are public: a customer giving true is refused the same way
+/// ("attachments[i].internal", or "attachment.internal" for Desk::attach).
 struct AttachmentRequest {
   std::string name;
   std::string media_type;
@@ -51,7 +62,7 @@ struct AttachmentRequest {
   std::optional<std::string> bytes{};
   std::int64_t size = 0;
   std::string sha256{};
-  bool internal = true;  ///< for attachments on the issue itself; customers' are always public
+  std::optional<bool> internal{};
 };
 
 struct Comment {
@@ -72,7 +83,7 @@ struct CommentRequest {
   std::string body;
   bool internal = true;  ///< customers' comments are always public
   std::optional<std::int64_t> reply_to{};
-  std::vector<AttachmentRequest> attachments{};
+  std::vector<AttachmentRequest> attachments{};  ///< each as internal as its own flag says (AttachmentRequest)
 };
 
 enum class LinkKind : std::uint8_t {
@@ -103,8 +114,9 @@ struct DeletedIssue {
   std::vector<std::string> storage_keys{};
   /// True when the SQLite write-ahead log could be checkpointed and truncated
   /// at once, so no copy of the erased text remains in any file. False when
-  /// another connection's open read kept old pages in the log; they go at the
-  /// next checkpoint (call Desk::scrub).
+  /// another connection's open read kept old page images in the log: the
+  /// store remembers the scrub is owed, and the next write, open or close of
+  /// any connection to it, or Desk::scrub, finishes it.
   bool files_scrubbed = true;
 };
 

@@ -6,8 +6,9 @@
 // Acknowledgement, Send Complaint Details, Final Complaint Resolution, Open
 // Complaints Reminder) and extend a branded base layout; each may be
 // customised per database, and hosts may add their own. A template is
-// validated when saved: a parse error or a merge tag outside the catalogue is
-// refused with its line and column, and the template in force stays.
+// validated when saved: a parse error, a merge tag outside the catalogue, or
+// one that some issue's data would leave unset where it stands is refused
+// with its line and column, and the template in force stays.
 //
 // The library never sends mail: a sent message is an outbox item (kind
 // message) written in the same transaction as its timeline entry.
@@ -54,7 +55,9 @@ inline constexpr std::string_view layout = "layout";
 /// The merge tags a template may use. Lists (sections) and their item fields
 /// are included: fieldworkers {name}, public_comments {author, date, body},
 /// open_complaints {complaint_number, complaint_type, complaint_status,
-/// record_kind, record_number, days_open}.
+/// record_kind, record_number, days_open}. An item field not also a
+/// top-level tag (name, author, date, body, days_open) is set only inside a
+/// section over its list.
 COMPLAINTS_API std::span<const std::string_view> merge_tags() noexcept;
 
 /// What happens when an issue is logged.

@@ -18,6 +18,9 @@
 // prevented). After a StorageError the transaction must be discarded. No
 // method validates domain rules; the Desk does that before calling.
 //
+// Read-only stores (SqliteOptions::read_only): begin(TxnMode::write) and
+// scrub() throw StorageError with where() "read_only"; reads work.
+//
 // Thread-safety: a Storage and its transactions are used by one thread at a
 // time; at most one transaction per Storage object is open at once (the
 // Desk serializes its callers). Separate Storage objects on one SQLite file,
@@ -122,9 +125,13 @@ class COMPLAINTS_API StorageTransaction {
 
   /// Makes every write of this transaction durable and visible, atomically.
   /// Afterwards the transaction may not be used. Throws StorageError (nothing committed).
+  /// SQLite: after a write transaction commits, a scrub owed by an erasure
+  /// (see erase_issue) is attempted, without waiting for other connections;
+  /// whether it succeeds does not change the outcome of commit().
   virtual void commit() = 0;
 
   // --- settings: small key/value pairs (values are opaque text) -------------
+  // Keys beginning "sqlite." belong to the SQLite backend's own bookkeeping.
   virtual std::optional<std::string> setting(std::string_view key) = 0;
   /// Inserts or replaces. Write.
   virtual void put_setting(std::string_view key, std::string_view value) = 0;
@@ -271,7 +278,11 @@ class COMPLAINTS_API StorageTransaction {
   /// due items, timeline, comments, attachments, watchers, links (both ways), hold links,
   /// and the undelivered outbox items naming it; holds ledger lines stay but
   /// drop its code from their issues. Erased bytes must not remain in the
-  /// store (see Storage::scrub for the files). Write.
+  /// store's files once its scrub is done (see Storage::scrub). SQLite records
+  /// in this same transaction that a scrub is owed, so that if it cannot
+  /// happen at the commit (another connection reads an older snapshot, the
+  /// process dies) the next write transaction, open, close or scrub() of any
+  /// connection to the file finishes it. Write.
   virtual ErasedCounts erase_issue(std::int64_t number) = 0;
 
   // --- diagnostics -----------------------------------------------------------
@@ -288,15 +299,20 @@ class COMPLAINTS_API Storage {
   virtual ~Storage() = default;
 
   /// Starts a transaction. A write transaction takes the write lock at once
-  /// (waiting up to the backend's busy timeout, then StorageError).
+  /// (waiting up to the backend's busy timeout, then StorageError); on a
+  /// read-only store it is refused (StorageError, where() "read_only").
   virtual std::unique_ptr<StorageTransaction> begin(TxnMode mode) = 0;
   /// "sqlite", "memory", ...
   virtual std::string_view backend_name() const noexcept = 0;
-  /// Makes sure erased content is gone from the backend's files, not just
-  /// unreachable (SQLite: checkpoints the write-ahead log and truncates it;
-  /// deleted pages are already zeroed). Call with no transaction open. Returns
-  /// false when another connection's open read prevented it; try again later.
-  /// Throws StorageError.
+  /// Makes sure content erased by any connection is gone from the backend's
+  /// files, not just unreachable, and settles the scrub an erasure left owed.
+  /// SQLite: checkpoints the write-ahead log and truncates it to zero bytes
+  /// (deleted rows and pages are already zeroed: secure_delete), waiting up
+  /// to the busy timeout for other connections' reads and writer. Call with
+  /// no transaction open. Returns false when another connection's open read
+  /// prevented it: the scrub stays owed, and the next write, open or close of
+  /// any connection (or a later scrub()) finishes it. The in-memory backend
+  /// keeps nothing erased: true. Throws StorageError (I/O; a read-only store).
   virtual bool scrub() = 0;
 };
 
@@ -308,13 +324,39 @@ struct SqliteOptions {
   enum class Sync : std::uint8_t { full, normal } sync = Sync::full;
   int busy_timeout_ms = 10000;  ///< how long a write waits for another writer
   int cache_kib = 32768;        ///< page cache per connection (an upper bound; grows as used)
-  bool create = true;           ///< create the file if missing
+  bool create = true;           ///< create the file if missing (never when read_only)
+  /// Opens the file for reading only (SQLITE_OPEN_READONLY), for backups,
+  /// replicas and inspection: the library never writes the database file,
+  /// every write transaction and scrub() is refused (StorageError, where()
+  /// "read_only"), reads see what other connections commit. The schema must
+  /// be current (no migration can run) and the file must exist. SQLite still
+  /// needs the -wal and -shm files beside a WAL database, to read it safely
+  /// while another process writes: it creates them when missing, so the
+  /// directory must be writable unless they exist, or use `immutable`. A
+  /// read-only store never scrubs: a scrub owed by an erasure waits for a
+  /// read-write connection.
+  bool read_only = false;
+  /// Read-only, and the file is a copy nobody changes (a backup, a snapshot
+  /// on read-only media): SQLite reads it without locks and without its -wal
+  /// and -shm files, creating nothing beside it (its `immutable` URI
+  /// parameter), so it opens in a directory the process may not write. Commits
+  /// that were still only in a -wal file are not seen. Never set it for a
+  /// file another connection may write: reads could see torn pages.
+  bool immutable = false;
 };
 
 /// Opens (creating if allowed) a SQLite database file in WAL mode with foreign
-/// keys on, and migrates its schema forward. Throws StorageError when the file
-/// cannot be opened, is not a complaints database, or was written by a newer
-/// schema version than this library knows.
+/// keys on, and migrates its schema forward. The schema version is read in a
+/// read transaction: a store whose schema is current is opened without the
+/// write lock (another connection's write transaction does not delay it) and
+/// without writing anything to the file (SPEC R12.3), except to finish a scrub
+/// an erasure left owed (see StorageTransaction::erase_issue). Only when a
+/// migration is due is the write lock taken (waiting up to busy_timeout_ms),
+/// the version read again under it, and every missing step applied in one
+/// transaction. Throws StorageError when the file cannot be opened, is not a
+/// complaints database, was written by a newer schema version than this
+/// library knows, or is read-only (where() "read_only") and needs a migration.
+/// The Storage's connection is closed when it is destroyed.
 COMPLAINTS_API std::unique_ptr<Storage> open_sqlite(const std::string &path, const SqliteOptions &options = {});
 
 /// A new, empty in-memory store. Everything is lost when it is destroyed.

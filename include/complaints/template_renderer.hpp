@@ -39,7 +39,7 @@
 namespace complaints {
 
 namespace mustache {
-class Renderer;  // internal
+struct Access;  // internal: what the engine's parts read of these classes
 }
 
 /// A template failed to compile or render: malformed syntax, a missing tag or
@@ -165,7 +165,7 @@ class COMPLAINTS_API TemplateValue {
   std::string call(std::string_view section_text) const;
 
  private:
-  friend class mustache::Renderer;
+  friend struct mustache::Access;
   struct Body;
   Body &unique_body();
   const TemplateValue *find_hashed(std::string_view key, std::uint32_t hash) const noexcept;
@@ -267,7 +267,7 @@ class COMPLAINTS_API Template {
   struct Impl;  // internal
 
  private:
-  friend class mustache::Renderer;
+  friend struct mustache::Access;
   explicit Template(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
   std::shared_ptr<const Impl> impl_;
 };

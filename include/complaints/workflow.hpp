@@ -28,6 +28,21 @@
 
 namespace complaints {
 
+namespace wf {
+struct Index;  // internal: the definition's names, resolved
+}
+
+/// What one workflow may hold. Every limit is far above any real workflow;
+/// each bounds the work of validating and running one. A definition past a
+/// limit is refused with the list's JSON path ("$.stages").
+namespace limits {
+inline constexpr std::size_t workflow_statuses = 10000;
+inline constexpr std::size_t workflow_actions = 10000;
+inline constexpr std::size_t workflow_stages = 1000;
+inline constexpr std::size_t action_inputs = 100;     ///< inputs of one action
+inline constexpr std::size_t effects_per_list = 100;  ///< effects of one action, and of on_report
+}  // namespace limits
+
 struct StatusDef {
   std::string name;
   std::string colour = "#808080";  ///< "#RRGGBB"
@@ -159,7 +174,10 @@ struct ValidationContext {
 class COMPLAINTS_API Workflow {
  public:
   /// Parses and validates a JSON document. Throws InvalidWorkflow listing every
-  /// problem with its JSON path; malformed JSON is reported with line and column.
+  /// problem with its JSON path, the schema's and the semantic ones together
+  /// (a value that could not be read is reported once, and left out of the
+  /// checks that would use it); malformed JSON is reported with line and column.
+  /// Validation takes time linear in the size of the document.
   static Workflow from_json(std::string_view json, const ValidationContext &ctx = {});
   /// Validates a definition built in C++. Throws InvalidWorkflow like from_json,
   /// with the paths the same definition would have as JSON.
@@ -177,13 +195,16 @@ class COMPLAINTS_API Workflow {
 
   const WorkflowDef &definition() const noexcept { return *def_; }
   const std::string &name() const noexcept { return def_->name; }
+  /// Lookups by name, in constant time; nullptr when there is none. The
+  /// pointers are into definition() and live as long as any copy of this workflow.
   const StatusDef *status(std::string_view name) const noexcept;
   const StageDef *stage(std::string_view name) const noexcept;
   const ActionDef *action(std::string_view name) const noexcept;
   const SlaPolicyDef *sla(std::string_view name) const noexcept;
   /// The stage a status belongs to, or nullptr.
   const StageDef *stage_of(std::string_view status) const noexcept;
-  /// True when the action may start from `status`.
+  /// True when the action may start from `status`: it is in the action's
+  /// `from`, of one of its `from_categories`, or the action starts from any.
   bool applies(const ActionDef &action, std::string_view status) const noexcept;
   /// True when `actor` matches one of the action's allow rules.
   static bool allowed(const ActionDef &action, const Actor &actor) noexcept;
@@ -194,8 +215,12 @@ class COMPLAINTS_API Workflow {
   friend bool operator==(const Workflow &a, const Workflow &b) { return *a.def_ == *b.def_; }
 
  private:
-  explicit Workflow(std::shared_ptr<const WorkflowDef> def) : def_(std::move(def)) {}
+  Workflow(std::shared_ptr<const WorkflowDef> def, std::shared_ptr<const wf::Index> index)
+      : def_(std::move(def)), index_(std::move(index)) {}
+  static Workflow validated(std::shared_ptr<const WorkflowDef> def, const ValidationContext &ctx,
+                            std::vector<WorkflowProblem> read_problems);
   std::shared_ptr<const WorkflowDef> def_;
+  std::shared_ptr<const wf::Index> index_;  // names of *def_
 };
 
 }  // namespace complaints

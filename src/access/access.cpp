@@ -6,6 +6,7 @@
 
 #include "complaints/limits.hpp"
 #include "complaints/errors.hpp"
+#include "complaints/timeline.hpp"
 #include "domain/check.hpp"
 
 namespace complaints::access {
@@ -32,6 +33,13 @@ bool sees_issue(const Actor &actor, const Issue &issue, const Record &record) no
   return sees_record(actor, record);
 }
 
+bool sees_field(const Actor &reader, std::string_view field) noexcept {
+  if (is_staff(reader.role)) return true;
+  if (reader.role == Role::customer) return !is_internal_field(field);
+  constexpr std::string_view payout = "payment:";
+  return !field.starts_with(payout) || field.substr(payout.size()) == reader.id;
+}
+
 void require(const Actor &actor, Permission p, std::string_view what) {
   if (!actor.can(p))
     throw Forbidden(fmt::format("{} needs the {} permission, which {} '{}' lacks", what, to_string(p),
@@ -44,6 +52,25 @@ void require_staff(const Actor &actor, std::string_view what) {
     throw Forbidden(fmt::format("{} is for staff (admin, supervisor, office, system), not {}", what,
                                 to_string(actor.role)),
                     "actor.role");
+}
+
+void require_staff(const Actor &actor, Permission p, std::string_view what) {
+  require_staff(actor, what);
+  require(actor, p, what);
+}
+
+void check_report(const Actor &actor, const ReportRequest &req) {
+  if (actor.role == Role::fieldworker)
+    throw Forbidden("fieldworkers cannot report issues; office staff or the customer report them", "actor.role");
+  if (actor.role != Role::customer) return;
+  auto refuse = [](const char *field, const char *why) {
+    throw Forbidden(fmt::format("a customer's report cannot set {}: {}", field, why), field);
+  };
+  if (req.fieldworkers) refuse("fieldworkers", "staff decide which fieldworkers are responsible");
+  if (!req.hold_amounts.empty()) refuse("hold_amounts", "amounts withheld from a payout are staff business");
+  if (req.to_follow) refuse("to_follow", "following a complaint up is staff business");
+  if (req.deferred_date) refuse("deferred_date", "following a complaint up is staff business");
+  if (req.follow_up_date) refuse("follow_up_date", "staff schedule follow-up visits");
 }
 
 void require_role(const Actor &actor, Role role, std::string_view what) {

@@ -20,11 +20,27 @@ constexpr bool needs_record(const Actor &actor) noexcept { return !is_staff(acto
 /// True when the actor may see the issue on `record`.
 bool sees_issue(const Actor &actor, const Issue &issue, const Record &record) noexcept;
 
+/// True when the reader may see a timeline or notification field: staff all;
+/// customers none of the business's internal fields (is_internal_field); a
+/// fieldworker their own payout ("payment:<their id>") but not a colleague's,
+/// as Desk::holds shows them their own holds only.
+bool sees_field(const Actor &reader, std::string_view field) noexcept;
+
 /// Throws Forbidden unless the actor holds `p`; `what` names the operation.
 void require(const Actor &actor, Permission p, std::string_view what);
 
 /// Throws Forbidden unless the actor's role is a staff role.
 void require_staff(const Actor &actor, std::string_view what);
+
+/// Throws Forbidden unless the actor has a staff role and holds `p`: a
+/// permission counts only on a role the call allows (docs/permissions.md).
+void require_staff(const Actor &actor, Permission p, std::string_view what);
+
+/// Throws Forbidden unless the actor may report this request: fieldworkers
+/// report nothing, and a customer's report names the record, type,
+/// description and workflow only (who is responsible, the hold amounts and
+/// the follow-up dates are staff business).
+void check_report(const Actor &actor, const ReportRequest &request);
 
 /// Throws Forbidden unless the actor's role is `role`.
 void require_role(const Actor &actor, Role role, std::string_view what);

@@ -37,13 +37,20 @@ Desk::Desk(std::unique_ptr<Storage> storage, DeskOptions options) : impl_(std::m
   // A new store gets the built-in workflow and the default issue types, once.
   bool initialized = impl_->run(TxnMode::read, [](Op &op) { return op.txn.setting(initialized_key).has_value(); });
   if (initialized) return;
-  impl_->run(TxnMode::write, [&](Op &op) {
-    if (op.txn.setting(initialized_key)) return 0;  // another process got there first
-    impl_->caches.store_workflow(op, Workflow::builtin("field-service"));
-    for (const auto &t : default_types) op.txn.put_issue_type(t);
-    op.txn.put_setting(initialized_key, "1");
-    return 0;
-  });
+  try {
+    impl_->run(TxnMode::write, [&](Op &op) {
+      if (op.txn.setting(initialized_key)) return 0;  // another process got there first
+      impl_->caches.store_workflow(op, Workflow::builtin("field-service"));
+      for (const auto &t : default_types) op.txn.put_issue_type(t);
+      op.txn.put_setting(initialized_key, "1");
+      return 0;
+    });
+  } catch (const StorageError &e) {  // e.g. a read-only store: say why a reading desk wanted to write
+    throw StorageError(fmt::format("this store was never set up by a Desk (its built-in workflow and issue types), "
+                                   "and setting it up failed: {}",
+                                   e.message()),
+                       e.where());
+  }
 }
 
 Desk::~Desk() = default;
@@ -61,7 +68,7 @@ std::string Desk::dump() {
 
 void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "installing a workflow");
+  access::require_staff(actor, Permission::manage_settings, "installing a workflow");
   impl_->run(TxnMode::write, [&](Op &op) {
     // Checked again against this database: its saved templates may be named.
     if (auto problems = Workflow::validate(wf.definition(), Impl::validation_context(op.txn)); !problems.empty())
@@ -86,14 +93,14 @@ void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
 
 void Desk::install_workflow(const Actor &actor, std::string_view workflow_json) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "installing a workflow");
+  access::require_staff(actor, Permission::manage_settings, "installing a workflow");
   ValidationContext ctx = impl_->run(TxnMode::read, [](Op &op) { return Impl::validation_context(op.txn); });
   install_workflow(actor, Workflow::from_json(workflow_json, ctx));
 }
 
 Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const StatusDef &status) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "adding a status");
+  access::require_staff(actor, Permission::manage_settings, "adding a status");
   check::name(workflow, "workflow", limits::name_bytes);
   check::name(status.name, "status.name", limits::name_bytes);
   check::colour(status.colour, "status.colour");
@@ -120,7 +127,7 @@ Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const S
 
 void Desk::add_issue_type(const Actor &actor, const IssueType &type) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "adding an issue type");
+  access::require_staff(actor, Permission::manage_settings, "adding an issue type");
   check::name(type.name, "type.name", limits::name_bytes);
   check::colour(type.colour, "type.colour");
   impl_->run(TxnMode::write, [&](Op &op) {
@@ -235,8 +242,7 @@ std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from
 
 Issue Desk::report(const Actor &actor, const ReportRequest &req) {
   access::check_actor(actor);
-  if (actor.role == Role::fieldworker)
-    throw Forbidden("fieldworkers cannot report issues; office staff or the customer report them", "actor.role");
+  access::check_report(actor, req);
   check_record_ref(req.record, "record");
   check::name(req.type, "type", limits::name_bytes);
   check::text(req.description, "description", limits::description_bytes, true);
@@ -399,10 +405,14 @@ std::vector<TimelineEntry> Desk::timeline(const Actor &actor, std::string_view c
     if (actor.role == Role::customer) {
       std::erase_if(entries, [](const TimelineEntry &e) { return e.internal; });
       // Staff notes on actions are for staff; the customer sees what happened.
-      for (auto &e : entries) {
+      for (auto &e : entries)
         if (e.actor_id != actor.id) e.note.clear();
-        std::erase_if(e.changes, [](const FieldChange &c) { return is_internal_field(c.field); });
-      }
+    }
+    if (!is_staff(actor.role)) {
+      for (auto &e : entries)
+        std::erase_if(e.changes, [&](const FieldChange &c) { return !access::sees_field(actor, c.field); });
+      // A payout released by hand that is not the reader's is not their business at all.
+      std::erase_if(entries, [](const TimelineEntry &e) { return e.kind == entry_kind::payment && e.changes.empty(); });
     }
     return entries;
   });

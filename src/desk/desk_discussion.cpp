@@ -85,6 +85,24 @@ Attachment make_attachment(const AttachmentRequest &req, const std::string &fiel
 // True when the actor may see a piece of discussion content.
 bool may_see(const Actor &actor, bool internal) { return !internal || actor.role != Role::customer; }
 
+// Whether a new attachment is internal (R5.4). Its own flag holds when given;
+// unset, it takes `inherited` (its comment's visibility, or the default for
+// the issue itself). It may be narrower than `container_internal` (an internal
+// photo on a public comment) but never wider, and a customer's files are public.
+bool attachment_internal(const Actor &actor, const std::optional<bool> &requested, bool inherited,
+                         bool container_internal, const std::string &field) {
+  if (actor.role == Role::customer) {
+    if (requested.value_or(false))
+      throw InvalidInput("a customer's attachments are public: leave internal unset or false", field + ".internal");
+    return false;
+  }
+  if (!requested) return inherited;
+  if (!*requested && container_internal)
+    throw InvalidInput("cannot be false on an internal comment: the file would reach the customer without its comment",
+                       field + ".internal");
+  return *requested;
+}
+
 Event plain_event(EventKind kind, const Actor &actor, Timestamp at, const Issue &issue) {
   return engine::issue_event(kind, actor, at, issue, "", {});
 }
@@ -103,6 +121,10 @@ void Desk::put_user(const Actor &actor, const User &user) {
   if (!notify_scope_from_string(to_string(user.settings.scope)))
     throw InvalidInput("is not a known scope", "user.settings.scope");
   impl_->run(TxnMode::write, [&](Op &op) {
+    // Writing over a registered user changes their role, name or settings: a
+    // settings change, as set_notification_settings guards it.
+    if (op.txn.user(user.id))
+      access::require(actor, Permission::manage_settings, "changing a registered user");
     op.txn.put_user(user);
     return 0;
   });
@@ -123,7 +145,8 @@ void Desk::set_notification_settings(const Actor &actor, std::string_view user_i
                                      const NotificationSettings &settings) {
   access::check_actor(actor);
   check::id(user_id, "user_id", limits::id_bytes);
-  if (actor.id != user_id) access::require(actor, Permission::manage_settings, "changing another user's settings");
+  if (actor.id != user_id)
+    access::require_staff(actor, Permission::manage_settings, "changing another user's settings");
   if (!notify_scope_from_string(to_string(settings.scope))) throw InvalidInput("is not a known scope", "settings.scope");
   impl_->run(TxnMode::write, [&](Op &op) {
     auto u = op.txn.user(user_id);
@@ -142,10 +165,13 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
   check::text(req.body, "body", limits::comment_bytes, true);
   if (req.attachments.size() > limits::attachments_per_comment)
     throw InvalidInput(fmt::format("at most {} per comment", limits::attachments_per_comment), "attachments");
-  std::vector<Attachment> files;
-  for (std::size_t i = 0; i < req.attachments.size(); ++i)
-    files.push_back(make_attachment(req.attachments[i], fmt::format("attachments[{}]", i)));
   bool internal = actor.role != Role::customer && req.internal;
+  std::vector<Attachment> files;
+  for (std::size_t i = 0; i < req.attachments.size(); ++i) {
+    std::string field = fmt::format("attachments[{}]", i);
+    files.push_back(make_attachment(req.attachments[i], field));
+    files.back().internal = attachment_internal(actor, req.attachments[i].internal, internal, internal, field);
+  }
 
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
@@ -185,11 +211,11 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
     for (auto &f : files) {
       f.issue_code = issue.code;
       f.comment_id = c.id;
-      f.internal = internal;
       f.uploaded_by = actor.id;
       f.created_at = op.now;
       f.id = op.txn.add_attachment(issue.number, f);
-      entry.changes.push_back({"attachment", "", f.name});
+      // An internal file on a public comment is logged under a field customers never see.
+      entry.changes.push_back({f.internal && !internal ? "internal_attachment" : "attachment", "", f.name});
       f.bytes.clear();
       c.attachments.push_back(f);
     }
@@ -220,6 +246,9 @@ std::vector<Comment> Desk::thread(const Actor &actor, std::string_view code) {
     IssueRow row = Impl::visible_row(op.txn, actor, code);
     auto comments = op.txn.comments(row.issue.number);
     std::erase_if(comments, [&](const Comment &c) { return !may_see(actor, c.internal); });
+    // A public comment may carry internal files.
+    for (auto &c : comments)
+      std::erase_if(c.attachments, [&](const Attachment &a) { return !may_see(actor, a.internal); });
     return comments;
   });
 }
@@ -228,7 +257,8 @@ Attachment Desk::attach(const Actor &actor, std::string_view code, const Attachm
   access::check_actor(actor);
   parse_issue_code(code);
   Attachment a = make_attachment(req, "attachment");
-  a.internal = actor.role != Role::customer && req.internal;
+  // Unset: internal (a customer's: public). The issue itself is public, so either flag may be given.
+  a.internal = attachment_internal(actor, req.internal, true, false, "attachment");
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
     a.uploaded_by = actor.id;
@@ -284,6 +314,8 @@ std::vector<std::string> Desk::Impl::change_watchers(const Actor &actor, std::st
   access::check_actor(actor);
   parse_issue_code(code);
   check::id(user_id, "user_id", limits::id_bytes);
+  // Customers hear of public events as the issue's customer, and do not see who watches.
+  if (actor.role == Role::customer) throw Forbidden("customers do not watch issues", "actor.role");
   if (!is_staff(actor.role) && actor.id != user_id)
     throw Forbidden("only staff may change who else watches an issue", "user_id");
   return run(TxnMode::write, [&](Op &op) {

@@ -32,7 +32,7 @@ PaymentHold Desk::withhold_payment(const Actor &actor, const HoldRequest &req) {
 
 PaymentHold Desk::release_payment(const Actor &actor, const ReleaseRequest &req) {
   access::check_actor(actor);
-  access::require(actor, Permission::release_payment, "releasing a payout");
+  access::require_staff(actor, Permission::release_payment, "releasing a payout");
   check_hold_target(req.record, req.fieldworker, req.reason);
   return impl_->run(TxnMode::write, [&](Op &op) {
     PaymentHold h = holds::release_manual(op, actor, req);

@@ -13,20 +13,31 @@ namespace {
 
 void check_template_name(std::string_view name) { check::name(name, "name", 64); }
 
+// Built-in and saved template names, ascending, each once.
+std::vector<std::string> names_in_force(StorageTransaction &txn) {
+  std::vector<std::string> names = txn.message_template_names();
+  for (const auto &b : messages::builtin_templates()) names.push_back(b.name);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 }  // namespace
 
 MessageTemplate Desk::save_template(const Actor &actor, const MessageTemplate &t) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "saving a message template");
+  access::require_staff(actor, Permission::manage_settings, "saving a message template");
   return impl_->run(TxnMode::write, [&](Op &op) {
     // Checked against the layout in force (or this one, when it is the layout).
-    const messages::Compiled *layout =
-        t.name == templates::layout ? nullptr : &impl_->caches.library(op).get(op.txn, templates::layout);
-    messages::Compiled compiled = messages::compile(t, layout);
-    if (t.name == templates::layout)
-      // Every template extends the layout: each must still render with the new one.
-      for (const auto &b : messages::builtin_templates())
-        if (b.name != templates::layout) messages::compile(*messages::find(op.txn, b.name), &compiled);
+    messages::Compiled compiled = messages::compile(t);
+    if (t.name != templates::layout) {
+      messages::check(compiled, impl_->caches.library(op).get(op.txn, templates::layout));
+    } else {
+      messages::check(compiled, compiled);
+      // Every template in force, built-in or saved, may extend the layout: each must still pass with the new one.
+      for (const auto &name : names_in_force(op.txn))
+        if (name != templates::layout) messages::check(impl_->caches.library(op).get(op.txn, name), compiled);
+    }
     MessageTemplate saved = t;
     saved.builtin = false;
     op.txn.put_message_template(saved);
@@ -37,7 +48,7 @@ MessageTemplate Desk::save_template(const Actor &actor, const MessageTemplate &t
 
 void Desk::reset_template(const Actor &actor, std::string_view name) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "resetting a message template");
+  access::require_staff(actor, Permission::manage_settings, "resetting a message template");
   check_template_name(name);
   impl_->run(TxnMode::write, [&](Op &op) {
     if (!messages::builtin(name))
@@ -69,18 +80,12 @@ MessageTemplate Desk::message_template(const Actor &actor, std::string_view name
 std::vector<std::string> Desk::template_names(const Actor &actor) {
   access::check_actor(actor);
   access::require_staff(actor, "reading message templates");
-  return impl_->run(TxnMode::read, [&](Op &op) {
-    std::vector<std::string> names = op.txn.message_template_names();
-    for (const auto &b : messages::builtin_templates()) names.push_back(b.name);
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    return names;
-  });
+  return impl_->run(TxnMode::read, [&](Op &op) { return names_in_force(op.txn); });
 }
 
 void Desk::set_message_settings(const Actor &actor, const MessageSettings &settings) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "changing message settings");
+  access::require_staff(actor, Permission::manage_settings, "changing message settings");
   messages::check_settings(settings);
   impl_->run(TxnMode::write, [&](Op &op) {
     messages::save_settings(op.txn, settings);

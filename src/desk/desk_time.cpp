@@ -53,7 +53,7 @@ std::optional<Timestamp> Desk::next_due(const Actor &actor) {
 
 void Desk::set_calendar(const Actor &actor, const BusinessCalendar &calendar) {
   access::check_actor(actor);
-  access::require(actor, Permission::manage_settings, "setting the business calendar");
+  access::require_staff(actor, Permission::manage_settings, "setting the business calendar");
   timing::Calendar::make(calendar);  // checks it: InvalidInput naming the field
   impl_->run(TxnMode::write, [&](Op &op) {
     op.txn.put_setting(engine::calendar_key, json::to_json(calendar));

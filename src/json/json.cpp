@@ -762,7 +762,7 @@ AttachmentRequest read_attachment(const nlohmann::json &j, const std::string &pa
   if (auto b64 = o.opt_str("bytes_base64")) a.bytes = base64_decode(*b64, o.field("bytes_base64"));
   a.size = o.opt_int("size").value_or(0);
   a.sha256 = o.str_or("sha256", "");
-  a.internal = o.flag("internal", true);
+  a.internal = o.opt_bool("internal");
   return a;
 }
 

@@ -25,12 +25,19 @@ struct Compiled {
   Template text;
 };
 
-/// Compiles and checks a template: each part must parse, use only catalogue
-/// merge tags, and render against a sample context in strict mode (so a
-/// missing partial or a bad section fails now, not in a customer's inbox).
-/// Throws TemplateError naming the template, part, line and column, or
+/// Compiles a template: each part must parse and use only catalogue merge
+/// tags. Throws TemplateError naming the template, part, line and column, or
 /// InvalidInput for a bad name or size.
-Compiled compile(const MessageTemplate &t, const Compiled *layout);
+Compiled compile(const MessageTemplate &t);
+
+/// Checks that each part of `t` renders in strict mode for every issue,
+/// whatever its data (mustache::check_strict over the shape of the contexts
+/// built here): the subject without partials, the bodies with `layout`'s
+/// (`t` itself when it is the layout). So a tag unset where it stands, a
+/// missing partial or a recursive one fails when the template is saved, not
+/// in a customer's inbox. Throws TemplateError naming the template, part,
+/// line and column.
+void check(const Compiled &t, const Compiled &layout);
 
 /// The settings stored in the database (defaults when none were saved).
 MessageSettings load_settings(StorageTransaction &txn);

@@ -43,11 +43,11 @@ std::string subject(const IssueNotice &n, Why why) {
   }
 }
 
-std::string body(const IssueNotice &n, bool for_customer) {
+std::string body(const IssueNotice &n, const Recipient &r) {
   const Issue &issue = n.issue;
   std::string text = fmt::format("{} on {} ({}): {}", issue.code, issue.record.to_string(), issue.type, issue.status);
   for (const auto &c : n.event.changes)
-    if (!for_customer || !is_internal_field(c.field))
+    if (access::sees_field(Actor{r.id, r.role, {}}, c.field))
       text += fmt::format("\n{}: {} -> {}", c.field, c.before.empty() ? "-" : c.before, c.after.empty() ? "-" : c.after);
   if (!n.text.empty()) text += "\n\n" + n.text;
   return text;
@@ -129,7 +129,7 @@ void queue(Op &op, const IssueNotice &n) {
                   (s.scope == NotifyScope::mine && is_mine(issue, r.id, watchers));
     if (!wanted) continue;
     const char *event_name = r.why == Why::mention ? "user_mentioned" : nullptr;
-    std::string subject_text = subject(n, r.why), body_text = body(n, r.role == Role::customer);
+    std::string subject_text = subject(n, r.why), body_text = body(n, r);
     each_channel(s, [&](DeliveryChannel ch) {
       enqueue(op, fmt::format("{}/{}/{}/{}", issue.code, n.seq, r.id, to_string(ch)), n.event, issue.code, r.id, ch,
               subject_text, body_text, event_name);

@@ -1,6 +1,7 @@
 // Workflow <-> JSON. Reading is forgiving in one way only: it collects every
-// problem (with its JSON path) instead of stopping at the first, so a host
-// fixing a definition sees the whole list at once.
+// problem (with its JSON path) instead of stopping at the first, and leaves
+// what it could not read at its default for the semantic checks to pass over,
+// so a host fixing a definition sees the whole list at once.
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -283,24 +284,25 @@ class Reader {
       for (std::size_t i = 0; i < it->size(); ++i) {
         std::string p = fmt::format("$.statuses[{}]", i);
         const json &s = (*it)[i];
+        StatusDef &st = def.statuses.emplace_back();  // kept when unreadable: later paths keep their index
         if (!is_object(s, p)) continue;
         only_keys(s, p, {"name", "colour", "category"});
-        StatusDef st;
         st.name = string(s, "name", p, true);
         if (s.contains("colour")) st.colour = string(s, "colour", p, false);
         if (s.contains("category"))
           st.category = category(s["category"], p + ".category");
         else
           problem(p + ".category", "is required");
-        def.statuses.push_back(std::move(st));
       }
     if (auto it = doc.find("stages"); it != doc.end() && is_array(*it, "$.stages"))
       for (std::size_t i = 0; i < it->size(); ++i) {
         std::string p = fmt::format("$.stages[{}]", i);
         const json &s = (*it)[i];
+        StageDef &st = def.stages.emplace_back();
         if (!is_object(s, p)) continue;
         only_keys(s, p, {"name", "statuses"});
-        def.stages.push_back({string(s, "name", p, true), strings(s, "statuses", p)});
+        st.name = string(s, "name", p, true);
+        st.statuses = strings(s, "statuses", p);
       }
     def.resolutions = strings(doc, "resolutions", "$");
     if (auto it = doc.find("slas"); it != doc.end() && is_array(*it, "$.slas"))
@@ -350,22 +352,17 @@ ordered_json effects_json(const std::vector<EffectDef> &effects) {
 
 namespace wf {
 
-WorkflowDef parse_definition(std::string_view text) {
+Parsed parse_definition(std::string_view text) {
   if (text.size() > limits::workflow_json_bytes)
     throw InvalidWorkflow("$", fmt::format("document is {} bytes; at most {} allowed", text.size(),
                                              limits::workflow_json_bytes));
   json doc = parse_json(text, {"$", "$", true});
   Reader reader;
   WorkflowDef def = reader.workflow(doc);
-  if (!reader.problems.empty()) throw InvalidWorkflow(std::move(reader.problems));
-  return def;
+  return {std::move(def), std::move(reader.problems)};
 }
 
 }  // namespace wf
-
-Workflow Workflow::from_json(std::string_view json_text, const ValidationContext &ctx) {
-  return from_definition(wf::parse_definition(json_text), ctx);
-}
 
 std::string Workflow::to_json() const {
   const WorkflowDef &d = *def_;

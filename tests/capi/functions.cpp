@@ -168,6 +168,11 @@ std::vector<Function> functions() {
                  return complaints_desk_set_clock(nul(fx.desk, 0, n),
                                                   n == 1 ? nullptr : pick("2026-01-06T00:00:00Z", 0, text_at, text));
                }});
+  f.push_back({"complaints_desk_scrub", {{"desk", false}, {"scrubbed", true}}, {}, 0,
+               [](F &fx, int n, int, const char *) {
+                 int scrubbed = 0;
+                 return complaints_desk_scrub(nul(fx.desk, 0, n), n == 1 ? nullptr : &scrubbed);
+               }});
   f.push_back({"complaints_workflow_validate",
                {{"out", false}, {"workflow_json", false}, {"errmsg", true}},
                {{"workflow_json", true, "{}"}},

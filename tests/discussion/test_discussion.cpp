@@ -8,12 +8,12 @@ using test::expect_error;
 namespace {
 
 AttachmentRequest inline_file(std::string name, std::string bytes, std::string sha = "") {
-  return AttachmentRequest{std::move(name), "image/jpeg", std::nullopt, std::move(bytes), 0, std::move(sha), true};
+  return AttachmentRequest{std::move(name), "image/jpeg", std::nullopt, std::move(bytes), 0, std::move(sha)};
 }
 
 AttachmentRequest hosted_file(std::string name, std::string key, std::int64_t size = 2048) {
   return AttachmentRequest{std::move(name), "application/pdf", std::move(key), std::nullopt, size,
-                           "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", true};
+                           "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"};
 }
 
 template <typename F>

@@ -3,6 +3,7 @@
 // never reaches a customer.
 #include "support/support.hpp"
 
+#include <map>
 #include <set>
 
 using namespace complaints;
@@ -163,4 +164,170 @@ TEST_CASE_TEMPLATE("the visibility matrix: role x record kind x visibility x rea
       CHECK(item.subject.find("secret") == std::string::npos);
       CHECK(item.body_html.find("secret") == std::string::npos);
     }
+}
+
+// SPEC R5.4 for attachments: an attachment's own flag holds. Every author role
+// posts on an internal and on a public comment, and on the issue itself, with
+// the flag unset, true and false; then every reader reads through every path.
+namespace {
+
+enum class Flag { unset, internal, public_ };
+
+std::optional<bool> requested(Flag f) {
+  if (f == Flag::unset) return std::nullopt;
+  return f == Flag::internal;
+}
+
+const char *flag_text(Flag f) { return f == Flag::unset ? "unset" : f == Flag::internal ? "true" : "false"; }
+
+struct Posted {
+  std::string name;  // unique: "file-<n>x.txt"
+  std::string bytes;
+  bool internal;    // as it must be stored
+  bool on_comment;  // else on the issue itself
+};
+
+// Posts every combination; checks each is stored as the rules say, or refused
+// naming the flag and leaving the store as it was.
+template <typename F>
+std::vector<Posted> post_everything(F &f, const Issue &issue) {
+  std::vector<Posted> posted;
+  int n = 0;
+  auto file = [&](Flag flag) {
+    std::string name = "file-" + std::to_string(++n) + "x.txt";
+    return std::pair{name, AttachmentRequest{name, "text/plain", std::nullopt, "bytes of " + name, 0, "", requested(flag)}};
+  };
+  for (const auto &author : readers) {
+    if (author.name == "other fieldworker" || author.name == "other customer") continue;
+    bool customer = is_customer(author);
+    for (bool comment_internal : {true, false})
+      for (auto flag : {Flag::unset, Flag::internal, Flag::public_}) {
+        CAPTURE(author.name);
+        CAPTURE(comment_internal);
+        CAPTURE(flag_text(flag));
+        auto [name, req] = file(flag);
+        CommentRequest c{"A comment", comment_internal, std::nullopt, {req}};
+        bool stored_comment_internal = comment_internal && !customer;  // customers' comments are public
+        bool refused = (customer && flag == Flag::internal) ||
+                       (stored_comment_internal && flag == Flag::public_);  // would be wider than its comment
+        if (refused) {
+          std::string before = f.desk.dump();
+          CHECK(expect_error(Errc::invalid_input, [&] { f.desk.add_comment(author.actor, issue.code, c); }).where() ==
+                "attachments[0].internal");
+          CHECK(f.desk.dump() == before);
+          continue;
+        }
+        bool internal = flag == Flag::unset ? stored_comment_internal : flag == Flag::internal;
+        Comment added = f.desk.add_comment(author.actor, issue.code, c);
+        REQUIRE(added.attachments.size() == 1);
+        CHECK(added.attachments[0].internal == internal);
+        posted.push_back({name, "bytes of " + name, internal, true});
+      }
+    for (auto flag : {Flag::unset, Flag::internal, Flag::public_}) {
+      CAPTURE(author.name);
+      CAPTURE(flag_text(flag));
+      auto [name, req] = file(flag);
+      if (customer && flag == Flag::internal) {
+        std::string before = f.desk.dump();
+        CHECK(expect_error(Errc::invalid_input, [&] { f.desk.attach(author.actor, issue.code, req); }).where() ==
+              "attachment.internal");
+        CHECK(f.desk.dump() == before);
+        continue;
+      }
+      // On the issue itself, unset means internal, except for a customer's own file.
+      bool internal = flag == Flag::unset ? !customer : flag == Flag::internal;
+      CHECK(f.desk.attach(author.actor, issue.code, req).internal == internal);
+      posted.push_back({name, "bytes of " + name, internal, false});
+    }
+  }
+  return posted;
+}
+
+std::string everything_in(const std::vector<TimelineEntry> &entries) {
+  std::string text;
+  for (const auto &e : entries) {
+    text += e.note + "\n";
+    for (const auto &c : e.changes) text += c.field + "=" + c.before + ">" + c.after + "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("an internal attachment never reaches a customer: comment x attachment flag x author x read path", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  f.desk.put_user(test::admin(), User{"cust-1", Role::customer, "Casey Customer", {}});
+  f.desk.put_record(test::office(), Record{{RecordKind::booking, "B-1"}, "cust-1", {"fw-1"}, RecordVisibility::restricted, false});
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Damage Caused";
+  r.description = "Scratched the bench.";
+  Issue issue = f.desk.report(test::office(), r);
+  auto posted = post_everything(f, issue);
+  REQUIRE(std::count_if(posted.begin(), posted.end(), [](const Posted &p) { return p.internal; }) > 0);
+  REQUIRE(std::count_if(posted.begin(), posted.end(), [](const Posted &p) { return !p.internal; }) > 0);
+
+  std::map<std::string, std::int64_t> ids;
+  for (const auto &a : f.desk.attachments(test::admin(), issue.code)) ids[a.name] = a.id;
+  REQUIRE(ids.size() == posted.size());
+
+  for (const auto &reader : readers) {
+    if (reader.name == "other fieldworker" || reader.name == "other customer") continue;
+    CAPTURE(reader.name);
+    const Actor &a = reader.actor;
+    auto sees = [&](const Posted &p) { return !p.internal || !is_customer(reader); };
+
+    std::set<std::string> listed, threaded;
+    for (const auto &att : f.desk.attachments(a, issue.code)) listed.insert(att.name);
+    for (const auto &c : f.desk.thread(a, issue.code))
+      for (const auto &att : c.attachments) threaded.insert(att.name);
+    std::string timeline = everything_in(f.desk.timeline(a, issue.code));
+    for (const auto &p : posted) {
+      CAPTURE(p.name);
+      CAPTURE(p.internal);
+      CHECK(listed.count(p.name) == (sees(p) ? 1u : 0u));
+      CHECK(threaded.count(p.name) == (sees(p) && p.on_comment ? 1u : 0u));
+      CHECK((timeline.find(p.name) != std::string::npos) == sees(p));
+      if (sees(p))
+        CHECK(f.desk.attachment(a, ids[p.name]).bytes == p.bytes);
+      else
+        expect_error(Errc::not_found, [&] { f.desk.attachment(a, ids[p.name]); });
+      auto hits = f.desk.search(a, p.name);
+      if (!sees(p)) CHECK(hits.empty());
+    }
+  }
+  // Staff see every comment's files in the thread; the hash chain holds.
+  std::set<std::string> all_threaded, on_comments;
+  for (const auto &c : f.desk.thread(test::admin(), issue.code))
+    for (const auto &att : c.attachments) all_threaded.insert(att.name);
+  for (const auto &p : posted)
+    if (p.on_comment) on_comments.insert(p.name);
+  CHECK(all_threaded == on_comments);
+  CHECK(f.desk.verify_timeline(test::admin(), issue.code).ok);
+
+  // Messages (merge tags: public_comments) and notifications to the customer.
+  for (auto name : {templates::complaint_details, templates::acknowledgement}) {
+    f.desk.send_message(test::office(), issue.code, name);
+    for (const auto &m : f.desk.preview_message(test::office(), issue.code, name))
+      for (const auto &p : posted)
+        if (p.internal) {
+          CAPTURE(p.name);
+          CHECK(m.body_html.find(p.name) == std::string::npos);
+          CHECK(m.body_text.find(p.name) == std::string::npos);
+        }
+  }
+  bool customer_told = false;
+  for (const auto &item : f.desk.outbox_pending(test::system_actor(), 10000)) {
+    if (item.recipient != "cust-1") continue;
+    customer_told = true;
+    for (const auto &p : posted)
+      if (p.internal) {
+        CAPTURE(p.name);
+        CHECK(item.subject.find(p.name) == std::string::npos);
+        CHECK(item.body_text.find(p.name) == std::string::npos);
+        CHECK(item.body_html.find(p.name) == std::string::npos);
+      }
+  }
+  CHECK(customer_told);
 }

@@ -1,6 +1,8 @@
 // SPEC R4: payment holds, scenario by scenario, on every backend.
 #include "support/support.hpp"
 
+#include <nlohmann/json.hpp>
+
 using namespace complaints;
 using test::expect_error;
 
@@ -389,6 +391,37 @@ TEST_CASE_TEMPLATE("who sees holds: staff all, a fieldworker their own, a custom
     }
 }
 
+TEST_CASE_TEMPLATE("a fieldworker sees their own payout on a shared booking's timeline and notices, not a colleague's", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1", "fw-2"}));
+  Issue i = report(f, B1);
+  i = f.act(lead, i, "close");  // without release_payment: both stay withheld
+  f.desk.release_payment(finance, {B1, "fw-2", "Checked"});
+  auto fields_seen_by = [&](const std::string &fw) {
+    std::string all;
+    for (const auto &e : f.desk.timeline(test::fieldworker(fw), i.code))
+      for (const auto &c : e.changes) all += c.field + "\n";
+    return all;
+  };
+  std::string fw1 = fields_seen_by("fw-1");
+  CHECK(fw1.find("payment:fw-1") != std::string::npos);
+  CHECK(fw1.find("payment:fw-2") == std::string::npos);
+  CHECK(fields_seen_by("fw-2").find("payment:fw-1") == std::string::npos);
+  std::string staff;
+  for (const auto &e : f.desk.timeline(test::office(), i.code))
+    for (const auto &c : e.changes) staff += c.field + "\n";
+  CHECK(staff.find("payment:fw-2") != std::string::npos);
+  int told = 0;
+  for (const auto &item : f.desk.outbox_pending(test::system_actor(), 1000))
+    if (item.recipient == "fw-1") {
+      ++told;
+      CHECK(item.body_text.find("payment:fw-2") == std::string::npos);
+      CHECK(item.subject.find("fw-2") == std::string::npos);
+    }
+  CHECK(told > 0);
+}
+
 TEST_CASE_TEMPLATE("a quote that becomes a booking holds the payouts of its open issues", B, TEST_BACKENDS) {
   test::DeskFixture<B> f;
   RecordRef quote{RecordKind::quote, "Q-1"};
@@ -468,4 +501,36 @@ TEST_CASE_TEMPLATE("hold events and the fieldworker's notifications", B, TEST_BA
   CHECK(bodies == std::vector<std::string>{
                       "The payment of fw-1 for booking:B-1 is withheld while " + i.code + " is resolved. Reason: reported",
                       "The payment of fw-1 for booking:B-1 was released (" + i.code + "). Reason: close"});
+}
+
+TEST_CASE_TEMPLATE("a fieldworker holding release_payment still cannot release a payout, by hand or by an action", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
+  // A workflow whose fieldworker action closes the issue and releases its holds.
+  auto doc = nlohmann::json::parse(Workflow::builtin("field-service").to_json());
+  doc["name"] = "self-release";
+  for (auto &a : doc["actions"])
+    if (a["name"] == "resolve") {
+      a["to"] = "Closed";
+      a["effects"] = nlohmann::json::array({{{"type", "release"}}});
+    }
+  f.desk.install_workflow(test::admin(), doc.dump());
+  ReportRequest r;
+  r.record = B1;
+  r.type = "Unsatisfactory Job";
+  r.description = "Compressor still rattles.";
+  r.workflow = "self-release";
+  Issue i = f.desk.report(test::office(), r);
+
+  const Actor fw{"fw-1", Role::fieldworker, Permissions::all()};
+  CHECK(expect_error(Errc::forbidden, [&] { f.desk.release_payment(fw, {B1, "fw-1", "I fixed it", true}); }).where() ==
+        "actor.role");
+  i = f.act(fw, i, "resolve");
+  CHECK(i.is_closed());
+  CHECK_FALSE(may_pay(f, "fw-1").may_pay);  // closed, but only staff with release_payment release
+  auto tl = f.desk.timeline(test::admin(), i.code);
+  CHECK(tl.back().change("payment:fw-1")->after.find("withheld") == 0);
+  f.desk.release_payment(finance, {B1, "fw-1", "Checked the photos"});
+  CHECK(may_pay(f, "fw-1").may_pay);
 }

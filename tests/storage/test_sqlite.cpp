@@ -4,7 +4,10 @@
 
 #include <fstream>
 
+#include <SQLiteCpp/Database.h>
+
 #include "storage/sqlite/schema.hpp"
+#include "storage/sqlite/scrub.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -178,4 +181,28 @@ TEST_CASE("a corrupt issue list on a hold is a storage error, not a crash") {
     auto e = expect_error(Errc::storage, [&] { s->begin(TxnMode::read)->hold({RecordKind::booking, "B-1"}, "fw-1"); });
     CHECK(std::string(e.what()).find("holds.blocking") != std::string::npos);
   }
+}
+
+TEST_CASE("a scrub clears only the debt it saw: an erasure recorded meanwhile stays owed") {
+  test::TempDir dir;
+  std::string path = dir.file("debt.db");
+  open_sqlite(path).reset();
+  SQLite::Database db(path, SQLite::OPEN_READWRITE);
+  sqlite_scrub::Debt debt(db, 0);
+  CHECK_FALSE(debt.owed());
+  auto erasure = [&] {
+    db.exec("BEGIN IMMEDIATE");
+    debt.record();
+    db.exec("COMMIT");
+  };
+  erasure();
+  std::optional<std::string> seen = debt.owed();
+  REQUIRE(seen);
+  erasure();  // after the scrub read the debt, before it clears it
+  CHECK(debt.settle(seen, false));
+  REQUIRE(debt.owed());
+  CHECK(debt.owed() != seen);
+  CHECK(debt.settle(debt.owed(), false));
+  CHECK_FALSE(debt.owed());
+  CHECK(debt.settle(std::nullopt, false));  // nothing owed: still checkpoints
 }

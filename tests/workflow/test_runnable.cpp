@@ -132,7 +132,7 @@ TEST_CASE_TEMPLATE("every action of the staged-escalation workflow runs (seed 00
 }
 
 TEST_CASE("docs/workflows.md shows each built-in workflow exactly as the library ships it") {
-  std::ifstream in(std::string(COMPLAINTS_DOCS_DIR) + "/workflows.md");
+  std::ifstream in(std::string(COMPLAINTS_SOURCE_DIR) + "/docs/workflows.md");
   REQUIRE(in);
   std::stringstream text;
   text << in.rdbuf();

@@ -102,6 +102,7 @@ PROTOTYPES = {
     "complaints_desk_share": (c_int, [POINTER(c_void_p), _desk]),
     "complaints_desk_close": (None, [_desk]),
     "complaints_desk_set_clock": (c_int, [_desk, _str]),
+    "complaints_desk_scrub": (c_int, [_desk, POINTER(c_int)]),
     "complaints_desk_errmsg": (c_char_p, [_desk]),
     "complaints_desk_errwhere": (c_char_p, [_desk]),
     # settings

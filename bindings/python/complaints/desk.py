@@ -323,17 +323,23 @@ class Desk:
 
     @classmethod
     def open_sqlite(cls, path: str, *, sync: Optional[str] = None, busy_timeout_ms: Optional[int] = None,
-                    cache_kib: Optional[int] = None, clock: Union[str, _dt.datetime, None] = None) -> "Desk":
+                    cache_kib: Optional[int] = None, clock: Union[str, _dt.datetime, None] = None,
+                    read_only: Optional[bool] = None, immutable: Optional[bool] = None) -> "Desk":
         """Opens a desk over a SQLite file, created if missing and migrated forward.
 
         ``sync`` "full" (default) or "normal"; ``clock`` an instant at which
-        the desk's time stands still (see set_clock). Raises StorageError,
+        the desk's time stands still (see set_clock). ``read_only=True`` opens
+        an existing, current store for reading only (a backup, a replica):
+        reads work, every changing method raises StorageError with ``where``
+        "read_only", and the file is never written. ``immutable=True`` is
+        read-only for a copy nobody changes, read without locks and without
+        its -wal/-shm files (see docs/c-api.md). Raises StorageError,
         InvalidInput... with the library's message. The caller owns the desk.
         """
         lib = N.load()
         return cls._open(lib, lib.complaints_desk_open_sqlite, os.fsencode(path),
                          _open_options(dict(sync=sync, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib,
-                                            clock=clock)))
+                                            clock=clock, read_only=read_only, immutable=immutable)))
 
     @classmethod
     def open_memory(cls, *, clock: Union[str, _dt.datetime, None] = None) -> "Desk":
@@ -469,7 +475,8 @@ class Desk:
         return self._get(self._lib.complaints_type_list, actor)
 
     def put_user(self, actor: Actor, user: JSONInput = None, **fields) -> None:
-        """Registers or updates a user {"id", "role", "name", "settings"}. Staff only; an admin needs manage_settings."""
+        """Registers or updates a user {"id", "role", "name", "settings"}. Staff only; a new admin, or
+        writing over a registered user, needs manage_settings (docs/permissions.md)."""
         self._do(self._lib.complaints_user_put, actor, _dumps(_merge(user, fields)))
 
     def user(self, actor: Actor, id: str) -> dict:
@@ -556,8 +563,18 @@ class Desk:
         return self._get(self._lib.complaints_issue_verify, actor, _enc(code))
 
     def delete_forever(self, actor: Actor, code: str) -> dict:
-        """Erases an issue for good and returns what was erased. An admin with delete_issues."""
+        """Erases an issue for good and returns what was erased. An admin with delete_issues.
+        ``files_scrubbed`` False: another connection's read delayed the scrub of the files (see scrub)."""
         return self._get(self._lib.complaints_issue_delete, actor, _enc(code))
+
+    def scrub(self) -> bool:
+        """Makes text erased by delete_forever (by any process) unrecoverable from the store's
+        files now, waiting up to the busy timeout for other connections' reads. False when one
+        still prevented it: the scrub stays owed, and the next write, open or close of the store
+        by any connection finishes it. True for an in-memory desk. StorageError on a read-only desk."""
+        done = ctypes.c_int()
+        self._call(self._lib.complaints_desk_scrub, byref(done))
+        return bool(done.value)
 
     # -- discussion, watchers, links ----------------------------------------------------------
 
@@ -565,7 +582,10 @@ class Desk:
                     **fields) -> dict:
         """Adds a comment and returns it: ``add_comment(office, code, "text", internal=False)`` (a str is
         the body), or a dict {"body", "internal", "reply_to", "attachments"}; attachments may carry raw
-        ``data``/``bytes`` (sent base64-encoded). InvalidInput names the field ("body", "reply_to")."""
+        ``data``/``bytes`` (sent base64-encoded). A comment is internal unless ``internal=False``. An
+        attachment without "internal" follows its comment; True keeps it internal on a public comment;
+        False on an internal comment is refused. InvalidInput names the field ("body", "reply_to",
+        "attachments[0].internal")."""
         if isinstance(comment, str):
             comment = {"body": comment}
         request = _merge(comment, fields)
@@ -581,7 +601,8 @@ class Desk:
                data: Union[bytes, bytearray, memoryview, None] = None, **fields) -> dict:
         """Attaches a file to the issue and returns its metadata: ``attach(office, code, name="a.jpg",
         media_type="image/jpeg", data=b"...")`` (the library keeps the bytes, up to 10 MiB) or with
-        ``storage_key``, ``size`` and ``sha256`` (the host keeps the file)."""
+        ``storage_key``, ``size`` and ``sha256`` (the host keeps the file). Internal unless
+        ``internal=False``; a customer's file is public (a customer's ``internal=True`` is InvalidInput)."""
         request = _merge(attachment, fields)
         if data is not None:
             request = dict(request) if isinstance(request, Mapping) else json.loads(request)
@@ -605,7 +626,8 @@ class Desk:
             self._lib.complaints_free(out)
 
     def watch(self, actor: Actor, code: str, user_id: str) -> list:
-        """Makes a registered user watch the issue; returns the watchers."""
+        """Makes a registered user watch the issue; returns the watchers. Staff anyone, fieldworkers
+        themselves, customers nobody (Forbidden)."""
         return self._get(self._lib.complaints_watcher_set, actor, _enc(code), _enc(user_id), 1)
 
     def unwatch(self, actor: Actor, code: str, user_id: str) -> list:
@@ -650,7 +672,8 @@ class Desk:
         return self._get(self._lib.complaints_hold_withhold, actor, _dumps(_with_record(_merge(request, fields))))
 
     def release_payment(self, actor: Actor, request: JSONInput = None, **fields) -> dict:
-        """Releases {"record", "fieldworker", "reason", "override"}; returns the hold. Needs release_payment."""
+        """Releases {"record", "fieldworker", "reason", "override"}; returns the hold. Needs release_payment
+        on a staff role ("override": an admin)."""
         return self._get(self._lib.complaints_hold_release, actor, _dumps(_with_record(_merge(request, fields))))
 
     def holds(self, actor: Actor, filter: JSONInput = None, **fields) -> list:

@@ -375,6 +375,32 @@ class TestDiscussion(Fixture):
         with self.assertRaises(NotFound):
             d.attachment_bytes(self.customer, 999)
 
+    def test_an_attachment_keeps_its_own_visibility(self):
+        d = self.desk
+        code = self.report()["code"]
+        # Unset follows the comment; true stays internal even on a public comment.
+        c = d.add_comment(self.office, code, "New part fitted.", internal=False, attachments=[
+            {"name": "after.jpg", "media_type": "image/jpeg", "bytes": b"after"},
+            {"name": "supplier-invoice.pdf", "media_type": "application/pdf", "bytes": b"%PDF", "internal": True}])
+        self.assertEqual([a["internal"] for a in c["attachments"]], [False, True])
+        seen = d.thread(self.customer, code)[0]["attachments"]
+        self.assertEqual([a["name"] for a in seen], ["after.jpg"])
+        self.assertEqual([a["name"] for a in d.attachments(self.customer, code)], ["after.jpg"])
+        with self.assertRaises(NotFound):
+            d.attachment_bytes(self.customer, c["attachments"][1]["id"])
+        self.assertNotIn("supplier-invoice.pdf", repr(d.timeline(self.customer, code)))
+        self.assertIn("supplier-invoice.pdf", repr(d.timeline(self.office, code)))
+        # Never wider: a public file on an internal comment, or a customer's internal one, is refused.
+        with self.assertRaises(InvalidInput) as cm:
+            d.add_comment(self.office, code, "Staff only.", attachments=[
+                {"name": "a.jpg", "media_type": "image/jpeg", "bytes": b"a", "internal": False}])
+        self.assertEqual(cm.exception.where, "attachments[0].internal")
+        with self.assertRaises(InvalidInput) as cm:
+            d.attach(self.customer, code, name="b.jpg", media_type="image/jpeg", data=b"b", internal=True)
+        self.assertEqual(cm.exception.where, "attachment.internal")
+        self.assertFalse(d.attach(self.customer, code, name="c.jpg", media_type="image/jpeg", data=b"c")["internal"])
+        self.assertTrue(d.attach(self.office, code, name="d.jpg", media_type="image/jpeg", data=b"d")["internal"])
+
     def test_watchers_links_and_delete_forever(self):
         d = self.desk
         a = self.report("first")["code"]
@@ -589,6 +615,18 @@ class TestErrors(Fixture):
         self.assertIn("approve", cm.exception.message)
         self.assertEqual(self.desk.get(self.admin, code)["status"], "Awaiting Approval")
 
+    def test_staff_business_is_forbidden_naming_what_was_missing(self):
+        d = self.desk
+        with self.assertRaises(Forbidden) as cm:  # a customer does not set what is withheld from a payout
+            d.report(self.customer, record=BOOKING, type="Damage Caused", description="Scratched.",
+                     hold_amounts={"tariq": {"minor": 5000, "currency": "AUD"}})
+        self.assertEqual(cm.exception.where, "hold_amounts")
+        d.put_user(self.admin, id="adam", role="admin", name="Adam")
+        with self.assertRaises(Forbidden) as cm:  # an office user without manage_settings demotes nobody
+            d.put_user(self.office, id="adam", role="office", name="Adam")
+        self.assertEqual(cm.exception.where, "actor.permissions")
+        self.assertEqual(d.user(self.admin, "adam")["role"], "admin")
+
     def test_a_bad_date_is_invalid_input_naming_the_field(self):
         code = self.report()["code"]
         with self.assertRaises(InvalidInput) as cm:
@@ -714,6 +752,41 @@ class TestSqlite(unittest.TestCase):
                 self.assertTrue(d.verify(admin, code)["ok"])
                 self.assertEqual(len(d.timeline(admin, code)), 3 + len(
                     [e for e in d.timeline(admin, code) if e["kind"] not in ("reported", "action")]))
+
+    def test_a_read_only_desk_reads_and_refuses_every_change(self):
+        office = Actor("olivia", "office", ["edit_issues"])
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "complaints.db")
+            with Desk.open_sqlite(path) as d:
+                d.put_record(office, kind="booking", id="BK-1", customer_id="casey")
+                code = d.report(office, record=("booking", "BK-1"), type="Other", description="Kept.")["code"]
+            before = Path(path).read_bytes()
+            with Desk.open_sqlite(path, read_only=True) as d:
+                self.assertEqual(d.get(office, code)["description"], "Kept.")
+                with self.assertRaises(complaints.StorageError) as cm:
+                    d.report(office, record=("booking", "BK-1"), type="Other", description="Refused.")
+                self.assertEqual(cm.exception.where, "read_only")
+                self.assertIn("read-only", cm.exception.message)
+                with self.assertRaises(complaints.StorageError):
+                    d.scrub()
+            self.assertEqual(Path(path).read_bytes(), before)
+            with Desk.open_sqlite(path, immutable=True) as d:
+                self.assertEqual(d.get(office, code)["description"], "Kept.")
+            with self.assertRaises(InvalidInput) as cm:
+                Desk.open_sqlite(path, read_only="yes")
+            self.assertIn("options.read_only", cm.exception.message)
+
+    def test_scrub_after_delete_forever(self):
+        office = Actor("olivia", "office", ["edit_issues"])
+        admin = Actor("adam", "admin", complaints.PERMISSIONS)
+        with Desk.open_memory() as d:
+            self.assertTrue(d.scrub())
+        with tempfile.TemporaryDirectory() as tmp, Desk.open_sqlite(os.path.join(tmp, "s.db")) as d:
+            d.put_record(office, kind="booking", id="BK-1", customer_id="casey")
+            code = d.report(office, record=("booking", "BK-1"), type="Other", description="Secret.")["code"]
+            self.assertTrue(d.delete_forever(admin, code)["files_scrubbed"])
+            self.assertTrue(d.scrub())
+            self.assertNotIn(b"Secret.", Path(tmp, "s.db").read_bytes())
 
     def test_threads_share_a_desk(self):
         office = Actor("olivia", "office")
@@ -996,7 +1069,7 @@ class TestHeader(unittest.TestCase):
             "complaints_desk * *": ctypes.POINTER(ctypes.c_void_p), "complaints_actor * *": ctypes.POINTER(ctypes.c_void_p),
             "char * *": ctypes.POINTER(ctypes.c_void_p), "unsigned char * *": ctypes.POINTER(ctypes.c_void_p),
             "size_t *": ctypes.POINTER(ctypes.c_size_t), "int64_t *": ctypes.POINTER(ctypes.c_int64),
-            "complaints_event_fn": _native.EVENT_FN,
+            "int *": ctypes.POINTER(ctypes.c_int), "complaints_event_fn": _native.EVENT_FN,
         }
         self.assertIn(decl, table)
         return table[decl]

@@ -1,5 +1,6 @@
 // The SQLite backend: one file, WAL, BEGIN IMMEDIATE per write transaction,
-// prepared statements cached per connection.
+// prepared statements cached per connection; opened without the write lock
+// unless a migration is due, or read-only.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "domain/check.hpp"
 #include "storage/codec.hpp"
 #include "storage/sqlite/schema.hpp"
+#include "storage/sqlite/scrub.hpp"
 
 namespace complaints {
 
@@ -409,11 +411,10 @@ Attachment read_attachment(const SQLite::Statement &s) {
   return a;
 }
 
-class SqliteStorage;
-
 class SqliteTransaction final : public StorageTransaction {
  public:
-  SqliteTransaction(SQLite::Database &db, StatementCache &stmts, TxnMode mode) : db_(db), stmts_(stmts) {
+  SqliteTransaction(SQLite::Database &db, StatementCache &stmts, sqlite_scrub::Debt &debt, TxnMode mode)
+      : db_(db), stmts_(stmts), debt_(debt), mode_(mode) {
     guarded("begin transaction", [&] {
       Use begin(stmts_.get(mode == TxnMode::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
       begin->exec();
@@ -432,11 +433,17 @@ class SqliteTransaction final : public StorageTransaction {
   }
 
   void commit() override {
+    // Whether an erasure (this one's or another connection's, even one that
+    // crashed) left a scrub owed: one primary-key lookup per write, before
+    // the commit so that it reads this transaction's own snapshot.
+    std::optional<std::string> owed;
+    if (mode_ == TxnMode::write) owed = guarded("commit", [&] { return debt_.owed(); });
     guarded("commit", [&] {
       Use commit(stmts_.get("COMMIT"));
       commit->exec();
     });
     open_ = false;
+    if (owed) debt_.try_settle(owed);  // committed: this may fail, not the commit
   }
 
   std::optional<std::string> setting(std::string_view key) override {
@@ -1249,10 +1256,15 @@ class SqliteTransaction final : public StorageTransaction {
         s->bind(1, number);
         s->exec();
       }
-      // Everything else hangs off the issue row and goes with it (ON DELETE CASCADE).
-      Use s(stmts_.get("DELETE FROM issues WHERE number = ?"));
-      s->bind(1, number);
-      s->exec();
+      {
+        // Everything else hangs off the issue row and goes with it (ON DELETE CASCADE).
+        Use s(stmts_.get("DELETE FROM issues WHERE number = ?"));
+        s->bind(1, number);
+        s->exec();
+      }
+      // Older images of the erased pages stay in the write-ahead log until a
+      // scrub: it is owed from this commit on, whatever happens next.
+      debt_.record();
       return n;
     });
   }
@@ -1352,18 +1364,41 @@ class SqliteTransaction final : public StorageTransaction {
 
   SQLite::Database &db_;
   StatementCache &stmts_;
+  sqlite_scrub::Debt &debt_;
+  TxnMode mode_;
   bool open_ = false;
 };
+
+// A "file:" URI naming `path`, for SQLite's URI parameters: the characters a
+// URI gives a meaning to are escaped.
+std::string file_uri(const std::string &path) {
+  std::string uri = path.starts_with('/') ? "file://" : "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#')
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else
+      uri += c;
+  }
+  return uri;
+}
 
 class SqliteStorage final : public Storage {
  public:
   SqliteStorage(const std::string &path, const SqliteOptions &options)
-      : db_(open(path, options)), stmts_(db_) {
+      : path_(check::excerpt(path, 200)),
+        read_only_(options.read_only || options.immutable),
+        db_(open(path, options)),
+        stmts_(db_),
+        debt_(db_, options.busy_timeout_ms) {
     guarded("configure database", [&] {
       db_.setBusyTimeout(options.busy_timeout_ms);
-      SQLite::Statement mode(db_, "PRAGMA journal_mode = WAL");
-      if (!mode.executeStep() || text(mode, 0) != "wal")
-        throw StorageError(fmt::format("{}: cannot switch to WAL mode", path));
+      if (!read_only_) {
+        // On a file already in WAL mode this only reads its header: it writes nothing.
+        SQLite::Statement mode(db_, "PRAGMA journal_mode = WAL");
+        if (!mode.executeStep() || text(mode, 0) != "wal")
+          throw StorageError(fmt::format("{}: cannot switch to WAL mode", path));
+      }
+      // These configure the connection; none writes the file.
       db_.exec(options.sync == SqliteOptions::Sync::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
       db_.exec("PRAGMA foreign_keys = ON");
       db_.exec(fmt::format("PRAGMA cache_size = -{}", std::max(options.cache_kib, 64)));
@@ -1372,22 +1407,26 @@ class SqliteStorage final : public Storage {
       // old text an edit replaced.
       db_.exec("PRAGMA secure_delete = ON");
     });
-    migrate(path);
+    open_schema();
+    // A scrub an erasure left owed (its process may have died right after the commit).
+    if (!read_only_) debt_.settle_if_owed();
+  }
+
+  // The last chance this connection gets to pay a scrub still owed.
+  ~SqliteStorage() override {
+    if (!read_only_) debt_.settle_if_owed();
   }
 
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
-    return std::make_unique<SqliteTransaction>(db_, stmts_, mode);
+    if (mode == TxnMode::write) refuse_if_read_only("nothing can be changed");
+    return std::make_unique<SqliteTransaction>(db_, stmts_, debt_, mode);
   }
 
   std::string_view backend_name() const noexcept override { return "sqlite"; }
 
   bool scrub() override {
-    return guarded("scrub", [&] {
-      // Copy every page into the database file and cut the log to zero bytes,
-      // so no older page image survives in it.
-      SQLite::Statement s(db_, "PRAGMA wal_checkpoint(TRUNCATE)");
-      return s.executeStep() && s.getColumn(0).getInt() == 0;
-    });
+    refuse_if_read_only("its files cannot be scrubbed");
+    return guarded("scrub", [&] { return debt_.settle(debt_.owed(), true); });
   }
 
  private:
@@ -1396,40 +1435,82 @@ class SqliteStorage final : public Storage {
       // NOMUTEX: a connection is only ever used by one thread at a time (the
       // Storage contract; the Desk serializes), so SQLite's own per-call lock
       // is pure overhead.
-      int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX | (options.create ? SQLite::OPEN_CREATE : 0);
-      return SQLite::Database(path, flags);
+      const int flags = SQLite::OPEN_NOMUTEX;
+      if (options.immutable)
+        return SQLite::Database(file_uri(path) + "?immutable=1", flags | SQLite::OPEN_READONLY | SQLite::OPEN_URI);
+      if (options.read_only) return SQLite::Database(path, flags | SQLite::OPEN_READONLY);
+      return SQLite::Database(path, flags | SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0));
     } catch (const SQLite::Exception &e) {
       throw StorageError(fmt::format("cannot open {}: {}", check::excerpt(path, 200), e.what()));
     }
   }
 
-  void migrate(const std::string &path) {
+  void refuse_if_read_only(const char *what) const {
+    if (read_only_) throw StorageError(fmt::format("{} was opened read-only: {}", path_, what), "read_only");
+  }
+
+  // Reads the schema version in a read transaction: a current store opens
+  // without the write lock and without writing (SPEC R12.3). Only a migration
+  // takes the lock, reading the version again under it (another connection
+  // may have migrated meanwhile), and applies every missing step at once.
+  void open_schema() {
     auto steps = sqlite_schema::migrations();
-    guarded("migrate schema", [&] {
-      Use begin(stmts_.get("BEGIN IMMEDIATE"));
-      begin->exec();
-      try {
-        int app = db_.execAndGet("PRAGMA application_id").getInt();
-        int version = db_.execAndGet("PRAGMA user_version").getInt();
-        int tables = db_.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
-        if (app != sqlite_schema::application_id && (app != 0 || version != 0 || tables != 0))
-          throw StorageError(fmt::format("{} is not a complaints database", check::excerpt(path, 200)));
-        if (version > static_cast<int>(steps.size()))
-          throw StorageError(fmt::format("{} has schema version {}, newer than this library's {}; upgrade the library",
-                                         check::excerpt(path, 200), version, steps.size()));
-        for (auto v = static_cast<std::size_t>(version); v < steps.size(); ++v) db_.exec(steps[v]);
+    const auto current = static_cast<int>(steps.size());
+    guarded("open schema", [&] {
+      int version = in_transaction("BEGIN DEFERRED", [&] { return checked_version(current); });
+      if (version == current) return;
+      if (read_only_ && version == 0)
+        throw StorageError(fmt::format("{} holds no complaints schema yet, and was opened read-only", path_),
+                           "read_only");
+      if (read_only_)
+        throw StorageError(fmt::format("{} has schema version {}, older than this library's {}, and was opened "
+                                       "read-only: open it read-write once to migrate it",
+                                       path_, version, current),
+                           "read_only");
+      in_transaction("BEGIN IMMEDIATE", [&] {
+        int from = checked_version(current);
+        if (from == current) return from;
+        for (int v = from; v < current; ++v) db_.exec(steps[static_cast<std::size_t>(v)]);
         db_.exec(fmt::format("PRAGMA application_id = {}", sqlite_schema::application_id));
-        db_.exec(fmt::format("PRAGMA user_version = {}", steps.size()));
-        db_.exec("COMMIT");
-      } catch (...) {
-        db_.tryExec("ROLLBACK");
-        throw;
-      }
+        db_.exec(fmt::format("PRAGMA user_version = {}", current));
+        return current;
+      });
     });
   }
 
+  // The schema version, once the file is known to be a complaints database
+  // (or empty) of no newer version than `current`. In a transaction.
+  int checked_version(int current) {
+    int app = db_.execAndGet("PRAGMA application_id").getInt();
+    int version = db_.execAndGet("PRAGMA user_version").getInt();
+    int tables = db_.execAndGet("SELECT count(*) FROM sqlite_schema").getInt();
+    if (app != sqlite_schema::application_id && (app != 0 || version != 0 || tables != 0))
+      throw StorageError(fmt::format("{} is not a complaints database", path_));
+    if (version > current)
+      throw StorageError(fmt::format("{} has schema version {}, newer than this library's {}; upgrade the library",
+                                     path_, version, current));
+    return version;
+  }
+
+  // Runs `body` between `begin` and COMMIT, rolling back if it throws.
+  template <typename F>
+  int in_transaction(const char *begin, F &&body) {
+    db_.exec(begin);
+    try {
+      int result = body();
+      db_.exec("COMMIT");
+      return result;
+    } catch (...) {
+      db_.tryExec("ROLLBACK");
+      throw;
+    }
+  }
+
+  std::string path_;
+  bool read_only_;
   SQLite::Database db_;
   StatementCache stmts_;
+  sqlite_scrub::Debt debt_;  // after db_: its statements are finalized before the connection closes
 };
 
 }  // namespace
