@@ -1,13 +1,23 @@
 #include "storage/codec.hpp"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
+
+#include "json/json.hpp"
 
 namespace complaints::codec {
 
 std::string encode_changes(const std::vector<FieldChange> &changes) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto &c : changes) j.push_back({c.field, c.before, c.after});
-  return j.dump();
+  // Written by the library's JSON writer (every entry is encoded: it is on
+  // the path of every change), read back by nlohmann.
+  std::string out;
+  json::Writer w(out);
+  w.begin_array();
+  for (const auto &c : changes) w.begin_array().value(c.field).value(c.before).value(c.after).end_array();
+  w.end_array();
+  w.finish();
+  return out;
 }
 
 std::vector<FieldChange> decode_changes(std::string_view text) {
@@ -23,87 +33,130 @@ std::vector<FieldChange> decode_changes(std::string_view text) {
 
 namespace {
 
-nlohmann::json opt_ms(const std::optional<Timestamp> &t) { return t ? nlohmann::json(to_millis(*t)) : nlohmann::json(); }
+// Timers and SLA clocks are stored as text a line per item, fields apart by
+// the unit separator (0x1F): names never hold control characters, and this
+// reads back several times faster than JSON (every issue read decodes it).
+constexpr char unit = '\x1f';
 
-std::optional<Timestamp> read_opt_ms(const nlohmann::json &j, const char *key) {
-  const auto &v = j.at(key);
-  if (v.is_null()) return std::nullopt;
-  return from_millis(v.get<std::int64_t>());
+[[noreturn]] void corrupt(const char *what) { throw StorageError(std::string("stored ") + what + " are corrupt"); }
+
+// Splits `text` at `sep` into `out` (cleared first).
+void split(std::string_view text, char sep, std::vector<std::string_view> &out) {
+  out.clear();
+  for (std::size_t start = 0;;) {
+    std::size_t end = text.find(sep, start);
+    out.push_back(text.substr(start, end - start));
+    if (end == std::string_view::npos) return;
+    start = end + 1;
+  }
 }
 
-template <typename F>
-auto decoded(std::string_view text, const char *what, F &&read) -> decltype(read(nlohmann::json())) {
-  if (text.empty()) return {};
-  try {
-    return read(nlohmann::json::parse(text));
-  } catch (const nlohmann::json::exception &e) {
-    throw StorageError(std::string("stored ") + what + " are corrupt: " + e.what());
-  }
+std::int64_t number(std::string_view field, const char *what) {
+  std::int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), n);
+  if (ec != std::errc() || ptr != field.data() + field.size() || field.empty()) corrupt(what);
+  return n;
+}
+
+std::optional<Timestamp> instant(std::string_view field, const char *what) {
+  if (field.empty()) return std::nullopt;
+  return from_millis(number(field, what));
+}
+
+void put_number(std::string &out, std::int64_t n) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
+void put_instant(std::string &out, const std::optional<Timestamp> &t) {
+  if (t) put_number(out, to_millis(*t));
 }
 
 }  // namespace
 
 std::string encode_timers(const std::vector<IssueTimer> &timers) {
-  if (timers.empty()) return {};
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto &t : timers) j.push_back({t.name, t.action, to_millis(t.due_at)});
-  return j.dump();
+  std::string out;
+  for (const auto &t : timers) {
+    if (!out.empty()) out += '\n';
+    out += t.name;
+    out += unit;
+    out += t.action;
+    out += unit;
+    put_number(out, to_millis(t.due_at));
+  }
+  return out;
 }
 
 std::vector<IssueTimer> decode_timers(std::string_view text) {
-  return decoded(text, "timers", [](const nlohmann::json &j) {
-    std::vector<IssueTimer> out;
-    for (const auto &t : j)
-      out.push_back({t.at(0).get<std::string>(), t.at(1).get<std::string>(), from_millis(t.at(2).get<std::int64_t>())});
-    return out;
-  });
+  std::vector<IssueTimer> out;
+  if (text.empty()) return out;
+  std::vector<std::string_view> lines, f;
+  split(text, '\n', lines);
+  for (auto line : lines) {
+    split(line, unit, f);
+    if (f.size() != 3) corrupt("timers");
+    out.push_back({std::string(f[0]), std::string(f[1]), from_millis(number(f[2], "timers"))});
+  }
+  return out;
 }
 
 std::string encode_clocks(const std::vector<SlaClock> &clocks) {
-  if (clocks.empty()) return {};
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto &c : clocks)
-    j.push_back({{"name", c.name},
-                 {"state", to_string(c.state)},
-                 {"business", c.business},
-                 {"started_at", to_millis(c.started_at)},
-                 {"budget", c.budget.count()},
-                 {"used", c.used.count()},
-                 {"as_of", to_millis(c.as_of)},
-                 {"due_at", opt_ms(c.due_at)},
-                 {"warn_at", opt_ms(c.warn_at)},
-                 {"warn_percent", c.warn_percent},
-                 {"paused_by_status", c.paused_by_status},
-                 {"warned", c.warned},
-                 {"breached", c.breached},
-                 {"breached_at", opt_ms(c.breached_at)}});
-  return j.dump();
+  std::string out;
+  for (const auto &c : clocks) {
+    if (!out.empty()) out += '\n';
+    out += c.name;
+    out += unit;
+    out += to_string(c.state);
+    out += unit;
+    out += c.business ? '1' : '0';
+    out += c.paused_by_status ? '1' : '0';
+    out += c.warned ? '1' : '0';
+    out += c.breached ? '1' : '0';
+    for (std::int64_t n : {to_millis(c.started_at), std::int64_t(c.budget.count()), std::int64_t(c.used.count()),
+                           to_millis(c.as_of), std::int64_t(c.warn_percent)}) {
+      out += unit;
+      put_number(out, n);
+    }
+    for (const auto *t : {&c.due_at, &c.warn_at, &c.breached_at}) {
+      out += unit;
+      put_instant(out, *t);
+    }
+  }
+  return out;
 }
 
 std::vector<SlaClock> decode_clocks(std::string_view text) {
-  return decoded(text, "SLA clocks", [](const nlohmann::json &j) {
-    std::vector<SlaClock> out;
-    for (const auto &v : j) {
-      SlaClock c;
-      c.name = v.at("name").get<std::string>();
-      std::string state = v.at("state").get<std::string>();
-      c.state = decode_enum(sla_state_from_string(state), "issues.slas", state);
-      c.business = v.at("business").get<bool>();
-      c.started_at = from_millis(v.at("started_at").get<std::int64_t>());
-      c.budget = std::chrono::milliseconds(v.at("budget").get<std::int64_t>());
-      c.used = std::chrono::milliseconds(v.at("used").get<std::int64_t>());
-      c.as_of = from_millis(v.at("as_of").get<std::int64_t>());
-      c.due_at = read_opt_ms(v, "due_at");
-      c.warn_at = read_opt_ms(v, "warn_at");
-      c.warn_percent = v.at("warn_percent").get<int>();
-      c.paused_by_status = v.at("paused_by_status").get<bool>();
-      c.warned = v.at("warned").get<bool>();
-      c.breached = v.at("breached").get<bool>();
-      c.breached_at = read_opt_ms(v, "breached_at");
-      out.push_back(std::move(c));
-    }
-    return out;
-  });
+  std::vector<SlaClock> out;
+  if (text.empty()) return out;
+  const char *what = "SLA clocks";
+  std::vector<std::string_view> lines, f;
+  split(text, '\n', lines);
+  for (auto line : lines) {
+    split(line, unit, f);
+    if (f.size() != 11 || f[2].size() != 4) corrupt(what);
+    SlaClock c;
+    c.name = std::string(f[0]);
+    c.state = decode_enum(sla_state_from_string(f[1]), "issues.slas", f[1]);
+    auto flag = [&](std::size_t i) {
+      if (f[2][i] != '0' && f[2][i] != '1') corrupt(what);
+      return f[2][i] == '1';
+    };
+    c.business = flag(0);
+    c.paused_by_status = flag(1);
+    c.warned = flag(2);
+    c.breached = flag(3);
+    c.started_at = from_millis(number(f[3], what));
+    c.budget = std::chrono::milliseconds(number(f[4], what));
+    c.used = std::chrono::milliseconds(number(f[5], what));
+    c.as_of = from_millis(number(f[6], what));
+    c.warn_percent = static_cast<int>(number(f[7], what));
+    c.due_at = instant(f[8], what);
+    c.warn_at = instant(f[9], what);
+    c.breached_at = instant(f[10], what);
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 }  // namespace complaints::codec
