@@ -7,6 +7,7 @@
 #include "complaints/clock.hpp"
 #include "complaints/event.hpp"
 #include "complaints/storage.hpp"
+#include "core/users.hpp"
 
 namespace complaints {
 
@@ -23,6 +24,9 @@ struct Op {
   engine::Caches *caches = nullptr;
   /// Tells operations apart (never 0), so caches check the settings once per operation.
   std::uint64_t serial = 1;
+  /// The registered users, cached while the settings revision holds (the
+  /// desk checks it as a write operation begins). Never null.
+  UserCache *users = nullptr;
 };
 
 }  // namespace complaints

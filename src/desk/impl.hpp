@@ -57,7 +57,8 @@ struct Desk::Impl {
     auto result = [&] {
       std::lock_guard lock(mutex);
       auto txn = storage->begin(mode);
-      Op op{*txn, clock->now(), {}, &caches, next_serial++};
+      Op op{*txn, clock->now(), {}, &caches, next_serial++, &caches.users()};
+      if (mode == TxnMode::write) caches.sync(op);  // users and settings as this write finds them
       auto value = body(op);
       txn->commit();
       fired = std::move(op.events);

@@ -16,6 +16,7 @@ void Caches::sync(Op &op) {
     message_settings_.reset();
     calendar_.reset();
     library_.clear();
+    users_.clear();
     revision_ = std::move(revision);
   }
   synced_op_ = op.serial;
@@ -82,6 +83,7 @@ void Caches::bump_revision(Op &op) {
   message_settings_.reset();
   calendar_.reset();
   library_.clear();
+  users_.clear();
 }
 
 void Caches::store_workflow(Op &op, const Workflow &wf) {

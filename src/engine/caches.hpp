@@ -16,6 +16,7 @@
 #include "complaints/messages.hpp"
 #include "complaints/workflow.hpp"
 #include "core/op.hpp"
+#include "core/users.hpp"
 #include "messages/messages.hpp"
 #include "time/calendar.hpp"
 
@@ -33,22 +34,28 @@ class Caches {
   /// The business calendar in force (BusinessCalendar's defaults when none was saved).
   const timing::Calendar &calendar(Op &op);
 
-  /// Records a settings change in this operation: bumps the stored revision
-  /// and forgets everything cached.
+  /// The registered users (core/users.hpp), cleared with the rest.
+  UserCache &users() noexcept { return users_; }
+
+  /// Reads the stored revision once per operation; forgets everything when it
+  /// moved. The desk calls it as each write operation begins.
+  void sync(Op &op);
+
+  /// Records a settings change in this operation (workflows, templates,
+  /// message settings, the calendar, users): bumps the stored revision and
+  /// forgets everything cached.
   void bump_revision(Op &op);
   /// Stores a validated workflow (revision + 1) and bumps the settings revision.
   void store_workflow(Op &op, const Workflow &wf);
 
  private:
-  // Reads the stored revision once per operation; forgets everything when it moved.
-  void sync(Op &op);
-
   std::uint64_t synced_op_ = 0;
   std::string revision_;
   std::map<std::string, Workflow, std::less<>> workflows_;
   std::optional<MessageSettings> message_settings_;
   std::optional<timing::Calendar> calendar_;
   messages::Library library_;
+  UserCache users_;
 };
 
 /// The settings key of the business calendar (docs/c-api.md's calendar document).

@@ -30,7 +30,7 @@ std::vector<std::string> reminder_recipients(Op &op, const Issue &issue) {
   if (!issue.assignee.empty()) return {issue.assignee};
   if (is_staff(issue.reporter_role) && issue.reporter_role != Role::system) return {issue.reporter_id};
   std::vector<std::string> out;
-  for (const auto &admin : op.txn.users_with_role(Role::admin)) out.push_back(admin.id);
+  for (const auto &admin : op.users->admins(op.txn)) out.push_back(admin.id);
   return out;
 }
 

@@ -148,7 +148,7 @@ void breached_on_stop(EffectContext &ctx, const SlaClock &clock) { ctx.breached.
 std::vector<std::string> sla_recipients(Op &op, const Issue &issue) {
   std::vector<std::string> out;
   if (!issue.assignee.empty()) out.push_back(issue.assignee);
-  for (const auto &admin : op.txn.users_with_role(Role::admin))
+  for (const auto &admin : op.users->admins(op.txn))
     if (admin.id != issue.assignee) out.push_back(admin.id);
   return out;
 }

@@ -62,7 +62,7 @@ bool is_mine(const Issue &issue, const std::string &user, const std::vector<std:
 // The settings of a recipient: registered ones, or the defaults of their role.
 NotificationSettings settings_of(Op &op, const Recipient &r) {
   if (r.settings) return *r.settings;
-  if (auto u = op.txn.user(r.id)) return u->settings;
+  if (const User *u = op.users->find(op.txn, r.id)) return u->settings;
   return NotificationSettings::defaults_for(r.role);
 }
 
@@ -108,17 +108,17 @@ void queue(Op &op, const IssueNotice &n) {
   // A registered user comes with their role and settings; anyone else gets the
   // role we met them in.
   auto add_user = [&](const std::string &id, Role fallback, Why why) {
-    if (auto u = op.txn.user(id))
+    if (const User *u = op.users->find(op.txn, id))
       add(id, u->role, why, u->settings);
     else
       add(id, fallback, why);
   };
 
-  for (const auto &admin : op.txn.users_with_role(Role::admin)) add(admin.id, Role::admin, Why::rule, admin.settings);
+  for (const auto &admin : op.users->admins(op.txn)) add(admin.id, Role::admin, Why::rule, admin.settings);
   for (const auto &fw : n.record.fieldworkers) add(fw, Role::fieldworker, Why::rule);
   auto watchers = op.txn.watchers(issue.number);
   for (const auto &w : watchers)
-    if (auto u = op.txn.user(w)) add(w, u->role, Why::rule, u->settings);
+    if (const User *u = op.users->find(op.txn, w)) add(w, u->role, Why::rule, u->settings);
   if (is_public(n.event.kind) && !n.internal) add(issue.customer_id, Role::customer, Why::rule);
   if (n.reply_to_author) add_user(*n.reply_to_author, Role::office, Why::reply);
   for (const auto &m : n.mentioned) add_user(m, Role::office, Why::mention);
@@ -152,7 +152,7 @@ void queue_hold(Op &op, const Event &event, const PaymentHold &hold, const HoldL
                                                  : fmt::format("{}", fmt::join(line.issues, ", ")),
                              line.reason);
   std::vector<Recipient> people{{hold.fieldworker, Role::fieldworker, Why::rule, {}}};
-  for (const auto &admin : op.txn.users_with_role(Role::admin))
+  for (const auto &admin : op.users->admins(op.txn))
     if (admin.id != hold.fieldworker) people.push_back({admin.id, Role::admin, Why::rule, admin.settings});
   std::string own_subject =
       fmt::format("Your payment for {} is {}", hold.record.to_string(), released ? "released" : "on hold");
@@ -175,7 +175,7 @@ void queue_direct(Op &op, const Event &event, const Issue &issue, const Record &
   bool watchers_read = false;
   for (const auto &id : recipients) {
     if (id.empty() || id == event.actor_id) continue;
-    auto u = op.txn.user(id);
+    const User *u = op.users->find(op.txn, id);
     Role role = u ? u->role : Role::office;
     if (role == Role::customer || !access::sees_issue(Actor{id, role, {}}, issue, record)) continue;
     NotificationSettings s = u ? u->settings : NotificationSettings::defaults_for(role);
