@@ -8,6 +8,7 @@
 //   process_due   Desk::process_due over 100,000 due auto-close timers vs the same reads and writes by hand
 //   next_due      Desk::next_due among 10,000 and 1,000,000 pending items vs the same SELECT by hand
 // Each ends with: RESULT <name> library=<ops/s> baseline=<ops/s> ratio=<library/baseline>
+// Usage: bench_core [--quick] [--only report_issue|take_action|reads|process_due|next_due]
 #include <sqlite3.h>
 
 #include <chrono>
@@ -246,7 +247,7 @@ class RawAct {
         begin_(raw.prepare("BEGIN IMMEDIATE")),
         commit_(raw.prepare("COMMIT")),
         head_(raw.prepare("SELECT version, timeline_seq, timeline_hash, status, record_id FROM issues WHERE number = ?")),
-        hold_(raw.prepare("SELECT state FROM holds WHERE record_kind = 'booking' AND record_id = ? AND "
+        hold_(raw.prepare("SELECT state, issues FROM holds WHERE record_kind = 'booking' AND record_id = ? AND "
                           "fieldworker_id = ?")),
         // (An OR IGNORE without the NOT NULL "open" would skip the row silently.)
         link_(raw.prepare("INSERT INTO hold_issues (record_kind, record_id, fieldworker_id, number, open) VALUES "
@@ -308,7 +309,10 @@ class RawAct {
         put(hold_, 1, booking);
         put(hold_, 2, fw);
         if (sqlite3_step(hold_) != SQLITE_ROW) raw_.fail("hold");
+        // The hold lists its issues: link this one unless it is there already.
+        std::string linked = "\n" + std::string(reinterpret_cast<const char *>(sqlite3_column_text(hold_, 1))) + "\n";
         sqlite3_reset(hold_);
+        if (linked.find("\n" + std::to_string(number) + "\n") != std::string::npos) continue;
         put(link_, 1, booking);
         put(link_, 2, fw);
         put(link_, 3, number);
@@ -386,14 +390,21 @@ const std::string description = "The fieldworker scratched the kitchen bench whi
 }  // namespace
 
 int main(int argc, char **argv) {
-  bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  // bench_core [--quick] [--only report_issue|take_action|reads|process_due|next_due]
+  bool quick = false;
+  std::string only;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+    if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = argv[++i];
+  }
+  auto runs = [&](const char *part) { return only.empty() || only == part; };
   const int writes = quick ? 2000 : 20000;
   const int population = quick ? 10000 : 100000;
   std::printf("complaints %s, SQLite %s; WAL, synchronous=NORMAL, one transaction per operation\n", version_string(),
               sqlite3_libversion());
 
   // --- report_issue -------------------------------------------------------------
-  {
+  if (runs("report_issue")) {
     std::string lib_path = scratch("report-lib.db"), raw_path = scratch("report-raw.db");
     auto desk = open_desk(lib_path);
     { open_desk(raw_path); }  // same schema, created by the library
@@ -438,7 +449,7 @@ int main(int argc, char **argv) {
   }
 
   // --- take_action ---------------------------------------------------------------
-  {
+  if (runs("take_action")) {
     std::string lib_path = scratch("act-lib.db"), raw_path = scratch("act-raw.db");
     auto desk = open_desk(lib_path);
     auto raw_desk = open_desk(raw_path);
@@ -482,7 +493,7 @@ int main(int argc, char **argv) {
   }
 
   // --- reads among 100,000 issues and 100,000 holds --------------------------------------
-  {
+  if (runs("reads")) {
     std::string path = scratch("reads.db");
     auto desk = open_desk(path);
     // Two fieldworkers per booking and two issues per booking: 100,000 holds.
@@ -504,7 +515,8 @@ int main(int argc, char **argv) {
     sqlite3_stmt *get = raw.prepare(
         "SELECT number, record_kind, record_id, customer_id, type, description, to_follow, deferred_date, "
         "follow_up_date, workflow, status, category, stage, reporter_id, reporter_role, channel, created_at, "
-        "updated_at, version, timeline_seq, timeline_hash, fieldworkers, assignee FROM issues WHERE number = ?");
+        "updated_at, version, timeline_seq, timeline_hash, fieldworkers, assignee, timers, slas, reminder_at FROM issues "
+        "WHERE number = ?");
     const int gets = quick ? 20000 : 200000;
     std::uint64_t sink = 0;
     double lib = rate(gets, [&](int i) {
@@ -513,7 +525,7 @@ int main(int argc, char **argv) {
     double base = rate(gets, [&](int i) {
       put(get, 1, std::int64_t(1 + (std::int64_t(i) * 7919) % population));
       if (sqlite3_step(get) != SQLITE_ROW) raw.fail("get");
-      for (int c = 0; c < 23; ++c) sink += sqlite3_column_bytes(get, c);
+      for (int c = 0; c < 26; ++c) sink += sqlite3_column_bytes(get, c);
       sqlite3_reset(get);
     });
     result("get_by_code", lib, base);
@@ -522,7 +534,8 @@ int main(int argc, char **argv) {
         "SELECT i.number, i.record_kind, i.record_id, i.customer_id, i.type, i.description, i.to_follow, "
         "i.deferred_date, i.follow_up_date, i.workflow, i.status, i.category, i.stage, i.reporter_id, "
         "i.reporter_role, i.channel, i.created_at, i.updated_at, i.version, i.timeline_seq, i.timeline_hash, "
-        "i.fieldworkers, i.assignee FROM record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = "
+        "i.fieldworkers, i.assignee, i.timers, i.slas, i.reminder_at FROM record_fieldworkers rf JOIN records r ON "
+        "r.kind = rf.kind AND r.host_id = "
         "rf.host_id JOIN issues i ON i.record_kind = rf.kind AND i.record_id = rf.host_id WHERE rf.fieldworker_id = ? "
         "AND (rf.kind = 'booking' OR r.visibility = 'all') AND i.category IN ('open', 'active', 'pending', "
         "'resolved') ORDER BY i.number LIMIT 50");
@@ -536,7 +549,7 @@ int main(int argc, char **argv) {
     base = rate(lists, [&](int i) {
       put(list, 1, "fw-" + std::to_string(i % fieldworkers));
       while (sqlite3_step(list) == SQLITE_ROW)
-        for (int c = 0; c < 23; ++c) sink += sqlite3_column_bytes(list, c);
+        for (int c = 0; c < 26; ++c) sink += sqlite3_column_bytes(list, c);
       sqlite3_reset(list);
     });
     std::printf("(%zu issues listed, 50 per list)\n", rows);
@@ -586,7 +599,7 @@ int main(int argc, char **argv) {
     if (sink == 42) std::printf(" ");
   }
   // --- process_due: due auto-close timers, each fired in its own transaction ------------------
-  {
+  if (runs("process_due")) {
     const int timers = quick ? 10000 : 100000;
     std::string lib_path = scratch("due-lib.db"), raw_path = scratch("due-raw.db");
     auto clock = std::make_shared<ManualClock>(parse_timestamp("2026-01-05T09:00:00Z"));
@@ -734,7 +747,7 @@ int main(int argc, char **argv) {
   }
 
   // --- next_due: the earliest of many pending items is one index lookup ----------------------
-  {
+  if (runs("next_due")) {
     double lib_small = 0, lib_large = 0, base_small = 0, base_large = 0;
     for (int items : {10000, quick ? 100000 : 1000000}) {
       std::string path = scratch("next-due-" + std::to_string(items) + ".db");
