@@ -35,6 +35,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "complaints/discussion.hpp"
@@ -162,6 +163,10 @@ class COMPLAINTS_API StorageTransaction {
   /// Write (rolled back with the transaction).
   virtual std::int64_t allocate_issue_number() = 0;
   virtual std::optional<IssueRow> issue(std::int64_t number) = 0;
+  /// The issue `number` and its record, read together (one query where the
+  /// backend can: most operations on an issue need both). nullopt when there
+  /// is no such issue; StorageError when its record is missing.
+  virtual std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) = 0;
   /// Inserts a new issue (its number from allocate_issue_number). Write.
   virtual void insert_issue(const IssueRow &row) = 0;
   /// Replaces the stored issue `before` (as read in this transaction) with

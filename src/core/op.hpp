@@ -24,8 +24,9 @@ struct Op {
   engine::Caches *caches = nullptr;
   /// Tells operations apart (never 0), so caches check the settings once per operation.
   std::uint64_t serial = 1;
-  /// The registered users, cached while the settings revision holds (the
-  /// desk checks it as a write operation begins). Never null.
+  /// The registered users: in a write, cached across operations while the
+  /// settings revision holds (the desk checks it as the write begins); in a
+  /// read, cached for this operation only. Never null.
   UserCache *users = nullptr;
 };
 

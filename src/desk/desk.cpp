@@ -132,6 +132,7 @@ void Desk::add_issue_type(const Actor &actor, const IssueType &type) {
   check::colour(type.colour, "type.colour");
   impl_->run(TxnMode::write, [&](Op &op) {
     op.txn.put_issue_type(type);
+    impl_->caches.bump_revision(op);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -267,8 +268,7 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
       throw NotFound(
           fmt::format("no record {}; register it with put_record first", check::excerpt(req.record.to_string())),
           "record");
-    auto types = op.txn.issue_types();
-    if (std::none_of(types.begin(), types.end(), [&](const IssueType &t) { return t.name == req.type; }))
+    if (!impl_->caches.is_issue_type(op, req.type))
       throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(req.type)), "type");
     const Workflow &wf = impl_->caches.workflow(op, req.workflow);
 
@@ -330,8 +330,7 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
     Impl::check_version(before.issue, edit.expected_version);
     Issue after = before.issue;
     if (edit.type && *edit.type != after.type) {
-      auto types = op.txn.issue_types();
-      if (std::none_of(types.begin(), types.end(), [&](const IssueType &t) { return t.name == *edit.type; }))
+      if (!impl_->caches.is_issue_type(op, *edit.type))
         throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(*edit.type)), "type");
       after.type = *edit.type;
     }

@@ -57,8 +57,13 @@ struct Desk::Impl {
     auto result = [&] {
       std::lock_guard lock(mutex);
       auto txn = storage->begin(mode);
-      Op op{*txn, clock->now(), {}, &caches, next_serial++, &caches.users()};
-      if (mode == TxnMode::write) caches.sync(op);  // users and settings as this write finds them
+      // A write starts from the settings as it finds them (one read of the
+      // revision) and keeps the users cached across operations; a read looks
+      // users up afresh, once each.
+      UserCache fresh;
+      bool writes = mode == TxnMode::write;
+      Op op{*txn, clock->now(), {}, &caches, next_serial++, writes ? &caches.users() : &fresh};
+      if (writes) caches.sync(op);
       auto value = body(op);
       txn->commit();
       fired = std::move(op.events);
@@ -71,12 +76,10 @@ struct Desk::Impl {
   // The issue and its record, or NotFound when it does not exist or the actor may not see it.
   static std::pair<IssueRow, Record> visible_issue(StorageTransaction &txn, const Actor &actor, std::string_view code) {
     std::int64_t number = parse_issue_code(code);
-    auto row = txn.issue(number);
-    auto not_found = [&] { return NotFound(fmt::format("no issue {}", format_issue_code(number)), "code"); };
-    if (!row) throw not_found();
-    Record record = engine::record_of(txn, row->issue);
-    if (!access::sees_issue(actor, row->issue, record)) throw not_found();
-    return {*std::move(row), std::move(record)};
+    auto found = txn.issue_with_record(number);
+    if (!found || !access::sees_issue(actor, found->first.issue, found->second))
+      throw NotFound(fmt::format("no issue {}", format_issue_code(number)), "code");
+    return *std::move(found);
   }
 
   // The issue alone, for reads that need no record: staff see every issue, so

@@ -1,5 +1,7 @@
 #include "engine/caches.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
@@ -12,11 +14,7 @@ void Caches::sync(Op &op) {
   if (synced_op_ == op.serial) return;
   std::string revision = op.txn.setting(messages::revision_key).value_or("0");
   if (revision != revision_) {
-    workflows_.clear();
-    message_settings_.reset();
-    calendar_.reset();
-    library_.clear();
-    users_.clear();
+    forget();
     revision_ = std::move(revision);
   }
   synced_op_ = op.serial;
@@ -44,6 +42,12 @@ const MessageSettings &Caches::message_settings(Op &op) {
   sync(op);
   if (!message_settings_) message_settings_ = messages::load_settings(op.txn);
   return *message_settings_;
+}
+
+bool Caches::is_issue_type(Op &op, std::string_view name) {
+  sync(op);
+  if (!issue_types_) issue_types_ = op.txn.issue_types();
+  return std::any_of(issue_types_->begin(), issue_types_->end(), [&](const IssueType &t) { return t.name == name; });
 }
 
 const timing::Calendar &Caches::calendar(Op &op) {
@@ -79,9 +83,14 @@ void Caches::bump_revision(Op &op) {
   // Forget everything, and read the new revision at the next use in any operation.
   synced_op_ = 0;
   revision_.clear();
+  forget();
+}
+
+void Caches::forget() noexcept {
   workflows_.clear();
   message_settings_.reset();
   calendar_.reset();
+  issue_types_.reset();
   library_.clear();
   users_.clear();
 }

@@ -33,6 +33,8 @@ class Caches {
   const MessageSettings &message_settings(Op &op);
   /// The business calendar in force (BusinessCalendar's defaults when none was saved).
   const timing::Calendar &calendar(Op &op);
+  /// Whether `name` is a configured issue type.
+  bool is_issue_type(Op &op, std::string_view name);
 
   /// The registered users (core/users.hpp), cleared with the rest.
   UserCache &users() noexcept { return users_; }
@@ -42,18 +44,21 @@ class Caches {
   void sync(Op &op);
 
   /// Records a settings change in this operation (workflows, templates,
-  /// message settings, the calendar, users): bumps the stored revision and
+  /// message settings, the calendar, issue types, users): bumps the stored revision and
   /// forgets everything cached.
   void bump_revision(Op &op);
   /// Stores a validated workflow (revision + 1) and bumps the settings revision.
   void store_workflow(Op &op, const Workflow &wf);
 
  private:
+  void forget() noexcept;
+
   std::uint64_t synced_op_ = 0;
   std::string revision_;
   std::map<std::string, Workflow, std::less<>> workflows_;
   std::optional<MessageSettings> message_settings_;
   std::optional<timing::Calendar> calendar_;
+  std::optional<std::vector<IssueType>> issue_types_;
   messages::Library library_;
   UserCache users_;
 };

@@ -12,7 +12,7 @@ RenderedMessage render_reminder(Op &op, const Actor &actor, const std::string &f
   messages::Library &library = op.caches->library(op);
   const messages::Compiled &t = library.get(op.txn, templates::open_complaints_reminder);
   const messages::Compiled &layout = library.get(op.txn, templates::layout);
-  auto context = messages::reminder_context(op.txn, fieldworker, actor, op.caches->message_settings(op), op.now);
+  auto context = messages::reminder_context(op, fieldworker, actor, op.caches->message_settings(op), op.now);
   return messages::render(t, layout, context, fieldworker);
 }
 

@@ -128,8 +128,8 @@ Template compile_part(const MessageTemplate &t, const std::string &source, const
   return compiled;
 }
 
-std::string name_of_user(StorageTransaction &txn, const std::string &id) {
-  auto u = txn.user(id);
+std::string name_of_user(Op &op, const std::string &id) {
+  const User *u = op.users->find(op.txn, id);
   return u && !u->name.empty() ? u->name : id;
 }
 
@@ -249,9 +249,9 @@ std::string promise(const MessageSettings &settings, const std::string &due) {
   return text;
 }
 
-TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record, const Actor &agent,
+TemplateValue issue_context(Op &op, const Issue &issue, const Record &record, const Actor &agent,
                             const MessageSettings &settings, const std::string &sla_due) {
-  auto registered = txn.user(issue.customer_id);
+  const User *registered = op.users->find(op.txn, issue.customer_id);
   std::string customer = registered && !registered->name.empty() ? registered->name : issue.customer_id;
   std::size_t space = customer.find(' ');
   std::string first = registered ? customer.substr(0, space) : "customer";
@@ -259,22 +259,22 @@ TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const R
   TemplateValue fieldworkers = TemplateValue::list({});
   std::string names;
   for (const auto &fw : issue.fieldworkers) {
-    std::string name = name_of_user(txn, fw);
+    std::string name = name_of_user(op, fw);
     fieldworkers.push_back(TemplateValue::object({{"name", name}}));
     names += (names.empty() ? "" : ", ") + name;
   }
   // Public comments only, whoever reads: internal notes never reach a message.
   TemplateValue comments = TemplateValue::list({});
-  for (const auto &c : txn.comments(issue.number))
+  for (const auto &c : op.txn.comments(issue.number))
     if (!c.internal)
       comments.push_back(TemplateValue::object({{"author", c.author_id == issue.customer_id ? std::string("You")
-                                                                                              : name_of_user(txn, c.author_id)},
+                                                                                              : name_of_user(op, c.author_id)},
                                                 {"date", Date::of(c.created_at).to_string()},
                                                 {"body", c.body}}));
   std::string link = settings.discussion_url;
   if (auto at = link.find("{code}"); at != std::string::npos) link.replace(at, 6, issue.code);
   const Branding &b = settings.branding;
-  std::string agent_name = agent.role == Role::system ? b.company_name : name_of_user(txn, agent.id);
+  std::string agent_name = agent.role == Role::system ? b.company_name : name_of_user(op, agent.id);
   return TemplateValue::object({
       {"customer_name", registered ? customer : std::string("customer")},
       {"customer_first_name", first},
@@ -306,14 +306,14 @@ TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const R
   });
 }
 
-TemplateValue reminder_context(StorageTransaction &txn, const std::string &fieldworker, const Actor &agent,
+TemplateValue reminder_context(Op &op, const std::string &fieldworker, const Actor &agent,
                                const MessageSettings &settings, Timestamp now) {
   IssueQuery q;
   q.filter = IssueFilter::open_issues();
   q.filter.fieldworker = fieldworker;
   q.filter.limit = 500;
   TemplateValue open = TemplateValue::list({});
-  auto issues = txn.find_issues(q);
+  auto issues = op.txn.find_issues(q);
   for (const auto &i : issues)
     open.push_back(TemplateValue::object({{"complaint_number", i.code},
                                           {"complaint_type", i.type},
@@ -323,12 +323,12 @@ TemplateValue reminder_context(StorageTransaction &txn, const std::string &field
                                           {"days_open", std::chrono::duration_cast<std::chrono::days>(now - i.created_at).count()}}));
   const Branding &b = settings.branding;
   return TemplateValue::object({
-      {"recipient_name", name_of_user(txn, fieldworker)}, {"customer_name", ""}, {"customer_first_name", ""},
+      {"recipient_name", name_of_user(op, fieldworker)}, {"customer_name", ""}, {"customer_first_name", ""},
       {"customer_last_name", ""}, {"complaint_number", ""}, {"complaint_type", ""}, {"complaint_description", ""},
       {"complaint_status", ""}, {"reported_date", ""}, {"record_kind", ""}, {"record_number", ""},
       {"fieldworkers", TemplateValue::list({})}, {"fieldworker_names", ""}, {"follow_up_date", ""},
       {"deferred_date", ""},
-      {"agent_name", agent.role == Role::system ? b.company_name : name_of_user(txn, agent.id)},
+      {"agent_name", agent.role == Role::system ? b.company_name : name_of_user(op, agent.id)},
       {"agent_signature", b.signature}, {"company_name", b.company_name}, {"company_logo_url", b.logo_url},
       {"company_phone", b.phone}, {"company_email", b.email}, {"company_website", b.website},
       {"brand_colour", b.colour}, {"discussion_link", ""}, {"sla_promise", promise(settings, "")},
@@ -393,9 +393,9 @@ std::vector<RenderedMessage> Library::send(Op &op, const Actor &agent, const Iss
   else
     recipients = issue.fieldworkers;
   std::vector<RenderedMessage> out;
-  TemplateValue context = issue_context(op.txn, issue, record, agent, settings, sla_due);
+  TemplateValue context = issue_context(op, issue, record, agent, settings, sla_due);
   for (const auto &to : recipients) {
-    context.set("recipient_name", name_of_user(op.txn, to));
+    context.set("recipient_name", name_of_user(op, to));
     RenderedMessage m = render(t, layout, context, to);
     if (queue_them) {
       queue(op, m, issue.code, fmt::format("{}/{}/{}", key_prefix, to, m.template_name));

@@ -55,11 +55,11 @@ std::string promise(const MessageSettings &settings, const std::string &due);
 /// Merge tags of an issue, the same for every recipient ("recipient_name" is
 /// set per recipient). Only public comments are ever included, whoever reads.
 /// `sla_due` is the acknowledgement SLA's due date, for sla_promise.
-TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record, const Actor &agent,
+TemplateValue issue_context(Op &op, const Issue &issue, const Record &record, const Actor &agent,
                             const MessageSettings &settings, const std::string &sla_due);
 
 /// Merge tags of the open-complaints reminder for a fieldworker.
-TemplateValue reminder_context(StorageTransaction &txn, const std::string &fieldworker, const Actor &agent,
+TemplateValue reminder_context(Op &op, const std::string &fieldworker, const Actor &agent,
                                const MessageSettings &settings, Timestamp now);
 
 /// Renders a compiled template against a context, with the layout as partial.

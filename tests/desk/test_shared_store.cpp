@@ -1,6 +1,6 @@
 // Two desks on one SQLite file, as two processes of a host would have: what
-// one changes in the settings (here the registered users, which a desk caches
-// between operations) the other sees at its next write.
+// one changes in the settings (the registered users and the issue types,
+// which a desk caches between operations) the other sees at its next write.
 #include <algorithm>
 
 #include "support/support.hpp"
@@ -47,4 +47,25 @@ TEST_CASE("users registered or changed through another desk on the same file cou
   auto after = one.outbox_pending(host, 10000);
   CHECK(pushes_to(after, "admin-2", mark) >= 1);
   CHECK(pushes_to(after, "admin-1", mark) == 0);
+}
+
+TEST_CASE("an issue type added through another desk on the same file can be used at once") {
+  test::SqliteBackend backend;
+  auto clock = std::make_shared<ManualClock>(test::t0());
+  Desk one(backend.open(), DeskOptions{clock});
+  Desk two(backend.open(), DeskOptions{clock});
+  one.put_record(test::office(), test::booking("B-1"));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Noise";
+  r.description = "Loud at 6am.";
+  test::expect_error(Errc::invalid_input, [&] { one.report(test::office(), r); });  // desk one knows the types now
+  two.add_issue_type(test::admin(), IssueType{"Noise", "#123456"});
+  CHECK(one.report(test::office(), r).type == "Noise");
+  ReportRequest o = r;
+  o.type = "Other";
+  Issue other = one.report(test::office(), o);
+  IssueEdit edit;
+  edit.type = "Noise";
+  CHECK(one.edit(test::office(), other.code, edit).type == "Noise");
 }

@@ -69,6 +69,9 @@ class FaultyTransaction final : public StorageTransaction {
     return inner_->allocate_issue_number();
   }
   std::optional<IssueRow> issue(std::int64_t n) override { return inner_->issue(n); }
+  std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t n) override {
+    return inner_->issue_with_record(n);
+  }
   void insert_issue(const IssueRow &r) override { owner_.count("insert_issue");
     inner_->insert_issue(r); }
   bool update_issue(const IssueRow &b, const IssueRow &a) override {

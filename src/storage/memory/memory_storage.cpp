@@ -142,6 +142,16 @@ class MemoryTransaction final : public StorageTransaction {
     return it->second;
   }
 
+  std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) override {
+    auto it = state_.issues.find(number);
+    if (it == state_.issues.end()) return std::nullopt;
+    auto r = record(it->second.issue.record);
+    if (!r)
+      throw StorageError(fmt::format("issue {} names record {}, which is missing", it->second.issue.code,
+                                     it->second.issue.record.to_string()));
+    return std::pair{it->second, *std::move(r)};
+  }
+
   void insert_issue(const IssueRow &row) override {
     write();
     if (state_.issues.count(row.issue.number))

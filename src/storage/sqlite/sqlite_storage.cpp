@@ -189,6 +189,23 @@ IssueRow read_issue(const SQLite::Statement &s) {
   return row;
 }
 
+// Reads a record from columns `first`.. (customer_id, visibility, paid_out,
+// invoice_id, fieldworker_id) of the current row, then its fieldworkers from
+// this and the following rows (the statement is left done).
+Record read_record(SQLite::Statement &s, int first, const RecordRef &ref) {
+  Record r;
+  r.ref = ref;
+  r.customer_id = text(s, first);
+  r.visibility = codec::decode_enum(record_visibility_from_string(view(s, first + 1)), "records.visibility",
+                                    view(s, first + 1));
+  r.paid_out = integer(s, first + 2) != 0;
+  r.invoice_id = text(s, first + 3);
+  do {
+    if (!is_null(s, first + 4)) r.fieldworkers.push_back(text(s, first + 4));
+  } while (s.executeStep());
+  return r;
+}
+
 // The issues columns in the order of issue_columns (and of insert_issue's VALUES).
 constexpr const char *issue_column_names[] = {
     "number",      "record_kind",  "record_id",  "customer_id",  "type",          "description",  "to_follow",
@@ -596,16 +613,29 @@ class SqliteTransaction final : public StorageTransaction {
       s->bindNoCopy(1, to_string(ref.kind));
       s->bindNoCopy(2, ref.id);
       if (!s->executeStep()) return std::nullopt;
-      Record r;
-      r.ref = ref;
-      r.customer_id = text(*s, 0);
-      r.visibility = codec::decode_enum(record_visibility_from_string(view(*s, 1)), "records.visibility", view(*s, 1));
-      r.paid_out = integer(*s, 2) != 0;
-      r.invoice_id = text(*s, 3);
-      do {
-        if (!is_null(*s, 4)) r.fieldworkers.push_back(text(*s, 4));
-      } while (s->executeStep());
-      return r;
+      return read_record(*s, 0, ref);
+    });
+  }
+
+  std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) override {
+    return guarded("read issue", [&]() -> std::optional<std::pair<IssueRow, Record>> {
+      // One statement: the issue and its record on each row, then the
+      // record's fieldworkers in order (none: one row with NULL).
+      static const std::string sql = fmt::format(
+          "SELECT {}, r.customer_id, r.visibility, r.paid_out, r.invoice_id, f.fieldworker_id, r.kind FROM issues i "
+          "LEFT JOIN records r ON r.kind = i.record_kind AND r.host_id = i.record_id "
+          "LEFT JOIN record_fieldworkers f ON f.kind = r.kind AND f.host_id = r.host_id "
+          "WHERE i.number = ? ORDER BY f.position",
+          issue_columns);
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, number);
+      if (!s->executeStep()) return std::nullopt;
+      IssueRow row = read_issue(*s);
+      if (is_null(*s, issue_column_count + 5))
+        throw StorageError(fmt::format("issue {} names record {}, which is missing", row.issue.code,
+                                       row.issue.record.to_string()));
+      Record record = read_record(*s, issue_column_count, row.issue.record);
+      return std::pair{std::move(row), std::move(record)};
     });
   }
 
