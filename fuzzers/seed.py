@@ -4,7 +4,9 @@
     fuzzers/seed.py OUT_DIR
 
 makes OUT_DIR/<target>/ for template, workflow, capi and values, each file
-one input in that target's format, taken from the project's own documents:
+one input in that target's format, and OUT_DIR/<target>.dict, the words
+(JSON keys and values, Mustache tags, zones and currencies) libFuzzer splices
+into inputs, all taken from the project's own documents:
 the JSON blocks of docs/*.md, the built-in workflows (src/workflow/builtin),
 the built-in templates (src/messages/builtin.cpp), the JSON documents the
 tests, examples and docs' examples write as raw string literals, and a few
@@ -283,6 +285,43 @@ def values_seeds(docs):
     return seeds
 
 
+# --- dictionaries: the words libFuzzer splices into inputs ------------------------------------------
+
+def words_of(doc, keys, values):
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            keys.add(k)
+            words_of(v, keys, values)
+    elif isinstance(doc, list):
+        for v in doc:
+            words_of(v, keys, values)
+    elif isinstance(doc, str) and 0 < len(doc) <= 40:
+        values.add(doc)
+
+
+def dict_line(word):
+    escaped = "".join(c if 0x20 <= ord(c) < 0x7f and c not in '"\\' else "\\x%02x" % b
+                      for c in word for b in ([ord(c)] if ord(c) < 0x80 else list(c.encode("utf-8"))))
+    return '"%s"' % escaped
+
+
+def dictionaries(docs):
+    keys, values = set(), set()
+    for _, doc in docs:
+        words_of(doc, keys, values)
+    json_words = {json.dumps(k) + ":" for k in keys} | {json.dumps(v) for v in values}
+    json_words |= {"true", "false", "null", "[]", "{}", "-1", "9223372036854775807", "1e400"}
+    mustache = {"{{", "}}", "{{{", "}}}", "{{#", "{{^", "{{/", "{{>", "{{>*", "{{<", "{{$", "{{&", "{{!", "{{=",
+                "=}}", "{", "}", "{#", "{/", "<%", "%>", "{%", "%}", "."}
+    merge_tags = re.findall(r"\{\{[#^/&$<>]?\s*([a-z_][a-z0-9_.]*)", read("src/messages/builtin.cpp"))
+    tags = mustache | set(merge_tags) | {"a", "list", "obj.nested.deep", "lambda", "section_lambda", "twice", "p",
+                                         "layout", "brace", "self", "title", "body"}
+    values_words = {"Z", "T", ":", "-", ".", "CMP-", "AUD", "JPY", "KWD", "XTS", "24:00", "00:00", "m", "h", "d",
+                    "Europe/London", "America/New_York", "Australia/Lord_Howe", "Pacific/Chatham", "Asia/Kathmandu",
+                    "mon", "tue", "wed", "thu", "fri", "sat", "sun"} | json_words
+    return {"capi": json_words, "workflow": json_words, "template": tags, "values": values_words}
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: fuzzers/seed.py OUT_DIR")
@@ -290,6 +329,9 @@ def main():
     docs = documents()
     targets = {"capi": capi_seeds(docs), "workflow": workflow_seeds(docs), "template": template_seeds(),
                "values": values_seeds(docs)}
+    out.mkdir(parents=True, exist_ok=True)
+    for target, words in dictionaries(docs).items():
+        (out / f"{target}.dict").write_text("".join(dict_line(w) + "\n" for w in sorted(words)), encoding="utf-8")
     for target, seeds in targets.items():
         folder = out / target
         folder.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ case "$target" in
 esac
 case "$minutes" in
   merge) ;;
-  '' | *[!0-9]*) echo "MINUTES must be a whole number (or merge)" >&2; exit 2 ;;
+  '' | *[!0-9]* | 0) echo "MINUTES must be a whole number of at least 1 (or merge)" >&2; exit 2 ;;
 esac
 
 build=${FUZZ_BUILD_DIR:-build/fuzz}
@@ -63,6 +63,8 @@ fi
 run="$build/runs/$target-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$run/corpus"
 cp fuzzers/corpus/"$target"/* "$run/corpus/"
+# The words libFuzzer splices into inputs (JSON keys and values, tags, zones).
+python3 fuzzers/seed.py "$run/seeds" >/dev/null
 echo "== fuzzing $target for $minutes minutes in $run"
 # The sanitizers stop at the first report; libFuzzer writes the input that
 # caused it to $run/crash-* (or leak-*, timeout-*, oom-*).
@@ -70,7 +72,7 @@ status=0
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
   "$build/fuzzers/${target}_fuzzer" -max_total_time=$((minutes * 60)) -timeout=25 -rss_limit_mb=2048 \
-  -print_final_stats=1 -artifact_prefix="$run/" "$@" "$run/corpus" >"$run/log" 2>&1 || status=$?
+  -print_final_stats=1 -dict="$run/seeds/$target.dict" -artifact_prefix="$run/" "$@" "$run/corpus" >"$run/log" 2>&1 || status=$?
 
 # The last status line (#N DONE/pulse cov: ft: corp: exec/s) and the final stats.
 grep -E '^#[0-9]+' "$run/log" | tail -n 1 || true
