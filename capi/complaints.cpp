@@ -3,6 +3,7 @@
 // exception to a stable error code. Nothing else lives here; the JSON
 // documents are in src/json.
 #include "complaints.h"
+#include "handle.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -95,6 +96,8 @@ struct complaints_desk {
   Desk &desk;
   ErrorSlot error;
 };
+
+Desk &complaints::capi::desk_of(complaints_desk *handle) noexcept { return handle->desk; }
 
 namespace {
 
@@ -244,6 +247,14 @@ std::unique_ptr<complaints_desk> open_desk(std::unique_ptr<Storage> storage, con
   auto store = std::make_shared<complaints_store>(Desk(std::move(storage), o), clock);
   return std::make_unique<complaints_desk>(std::move(store));
 }
+
+}  // namespace
+
+complaints_desk *complaints::capi::open_desk(std::unique_ptr<Storage> storage, std::shared_ptr<ManualClock> clock) {
+  return ::open_desk(std::move(storage), clock).release();
+}
+
+namespace {
 
 struct OpenOptions {
   SqliteOptions sqlite;

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "storage/memory/memory_storage.hpp"
+
 #include "complaints/errors.hpp"
 #include "complaints/storage.hpp"
 #include "storage/codec.hpp"
@@ -722,6 +724,11 @@ class MemoryTransaction final : public StorageTransaction {
 
 class MemoryStorage final : public Storage {
  public:
+  MemoryStorage() = default;
+  explicit MemoryStorage(MemoryStorage &source) {
+    std::lock_guard lock(source.mutex_);
+    state_ = source.state_;
+  }
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
     return std::make_unique<MemoryTransaction>(state_, mutex_, mode);
   }
@@ -736,5 +743,11 @@ class MemoryStorage final : public Storage {
 }  // namespace
 
 std::unique_ptr<Storage> make_memory_storage() { return std::make_unique<MemoryStorage>(); }
+
+std::unique_ptr<Storage> copy_memory_storage(Storage &source) {
+  auto *memory = dynamic_cast<MemoryStorage *>(&source);
+  if (!memory) throw StorageError("only an in-memory store can be copied", "storage");
+  return std::make_unique<MemoryStorage>(*memory);
+}
 
 }  // namespace complaints
