@@ -371,8 +371,9 @@ std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
   if (filter.limit == 0 || filter.limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
   if (filter.after_number < 0) throw InvalidInput("must not be negative", "after_number");
   if (filter.record) check_record_ref(*filter.record, "record");
-  for (const auto *text : {&filter.workflow, &filter.status, &filter.stage, &filter.type})
-    if (*text) check::name(**text, "filter", limits::name_bytes);
+  for (auto [text, key] : {std::pair{&filter.workflow, "workflow"}, {&filter.status, "status"},
+                           {&filter.stage, "stage"}, {&filter.type, "type"}})
+    if (*text) check::name(**text, key, limits::name_bytes);
   if (filter.fieldworker) check::id(*filter.fieldworker, "fieldworker", limits::id_bytes);
   if (filter.customer_id) check::id(*filter.customer_id, "customer_id", limits::id_bytes);
   if (filter.assignee) check::id(*filter.assignee, "assignee", limits::id_bytes);
