@@ -639,7 +639,8 @@ int complaints_attachment_add(complaints_desk *desk, char **out, const complaint
     auto &d = need(desk, "desk");
     const Actor &a = actor_of(actor);
     std::string_view c = need_text(code, "code");
-    give(out, d.desk.attach(a, c, json::read_attachment(doc(attachment_json, "attachment_json"))));
+    // (its places read as the Desk's: "attachment.name", "attachment.bytes_base64")
+    give(out, d.desk.attach(a, c, json::read_attachment(doc(attachment_json, "attachment_json"), "attachment")));
   });
 }
 

@@ -56,11 +56,7 @@ Attachment make_attachment(const AttachmentRequest &req, const std::string &fiel
   a.name = req.name;
   a.media_type = req.media_type;
   if (req.bytes) {
-    if (req.bytes->size() > limits::attachment_bytes)
-      throw InvalidInput(fmt::format("is {} bytes; at most {} may be kept by the library (give a storage key for "
-                                     "larger files)",
-                                     req.bytes->size(), limits::attachment_bytes),
-                         field + ".bytes");
+    check::kept_file(req.bytes->size(), field + ".bytes");
     if (req.size != 0 && req.size != static_cast<std::int64_t>(req.bytes->size()))
       throw InvalidInput(fmt::format("says {} bytes, but {} were given", req.size, req.bytes->size()), field + ".size");
     std::string actual = crypto::sha256_hex(*req.bytes);

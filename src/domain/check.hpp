@@ -25,6 +25,10 @@ void name(std::string_view value, std::string_view field, std::size_t max_bytes)
 /// `required` refuses empty (or all-whitespace) text.
 void text(std::string_view value, std::string_view field, std::size_t max_bytes, bool required);
 
+/// The size of a file the library is to keep: at most limits::attachment_bytes
+/// (a larger one is kept by the host, under a storage key).
+void kept_file(std::size_t bytes, std::string_view field);
+
 /// "#RRGGBB".
 void colour(std::string_view value, std::string_view field);
 

@@ -759,7 +759,12 @@ AttachmentRequest read_attachment(const nlohmann::json &j, const std::string &pa
   a.name = o.str("name");
   a.media_type = o.str("media_type");
   a.storage_key = o.opt_str("storage_key");
-  if (auto b64 = o.opt_str("bytes_base64")) a.bytes = base64_decode(*b64, o.field("bytes_base64"));
+  if (auto b64 = o.opt_str("bytes_base64")) {
+    // Measured before it is decoded, and refused at the key the host sent.
+    std::string field = o.field("bytes_base64");
+    check::kept_file(base64_decoded_size(*b64), field);
+    a.bytes = base64_decode(*b64, field);
+  }
   a.size = o.opt_int("size").value_or(0);
   a.sha256 = o.str_or("sha256", "");
   a.internal = o.opt_bool("internal");
@@ -939,6 +944,12 @@ std::string base64_encode(std::string_view bytes) {
     out += '=';
   }
   return out;
+}
+
+std::size_t base64_decoded_size(std::string_view text) noexcept {
+  std::size_t size = text.size() / 4 * 3;
+  for (std::size_t i = 0; i < 2 && i < text.size() && text[text.size() - 1 - i] == '='; ++i) --size;
+  return size;
 }
 
 std::string base64_decode(std::string_view text, const std::string &field) {
