@@ -230,6 +230,10 @@ void give(char **out, const T &value) {
 
 const Actor &actor_of(const complaints_actor *a) { return need(a, "actor").actor; }
 
+// A C `limit`: the Desk checks its range (0 and below are refused with the
+// same message as one too large).
+std::size_t count_of(int limit) { return limit < 0 ? 0 : static_cast<std::size_t>(limit); }
+
 nlohmann::json doc(const char *text, const char *name) { return json::parse(need_text(text, name), name); }
 
 RecordKind kind_of(const char *kind, const char *name) {
@@ -578,8 +582,7 @@ int complaints_issue_search(complaints_desk *desk, char **out, const complaints_
                             int limit) {
   return shielded(desk, [&] {
     out_param(out, "out");
-    if (limit <= 0) throw InvalidInput("must be positive", "limit");
-    give(out, need(desk, "desk").desk.search(actor_of(actor), need_text(text, "text"), static_cast<std::size_t>(limit)));
+    give(out, need(desk, "desk").desk.search(actor_of(actor), need_text(text, "text"), count_of(limit)));
   });
 }
 
@@ -845,8 +848,7 @@ int complaints_message_reminder(complaints_desk *desk, char **out, const complai
 int complaints_due_process(complaints_desk *desk, char **out, const complaints_actor *actor, int limit) {
   return shielded(desk, [&] {
     out_param(out, "out");
-    if (limit <= 0) throw InvalidInput("must be positive", "limit");
-    give(out, need(desk, "desk").desk.process_due(actor_of(actor), static_cast<std::size_t>(limit)));
+    give(out, need(desk, "desk").desk.process_due(actor_of(actor), count_of(limit)));
   });
 }
 
@@ -892,8 +894,7 @@ int complaints_outbox_pending(complaints_desk *desk, char **out, const complaint
                               int64_t after_id) {
   return shielded(desk, [&] {
     out_param(out, "out");
-    if (limit <= 0) throw InvalidInput("must be positive", "limit");
-    give(out, need(desk, "desk").desk.outbox_pending(actor_of(actor), static_cast<std::size_t>(limit), after_id));
+    give(out, need(desk, "desk").desk.outbox_pending(actor_of(actor), count_of(limit), after_id));
   });
 }
 

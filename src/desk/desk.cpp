@@ -368,7 +368,7 @@ Issue Desk::get(const Actor &actor, std::string_view code) {
 
 std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
   access::check_actor(actor);
-  if (filter.limit == 0 || filter.limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(filter.limit, "limit", limits::page_items);
   if (filter.after_number < 0) throw InvalidInput("must not be negative", "after_number");
   if (filter.record) check_record_ref(*filter.record, "record");
   for (auto [text, key] : {std::pair{&filter.workflow, "workflow"}, {&filter.status, "status"},
@@ -434,14 +434,15 @@ ChainCheck Desk::verify_timeline(const Actor &actor, std::string_view code) {
 std::vector<OutboxItem> Desk::outbox_pending(const Actor &actor, std::size_t limit, std::int64_t after_id) {
   access::check_actor(actor);
   access::require_role(actor, Role::system, "reading the outbox");
-  if (limit == 0 || limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(limit, "limit", limits::page_items);
   return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.pending_outbox(limit, after_id); });
 }
 
 std::size_t Desk::outbox_ack(const Actor &actor, std::span<const std::int64_t> ids) {
   access::check_actor(actor);
   access::require_role(actor, Role::system, "acknowledging outbox items");
-  if (ids.size() > 10000) throw InvalidInput("at most 10000 ids at once", "ids");
+  if (ids.size() > limits::page_items)
+    throw InvalidInput(fmt::format("at most {} ids at once", limits::page_items), "ids");
   return impl_->run(TxnMode::write, [&](Op &op) { return op.txn.ack_outbox(ids); });
 }
 

@@ -154,6 +154,10 @@ void text(std::string_view value, std::string_view field, std::size_t max_bytes,
   if (required && blank) throw InvalidInput("must not be empty", std::string(field));
 }
 
+void count(std::size_t value, std::string_view field, std::size_t max) {
+  if (value == 0 || value > max) throw InvalidInput(fmt::format("must be from 1 to {}", max), std::string(field));
+}
+
 void kept_file(std::size_t bytes, std::string_view field) {
   if (bytes > limits::attachment_bytes)
     throw InvalidInput(fmt::format("is {} bytes; at most {} may be kept by the library (give a storage key for "
