@@ -252,7 +252,7 @@ COMPLAINTS_C_API int complaints_user_set_settings(complaints_desk *desk, const c
 
 /**
 ** Registers or updates a record: {"kind","id","customer_id","fieldworkers":[...],"visibility","paid_out",
-** "invoice_id"}; ids at most 128 bytes, at most 100 fieldworkers (none twice), "visibility" default
+** "invoice_id"}; ids at most 128 bytes ("invoice_id" may be empty), at most 100 fieldworkers (none twice), "visibility" default
 ** "restricted", "paid_out" default false. Staff only.
 */
 COMPLAINTS_C_API int complaints_record_put(complaints_desk *desk, const complaints_actor *actor,

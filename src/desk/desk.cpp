@@ -167,6 +167,7 @@ void Desk::put_record(const Actor &actor, const Record &record) {
   check_record_ref(record.ref, "record.ref");
   check::id(record.customer_id, "record.customer_id", limits::id_bytes);
   check_id_list(record.fieldworkers, "record.fieldworkers");
+  if (!record.invoice_id.empty()) check::id(record.invoice_id, "record.invoice_id", limits::id_bytes);
   if (!record_visibility_from_string(to_string(record.visibility)))
     throw InvalidInput("is not a known visibility", "record.visibility");
   impl_->run(TxnMode::write, [&](Op &op) {

@@ -346,6 +346,13 @@ std::map<std::string, Probe> probes() {
                            {"description", "x"},
                            {"fieldworkers", {"fw-1", "fw-2", text(limits::id_bytes + 1)}}}
                          .dump()));
+    auto invoice = [&](std::size_t bytes) {
+      return complaints_record_put(
+          d.desk, d.admin,
+          ojson{{"kind", "booking"}, {"id", "B-2"}, {"customer_id", "c-1"}, {"invoice_id", text(bytes)}}.dump().c_str());
+    };
+    d.ok(invoice(limits::id_bytes));
+    refused(row, d, invoice(limits::id_bytes + 1));
   };
   p["a name"] = [](const Row &row) {
     Desk d;
