@@ -252,8 +252,8 @@ COMPLAINTS_C_API int complaints_user_set_settings(complaints_desk *desk, const c
 
 /**
 ** Registers or updates a record: {"kind","id","customer_id","fieldworkers":[...],"visibility","paid_out",
-** "invoice_id"}; ids at most 128 bytes ("invoice_id" may be empty), at most 100 fieldworkers (none twice), "visibility" default
-** "restricted", "paid_out" default false. Staff only.
+** "invoice_id"}; ids at most 128 bytes ("invoice_id" may be empty), at most 100 fieldworkers (none
+** twice), "visibility" default "restricted", "paid_out" default false. Staff only.
 */
 COMPLAINTS_C_API int complaints_record_put(complaints_desk *desk, const complaints_actor *actor,
                                            const char *record_json);
@@ -285,7 +285,7 @@ COMPLAINTS_C_API int complaints_issue_act(complaints_desk *desk, char **out, con
  ** null to clear it; description at most 20,000 bytes. Needs edit_issues (never a customer). */
 COMPLAINTS_C_API int complaints_issue_edit(complaints_desk *desk, char **out, const complaints_actor *actor,
                                            const char *code, const char *edit_json);
-/** *out: the issue with this code, if the actor may see it. */
+/** *out: the issue with this code, if the actor may see it (ENOTFOUND otherwise, as for no issue). Any actor. */
 COMPLAINTS_C_API int complaints_issue_get(complaints_desk *desk, char **out, const complaints_actor *actor,
                                           const char *code);
 /**
@@ -364,8 +364,8 @@ COMPLAINTS_C_API int complaints_attachment_add(complaints_desk *desk, char **out
 /** *out: the issue's attachments (without bytes) the actor may see. Any actor who may see the issue. */
 COMPLAINTS_C_API int complaints_attachment_list(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                 const char *code);
-/** The bytes of an attachment kept by the library: *out (free with complaints_free) and *len. ENOTFOUND when
- ** the actor may not see it; ESTATE when the host keeps the file (a storage_key). */
+/** The bytes of an attachment kept by the library: *out (free with complaints_free) and *len. Any actor who may
+ ** see it (ENOTFOUND otherwise); ESTATE when the host keeps the file (a storage_key). */
 COMPLAINTS_C_API int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size_t *len,
                                                  const complaints_actor *actor, int64_t id);
 /** Adds (watch != 0) or removes a watcher: staff anyone, fieldworkers themselves, customers nobody.
@@ -386,7 +386,7 @@ COMPLAINTS_C_API int complaints_link_list(complaints_desk *desk, char **out, con
 COMPLAINTS_C_API int complaints_hold_may_pay(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *record_kind, const char *record_id, const char *fieldworker);
 /** The same for many: queries_json [{"record":{"kind","id"},"fieldworker"}], at most 100,000 (EINVALID at
- ** "queries"); *out: an array of decisions, in order. */
+ ** "queries"); *out: an array of decisions, in order. Staff and system. */
 COMPLAINTS_C_API int complaints_hold_may_pay_many(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                   const char *queries_json);
 /** Withholds by hand: {"record","fieldworker","amount":{"minor","currency"},"scope","reason"}: "reason"
