@@ -32,6 +32,9 @@ import (
 // nil actor; ErrStorage when the store fails; ErrInvalidInput when a string
 // argument holds a NUL byte. Each method lists its own.
 //
+// Who may call each method: docs/permissions.md (ErrForbidden otherwise).
+// Size limits, page sizes and defaults: docs/c-api.md, "Limits and defaults".
+//
 // Thread-safety: a Desk may be used from several goroutines at once; the
 // library serializes calls inside. Each call goes through a C handle of its
 // own, taken from a pool of handles on the same store (complaints_desk_share),

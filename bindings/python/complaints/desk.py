@@ -323,6 +323,9 @@ class Desk:
     its own C handle on the same store, so an exception always carries its own
     call's message. close() waits for calls running on other threads to end,
     then closes every handle; calls after it raise MisuseError.
+
+    Who may call each method: docs/permissions.md (Forbidden otherwise). Size
+    limits, page sizes and defaults: docs/c-api.md, "Limits and defaults".
     """
 
     def __init__(self, _handle: c_void_p, _lib):
