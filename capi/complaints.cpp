@@ -233,6 +233,10 @@ void give(char **out, const T &value) {
 
 const Actor &actor_of(const complaints_actor *a) { return need(a, "actor").actor; }
 
+// A C `limit`: the Desk checks its range (0 and below are refused with the
+// same message as one too large).
+std::size_t count_of(int limit) { return limit < 0 ? 0 : static_cast<std::size_t>(limit); }
+
 nlohmann::json doc(const char *text, const char *name) { return json::parse(need_text(text, name), name); }
 
 RecordKind kind_of(const char *kind, const char *name) {
@@ -589,8 +593,7 @@ int complaints_issue_search(complaints_desk *desk, char **out, const complaints_
                             int limit) {
   return shielded(desk, [&] {
     out_param(out, "out");
-    if (limit <= 0) throw InvalidInput("must be positive", "limit");
-    give(out, need(desk, "desk").desk.search(actor_of(actor), need_text(text, "text"), static_cast<std::size_t>(limit)));
+    give(out, need(desk, "desk").desk.search(actor_of(actor), need_text(text, "text"), count_of(limit)));
   });
 }
 
@@ -650,7 +653,8 @@ int complaints_attachment_add(complaints_desk *desk, char **out, const complaint
     auto &d = need(desk, "desk");
     const Actor &a = actor_of(actor);
     std::string_view c = need_text(code, "code");
-    give(out, d.desk.attach(a, c, json::read_attachment(doc(attachment_json, "attachment_json"))));
+    // (its places read as the Desk's: "attachment.name", "attachment.bytes_base64")
+    give(out, d.desk.attach(a, c, json::read_attachment(doc(attachment_json, "attachment_json"), "attachment")));
   });
 }
 
@@ -855,8 +859,7 @@ int complaints_message_reminder(complaints_desk *desk, char **out, const complai
 int complaints_due_process(complaints_desk *desk, char **out, const complaints_actor *actor, int limit) {
   return shielded(desk, [&] {
     out_param(out, "out");
-    if (limit <= 0) throw InvalidInput("must be positive", "limit");
-    give(out, need(desk, "desk").desk.process_due(actor_of(actor), static_cast<std::size_t>(limit)));
+    give(out, need(desk, "desk").desk.process_due(actor_of(actor), count_of(limit)));
   });
 }
 
@@ -902,8 +905,7 @@ int complaints_outbox_pending(complaints_desk *desk, char **out, const complaint
                               int64_t after_id) {
   return shielded(desk, [&] {
     out_param(out, "out");
-    if (limit <= 0) throw InvalidInput("must be positive", "limit");
-    give(out, need(desk, "desk").desk.outbox_pending(actor_of(actor), static_cast<std::size_t>(limit), after_id));
+    give(out, need(desk, "desk").desk.outbox_pending(actor_of(actor), count_of(limit), after_id));
   });
 }
 

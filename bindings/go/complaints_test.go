@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -568,6 +569,54 @@ func TestOutboxFetchAndAck(t *testing.T) {
 	}
 	_, err = f.desk.OutboxPending(f.office, 100, 0)
 	expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden)
+}
+
+// docs/c-api.md: a limit is 1 to 10,000; a Go int past a C int must not wrap into range.
+func TestLimitsOutOfRangeAreRefusedNeverWrapped(t *testing.T) {
+	f := newFixture(t)
+	f.report("Hot water system still leaks.")
+	calls := map[string]func(n int) error{
+		"Search":        func(n int) error { _, err := f.desk.Search(f.office, "leaks", n); return err },
+		"ProcessDue":    func(n int) error { _, err := f.desk.ProcessDue(f.mailer, n); return err },
+		"OutboxPending": func(n int) error { _, err := f.desk.OutboxPending(f.mailer, n, 0); return err },
+	}
+	for name, call := range calls {
+		if err := call(10000); err != nil {
+			t.Fatalf("%s(10000): %v", name, err)
+		}
+		for _, n := range []int{0, -1, 10001, 1<<32 + 5, -(1 << 32) + 5, math.MaxInt} {
+			e := expectCode(t, call(n), complaints.ErrInvalidInput, complaints.CodeInvalidInput)
+			if e.Where != "limit" || !strings.Contains(e.Message, "from 1 to 10000") {
+				t.Fatalf("%s(%d): %+v", name, n, e)
+			}
+		}
+	}
+	// Days past a C int ask for holds older than anything: none, not those of 5 days.
+	if holds, err := f.desk.StalledHolds(f.office, 0); err != nil || len(holds) != 1 {
+		t.Fatalf("stalled holds: %v, %v", holds, err)
+	}
+	if holds, err := f.desk.StalledHolds(f.office, 1<<32); err != nil || len(holds) != 0 {
+		t.Fatalf("stalled holds of 2^32 days: %v, %v", holds, err)
+	}
+	_, err := f.desk.StalledHolds(f.office, -(1 << 32))
+	if e := expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput); e.Where != "days" {
+		t.Fatalf("negative days: %+v", e)
+	}
+}
+
+// A role, permission or event kind past what C holds is misuse, never wrapped
+// into a valid one (Role(1<<32) is not the admin role).
+func TestEnumsPastACIntAreMisuse(t *testing.T) {
+	f := newFixture(t)
+	if _, err := complaints.NewActor("x", complaints.Role(1<<32)); err == nil {
+		t.Fatal("Role(1<<32) made an actor")
+	} else {
+		expectCode(t, err, complaints.ErrMisuse, complaints.CodeMisuse)
+	}
+	_, err := complaints.NewActor("x", complaints.RoleOffice, complaints.Permission(1<<32)|complaints.PermManageSettings)
+	expectCode(t, err, complaints.ErrMisuse, complaints.CodeMisuse)
+	_, err = f.desk.On(complaints.EventKind(1<<32-1), func(complaints.Event) {})
+	expectCode(t, err, complaints.ErrMisuse, complaints.CodeMisuse)
 }
 
 func TestEvents(t *testing.T) {

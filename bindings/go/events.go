@@ -109,7 +109,7 @@ func (d *Desk) On(kind EventKind, fn func(Event)) (Subscription, error) {
 	key := register(&subscription{fn: fn}) // before the C side may call it
 	var id C.int64_t
 	err := d.callDesk(func(dp *C.complaints_desk) C.int {
-		return C.complaints_go_on(dp, &id, C.int(kind), C.uintptr_t(key))
+		return C.complaints_go_on(dp, &id, cInt(int(kind)), C.uintptr_t(key))
 	})
 	if err != nil {
 		forget(key)

@@ -93,7 +93,7 @@ type DueRun struct {
 func (d *Desk) ProcessDue(a *Actor, limit int) ([]DueRun, error) {
 	var cs cstrings
 	return fetchJSON[[]DueRun](d, a, &cs, "due work", func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
-		return C.complaints_due_process(dp, out, ap, C.int(limit))
+		return C.complaints_due_process(dp, out, ap, cInt(limit))
 	})
 }
 

@@ -43,7 +43,8 @@ struct BusinessCalendar {
   /// IANA time zone name ("UTC", "Europe/London", "Australia/Sydney").
   std::string time_zone = "UTC";
   /// Working periods of each weekday, indexed by Weekday, ascending and not
-  /// overlapping. Default: Monday to Friday, 09:00 to 17:00.
+  /// overlapping, at most limits::periods_per_day a day. Default: Monday to
+  /// Friday, 09:00 to 17:00.
   std::array<std::vector<WorkingPeriod>, 7> hours = {
       std::vector<WorkingPeriod>{}, {{9 * 60, 17 * 60}}, {{9 * 60, 17 * 60}}, {{9 * 60, 17 * 60}},
       {{9 * 60, 17 * 60}},          {{9 * 60, 17 * 60}}, {}};

@@ -12,6 +12,10 @@
 // on a role the call allows (a customer holding manage_settings changes no
 // settings).
 //
+// Limits and defaults: complaints/limits.hpp names every size limit, page
+// size and batch size; docs/c-api.md ("Limits and defaults") lists each with
+// its default and what exceeding it gives.
+//
 // Errors (complaints/errors.hpp): InvalidInput for malformed values (the
 // message names the field), NotFound for unknown codes and ids and for issues
 // the actor may not see, Forbidden when the actor's role or permissions do not
@@ -124,7 +128,10 @@ class COMPLAINTS_API Desk {
 
   /// The issue, if the actor may see it (else NotFound).
   Issue get(const Actor &actor, std::string_view code);
-  /// Issues matching the filter among those the actor may see.
+  /// Issues matching the filter among those the actor may see, by number
+  /// ascending: at most filter.limit (default 100, 1 to limits::page_items).
+  /// The next page: the same filter with after_number set to the last
+  /// issue's number. Any actor.
   std::vector<Issue> list(const Actor &actor, const IssueFilter &filter);
   /// The actions the actor could take on the issue now.
   std::vector<std::string> available_actions(const Actor &actor, std::string_view code);
@@ -153,11 +160,14 @@ class COMPLAINTS_API Desk {
   /// May the host pay `fieldworker` for `record` now? Staff and system.
   PayDecision may_pay(const Actor &actor, const RecordRef &record, std::string_view fieldworker);
   /// The same for many (record, fieldworker) pairs in one read: a payroll run.
-  /// At most 100,000 queries.
+  /// At most limits::hold_page_items (100,000) queries.
   std::vector<PayDecision> may_pay(const Actor &actor, std::span<const PayQuery> queries);
-  /// Holds matching the filter. Staff see every hold; a fieldworker only their own.
+  /// Holds matching the filter, by record and fieldworker, at most
+  /// filter.limit (default 1,000, 1 to limits::hold_page_items). Staff see
+  /// every hold; a fieldworker only their own; customers none (Forbidden).
   std::vector<PaymentHold> holds(const Actor &actor, const HoldFilter &filter);
-  /// Holds withheld for at least `age`, by the desk's clock. Staff only.
+  /// Holds withheld for at least `age`, by the desk's clock; at most
+  /// limits::hold_page_items. Staff only.
   std::vector<PaymentHold> stalled_holds(const Actor &actor, std::chrono::milliseconds age);
   /// The finance report: every withhold and release in [from, to), with totals
   /// per currency. Staff only.
@@ -218,7 +228,10 @@ class COMPLAINTS_API Desk {
   // --- search (SPEC R11.1) -------------------------------------------------------
 
   /// Issues the actor can see whose description, or a comment the actor can
-  /// see, contains `text` (case-insensitive for ASCII). 1 to 200 bytes.
+  /// see, contains `text`: a plain substring of 1 to limits::search_bytes
+  /// (200) bytes, case-insensitive for ASCII letters only. Types, codes,
+  /// timeline notes and attachments are not searched. Returns the first
+  /// `limit` (1 to limits::page_items) by number; no paging. Any actor.
   std::vector<Issue> search(const Actor &actor, std::string_view text, std::size_t limit = 100);
 
   // --- delete forever (SPEC R9) ---------------------------------------------------
@@ -286,7 +299,7 @@ class COMPLAINTS_API Desk {
   // --- time: due work, SLA clocks, the business calendar (SPEC R8) -----------------
 
   /// Runs what is due at the desk clock's now, oldest first, at most `limit`
-  /// items (1 to 10,000): workflow timers (their action is taken as `actor`
+  /// items (1 to limits::page_items): workflow timers (their action is taken as `actor`
   /// through the same path as act: roles, effects, timeline, events), SLA
   /// warnings and breaches, To Follow reminders and the scheduled Open
   /// Complaints Reminder. Each item runs in its own transaction with all its
@@ -320,10 +333,12 @@ class COMPLAINTS_API Desk {
 
   // --- outbox (actor must be role system: the host's delivery process) -------
 
-  /// Unacknowledged items, oldest first. `after_id` pages through them.
+  /// Unacknowledged items by id, oldest first, at most `limit` (1 to
+  /// limits::page_items), with id > after_id: the last id of a page gives the next.
   std::vector<OutboxItem> outbox_pending(const Actor &actor, std::size_t limit = 100,
                                          std::int64_t after_id = 0);
-  /// Acknowledges delivered items; returns how many were pending. Unknown ids are ignored.
+  /// Acknowledges delivered items (at most limits::page_items ids a call);
+  /// returns how many were pending. Unknown ids are ignored.
   std::size_t outbox_ack(const Actor &actor, std::span<const std::int64_t> ids);
 
   // --- plumbing ---------------------------------------------------------------

@@ -168,6 +168,7 @@ void Desk::put_record(const Actor &actor, const Record &record) {
   check_record_ref(record.ref, "record.ref");
   check::id(record.customer_id, "record.customer_id", limits::id_bytes);
   check_id_list(record.fieldworkers, "record.fieldworkers");
+  if (!record.invoice_id.empty()) check::id(record.invoice_id, "record.invoice_id", limits::id_bytes);
   if (!record_visibility_from_string(to_string(record.visibility)))
     throw InvalidInput("is not a known visibility", "record.visibility");
   impl_->run(TxnMode::write, [&](Op &op) {
@@ -367,11 +368,12 @@ Issue Desk::get(const Actor &actor, std::string_view code) {
 
 std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
   access::check_actor(actor);
-  if (filter.limit == 0 || filter.limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(filter.limit, "limit", limits::page_items);
   if (filter.after_number < 0) throw InvalidInput("must not be negative", "after_number");
   if (filter.record) check_record_ref(*filter.record, "record");
-  for (const auto *text : {&filter.workflow, &filter.status, &filter.stage, &filter.type})
-    if (*text) check::name(**text, "filter", limits::name_bytes);
+  for (auto [text, key] : {std::pair{&filter.workflow, "workflow"}, {&filter.status, "status"},
+                           {&filter.stage, "stage"}, {&filter.type, "type"}})
+    if (*text) check::name(**text, key, limits::name_bytes);
   if (filter.fieldworker) check::id(*filter.fieldworker, "fieldworker", limits::id_bytes);
   if (filter.customer_id) check::id(*filter.customer_id, "customer_id", limits::id_bytes);
   if (filter.assignee) check::id(*filter.assignee, "assignee", limits::id_bytes);
@@ -432,14 +434,15 @@ ChainCheck Desk::verify_timeline(const Actor &actor, std::string_view code) {
 std::vector<OutboxItem> Desk::outbox_pending(const Actor &actor, std::size_t limit, std::int64_t after_id) {
   access::check_actor(actor);
   access::require_role(actor, Role::system, "reading the outbox");
-  if (limit == 0 || limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(limit, "limit", limits::page_items);
   return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.pending_outbox(limit, after_id); });
 }
 
 std::size_t Desk::outbox_ack(const Actor &actor, std::span<const std::int64_t> ids) {
   access::check_actor(actor);
   access::require_role(actor, Role::system, "acknowledging outbox items");
-  if (ids.size() > 10000) throw InvalidInput("at most 10000 ids at once", "ids");
+  if (ids.size() > limits::page_items)
+    throw InvalidInput(fmt::format("at most {} ids at once", limits::page_items), "ids");
   return impl_->run(TxnMode::write, [&](Op &op) { return op.txn.ack_outbox(ids); });
 }
 

@@ -56,11 +56,7 @@ Attachment make_attachment(const AttachmentRequest &req, const std::string &fiel
   a.name = req.name;
   a.media_type = req.media_type;
   if (req.bytes) {
-    if (req.bytes->size() > limits::attachment_bytes)
-      throw InvalidInput(fmt::format("is {} bytes; at most {} may be kept by the library (give a storage key for "
-                                     "larger files)",
-                                     req.bytes->size(), limits::attachment_bytes),
-                         field + ".bytes");
+    check::kept_file(req.bytes->size(), field + ".bytes");
     if (req.size != 0 && req.size != static_cast<std::int64_t>(req.bytes->size()))
       throw InvalidInput(fmt::format("says {} bytes, but {} were given", req.size, req.bytes->size()), field + ".size");
     std::string actual = crypto::sha256_hex(*req.bytes);
@@ -71,8 +67,8 @@ Attachment make_attachment(const AttachmentRequest &req, const std::string &fiel
     a.sha256 = actual;
   } else {
     check::id(*req.storage_key, field + ".storage_key", limits::storage_key_bytes);
-    if (req.size < 0 || req.size > (std::int64_t{1} << 40))
-      throw InvalidInput("must be from 0 to 2^40 bytes", field + ".size");
+    if (req.size < 0 || req.size > limits::host_file_bytes)
+      throw InvalidInput(fmt::format("must be from 0 to {} bytes", limits::host_file_bytes), field + ".size");
     if (!crypto::is_sha256_hex(req.sha256))
       throw InvalidInput("must be the file's SHA-256 as 64 lower-case hex digits", field + ".sha256");
     a.storage_key = *req.storage_key;
@@ -426,7 +422,7 @@ std::vector<IssueLink> Desk::links(const Actor &actor, std::string_view code) {
 std::vector<Issue> Desk::search(const Actor &actor, std::string_view text, std::size_t limit) {
   access::check_actor(actor);
   check::text(text, "text", limits::search_bytes, true);
-  if (limit == 0 || limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(limit, "limit", limits::page_items);
   SearchQuery q{std::string(text), std::nullopt, std::nullopt, actor.role != Role::customer, limit};
   if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
   if (actor.role == Role::customer) q.visible_to_customer = actor.id;

@@ -11,7 +11,7 @@ namespace complaints {
 
 namespace {
 
-void check_template_name(std::string_view name) { check::name(name, "name", 64); }
+void check_template_name(std::string_view name) { check::name(name, "name", limits::template_name_bytes); }
 
 // Built-in and saved template names, ascending, each once.
 std::vector<std::string> names_in_force(StorageTransaction &txn) {

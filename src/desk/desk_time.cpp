@@ -10,7 +10,7 @@ namespace complaints {
 std::vector<DueRun> Desk::process_due(const Actor &actor, std::size_t limit) {
   access::check_actor(actor);
   access::require_role(actor, Role::system, "running due work");
-  if (limit == 0 || limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(limit, "limit", limits::page_items);
   Timestamp now = impl_->clock->now();
   auto items = impl_->run(TxnMode::read, [&](Op &op) { return op.txn.due_items(now, limit); });
   std::vector<DueRun> done;

@@ -616,6 +616,13 @@ Money read_money_object(const nlohmann::json &v, const std::string &path, const 
   return Money::of(*minor, m.str("currency"), money_field);
 }
 
+// A page's `limit`, `fallback` when absent; the Desk checks its range, so
+// zero and below read as 0 and get its message.
+std::size_t read_count(const Obj &o, std::string_view k, std::size_t fallback) {
+  auto n = o.opt_int(k);
+  return !n ? fallback : *n < 0 ? 0 : static_cast<std::size_t>(*n);
+}
+
 std::optional<Money> read_money(const Obj &o, std::string_view k) {
   const auto *v = o.get(k);
   if (!v) return std::nullopt;
@@ -704,9 +711,7 @@ IssueFilter read_filter(const nlohmann::json &j) {
   f.created_from = o.opt_time("created_from");
   f.created_to = o.opt_time("created_to");
   f.after_number = o.opt_int("after_number").value_or(0);
-  auto limit = o.opt_int("limit").value_or(100);
-  if (limit < 0) throw InvalidInput("must not be negative", "limit");
-  f.limit = static_cast<std::size_t>(limit);
+  f.limit = read_count(o, "limit", f.limit);
   return f;
 }
 
@@ -759,7 +764,12 @@ AttachmentRequest read_attachment(const nlohmann::json &j, const std::string &pa
   a.name = o.str("name");
   a.media_type = o.str("media_type");
   a.storage_key = o.opt_str("storage_key");
-  if (auto b64 = o.opt_str("bytes_base64")) a.bytes = base64_decode(*b64, o.field("bytes_base64"));
+  if (auto b64 = o.opt_str("bytes_base64")) {
+    // Measured before it is decoded, and refused at the key the host sent.
+    std::string field = o.field("bytes_base64");
+    check::kept_file(base64_decoded_size(*b64), field);
+    a.bytes = base64_decode(*b64, field);
+  }
   a.size = o.opt_int("size").value_or(0);
   a.sha256 = o.str_or("sha256", "");
   a.internal = o.opt_bool("internal");
@@ -811,9 +821,7 @@ HoldFilter read_hold_filter(const nlohmann::json &j) {
   f.fieldworker = o.opt_str("fieldworker");
   f.state = o.opt_enum("state", &hold_state_from_string);
   f.withheld_before = o.opt_time("withheld_before");
-  auto limit = o.opt_int("limit").value_or(1000);
-  if (limit < 0) throw InvalidInput("must not be negative", "limit");
-  f.limit = static_cast<std::size_t>(limit);
+  f.limit = read_count(o, "limit", f.limit);
   return f;
 }
 
@@ -939,6 +947,12 @@ std::string base64_encode(std::string_view bytes) {
     out += '=';
   }
   return out;
+}
+
+std::size_t base64_decoded_size(std::string_view text) noexcept {
+  std::size_t size = text.size() / 4 * 3;
+  for (std::size_t i = 0; i < 2 && i < text.size() && text[text.size() - 1 - i] == '='; ++i) --size;
+  return size;
 }
 
 std::string base64_decode(std::string_view text, const std::string &field) {

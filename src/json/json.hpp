@@ -169,6 +169,9 @@ BusinessCalendar read_calendar(const nlohmann::json &j, const std::string &path 
 
 /// Base64 (RFC 4648, with padding).
 std::string base64_encode(std::string_view bytes);
+/// How many bytes base64 `text` decodes to, when it is base64 (its length a
+/// multiple of 4); an estimate otherwise, which base64_decode then refuses.
+std::size_t base64_decoded_size(std::string_view text) noexcept;
 /// InvalidInput naming `field` on anything that is not base64.
 std::string base64_decode(std::string_view text, const std::string &field);
 

@@ -52,7 +52,6 @@ const std::vector<std::string_view> &all_tags() {
 }
 
 constexpr std::string_view settings_key = "messages.settings";
-constexpr std::size_t part_bytes = 64 * 1024;
 
 }  // namespace
 
@@ -116,8 +115,8 @@ TemplateOptions options_for(const MessageTemplate &t, const char *part, bool htm
 }
 
 Template compile_part(const MessageTemplate &t, const std::string &source, const char *part, bool html) {
-  if (source.size() > part_bytes)
-    throw InvalidInput(fmt::format("is {} bytes; at most {} allowed", source.size(), part_bytes),
+  if (source.size() > limits::template_part_bytes)
+    throw InvalidInput(fmt::format("is {} bytes; at most {} allowed", source.size(), limits::template_part_bytes),
                        t.name + "." + part);
   if (!check::is_utf8(source)) throw InvalidInput("is not valid UTF-8", t.name + "." + part);
   Template compiled = Template::compile(source, options_for(t, part, html));
@@ -140,10 +139,10 @@ bool http_url(std::string_view url) {
 }  // namespace
 
 Compiled compile(const MessageTemplate &t) {
-  bool ok = !t.name.empty() && t.name.size() <= 64 &&
+  bool ok = !t.name.empty() && t.name.size() <= limits::template_name_bytes &&
             std::all_of(t.name.begin(), t.name.end(),
                         [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
-  if (!ok) throw InvalidInput("must be 1 to 64 of a-z, 0-9 and _", "name");
+  if (!ok) throw InvalidInput(fmt::format("must be 1 to {} of a-z, 0-9 and _", limits::template_name_bytes), "name");
   check::text(t.title, "title", limits::name_bytes, false);
   bool is_layout = t.name == templates::layout;
   if (!is_layout && t.subject.empty()) throw InvalidInput("is required", t.name + ".subject");
@@ -223,11 +222,11 @@ void check_settings(const MessageSettings &s) {
   check::text(b.signature, "branding.signature", limits::name_bytes, false);
   check::colour(b.colour, "branding.colour");
   for (auto [url, field] : {std::pair{&b.logo_url, "branding.logo_url"}, {&b.website, "branding.website"}}) {
-    check::text(*url, field, 2048, false);
+    check::text(*url, field, limits::url_bytes, false);
     if (!http_url(*url)) throw InvalidInput("must start with https:// or http://", field);
   }
-  check::text(s.sla_promise, "sla_promise", 1000, false);
-  check::text(s.discussion_url, "discussion_url", 2048, false);
+  check::text(s.sla_promise, "sla_promise", limits::sla_promise_bytes, false);
+  check::text(s.discussion_url, "discussion_url", limits::url_bytes, false);
   if (const auto &w = s.reminder_schedule) {
     if (std::none_of(w->days.begin(), w->days.end(), [](bool d) { return d; }))
       throw InvalidInput("must name at least one day", "reminder_schedule.days");

@@ -87,7 +87,7 @@ std::optional<Span> parse_span(std::string_view text) noexcept {
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   if (ec != std::errc() || ptr != digits.data() + digits.size() || n <= 0) return std::nullopt;
   std::int64_t per_unit = unit == 'm' ? 1 : unit == 'h' ? 60 : unit == 'd' ? 1440 : 0;
-  if (per_unit == 0 || n > 10LL * 366 * 1440 / per_unit) return std::nullopt;
+  if (per_unit == 0 || n > limits::duration_days * 1440 / per_unit) return std::nullopt;
   return Span{n, unit};
 }
 
@@ -111,7 +111,9 @@ Calendar Calendar::make(const BusinessCalendar &source) {
   int working = 0;
   for (std::size_t d = 0; d < 7; ++d) {
     const auto &list = source.hours[d];
-    if (list.size() > 24) throw InvalidInput("at most 24 periods a day", fmt::format("calendar.hours.{}", weekday_names[d]));
+    if (list.size() > limits::periods_per_day)
+      throw InvalidInput(fmt::format("at most {} periods a day", limits::periods_per_day),
+                         fmt::format("calendar.hours.{}", weekday_names[d]));
     for (std::size_t i = 0; i < list.size(); ++i) {
       std::string field = fmt::format("calendar.hours.{}[{}]", weekday_names[d], i);
       const WorkingPeriod &p = list[i];

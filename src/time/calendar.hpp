@@ -30,7 +30,8 @@ struct Span {
   friend bool operator==(const Span &, const Span &) = default;
 };
 
-/// Parses "<n>m", "<n>h" or "<n>d" with 0 < n and at most ten years; nullopt otherwise.
+/// Parses "<n>m", "<n>h" or "<n>d" with 0 < n and at most limits::duration_days
+/// (ten years); nullopt otherwise.
 std::optional<Span> parse_span(std::string_view text) noexcept;
 
 /// A BusinessCalendar checked and made ready for arithmetic. Cheap to copy.

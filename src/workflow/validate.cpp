@@ -70,6 +70,11 @@ class Path {
 
 const Path kRoot("$");
 
+std::string not_a_duration(std::string_view value) {
+  return fmt::format("'{}' is not a duration of 1m to {}d (e.g. 30m, 48h, 10d)", check::excerpt(value),
+                     limits::duration_days);
+}
+
 std::string too_many(std::size_t n, const char *what, std::size_t limit) {
   return fmt::format("has {} {}; at most {} allowed", n, what, limit);
 }
@@ -316,8 +321,7 @@ class Validator {
       if (good_name(policy.name, name) && !sla_names_.insert(policy.name).second)
         problem(name, fmt::format("duplicate SLA policy '{}'", policy.name));
       if (!timing::parse_span(policy.within))
-        problem(Path(p, "within"),
-                fmt::format("'{}' is not a duration (e.g. 30m, 48h, 10d)", check::excerpt(policy.within)));
+        problem(Path(p, "within"), not_a_duration(policy.within));
       if (policy.warn_percent < 0 || policy.warn_percent > 99)
         problem(Path(p, "warn_percent"), "must be from 0 (no warning) to 99");
       const Path pause(p, "pause_in");
@@ -514,7 +518,7 @@ class Validator {
         break;
       case ParamKind::duration:
         if (!timing::parse_span(value))
-          problem(pp, fmt::format("'{}' is not a duration (e.g. 30m, 48h, 4d)", check::excerpt(value)));
+          problem(pp, not_a_duration(value));
         break;
       case ParamKind::sla_policy:
         if (!sla_name_unread_ && !sla_names_.count(value))

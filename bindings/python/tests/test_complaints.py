@@ -627,6 +627,36 @@ class TestErrors(Fixture):
         self.assertEqual(cm.exception.where, "actor.permissions")
         self.assertEqual(d.user(self.admin, "adam")["role"], "admin")
 
+    def test_a_limit_out_of_range_is_refused_never_wrapped_into_range(self):
+        # docs/c-api.md: a limit is 1 to 10,000; a Python int past a C int must not wrap to 5.
+        self.report()
+        calls = {
+            "search": lambda n: self.desk.search(self.office, "leaks", n),
+            "process_due": lambda n: self.desk.process_due(self.mailer, n),
+            "outbox_pending": lambda n: self.desk.outbox_pending(self.mailer, n),
+        }
+        for name, call in calls.items():
+            self.assertEqual(len(call(10000)) <= 10000, True)
+            for n in (0, -1, 10001, 2**32 + 5, -(2**32) + 5, 2**70):
+                with self.subTest(call=name, limit=n):
+                    with self.assertRaises(InvalidInput) as cm:
+                        call(n)
+                    self.assertEqual(cm.exception.where, "limit")
+                    self.assertIn("from 1 to 10000", cm.exception.message)
+        # An event kind past a C int is no kind (it must not wrap onto -1, "any").
+        with self.assertRaises(MisuseError):
+            self.desk.on(2**32 - 1, lambda event: None)
+        # An id past an int64_t names no item (it must not wrap onto item 1).
+        first = self.desk.outbox_pending(self.mailer, 1)[0]["id"]
+        self.assertEqual(self.desk.outbox_ack(self.mailer, [2**64 + first]), 0)
+        self.assertEqual(self.desk.outbox_pending(self.mailer, 1)[0]["id"], first)
+        # Days past a C int ask for holds older than anything: none, not the ones of 5 days.
+        self.assertEqual(len(self.desk.stalled_holds(self.office, 0)), 1)
+        self.assertEqual(self.desk.stalled_holds(self.office, 2**32), [])
+        with self.assertRaises(InvalidInput) as cm:
+            self.desk.stalled_holds(self.office, -(2**32))
+        self.assertEqual(cm.exception.where, "days")
+
     def test_a_bad_date_is_invalid_input_naming_the_field(self):
         code = self.report()["code"]
         with self.assertRaises(InvalidInput) as cm:
