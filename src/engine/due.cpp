@@ -34,19 +34,18 @@ std::vector<std::string> reminder_recipients(Op &op, const Issue &issue) {
   return out;
 }
 
-DueRun run_timer(Op &op, const Actor &actor, const DueItem &item, const IssueRow &row) {
+DueRun run_timer(Op &op, const Actor &actor, const DueItem &item, const IssueRow &row, const Record &record) {
   const auto &timers = row.issue.timers;
   auto it = std::find_if(timers.begin(), timers.end(), [&](const IssueTimer &t) { return t.name == item.name; });
   if (it == timers.end() || it->due_at != item.due_at)
     throw StorageError(fmt::format("due item timer '{}' of {} does not match the issue's timers", item.name,
                                    row.issue.code));
   IssueTimer timer = *it;
-  Record record = record_of(op.txn, row.issue);
   act(op, actor, row, record, ActionRequest{timer.action, {}, std::nullopt}, &timer);
   return outcome(item, DueOutcome::ran, timer.action);
 }
 
-DueRun run_sla(Op &op, const Actor &actor, const DueItem &item, const IssueRow &row) {
+DueRun run_sla(Op &op, const Actor &actor, const DueItem &item, const IssueRow &row, const Record &record) {
   bool breach = item.kind == due_kind::sla_breach;
   Issue after = row.issue;
   SlaClock *clock = timing::find_clock(after.slas, item.name);
@@ -72,7 +71,6 @@ DueRun run_sla(Op &op, const Actor &actor, const DueItem &item, const IssueRow &
                       : fmt::format("The {} SLA is due at {}.", item.name,
                                     clock->due_at ? format_timestamp(*clock->due_at) : std::string("?"));
   Issue written = write(op, actor, row, std::move(after), entry, true);
-  Record record = record_of(op.txn, written);
   Event e = issue_event(breach ? EventKind::sla_breached : EventKind::sla_warning, actor, op.now, written, "",
                         entry.changes);
   e.detail = item.name;
@@ -83,7 +81,7 @@ DueRun run_sla(Op &op, const Actor &actor, const DueItem &item, const IssueRow &
   return outcome(item, DueOutcome::ran, breach ? "breached" : "warning");
 }
 
-DueRun run_reminder(Op &op, const Actor &actor, const DueItem &item, const IssueRow &row) {
+DueRun run_reminder(Op &op, const Actor &actor, const DueItem &item, const IssueRow &row, const Record &record) {
   if (row.issue.reminder_at != item.due_at)
     throw StorageError(fmt::format("due item to_follow of {} does not match the issue", row.issue.code));
   Issue after = row.issue;
@@ -98,7 +96,6 @@ DueRun run_reminder(Op &op, const Actor &actor, const DueItem &item, const Issue
   entry.note = fmt::format("To Follow: the deferred date {} has come.",
                            after.deferred_date ? after.deferred_date->to_string() : std::string("?"));
   Issue written = write(op, actor, row, std::move(after), entry, true);
-  Record record = record_of(op.txn, written);
   Event e = issue_event(EventKind::reminder_due, actor, op.now, written, "", entry.changes);
   e.detail = names;
   announce_to(op, std::move(e), written, record, entry.seq, to,
@@ -140,12 +137,14 @@ DueRun run_due(Op &op, const Actor &actor, const DueItem &item) {
     }
     throw StorageError(fmt::format("unknown desk-wide due item {} '{}'", item.kind, item.name));
   }
-  auto row = op.txn.issue(item.number);
-  if (!row) throw StorageError(fmt::format("due item {} names issue {}, which is missing", item.kind, item.number));
-  if (item.kind == due_kind::timer) return run_timer(op, actor, item, *row);
-  if (item.kind == due_kind::sla_warning || item.kind == due_kind::sla_breach) return run_sla(op, actor, item, *row);
-  if (item.kind == due_kind::to_follow) return run_reminder(op, actor, item, *row);
-  throw StorageError(fmt::format("unknown due item kind '{}' on {}", item.kind, row->issue.code));
+  auto found = op.txn.issue_with_record(item.number);
+  if (!found) throw StorageError(fmt::format("due item {} names issue {}, which is missing", item.kind, item.number));
+  const auto &[row, record] = *found;
+  if (item.kind == due_kind::timer) return run_timer(op, actor, item, row, record);
+  if (item.kind == due_kind::sla_warning || item.kind == due_kind::sla_breach)
+    return run_sla(op, actor, item, row, record);
+  if (item.kind == due_kind::to_follow) return run_reminder(op, actor, item, row, record);
+  throw StorageError(fmt::format("unknown due item kind '{}' on {}", item.kind, row.issue.code));
 }
 
 DueRun drop_due(Op &op, const Actor &actor, const DueItem &item, const std::string &reason) {
