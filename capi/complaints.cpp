@@ -3,6 +3,7 @@
 // exception to a stable error code. Nothing else lives here; the JSON
 // documents are in src/json.
 #include "complaints.h"
+#include "handle.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -95,6 +96,8 @@ struct complaints_desk {
   Desk &desk;
   ErrorSlot error;
 };
+
+Desk &complaints::capi::desk_of(complaints_desk *handle) noexcept { return handle->desk; }
 
 namespace {
 
@@ -230,6 +233,10 @@ void give(char **out, const T &value) {
 
 const Actor &actor_of(const complaints_actor *a) { return need(a, "actor").actor; }
 
+// A C `limit`: the Desk checks its range (0 and below are refused with the
+// same message as one too large).
+std::size_t count_of(int limit) { return limit < 0 ? 0 : static_cast<std::size_t>(limit); }
+
 nlohmann::json doc(const char *text, const char *name) { return json::parse(need_text(text, name), name); }
 
 RecordKind kind_of(const char *kind, const char *name) {
@@ -244,6 +251,14 @@ std::unique_ptr<complaints_desk> open_desk(std::unique_ptr<Storage> storage, con
   auto store = std::make_shared<complaints_store>(Desk(std::move(storage), o), clock);
   return std::make_unique<complaints_desk>(std::move(store));
 }
+
+}  // namespace
+
+complaints_desk *complaints::capi::open_desk(std::unique_ptr<Storage> storage, std::shared_ptr<ManualClock> clock) {
+  return ::open_desk(std::move(storage), clock).release();
+}
+
+namespace {
 
 struct OpenOptions {
   SqliteOptions sqlite;
@@ -578,8 +593,7 @@ int complaints_issue_search(complaints_desk *desk, char **out, const complaints_
                             int limit) {
   return shielded(desk, [&] {
     out_param(out, "out");
-    if (limit <= 0) throw InvalidInput("must be positive", "limit");
-    give(out, need(desk, "desk").desk.search(actor_of(actor), need_text(text, "text"), static_cast<std::size_t>(limit)));
+    give(out, need(desk, "desk").desk.search(actor_of(actor), need_text(text, "text"), count_of(limit)));
   });
 }
 
@@ -639,7 +653,8 @@ int complaints_attachment_add(complaints_desk *desk, char **out, const complaint
     auto &d = need(desk, "desk");
     const Actor &a = actor_of(actor);
     std::string_view c = need_text(code, "code");
-    give(out, d.desk.attach(a, c, json::read_attachment(doc(attachment_json, "attachment_json"))));
+    // (its places read as the Desk's: "attachment.name", "attachment.bytes_base64")
+    give(out, d.desk.attach(a, c, json::read_attachment(doc(attachment_json, "attachment_json"), "attachment")));
   });
 }
 
@@ -839,14 +854,58 @@ int complaints_message_reminder(complaints_desk *desk, char **out, const complai
   });
 }
 
+// --- time -----------------------------------------------------------------------------------------------
+
+int complaints_due_process(complaints_desk *desk, char **out, const complaints_actor *actor, int limit) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.process_due(actor_of(actor), count_of(limit)));
+  });
+}
+
+int complaints_due_next(complaints_desk *desk, char **out, const complaints_actor *actor) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto next = need(desk, "desk").desk.next_due(actor_of(actor));
+    *out = dup(next ? "{\"next_due\":\"" + format_timestamp(*next) + "\"}" : std::string("{\"next_due\":null}"));
+  });
+}
+
+int complaints_calendar_set(complaints_desk *desk, const complaints_actor *actor, const char *calendar_json) {
+  return shielded(desk, [&] {
+    need(desk, "desk").desk.set_calendar(actor_of(actor), json::read_calendar(doc(calendar_json, "calendar_json")));
+  });
+}
+
+int complaints_calendar_get(complaints_desk *desk, char **out, const complaints_actor *actor) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.calendar(actor_of(actor)));
+  });
+}
+
+int complaints_issue_slas(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    give(out, need(desk, "desk").desk.sla_clocks(actor_of(actor), need_text(code, "code")));
+  });
+}
+
+int complaints_issue_to_follow_count(complaints_desk *desk, int64_t *count, const complaints_actor *actor,
+                                     const char *user_id) {
+  return shielded(desk, [&] {
+    need(count, "count") = 0;
+    *count = need(desk, "desk").desk.to_follow_count(actor_of(actor), need_text(user_id, "user_id"));
+  });
+}
+
 // --- outbox -------------------------------------------------------------------------------------------
 
 int complaints_outbox_pending(complaints_desk *desk, char **out, const complaints_actor *actor, int limit,
                               int64_t after_id) {
   return shielded(desk, [&] {
     out_param(out, "out");
-    if (limit <= 0) throw InvalidInput("must be positive", "limit");
-    give(out, need(desk, "desk").desk.outbox_pending(actor_of(actor), static_cast<std::size_t>(limit), after_id));
+    give(out, need(desk, "desk").desk.outbox_pending(actor_of(actor), count_of(limit), after_id));
   });
 }
 

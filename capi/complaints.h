@@ -18,7 +18,13 @@
 **
 ** Who may call what: docs/permissions.md is one table of every function
 ** that takes an actor, role by role and permission by permission; anything
-** else is COMPLAINTS_EFORBIDDEN.
+** else is COMPLAINTS_EFORBIDDEN. Each function below says it in short.
+**
+** Limits and defaults: every size limit (ids 128 bytes, names 100, a
+** description 20,000...), page size and default the library applies is in
+** one table of docs/c-api.md ("Limits and defaults"), with the code and
+** errwhere that exceeding it gives; each function below names its own.
+** Sizes are in bytes of UTF-8.
 **
 ** Errors: the returned code says what kind of failure it was. The message
 ** (what, and where: a field, JSON path or template position) is kept on the
@@ -114,8 +120,9 @@ typedef struct complaints_actor complaints_actor;
 
 /**
 ** Makes the actor a call is made for: the host's user id, a COMPLAINTS_ROLE_*
-** and COMPLAINTS_PERM_* bits. The id is checked (EINVALID: empty, too long,
-** not UTF-8, control characters); an unknown role or permission bit is
+** and COMPLAINTS_PERM_* bits. The id is checked (EINVALID at "id": empty,
+** over 128 bytes, not UTF-8, control characters, a space at either end); an
+** unknown role or permission bit is
 ** EMISUSE. On failure *out is NULL and, if errmsg is not NULL, *errmsg is the
 ** message, to free with complaints_free. Free the actor with
 ** complaints_actor_free. Thread-safe.
@@ -132,7 +139,10 @@ typedef struct complaints_desk complaints_desk;
 ** Opens a desk over a SQLite file, created if missing and migrated forward.
 ** options_json may be NULL or {"sync": "full"|"normal", "busy_timeout_ms": n,
 ** "cache_kib": n, "clock": "<RFC 3339 UTC instant>", "read_only": bool,
-** "immutable": bool}; with "clock" the desk's time stands still at that
+** "immutable": bool}. Defaults: "sync" "full", "busy_timeout_ms" 10000 (how
+** long a write waits for another connection's, then ESTORAGE), "cache_kib"
+** 32768 per connection; both numbers 0 to 2147483647; the system clock;
+** read-write. With "clock" the desk's time stands still at that
 ** instant until complaints_desk_set_clock (for tests and simulations).
 ** Opening a store whose schema is current takes no write lock and writes
 ** nothing (unless a scrub is owed: complaints_desk_scrub). "read_only": true opens
@@ -189,54 +199,68 @@ COMPLAINTS_C_API const char *complaints_desk_errwhere(complaints_desk *desk);
 
 /**
 ** Validates a workflow document without installing it. *out: [{"path","message"}],
-** empty when valid; malformed JSON is one problem at "$", a document the
-** parser refuses otherwise (see JSON documents above) one problem at its
-** place. Errors: EMISUSE
+** empty when valid; malformed JSON or a document over 1 MiB is one problem
+** at "$", a document the parser refuses otherwise (see JSON documents above)
+** one problem at its place. A workflow holds at most 10,000 statuses and
+** actions, 1,000 stages, 100 inputs an action and 100 effects a list
+** (docs/workflows.md, "Limits"). Errors: EMISUSE
 ** (NULL out or workflow_json), with the message in *errmsg if errmsg is not
 ** NULL. Thread-safe.
 */
 COMPLAINTS_C_API int complaints_workflow_validate(char **out, const char *workflow_json, char **errmsg);
 /**
 ** Installs (or replaces) a workflow given as JSON, validated against this
-** database. EFORBIDDEN without manage_settings (checked before the document
-** is read), EWORKFLOW with the first problem's path as errwhere, ESTATE when
-** a status still in use would disappear.
+** database, as complaints_workflow_validate says. Staff with manage_settings:
+** EFORBIDDEN otherwise (checked before the document is read), EWORKFLOW with
+** the first problem's path as errwhere, ESTATE when a status still in use
+** would disappear.
 */
 COMPLAINTS_C_API int complaints_workflow_install(complaints_desk *desk, const complaints_actor *actor,
                                                  const char *workflow_json);
-/** Installs a built-in workflow: "field-service", "staged-escalation" or "customer-confirmation". */
+/** Installs a built-in workflow: "field-service", "staged-escalation" or "customer-confirmation". Staff with
+ ** manage_settings. (A new database has "field-service".) */
 COMPLAINTS_C_API int complaints_workflow_install_builtin(complaints_desk *desk, const complaints_actor *actor,
                                                          const char *name);
-/** *out: the workflow document. */
+/** *out: the workflow document. Any actor. */
 COMPLAINTS_C_API int complaints_workflow_get(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *name);
-/** *out: ["field-service", ...]. */
+/** *out: ["field-service", ...]. Any actor. */
 COMPLAINTS_C_API int complaints_workflow_list(complaints_desk *desk, char **out, const complaints_actor *actor);
-/** Adds a custom status {"name","colour","category"} to a live workflow. */
+/** Adds a custom status {"name","colour","category"} to a live workflow: a name of at most 100 bytes, colour
+ ** "#RRGGBB" (default "#808080"). Staff with manage_settings. */
 COMPLAINTS_C_API int complaints_status_add(complaints_desk *desk, const complaints_actor *actor, const char *workflow,
                                            const char *status_json);
-/** Adds an issue type {"name","colour"}. *out of complaints_type_list: [{"name","colour"}]. */
+/** Adds an issue type {"name","colour"} (name at most 100 bytes, colour default "#808080"), or recolours one.
+ ** Staff with manage_settings. *out of complaints_type_list (any actor): [{"name","colour"}]. */
 COMPLAINTS_C_API int complaints_type_add(complaints_desk *desk, const complaints_actor *actor, const char *type_json);
 COMPLAINTS_C_API int complaints_type_list(complaints_desk *desk, char **out, const complaints_actor *actor);
 /**
-** Registers a user {"id","role","name","settings":{"scope","push","sms","email"}}. Staff only;
-** a new admin, or writing over a registered user, needs COMPLAINTS_PERM_MANAGE_SETTINGS.
+** Registers a user {"id","role","name","settings":{"scope","push","sms","email"}}: id at most 128
+** bytes, name at most 100; "settings" absent: the role's defaults (scope "all"; push for staff and
+** fieldworkers, email for customers). Staff only; a new admin, or writing over a registered user,
+** needs COMPLAINTS_PERM_MANAGE_SETTINGS.
 */
 COMPLAINTS_C_API int complaints_user_put(complaints_desk *desk, const complaints_actor *actor, const char *user_json);
+/** *out: a registered user. Staff may read anyone, others only themselves (ENOTFOUND otherwise). */
 COMPLAINTS_C_API int complaints_user_get(complaints_desk *desk, char **out, const complaints_actor *actor,
                                          const char *id);
-/** settings_json: {"scope","push","sms","email"}. */
+/** settings_json: {"scope","push","sms","email"}. Anyone their own; staff with manage_settings anyone's. */
 COMPLAINTS_C_API int complaints_user_set_settings(complaints_desk *desk, const complaints_actor *actor,
                                                   const char *user_id, const char *settings_json);
 
 /* ---- records --------------------------------------------------------------------------- */
 
-/** record_json: {"kind","id","customer_id","fieldworkers":[...],"visibility","paid_out","invoice_id"}. */
+/**
+** Registers or updates a record: {"kind","id","customer_id","fieldworkers":[...],"visibility","paid_out",
+** "invoice_id"}; ids at most 128 bytes ("invoice_id" may be empty), at most 100 fieldworkers (none
+** twice), "visibility" default "restricted", "paid_out" default false. Staff only.
+*/
 COMPLAINTS_C_API int complaints_record_put(complaints_desk *desk, const complaints_actor *actor,
                                            const char *record_json);
+/** *out: the record, if the actor may see it (staff, its customer, an assigned fieldworker). */
 COMPLAINTS_C_API int complaints_record_get(complaints_desk *desk, char **out, const complaints_actor *actor,
                                            const char *kind, const char *id);
-/** Moves every issue of one record to another. *out: the moved issues. */
+/** Moves every issue of one record to another (registered). Staff only. *out: the moved issues. */
 COMPLAINTS_C_API int complaints_record_relink(complaints_desk *desk, char **out, const complaints_actor *actor,
                                               const char *from_kind, const char *from_id, const char *to_kind,
                                               const char *to_id);
@@ -244,34 +268,49 @@ COMPLAINTS_C_API int complaints_record_relink(complaints_desk *desk, char **out,
 /* ---- issues ---------------------------------------------------------------------------- */
 
 /**
-** Reports an issue (request schema: docs/c-api.md). *out: the issue. A customer's request may not
-** carry "fieldworkers", "hold_amounts", "to_follow", "deferred_date" or "follow_up_date"
-** (EFORBIDDEN, errwhere naming the key).
+** Reports an issue (request schema: docs/c-api.md). *out: the issue. Staff and the record's
+** customer. A customer's request may not carry "fieldworkers", "hold_amounts", "to_follow",
+** "deferred_date" or "follow_up_date" (EFORBIDDEN, errwhere naming the key). "description" is
+** required, at most 20,000 bytes; "workflow" default "field-service"; "channel" default
+** "customer_portal" for a customer (the only one allowed), "import" for the system role, else
+** "office"; "fieldworkers" default all of the record's (at most 100).
 */
 COMPLAINTS_C_API int complaints_issue_report(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *request_json);
-/** Takes a workflow action: {"action","inputs":{...},"expected_version"}. *out: the issue. */
+/** Takes a workflow action: {"action","inputs":{...},"expected_version"}; each input's text at most 10,000
+ ** bytes (or its declared max_length). Who may: the action's "allow" rules. *out: the issue. */
 COMPLAINTS_C_API int complaints_issue_act(complaints_desk *desk, char **out, const complaints_actor *actor,
                                           const char *code, const char *request_json);
-/** Edits {"type","description","to_follow","deferred_date","follow_up_date","expected_version"}; a date may be null to clear it. */
+/** Edits {"type","description","to_follow","deferred_date","follow_up_date","expected_version"}; a date may be
+ ** null to clear it; description at most 20,000 bytes. Needs edit_issues (never a customer). */
 COMPLAINTS_C_API int complaints_issue_edit(complaints_desk *desk, char **out, const complaints_actor *actor,
                                            const char *code, const char *edit_json);
-/** *out: the issue with this code, if the actor may see it. */
+/** *out: the issue with this code, if the actor may see it (ENOTFOUND otherwise, as for no issue). Any actor. */
 COMPLAINTS_C_API int complaints_issue_get(complaints_desk *desk, char **out, const complaints_actor *actor,
                                           const char *code);
-/** filter_json may be NULL ({} for all); *out: an array of issues. */
+/**
+** Issues matching filter_json (schema: docs/c-api.md) among those the actor may see, by number
+** ascending: at most "limit" (default 100, 1 to 10,000; EINVALID at "limit"). The next page is the
+** same filter with "after_number" set to the "number" of this page's last issue; a page shorter
+** than "limit" is the last. NULL is {}: the first 100 issues. *out: an array of issues. Any actor.
+*/
 COMPLAINTS_C_API int complaints_issue_list(complaints_desk *desk, char **out, const complaints_actor *actor,
                                            const char *filter_json);
-/** *out: issues whose description or visible comments contain text. */
+/**
+** Issues the actor may see whose description, or a comment the actor may see (a customer: public
+** ones), contains `text`: 1 to 200 bytes, a plain substring, ASCII letters matched without regard to
+** case. Not types, codes, timeline notes or attachments. *out: the first `limit` (1 to 10,000) by
+** number; no paging. Any actor.
+*/
 COMPLAINTS_C_API int complaints_issue_search(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *text, int limit);
-/** *out: the names of the actions the actor could take now. */
+/** *out: the names of the actions the actor could take now. Any actor who may see the issue. */
 COMPLAINTS_C_API int complaints_issue_actions(complaints_desk *desk, char **out, const complaints_actor *actor,
                                               const char *code);
-/** *out: the timeline entries the actor may see. */
+/** *out: the timeline entries the actor may see, all of them. Any actor who may see the issue. */
 COMPLAINTS_C_API int complaints_issue_timeline(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                const char *code);
-/** *out: {"ok","entries","broken_seq","reason"}. */
+/** Recomputes the issue's hash chain. *out: {"ok","entries","broken_seq","reason"}. Staff only. */
 COMPLAINTS_C_API int complaints_issue_verify(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *code);
 /**
@@ -299,89 +338,177 @@ COMPLAINTS_C_API int complaints_desk_scrub(complaints_desk *desk, int *scrubbed)
 /* ---- discussion, watchers, links --------------------------------------------------------- */
 
 /**
-** {"body","internal","reply_to","attachments":[attachment request]}. *out: the comment. An
-** attachment's "internal" absent follows the comment, true keeps it internal on a public comment,
-** false on an internal comment (or a customer's true) is EINVALID at "attachments[i].internal".
+** {"body","internal","reply_to","attachments":[attachment request]}. *out: the comment. Any actor
+** who may see the issue. "body" is required, at most 20,000 bytes; "internal" default true (staff
+** and fieldworkers only; a customer's comment is always public); at most 20 attachments, each as
+** complaints_attachment_add takes it. An attachment's "internal" absent follows the comment, true
+** keeps it internal on a public comment, false on an internal comment (or a customer's true) is
+** EINVALID at "attachments[i].internal".
 */
 COMPLAINTS_C_API int complaints_comment_add(complaints_desk *desk, char **out, const complaints_actor *actor,
                                             const char *code, const char *comment_json);
-/** *out: the comments the actor may see, in order (a customer's: without internal attachments). */
+/** *out: the comments the actor may see, in order, all of them (a customer's: public ones, without internal
+ ** attachments). */
 COMPLAINTS_C_API int complaints_comment_list(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *code);
-/** Attaches a file to an issue: {"name","media_type","storage_key"|"bytes_base64","size","sha256","internal"};
- ** "internal" absent: internal (a customer's: public; a customer's true is EINVALID). */
+/**
+** Attaches a file to an issue: {"name","media_type","storage_key"|"bytes_base64","size","sha256","internal"}.
+** Any actor who may see the issue. "internal" absent: internal (a customer's: public; a customer's
+** true is EINVALID at "attachment.internal"). The library keeps at most 10 MiB of bytes (EINVALID at
+** "attachment.bytes_base64"; keep larger files yourself and give "storage_key", at most 1,024 bytes,
+** with "size", 0 to 2^40, and "sha256"); "name" at most 255 bytes; "media_type" a lower-case
+** type/subtype of at most 127.
+*/
 COMPLAINTS_C_API int complaints_attachment_add(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                const char *code, const char *attachment_json);
-/** *out: the issue's attachments (without bytes) the actor may see. */
+/** *out: the issue's attachments (without bytes) the actor may see. Any actor who may see the issue. */
 COMPLAINTS_C_API int complaints_attachment_list(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                 const char *code);
-/** The bytes of an attachment kept by the library: *out (free with complaints_free) and *len. */
+/** The bytes of an attachment kept by the library: *out (free with complaints_free) and *len. Any actor who may
+ ** see it (ENOTFOUND otherwise); ESTATE when the host keeps the file (a storage_key). */
 COMPLAINTS_C_API int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size_t *len,
                                                  const complaints_actor *actor, int64_t id);
 /** Adds (watch != 0) or removes a watcher: staff anyone, fieldworkers themselves, customers nobody.
  ** *out (may be NULL): the watchers. */
 COMPLAINTS_C_API int complaints_watcher_set(complaints_desk *desk, char **out, const complaints_actor *actor,
                                             const char *code, const char *user_id, int watch);
-/** Links (link != 0) or unlinks two issues; kind: "related" or "duplicate_of". */
+/** Links (link != 0) or unlinks two issues; kind: "related" or "duplicate_of". Staff only. */
 COMPLAINTS_C_API int complaints_link_set(complaints_desk *desk, const complaints_actor *actor, const char *code,
                                          const char *other, const char *kind, int link);
-/** *out: [{"other_code","kind","outgoing","created_by","created_at"}]. */
+/** *out: [{"other_code","kind","outgoing","created_by","created_at"}], the linked issues the actor may also
+ ** see. Any actor who may see the issue. */
 COMPLAINTS_C_API int complaints_link_list(complaints_desk *desk, char **out, const complaints_actor *actor,
                                           const char *code);
 
 /* ---- payment holds --------------------------------------------------------------------- */
 
-/** May the host pay this fieldworker for this record? *out: a decision (docs/c-api.md). */
+/** May the host pay this fieldworker for this record? *out: a decision (docs/c-api.md). Staff and system. */
 COMPLAINTS_C_API int complaints_hold_may_pay(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *record_kind, const char *record_id, const char *fieldworker);
-/** The same for many: queries_json [{"record":{"kind","id"},"fieldworker"}]; *out: an array of decisions. */
+/** The same for many: queries_json [{"record":{"kind","id"},"fieldworker"}], at most 100,000 (EINVALID at
+ ** "queries"); *out: an array of decisions, in order. Staff and system. */
 COMPLAINTS_C_API int complaints_hold_may_pay_many(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                   const char *queries_json);
-/** Withholds by hand: {"record","fieldworker","amount":{"minor","currency"},"scope","reason"}. *out: the hold. */
+/** Withholds by hand: {"record","fieldworker","amount":{"minor","currency"},"scope","reason"}: "reason"
+ ** required, at most 10,000 bytes; "amount" optional, "minor" 0 to 10^15; "scope" default "portion". Admin,
+ ** supervisor and office. *out: the hold. */
 COMPLAINTS_C_API int complaints_hold_withhold(complaints_desk *desk, char **out, const complaints_actor *actor,
                                               const char *request_json);
 /** Releases: {"record","fieldworker","reason","override"}; staff with COMPLAINTS_PERM_RELEASE_PAYMENT
- ** ("override": an admin). *out: the hold. */
+ ** ("override", default false: an admin); "reason" required, at most 10,000 bytes. *out: the hold. */
 COMPLAINTS_C_API int complaints_hold_release(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *request_json);
-/** filter_json may be NULL: {"record","invoice","fieldworker","state","withheld_before","limit"}. *out: holds. */
+/** filter_json may be NULL: {"record","invoice","fieldworker","state","withheld_before","limit"}. *out: holds by
+ ** record and fieldworker, at most "limit" (default 1,000, 1 to 100,000); no paging: filter instead. Staff see
+ ** every hold, a fieldworker their own; not customers. */
 COMPLAINTS_C_API int complaints_hold_list(complaints_desk *desk, char **out, const complaints_actor *actor,
                                           const char *filter_json);
-/** Holds withheld for at least `days`. */
+/** Holds withheld for at least `days` (from 0), at most 100,000. Staff only. */
 COMPLAINTS_C_API int complaints_hold_stalled(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              int days);
-/** The finance report of [from, to) (RFC 3339). */
+/** The finance report of [from, to) (RFC 3339), every ledger line in it. Staff only. */
 COMPLAINTS_C_API int complaints_hold_report(complaints_desk *desk, char **out, const complaints_actor *actor,
                                             const char *from, const char *to);
 
 /* ---- customer messages ------------------------------------------------------------------- */
 
-/** Saves a template {"name","title","subject","body_html","body_text","single_brace"}; checked first. */
+/**
+** Saves a template {"name","title","subject","body_html","body_text","single_brace"}; checked first
+** (docs/messages.md): "name" 1 to 64 bytes of a-z, 0-9 and _; "title" at most 100 bytes; "subject"
+** required (but for "layout"); each part at most 64 KiB, sections, partials and blocks at most 100
+** deep. The only partial is "layout" (the built-in base layout, or the one saved), in the bodies;
+** other templates are not partials. A failure is EINVALID at the part or its position ("template
+** 'notice.subject', line 1, column 7"). Staff with manage_settings.
+*/
 COMPLAINTS_C_API int complaints_template_save(complaints_desk *desk, const complaints_actor *actor,
                                               const char *template_json);
+/** Goes back to the built-in template, or removes a custom one (ESTATE while a workflow sends it). Staff with
+ ** manage_settings. */
 COMPLAINTS_C_API int complaints_template_reset(complaints_desk *desk, const complaints_actor *actor,
                                                const char *name);
+/** *out: the template in force; complaints_template_list: every name. Staff only. */
 COMPLAINTS_C_API int complaints_template_get(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *name);
 COMPLAINTS_C_API int complaints_template_list(complaints_desk *desk, char **out, const complaints_actor *actor);
-/** {"acknowledgement","branding":{...},"sla_promise","discussion_url"}. */
+/**
+** Sets {"acknowledgement","branding":{...},"sla_promise","discussion_url","reminder_schedule"}; absent keys
+** take their defaults: "acknowledgement" "automatic" (queued with every report; "preview", "off"),
+** branding "Our team", colour "#1F4E79", signature "Customer Care", "sla_promise" "We will be in touch
+** by {due}." (at most 1,000 bytes), no discussion link, "reminder_schedule" null. URLs at most 2,048
+** bytes, http(s). Staff with manage_settings; complaints_message_settings_get: staff.
+*/
 COMPLAINTS_C_API int complaints_message_settings_set(complaints_desk *desk, const complaints_actor *actor,
                                                      const char *settings_json);
 COMPLAINTS_C_API int complaints_message_settings_get(complaints_desk *desk, char **out, const complaints_actor *actor);
 /** Renders (send = 0) or renders and queues (send != 0) a template for the issue's audience
- ** ("customer" or "fieldworkers"). *out: [{"template","recipient","subject","body_html","body_text","outbox_id"}]. */
+ ** ("customer" or "fieldworkers"; NULL: "customer"). Staff only.
+ ** *out: [{"template","recipient","subject","body_html","body_text","outbox_id"}]. */
 COMPLAINTS_C_API int complaints_message_render(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                const char *code, const char *name, const char *audience, int send);
-/** The Open Complaints Reminder for a fieldworker, rendered (send = 0) or queued. *out: one message. */
+/** The Open Complaints Reminder for a fieldworker, rendered (send = 0) or queued. Staff only. *out: one message. */
 COMPLAINTS_C_API int complaints_message_reminder(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                  const char *fieldworker, int send);
 
+/* ---- time: due work, SLA clocks, the business calendar (docs/time.md) ------------------------ */
+
+/**
+** Runs what is due at the desk clock's now, oldest first, at most `limit`
+** items (1 to 10000): workflow timers (their action taken as `actor`), SLA
+** warnings and breaches, To Follow reminders, the scheduled Open Complaints
+** Reminder. Each item runs in its own transaction and is taken exactly once,
+** even with several processes on one database. An item that can no longer
+** run is dropped with a timeline note; a storage error leaves it due
+** (ESTORAGE; items before it stay done). Actor: role system (EFORBIDDEN).
+** *out: [{"issue_code","kind","name","due_at","outcome":"ran"|"dropped","detail"}].
+*/
+COMPLAINTS_C_API int complaints_due_process(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                            int limit);
+/**
+** When the earliest item falls due: *out {"next_due": "<RFC 3339>"} (perhaps
+** already past: run complaints_due_process), or {"next_due": null} when
+** nothing is scheduled. Staff only.
+*/
+COMPLAINTS_C_API int complaints_due_next(complaints_desk *desk, char **out, const complaints_actor *actor);
+/**
+** Sets the business calendar: {"time_zone": "Europe/London", "hours": {"mon":
+** ["09:00-17:00"], ..., "sun": []}, "holidays": ["2026-12-25", ...]}. A day left
+** out of "hours" has no working time; "hours" left out keeps Monday to Friday
+** 09:00-17:00; "time_zone" left out is "UTC". At most 24 periods a day and
+** 1,000 holidays. Needs manage_settings. EINVALID names the field: a malformed
+** document's ("hours.tue[1]"), or an impossible calendar's ("calendar.time_zone",
+** "calendar.hours.tue[1]": an unknown zone, overlapping periods, no working time).
+*/
+COMPLAINTS_C_API int complaints_calendar_set(complaints_desk *desk, const complaints_actor *actor,
+                                             const char *calendar_json);
+/** *out: the calendar in force, as complaints_calendar_set takes it. Any actor. */
+COMPLAINTS_C_API int complaints_calendar_get(complaints_desk *desk, char **out, const complaints_actor *actor);
+/**
+** The issue's SLA clocks with time used and left as of now (the issue
+** document's are as of its last change): *out [{"name","state","business",
+** "started_at","budget_ms","used_ms","left_ms","as_of","due_at","warn_at",
+** "warn_percent","paused_by_status","warned","breached","breached_at"}]. Staff only.
+*/
+COMPLAINTS_C_API int complaints_issue_slas(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                           const char *code);
+/**
+** The To Follow counter (SPEC R8.2): how many issues not closed and marked
+** To Follow `user_id` reported or is assigned to. Staff may ask of anyone,
+** others only of themselves.
+*/
+COMPLAINTS_C_API int complaints_issue_to_follow_count(complaints_desk *desk, int64_t *count,
+                                                      const complaints_actor *actor, const char *user_id);
+
 /* ---- outbox ------------------------------------------------------------------------------- */
 
-/** Pending items, oldest first, at most `limit`, with id > after_id. Actor: role system. */
+/**
+** Pending items by id, oldest first, at most `limit` (1 to 10,000; EINVALID at "limit"), with
+** id > after_id: pass the last id of a page for the next (or 0 once a page is acknowledged).
+** Actor: role system.
+*/
 COMPLAINTS_C_API int complaints_outbox_pending(complaints_desk *desk, char **out, const complaints_actor *actor,
                                                int limit, int64_t after_id);
-/** Acknowledges delivered items; *acked (may be NULL): how many were pending. */
+/** Acknowledges delivered items, at most 10,000 ids a call (EINVALID at "ids"); unknown ids are ignored.
+ ** *acked (may be NULL): how many were pending. Actor: role system. */
 COMPLAINTS_C_API int complaints_outbox_ack(complaints_desk *desk, size_t *acked, const complaints_actor *actor,
                                            const int64_t *ids, size_t count);
 
@@ -401,6 +528,9 @@ COMPLAINTS_C_API int complaints_outbox_ack(complaints_desk *desk, size_t *acked,
 #define COMPLAINTS_EVENT_WATCHERS_CHANGED 11
 #define COMPLAINTS_EVENT_ISSUE_DELETED 12
 #define COMPLAINTS_EVENT_MESSAGE_QUEUED 13
+#define COMPLAINTS_EVENT_SLA_WARNING 14
+#define COMPLAINTS_EVENT_SLA_BREACHED 15
+#define COMPLAINTS_EVENT_REMINDER_DUE 16
 /** Every kind: for complaints_desk_on. */
 #define COMPLAINTS_EVENT_ANY (-1)
 

@@ -6,7 +6,7 @@
 set -eu
 
 build="build-essential cmake ninja-build pkg-config libsqlite3-dev libsqlitecpp-dev libfmt-dev libboost-dev
-       nlohmann-json3-dev libssl-dev"
+       nlohmann-json3-dev libssl-dev libhowardhinnant-date-dev tzdata"
 test="doctest-dev libmstch-dev python3 golang-go"
 packages="$build"
 [ "${1:-build}" = "test" ] && packages="$build $test"

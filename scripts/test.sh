@@ -23,6 +23,7 @@ cmake -S examples -B build/examples-installed -G Ninja -DCMAKE_PREFIX_PATH="$PWD
 cmake --build build/examples-installed
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart build/examples-installed/q.db >/dev/null
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart_c build/examples-installed/c.db >/dev/null
+LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/confirmation build/examples-installed/confirmation.db
 PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" \
   c++ -std=c++20 -Wall -Wextra -Wpedantic -Werror examples/quickstart/main.cpp -o build/examples-installed/quickstart-pc \
   $(PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" pkg-config --cflags --libs complaints)

@@ -139,7 +139,7 @@ func NewActor(id string, role Role, perms ...Permission) (*Actor, error) {
 	defer C.free(unsafe.Pointer(cid))
 	var ptr *C.complaints_actor
 	var msg *C.char
-	rc := C.complaints_actor_new(&ptr, cid, C.int(role), C.uint(all), &msg)
+	rc := C.complaints_actor_new(&ptr, cid, cInt(int(role)), cPermissions(all), &msg)
 	message := takeString(msg)
 	if rc != C.COMPLAINTS_OK {
 		if ptr != nil { // not expected: the contract says *out is NULL on failure

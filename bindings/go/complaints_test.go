@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -570,6 +571,54 @@ func TestOutboxFetchAndAck(t *testing.T) {
 	expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden)
 }
 
+// docs/c-api.md: a limit is 1 to 10,000; a Go int past a C int must not wrap into range.
+func TestLimitsOutOfRangeAreRefusedNeverWrapped(t *testing.T) {
+	f := newFixture(t)
+	f.report("Hot water system still leaks.")
+	calls := map[string]func(n int) error{
+		"Search":        func(n int) error { _, err := f.desk.Search(f.office, "leaks", n); return err },
+		"ProcessDue":    func(n int) error { _, err := f.desk.ProcessDue(f.mailer, n); return err },
+		"OutboxPending": func(n int) error { _, err := f.desk.OutboxPending(f.mailer, n, 0); return err },
+	}
+	for name, call := range calls {
+		if err := call(10000); err != nil {
+			t.Fatalf("%s(10000): %v", name, err)
+		}
+		for _, n := range []int{0, -1, 10001, 1<<32 + 5, -(1 << 32) + 5, math.MaxInt} {
+			e := expectCode(t, call(n), complaints.ErrInvalidInput, complaints.CodeInvalidInput)
+			if e.Where != "limit" || !strings.Contains(e.Message, "from 1 to 10000") {
+				t.Fatalf("%s(%d): %+v", name, n, e)
+			}
+		}
+	}
+	// Days past a C int ask for holds older than anything: none, not those of 5 days.
+	if holds, err := f.desk.StalledHolds(f.office, 0); err != nil || len(holds) != 1 {
+		t.Fatalf("stalled holds: %v, %v", holds, err)
+	}
+	if holds, err := f.desk.StalledHolds(f.office, 1<<32); err != nil || len(holds) != 0 {
+		t.Fatalf("stalled holds of 2^32 days: %v, %v", holds, err)
+	}
+	_, err := f.desk.StalledHolds(f.office, -(1 << 32))
+	if e := expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput); e.Where != "days" {
+		t.Fatalf("negative days: %+v", e)
+	}
+}
+
+// A role, permission or event kind past what C holds is misuse, never wrapped
+// into a valid one (Role(1<<32) is not the admin role).
+func TestEnumsPastACIntAreMisuse(t *testing.T) {
+	f := newFixture(t)
+	if _, err := complaints.NewActor("x", complaints.Role(1<<32)); err == nil {
+		t.Fatal("Role(1<<32) made an actor")
+	} else {
+		expectCode(t, err, complaints.ErrMisuse, complaints.CodeMisuse)
+	}
+	_, err := complaints.NewActor("x", complaints.RoleOffice, complaints.Permission(1<<32)|complaints.PermManageSettings)
+	expectCode(t, err, complaints.ErrMisuse, complaints.CodeMisuse)
+	_, err = f.desk.On(complaints.EventKind(1<<32-1), func(complaints.Event) {})
+	expectCode(t, err, complaints.ErrMisuse, complaints.CodeMisuse)
+}
+
 func TestEvents(t *testing.T) {
 	f := newFixture(t)
 	var (
@@ -1044,4 +1093,98 @@ func typeNames(types []complaints.IssueType) []string {
 		out = append(out, t.Name)
 	}
 	return out
+}
+
+func TestDueWorkClosesAnUnconfirmedComplaint(t *testing.T) {
+	f := newFixture(t)
+	f.must(f.desk.InstallBuiltinWorkflow(f.admin, "customer-confirmation"))
+	var changed []complaints.Event
+	var mu sync.Mutex
+	sub, err := f.desk.On(complaints.EventStatusChanged, func(e complaints.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		changed = append(changed, e)
+	})
+	f.must(err)
+	defer f.desk.Off(sub)
+	issue, err := f.desk.Report(f.office, complaints.ReportRequest{
+		Record: f.booking, Type: "Other", Description: "Gate left open.", Workflow: "customer-confirmation",
+	})
+	f.must(err)
+	issue = f.act(f.office, issue, "assign", map[string]string{"assignee": "tariq"})
+	issue = f.act(f.tech, issue, "accept", nil)
+	issue = f.act(f.tech, issue, "resolve", map[string]string{"feedback": "Latched it."})
+	if issue.Status != "Confirmation" || len(issue.Timers) != 1 || issue.Timers[0].Name != "auto_close" {
+		t.Fatalf("after resolve: %+v", issue)
+	}
+	next, err := f.desk.NextDue(f.office)
+	f.must(err)
+	if next == nil || !next.Equal(start.Add(96*time.Hour)) {
+		t.Fatalf("NextDue = %v", next)
+	}
+	if ran, err := f.desk.ProcessDue(f.mailer, 100); err != nil || len(ran) != 0 {
+		t.Fatalf("ProcessDue too early = %v, %v", ran, err)
+	}
+	_, err = f.desk.ProcessDue(f.office, 100)
+	expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden)
+	f.advance(96 * time.Hour)
+	ran, err := f.desk.ProcessDue(f.mailer, 100)
+	f.must(err)
+	if len(ran) != 1 || ran[0].IssueCode != issue.Code || ran[0].Kind != "timer" || ran[0].Outcome != complaints.DueRan {
+		t.Fatalf("ProcessDue = %+v", ran)
+	}
+	got, err := f.desk.Get(f.office, issue.Code)
+	f.must(err)
+	if got.Status != "Closed" || len(got.Timers) != 0 {
+		t.Fatalf("after the timer: %+v", got)
+	}
+	mu.Lock()
+	last := changed[len(changed)-1]
+	mu.Unlock()
+	if last.ActorID != "mailer" || last.Action != "auto_close" {
+		t.Fatalf("last status change: %+v", last)
+	}
+	if next, err = f.desk.NextDue(f.office); err != nil || next != nil {
+		t.Fatalf("NextDue after = %v, %v", next, err)
+	}
+}
+
+func TestCalendarSLAClocksAndToFollow(t *testing.T) {
+	f := newFixture(t)
+	week := map[string][]string{}
+	for _, d := range []string{"mon", "tue", "wed", "thu", "fri"} {
+		week[d] = []string{"08:30-17:00"}
+	}
+	f.must(f.desk.SetCalendar(f.admin, complaints.BusinessCalendar{
+		TimeZone: "Australia/Sydney", Hours: week, Holidays: []complaints.Date{{Year: 2026, Month: time.December, Day: 25}},
+	}))
+	cal, err := f.desk.Calendar(f.office)
+	f.must(err)
+	if cal.TimeZone != "Australia/Sydney" || len(cal.Hours["sat"]) != 0 || cal.Hours["mon"][0] != "08:30-17:00" {
+		t.Fatalf("Calendar = %+v", cal)
+	}
+	e := expectCode(t, f.desk.SetCalendar(f.admin, complaints.BusinessCalendar{TimeZone: "Nowhere/Special"}),
+		complaints.ErrInvalidInput, complaints.CodeInvalidInput)
+	if e.Where != "calendar.time_zone" {
+		t.Fatalf("where = %q", e.Where)
+	}
+	issue := f.report("The tap still drips.")
+	if len(issue.SLAs) != 1 || issue.SLAs[0].Name != "acknowledgement" || issue.SLAs[0].State != complaints.SLARunning {
+		t.Fatalf("SLAs = %+v", issue.SLAs)
+	}
+	f.advance(time.Hour)
+	clocks, err := f.desk.SLAClocks(f.office, issue.Code)
+	f.must(err)
+	if len(clocks) != 1 || clocks[0].UsedMS != 0 { // Monday 19:30 in Sydney: after hours
+		t.Fatalf("SLAClocks = %+v", clocks)
+	}
+	deferred := complaints.Date{Year: 2026, Month: time.November, Day: 30}
+	yes := true
+	_, err = f.desk.Edit(f.office, issue.Code, complaints.IssueEdit{ToFollow: &yes, DeferredDate: &deferred})
+	f.must(err)
+	n, err := f.desk.ToFollowCount(f.office, "olivia")
+	f.must(err)
+	if n != 1 {
+		t.Fatalf("ToFollowCount = %d", n)
+	}
 }

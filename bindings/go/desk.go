@@ -14,6 +14,7 @@ import "C"
 
 import (
 	"encoding/json"
+	"math"
 	"runtime"
 	"sync"
 	"time"
@@ -30,6 +31,9 @@ import (
 // Errors common to every method: ErrMisuse for a closed desk or actor, or a
 // nil actor; ErrStorage when the store fails; ErrInvalidInput when a string
 // argument holds a NUL byte. Each method lists its own.
+//
+// Who may call each method: docs/permissions.md (ErrForbidden otherwise).
+// Size limits, page sizes and defaults: docs/c-api.md, "Limits and defaults".
 //
 // Thread-safety: a Desk may be used from several goroutines at once; the
 // library serializes calls inside. Each call goes through a C handle of its
@@ -369,4 +373,34 @@ func bytesOut(p *C.uchar, n C.size_t) []byte {
 	b := C.GoBytes(unsafe.Pointer(p), C.int(n))
 	C.complaints_free(unsafe.Pointer(p))
 	return b
+}
+
+// cInt passes a Go int where C takes an int (a role, an event kind, a
+// limit): one a C int cannot hold becomes math.MinInt32, which every such
+// argument refuses (a limit below 1 as one past its maximum), rather than
+// being wrapped into a value that would be accepted: Role(1<<32) is not the
+// admin role, a limit of 1<<32+5 is not 5.
+func cInt(n int) C.int {
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return math.MinInt32
+	}
+	return C.int(n)
+}
+
+// cDays passes a day count: more than a C int holds asks for older than
+// anything, so it is held at the most a C int holds.
+func cDays(n int) C.int {
+	if n > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return cInt(n)
+}
+
+// cPermissions passes permission bits: a bit C cannot hold makes them all
+// set, which the library refuses as unknown bits.
+func cPermissions(p Permission) C.uint {
+	if uint64(p) > math.MaxUint32 {
+		return math.MaxUint32
+	}
+	return C.uint(p)
 }

@@ -44,6 +44,9 @@ const (
 	EventWatchersChanged EventKind = C.COMPLAINTS_EVENT_WATCHERS_CHANGED
 	EventIssueDeleted    EventKind = C.COMPLAINTS_EVENT_ISSUE_DELETED // Keys: storage keys to delete
 	EventMessageQueued   EventKind = C.COMPLAINTS_EVENT_MESSAGE_QUEUED
+	EventSLAWarning      EventKind = C.COMPLAINTS_EVENT_SLA_WARNING  // Detail: the SLA policy
+	EventSLABreached     EventKind = C.COMPLAINTS_EVENT_SLA_BREACHED // Detail: the SLA policy
+	EventReminderDue     EventKind = C.COMPLAINTS_EVENT_REMINDER_DUE // a To Follow issue's deferred date came
 
 	// EventAny subscribes to every kind.
 	EventAny EventKind = C.COMPLAINTS_EVENT_ANY
@@ -52,7 +55,8 @@ const (
 var eventNames = [...]string{
 	"issue_reported", "status_changed", "issue_edited", "issue_relinked", "settings_changed",
 	"payment_withheld", "payment_released", "comment_added", "user_mentioned", "attachment_added",
-	"issue_linked", "watchers_changed", "issue_deleted", "message_queued",
+	"issue_linked", "watchers_changed", "issue_deleted", "message_queued", "sla_warning",
+	"sla_breached", "reminder_due",
 }
 
 // String is the kind's name ("status_changed").
@@ -105,7 +109,7 @@ func (d *Desk) On(kind EventKind, fn func(Event)) (Subscription, error) {
 	key := register(&subscription{fn: fn}) // before the C side may call it
 	var id C.int64_t
 	err := d.callDesk(func(dp *C.complaints_desk) C.int {
-		return C.complaints_go_on(dp, &id, C.int(kind), C.uintptr_t(key))
+		return C.complaints_go_on(dp, &id, cInt(int(kind)), C.uintptr_t(key))
 	})
 	if err != nil {
 		forget(key)

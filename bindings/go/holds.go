@@ -83,13 +83,13 @@ func (d *Desk) Holds(a *Actor, f HoldFilter) ([]PaymentHold, error) {
 }
 
 // StalledHolds returns the holds withheld for at least days days, by the
-// desk's clock. Staff only.
+// desk's clock, at most 100,000. Staff only.
 //
 // Errors: ErrForbidden; ErrInvalidInput for a negative count.
 func (d *Desk) StalledHolds(a *Actor, days int) ([]PaymentHold, error) {
 	var cs cstrings
 	return fetchJSON[[]PaymentHold](d, a, &cs, "holds", func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
-		return C.complaints_hold_stalled(dp, out, ap, C.int(days))
+		return C.complaints_hold_stalled(dp, out, ap, cDays(days))
 	})
 }
 

@@ -128,16 +128,18 @@ func (d *Desk) List(a *Actor, f IssueFilter) ([]Issue, error) {
 }
 
 // Search returns up to limit issues the actor may see whose description, or
-// a comment the actor may see, contains text (case-insensitive for ASCII).
+// a comment the actor may see, contains text: a plain substring,
+// case-insensitive for ASCII letters. The first limit (1 to 10,000) by
+// number; no paging.
 //
 // Errors: ErrInvalidInput when text is empty or longer than 200 bytes, or
-// limit is not positive.
+// limit is outside 1 to 10,000.
 func (d *Desk) Search(a *Actor, text string, limit int) ([]Issue, error) {
 	var cs cstrings
 	defer cs.free()
 	ctext := cs.str("text", text)
 	return fetchJSON[[]Issue](d, a, &cs, "issues", func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
-		return C.complaints_issue_search(dp, out, ap, ctext, C.int(limit))
+		return C.complaints_issue_search(dp, out, ap, ctext, cInt(limit))
 	})
 }
 

@@ -148,11 +148,13 @@ func (d *Desk) SendReminder(a *Actor, fieldworker string) (RenderedMessage, erro
 // above afterID, oldest first. The actor must have RoleSystem (the host's
 // delivery process).
 //
-// Errors: ErrForbidden for other roles; ErrInvalidInput when limit is not positive.
+// The last ID of a page, as afterID, gives the next.
+//
+// Errors: ErrForbidden for other roles; ErrInvalidInput when limit is outside 1 to 10,000.
 func (d *Desk) OutboxPending(a *Actor, limit int, afterID int64) ([]OutboxItem, error) {
 	var cs cstrings
 	return fetchJSON[[]OutboxItem](d, a, &cs, "outbox items", func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
-		return C.complaints_outbox_pending(dp, out, ap, C.int(limit), C.int64_t(afterID))
+		return C.complaints_outbox_pending(dp, out, ap, cInt(limit), C.int64_t(afterID))
 	})
 }
 

@@ -174,7 +174,10 @@ type Issue struct {
 	Channel      Channel        `json:"channel"`
 	CreatedAt    time.Time      `json:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at"`
-	Version      int64          `json:"version"` // 1 when reported; +1 on every change
+	Version      int64          `json:"version"`     // 1 when reported; +1 on every change
+	Timers       []IssueTimer   `json:"timers"`      // pending workflow timers
+	SLAs         []SLAClock     `json:"slas"`        // SLA clocks, as of the last change
+	ReminderAt   *time.Time     `json:"reminder_at"` // when the To Follow reminder goes out
 }
 
 // IsClosed reports whether the issue's status is of category closed.
@@ -290,6 +293,7 @@ type IssueFilter struct {
 	Type        string           `json:"type,omitempty"`
 	Fieldworker string           `json:"fieldworker,omitempty"` // a responsible fieldworker
 	Assignee    string           `json:"assignee,omitempty"`
+	Owner       string           `json:"owner,omitempty"` // reported by, or assigned to, this user
 	CustomerID  string           `json:"customer_id,omitempty"`
 	ToFollow    *bool            `json:"to_follow,omitempty"`
 	CreatedFrom *time.Time       `json:"-"` // inclusive
@@ -734,6 +738,9 @@ type MessageSettings struct {
 	Branding        Branding            `json:"branding"`
 	SLAPromise      string              `json:"sla_promise"`
 	DiscussionURL   string              `json:"discussion_url"` // "{code}" is replaced by the issue's code
+	// When ProcessDue sends the Open Complaints Reminder to every fieldworker
+	// with an open complaint; nil: never by itself.
+	ReminderSchedule *WeeklySchedule `json:"reminder_schedule"`
 }
 
 // Audience is who a message is for.

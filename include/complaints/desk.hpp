@@ -12,6 +12,10 @@
 // on a role the call allows (a customer holding manage_settings changes no
 // settings).
 //
+// Limits and defaults: complaints/limits.hpp names every size limit, page
+// size and batch size; docs/c-api.md ("Limits and defaults") lists each with
+// its default and what exceeding it gives.
+//
 // Errors (complaints/errors.hpp): InvalidInput for malformed values (the
 // message names the field), NotFound for unknown codes and ids and for issues
 // the actor may not see, Forbidden when the actor's role or permissions do not
@@ -39,10 +43,13 @@
 #include <vector>
 
 #include "complaints/actor.hpp"
+#include "complaints/calendar.hpp"
 #include "complaints/clock.hpp"
 #include "complaints/discussion.hpp"
+#include "complaints/due.hpp"
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/limits.hpp"
 #include "complaints/messages.hpp"
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
@@ -54,25 +61,6 @@
 
 namespace complaints {
 
-/// Limits on host input; longer values are refused with InvalidInput.
-namespace limits {
-inline constexpr std::size_t id_bytes = 128;            ///< user, record and other ids
-inline constexpr std::size_t name_bytes = 100;          ///< status, type, action names
-inline constexpr std::size_t description_bytes = 20000;
-inline constexpr std::size_t note_bytes = 10000;
-inline constexpr std::size_t fieldworkers_per_record = 100;
-inline constexpr std::size_t workflow_json_bytes = 1 << 20;
-inline constexpr std::size_t comment_bytes = 20000;
-inline constexpr std::size_t attachment_bytes = 10 << 20;  ///< bytes the library keeps per attachment
-inline constexpr std::size_t attachment_name_bytes = 255;
-inline constexpr std::size_t media_type_bytes = 127;
-inline constexpr std::size_t storage_key_bytes = 1024;
-inline constexpr std::size_t attachments_per_comment = 20;
-inline constexpr std::size_t search_bytes = 200;
-/// Objects and arrays nested in any JSON document from a host (C API requests,
-/// open options, workflow definitions); deeper is refused, naming the place.
-inline constexpr std::size_t json_depth = 32;
-}  // namespace limits
 
 struct DeskOptions {
   /// Where "now" comes from; default: the system clock.
@@ -140,7 +128,10 @@ class COMPLAINTS_API Desk {
 
   /// The issue, if the actor may see it (else NotFound).
   Issue get(const Actor &actor, std::string_view code);
-  /// Issues matching the filter among those the actor may see.
+  /// Issues matching the filter among those the actor may see, by number
+  /// ascending: at most filter.limit (default 100, 1 to limits::page_items).
+  /// The next page: the same filter with after_number set to the last
+  /// issue's number. Any actor.
   std::vector<Issue> list(const Actor &actor, const IssueFilter &filter);
   /// The actions the actor could take on the issue now.
   std::vector<std::string> available_actions(const Actor &actor, std::string_view code);
@@ -169,11 +160,14 @@ class COMPLAINTS_API Desk {
   /// May the host pay `fieldworker` for `record` now? Staff and system.
   PayDecision may_pay(const Actor &actor, const RecordRef &record, std::string_view fieldworker);
   /// The same for many (record, fieldworker) pairs in one read: a payroll run.
-  /// At most 100,000 queries.
+  /// At most limits::hold_page_items (100,000) queries.
   std::vector<PayDecision> may_pay(const Actor &actor, std::span<const PayQuery> queries);
-  /// Holds matching the filter. Staff see every hold; a fieldworker only their own.
+  /// Holds matching the filter, by record and fieldworker, at most
+  /// filter.limit (default 1,000, 1 to limits::hold_page_items). Staff see
+  /// every hold; a fieldworker only their own; customers none (Forbidden).
   std::vector<PaymentHold> holds(const Actor &actor, const HoldFilter &filter);
-  /// Holds withheld for at least `age`, by the desk's clock. Staff only.
+  /// Holds withheld for at least `age`, by the desk's clock; at most
+  /// limits::hold_page_items. Staff only.
   std::vector<PaymentHold> stalled_holds(const Actor &actor, std::chrono::milliseconds age);
   /// The finance report: every withhold and release in [from, to), with totals
   /// per currency. Staff only.
@@ -234,7 +228,10 @@ class COMPLAINTS_API Desk {
   // --- search (SPEC R11.1) -------------------------------------------------------
 
   /// Issues the actor can see whose description, or a comment the actor can
-  /// see, contains `text` (case-insensitive for ASCII). 1 to 200 bytes.
+  /// see, contains `text`: a plain substring of 1 to limits::search_bytes
+  /// (200) bytes, case-insensitive for ASCII letters only. Types, codes,
+  /// timeline notes and attachments are not searched. Returns the first
+  /// `limit` (1 to limits::page_items) by number; no paging. Any actor.
   std::vector<Issue> search(const Actor &actor, std::string_view text, std::size_t limit = 100);
 
   // --- delete forever (SPEC R9) ---------------------------------------------------
@@ -299,12 +296,49 @@ class COMPLAINTS_API Desk {
   RenderedMessage preview_reminder(const Actor &actor, std::string_view fieldworker);
   RenderedMessage send_reminder(const Actor &actor, std::string_view fieldworker);
 
+  // --- time: due work, SLA clocks, the business calendar (SPEC R8) -----------------
+
+  /// Runs what is due at the desk clock's now, oldest first, at most `limit`
+  /// items (1 to limits::page_items): workflow timers (their action is taken as `actor`
+  /// through the same path as act: roles, effects, timeline, events), SLA
+  /// warnings and breaches, To Follow reminders and the scheduled Open
+  /// Complaints Reminder. Each item runs in its own transaction with all its
+  /// effects, and is taken exactly once even when several desks (in several
+  /// processes) run this at once. An item that can no longer run (its action
+  /// does not apply to the issue's status any more, a guard or a role refuses
+  /// it) is dropped for good with a timeline note; a StorageError leaves the
+  /// item due and is thrown (items run before it stay done). A second call at
+  /// the same instant does nothing. Returns what ran and what was dropped.
+  /// Needs the system role (Forbidden otherwise). docs/time.md shows the loop.
+  std::vector<DueRun> process_due(const Actor &actor, std::size_t limit = 100);
+  /// When the earliest item falls due (perhaps already: call process_due), or
+  /// nullopt when nothing is scheduled. Staff only. An index lookup.
+  std::optional<Timestamp> next_due(const Actor &actor);
+  /// Sets the desk's business calendar (time zone, working hours, holidays),
+  /// used by SLA clocks that start or resume after the change, by new To
+  /// Follow reminders and by the reminder schedule (whose next run moves at
+  /// once). Needs manage_settings. InvalidInput names the field.
+  void set_calendar(const Actor &actor, const BusinessCalendar &calendar);
+  /// The issue's SLA clocks with the time used and left as of the desk
+  /// clock's now (a snapshot's are as of its last change). Staff only
+  /// (Forbidden otherwise); NotFound as get.
+  std::vector<SlaClock> sla_clocks(const Actor &actor, std::string_view code);
+  /// The calendar in force (the defaults until one is set: UTC, Monday to
+  /// Friday 09:00-17:00, no holidays). Any actor.
+  BusinessCalendar calendar(const Actor &actor);
+  /// How many issues not closed and marked To Follow `user_id` reported or is
+  /// assigned to (SPEC R8.2: the To Follow counter). Staff may ask of anyone;
+  /// others only of themselves (Forbidden otherwise).
+  std::int64_t to_follow_count(const Actor &actor, std::string_view user_id);
+
   // --- outbox (actor must be role system: the host's delivery process) -------
 
-  /// Unacknowledged items, oldest first. `after_id` pages through them.
+  /// Unacknowledged items by id, oldest first, at most `limit` (1 to
+  /// limits::page_items), with id > after_id: the last id of a page gives the next.
   std::vector<OutboxItem> outbox_pending(const Actor &actor, std::size_t limit = 100,
                                          std::int64_t after_id = 0);
-  /// Acknowledges delivered items; returns how many were pending. Unknown ids are ignored.
+  /// Acknowledges delivered items (at most limits::page_items ids a call);
+  /// returns how many were pending. Unknown ids are ignored.
   std::size_t outbox_ack(const Actor &actor, std::span<const std::int64_t> ids);
 
   // --- plumbing ---------------------------------------------------------------

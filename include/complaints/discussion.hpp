@@ -56,11 +56,11 @@ struct Attachment {
 /// A customer's files are public: a customer giving true is refused the same way
 /// ("attachments[i].internal", or "attachment.internal" for Desk::attach).
 struct AttachmentRequest {
-  std::string name;
-  std::string media_type;
-  std::optional<std::string> storage_key{};
-  std::optional<std::string> bytes{};
-  std::int64_t size = 0;
+  std::string name;                          ///< at most limits::attachment_name_bytes, as an id
+  std::string media_type;                    ///< "type/subtype", lower case, at most limits::media_type_bytes
+  std::optional<std::string> storage_key{};  ///< at most limits::storage_key_bytes
+  std::optional<std::string> bytes{};        ///< at most limits::attachment_bytes (10 MiB)
+  std::int64_t size = 0;                     ///< with a storage key: 0 to limits::host_file_bytes
   std::string sha256{};
   std::optional<bool> internal{};
 };

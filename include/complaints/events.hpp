@@ -30,49 +30,9 @@
 
 #include <boost/signals2/signal.hpp>
 
-#include "complaints/actor.hpp"
-#include "complaints/clock.hpp"
-#include "complaints/issue.hpp"
-#include "complaints/timeline.hpp"
+#include "complaints/event.hpp"
 
 namespace complaints {
-
-enum class EventKind : std::uint8_t {
-  issue_reported,
-  status_changed,  ///< a workflow action was taken (the status may or may not have changed)
-  issue_edited,
-  issue_relinked,  ///< the issue moved to another record (quote became booking)
-  settings_changed,  ///< a workflow, status or issue type was installed or added
-  payment_withheld,  ///< a fieldworker's payout was withheld or reapplied (detail: "<record> <fieldworker>")
-  payment_released,  ///< a fieldworker's payout was released
-  comment_added,     ///< item_id: the comment; detail: "internal" or "public"
-  user_mentioned,    ///< detail: the user mentioned; item_id: the comment
-  attachment_added,  ///< item_id: the attachment (on the issue itself; a comment's come with comment_added)
-  issue_linked,      ///< detail: "<kind> <other code>", once for each of the two issues
-  watchers_changed,  ///< detail: "+<user>" or "-<user>"
-  issue_deleted,     ///< keys: the host's storage keys of the erased attachments
-  message_queued,    ///< a customer message went to the outbox (detail: "<template> to <recipient>"; item_id: outbox id)
-};
-
-inline constexpr std::size_t event_kind_count = 14;
-
-/// "issue_reported", ...
-COMPLAINTS_API const char *to_string(EventKind k) noexcept;
-
-/// The payload of every event. Fields not relevant to a kind are empty.
-struct Event {
-  EventKind kind = EventKind::issue_reported;
-  Timestamp at;
-  std::string actor_id;
-  Role actor_role = Role::system;
-  std::string issue_code;
-  std::optional<Issue> issue;  ///< the issue as committed
-  std::string action;          ///< workflow action, for status_changed
-  std::vector<FieldChange> changes;
-  std::string detail;  ///< kind-specific text (settings_changed: what changed)
-  std::int64_t item_id = 0;        ///< kind-specific id (a comment, an attachment)
-  std::vector<std::string> keys;   ///< issue_deleted: storage keys the host should delete
-};
 
 namespace detail {
 /// Runs every slot even when one throws; passes each exception to the handler.

@@ -7,6 +7,7 @@
 
 #include "complaints/export.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -46,6 +47,51 @@ COMPLAINTS_API std::string format_issue_code(std::int64_t number);
 /// Parses "CMP-00042" -> 42. Throws InvalidInput (field "code") for anything else.
 COMPLAINTS_API std::int64_t parse_issue_code(std::string_view code);
 
+/// A timer set by a workflow's set_timer effect: at `due_at`, Desk::process_due
+/// takes `action` on the issue as the system (SPEC R8.1).
+struct IssueTimer {
+  std::string name;
+  std::string action;
+  Timestamp due_at;
+  friend bool operator==(const IssueTimer &, const IssueTimer &) = default;
+};
+
+/// Where an SLA clock stands.
+enum class SlaState : std::uint8_t {
+  running,  ///< time counts toward the budget
+  paused,   ///< time does not count (by an effect, or while the status's category pauses the policy)
+  stopped,  ///< finished: by an effect, by a category that stops the policy, or by closing the issue
+};
+
+COMPLAINTS_API const char *to_string(SlaState s) noexcept;
+COMPLAINTS_API std::optional<SlaState> sla_state_from_string(std::string_view name) noexcept;
+
+/// One SLA clock on an issue (SPEC R8.3), started from a policy of its
+/// workflow. Its budget is working time on the desk's business calendar when
+/// the policy is `business`, else elapsed time. Like the rest of the
+/// snapshot, `used` and left() are as of the issue's last change (`as_of`);
+/// Desk::sla_clocks gives them as of now.
+struct SlaClock {
+  std::string name;  ///< the policy's name
+  SlaState state = SlaState::running;
+  bool business = false;  ///< counts working time on the desk's calendar
+  Timestamp started_at;
+  std::chrono::milliseconds budget{0};  ///< the time allowed
+  std::chrono::milliseconds used{0};    ///< the time counted so far, as of `as_of`
+  Timestamp as_of;
+  std::optional<Timestamp> due_at;   ///< when the budget runs out; set while running
+  std::optional<Timestamp> warn_at;  ///< the warning point; set while running and not yet warned
+  int warn_percent = 0;              ///< warn when this share of the budget is used (0: never)
+  bool paused_by_status = false;     ///< paused because the status's category pauses the policy
+  bool warned = false;
+  bool breached = false;
+  std::optional<Timestamp> breached_at;
+
+  /// Budget not yet used, as of `as_of` (negative once breached).
+  std::chrono::milliseconds left() const noexcept { return budget - used; }
+  friend bool operator==(const SlaClock &, const SlaClock &) = default;
+};
+
 /// A snapshot of one complaint.
 struct Issue {
   std::string code;    ///< "CMP-00042": unique per database, never reused
@@ -69,6 +115,9 @@ struct Issue {
   Timestamp created_at;
   Timestamp updated_at;
   std::int64_t version = 0;  ///< 1 when reported; +1 on every change
+  std::vector<IssueTimer> timers{};        ///< pending timers, by name
+  std::vector<SlaClock> slas{};            ///< SLA clocks, by name (stopped ones stay, for reports)
+  std::optional<Timestamp> reminder_at{};  ///< when the To Follow reminder goes out (SPEC R8.2)
 
   bool is_closed() const noexcept { return category == StatusCategory::closed; }
   friend bool operator==(const Issue &, const Issue &) = default;
@@ -127,6 +176,7 @@ struct IssueFilter {
   std::optional<std::string> type{};
   std::optional<std::string> fieldworker{};  ///< responsible fieldworker
   std::optional<std::string> assignee{};     ///< the case's owner
+  std::optional<std::string> owner{};        ///< reported by, or assigned to, this user
   std::optional<std::string> customer_id{};
   std::optional<bool> to_follow{};
   std::optional<Timestamp> created_from{};  ///< inclusive

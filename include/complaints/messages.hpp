@@ -23,15 +23,20 @@
 #include <string_view>
 #include <vector>
 
+#include "complaints/calendar.hpp"
 #include "complaints/export.hpp"
 
 namespace complaints {
 
-/// A message template. All three parts are Mustache; the subject and the
-/// text body are not HTML-escaped, the HTML body is.
+/// A message template. All three parts are Mustache, each at most
+/// limits::template_part_bytes; the subject and the text body are not
+/// HTML-escaped, the HTML body is.
 struct MessageTemplate {
-  std::string name;        ///< [a-z0-9_], e.g. "acknowledgement"; "layout" is the base layout
-  std::string title{};     ///< for people: "Complaint Acknowledgement"
+  /// 1 to limits::template_name_bytes of [a-z0-9_], e.g. "acknowledgement";
+  /// "layout" is the base layout, the one template others may include (as a
+  /// partial or a parent, in their bodies): docs/messages.md says why no other.
+  std::string name;
+  std::string title{};     ///< for people: "Complaint Acknowledgement" (at most limits::name_bytes)
   std::string subject{};
   std::string body_html{};  ///< may extend the layout: {{<layout}}{{$content}}...{{/content}}{{/layout}}
   std::string body_text{};
@@ -61,7 +66,7 @@ COMPLAINTS_API std::span<const std::string_view> merge_tags() noexcept;
 
 /// What happens when an issue is logged.
 enum class AcknowledgementMode : std::uint8_t {
-  automatic,  ///< the acknowledgement is queued with the report
+  automatic,  ///< the acknowledgement is queued with the report (the default)
   preview,    ///< nothing is queued; the host previews it and sends it, or not
   off,
 };
@@ -82,11 +87,21 @@ struct Branding {
 struct MessageSettings {
   AcknowledgementMode acknowledgement = AcknowledgementMode::automatic;
   Branding branding{};
-  /// The promise made in acknowledgements, e.g. "We will reply within two business days."
-  std::string sla_promise = "We will be in touch within two business days.";
+  /// The promise made in acknowledgements (the sla_promise merge tag). "{due}"
+  /// is replaced by the due date of the issue's acknowledgement SLA (the
+  /// workflow's policy named "acknowledgement": the clock's own when it
+  /// runs, else the one sending the acknowledgement now would set), as
+  /// "Tuesday 6 January 2026" in the desk's time zone; by "as soon as we can"
+  /// when the workflow has no such policy.
+  std::string sla_promise = "We will be in touch by {due}.";  ///< at most limits::sla_promise_bytes
   /// Where a customer follows their complaint; "{code}" is replaced by its
-  /// code. Empty: no link.
+  /// code. Empty: no link. http(s), at most limits::url_bytes (as the logo
+  /// and website URLs).
   std::string discussion_url{};
+  /// When Desk::process_due sends the Open Complaints Reminder to every
+  /// fieldworker with an open complaint (local time of the desk's business
+  /// calendar). Unset: never by itself.
+  std::optional<WeeklySchedule> reminder_schedule{};
   friend bool operator==(const MessageSettings &, const MessageSettings &) = default;
 };
 

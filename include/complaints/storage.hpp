@@ -35,6 +35,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "complaints/discussion.hpp"
@@ -81,6 +82,18 @@ struct SearchQuery {
   std::optional<std::string> visible_to_customer{};
   bool include_internal = true;  ///< false: internal comments are not searched
   std::size_t limit = 100;
+};
+
+/// One piece of work that falls due at a moment (SPEC R8.1): a workflow
+/// timer, an SLA's warning or breach, a To Follow reminder, a scheduled
+/// reminder run. The engine decides what is due and when, and hands the
+/// backend these rows to keep; Desk::process_due finds them by due_at.
+struct DueItem {
+  std::int64_t number = 0;  ///< the issue it concerns, or 0 for desk-wide work
+  std::string kind;         ///< what to do: "timer", "sla_warning", "sla_breach", "to_follow", "schedule", ...
+  std::string name;         ///< tells items of one kind on one issue apart (a timer's or a policy's name)
+  Timestamp due_at;
+  friend bool operator==(const DueItem &, const DueItem &) = default;
 };
 
 /// A link between two issues as stored (from -> to).
@@ -150,6 +163,10 @@ class COMPLAINTS_API StorageTransaction {
   /// Write (rolled back with the transaction).
   virtual std::int64_t allocate_issue_number() = 0;
   virtual std::optional<IssueRow> issue(std::int64_t number) = 0;
+  /// The issue `number` and its record, read together (one query where the
+  /// backend can: most operations on an issue need both). nullopt when there
+  /// is no such issue; StorageError when its record is missing.
+  virtual std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) = 0;
   /// Inserts a new issue (its number from allocate_issue_number). Write.
   virtual void insert_issue(const IssueRow &row) = 0;
   /// Replaces the stored issue `before` (as read in this transaction) with
@@ -161,12 +178,30 @@ class COMPLAINTS_API StorageTransaction {
   virtual std::vector<Issue> find_issues(const IssueQuery &query) = 0;
   /// Numbers of every issue on a record, ascending.
   virtual std::vector<std::int64_t> issues_of_record(const RecordRef &ref) = 0;
+  /// How many issues match the query (its after_number and limit are ignored).
+  virtual std::int64_t count_issues(const IssueQuery &query) = 0;
+  /// The responsible fieldworkers of the issues whose category is one of
+  /// `categories`, each once, ascending.
+  virtual std::vector<std::string> fieldworkers_of_issues(std::span<const StatusCategory> categories) = 0;
 
   // --- timeline --------------------------------------------------------------
   /// Appends an entry (its issue_code, seq and hashes already set). Write.
   virtual void append_timeline(const TimelineEntry &entry) = 0;
   /// An issue's entries by seq ascending.
   virtual std::vector<TimelineEntry> timeline(std::int64_t number) = 0;
+
+  // --- due work ----------------------------------------------------------------
+  /// Inserts an item, or moves the one with its key (number, kind, name) to
+  /// the new due_at. Write.
+  virtual void put_due(const DueItem &item) = 0;
+  /// Removes the item with this key; false (and no write) when there is none. Write.
+  virtual bool remove_due(std::int64_t number, std::string_view kind, std::string_view name) = 0;
+  /// The item with this key.
+  virtual std::optional<DueItem> due_item(std::int64_t number, std::string_view kind, std::string_view name) = 0;
+  /// Items with due_at <= now, ordered by due_at, then number, kind and name; at most `limit`.
+  virtual std::vector<DueItem> due_items(Timestamp now, std::size_t limit) = 0;
+  /// The earliest due_at of all items; nullopt when there are none.
+  virtual std::optional<Timestamp> next_due() = 0;
 
   // --- outbox ----------------------------------------------------------------
   /// Queues an item; returns its id (ids ascend in queueing order). Write.
@@ -245,7 +280,7 @@ class COMPLAINTS_API StorageTransaction {
   /// contains the text; by number, at most query.limit.
   virtual std::vector<Issue> search(const SearchQuery &query) = 0;
   /// Erases an issue and everything about it: its row, fieldworker index,
-  /// timeline, comments, attachments, watchers, links (both ways), hold links,
+  /// due items, timeline, comments, attachments, watchers, links (both ways), hold links,
   /// and the undelivered outbox items naming it; holds ledger lines stay but
   /// drop its code from their issues. Erased bytes must not remain in the
   /// store's files once its scrub is done (see Storage::scrub). SQLite records

@@ -122,9 +122,26 @@ struct ActionDef {
   TargetDef to;
   std::vector<AllowRule> allow;  ///< who may take it; empty = nobody
   std::vector<InputDef> inputs;
-  std::vector<std::string> guards;  ///< e.g. "no_open_tasks", "mandatory_tasks_done"
+  /// Conditions that must hold. The task guards ("no_open_tasks",
+  /// "mandatory_tasks_done") come with tasks (SPEC R8.4); until then this
+  /// version refuses any guard at load, with its path.
+  std::vector<std::string> guards;
   std::vector<EffectDef> effects;
   friend bool operator==(const ActionDef &, const ActionDef &) = default;
+};
+
+/// A named SLA (SPEC R8.3) that the workflow's `sla` effects start, stop,
+/// pause, resume and reset on an issue. The policy named "acknowledgement"
+/// also starts when the acknowledgement is sent (SPEC R7.4). docs/time.md
+/// explains how its time is counted.
+struct SlaPolicyDef {
+  std::string name;
+  std::string within;     ///< "30m", "48h", "10d": the time allowed
+  bool business = false;  ///< count working time on the desk's business calendar ("10d": ten working days)
+  int warn_percent = 0;   ///< warn when this share of the time is used, 1-99; 0: no warning
+  std::vector<StatusCategory> pause_in{};  ///< the clock pauses while the status is of these categories
+  std::vector<StatusCategory> stop_in{};   ///< and stops on reaching these (closed always stops every clock)
+  friend bool operator==(const SlaPolicyDef &, const SlaPolicyDef &) = default;
 };
 
 /// A workflow as written, before validation.
@@ -137,10 +154,11 @@ struct WorkflowDef {
   std::vector<std::string> resolutions;  ///< the configured list for resolution inputs
   std::vector<EffectDef> on_report;      ///< effects of reporting an issue
   std::vector<ActionDef> actions;
+  std::vector<SlaPolicyDef> slas{};      ///< SLA policies its effects name
   friend bool operator==(const WorkflowDef &, const WorkflowDef &) = default;
 };
 
-/// The known guard names.
+/// The guard names tasks will bring (not yet available: see ActionDef::guards).
 namespace guard {
 inline constexpr std::string_view no_open_tasks = "no_open_tasks";
 inline constexpr std::string_view mandatory_tasks_done = "mandatory_tasks_done";
@@ -182,6 +200,7 @@ class COMPLAINTS_API Workflow {
   const StatusDef *status(std::string_view name) const noexcept;
   const StageDef *stage(std::string_view name) const noexcept;
   const ActionDef *action(std::string_view name) const noexcept;
+  const SlaPolicyDef *sla(std::string_view name) const noexcept;
   /// The stage a status belongs to, or nullptr.
   const StageDef *stage_of(std::string_view status) const noexcept;
   /// True when the action may start from `status`: it is in the action's

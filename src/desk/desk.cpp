@@ -40,7 +40,7 @@ Desk::Desk(std::unique_ptr<Storage> storage, DeskOptions options) : impl_(std::m
   try {
     impl_->run(TxnMode::write, [&](Op &op) {
       if (op.txn.setting(initialized_key)) return 0;  // another process got there first
-      impl_->store_workflow(op, Workflow::builtin("field-service"));
+      impl_->caches.store_workflow(op, Workflow::builtin("field-service"));
       for (const auto &t : default_types) op.txn.put_issue_type(t);
       op.txn.put_setting(initialized_key, "1");
       return 0;
@@ -79,7 +79,7 @@ void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
                                        "lacks",
                                        count, check::excerpt(wf.name()), check::excerpt(status)),
                            "workflow.statuses");
-    impl_->store_workflow(op, wf);
+    impl_->caches.store_workflow(op, wf);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -107,13 +107,13 @@ Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const S
   if (!status_category_from_string(to_string(status.category)))
     throw InvalidInput("is not a known category", "status.category");
   return impl_->run(TxnMode::write, [&](Op &op) {
-    const Workflow &current = impl_->workflow(op.txn, workflow);
+    const Workflow &current = impl_->caches.workflow(op, workflow);
     if (current.status(status.name))
       throw InvalidInput(
           fmt::format("workflow '{}' already has a status '{}'", check::excerpt(workflow), check::excerpt(status.name)),
           "status.name");
     Workflow next = current.with_status(status, Impl::validation_context(op.txn));
-    impl_->store_workflow(op, next);
+    impl_->caches.store_workflow(op, next);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -132,6 +132,7 @@ void Desk::add_issue_type(const Actor &actor, const IssueType &type) {
   check::colour(type.colour, "type.colour");
   impl_->run(TxnMode::write, [&](Op &op) {
     op.txn.put_issue_type(type);
+    impl_->caches.bump_revision(op);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -146,7 +147,7 @@ void Desk::add_issue_type(const Actor &actor, const IssueType &type) {
 Workflow Desk::workflow(const Actor &actor, std::string_view name) {
   access::check_actor(actor);
   check::name(name, "workflow", limits::name_bytes);
-  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->workflow(op.txn, name); });
+  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->caches.workflow(op, name); });
 }
 
 std::vector<std::string> Desk::workflow_names(const Actor &actor) {
@@ -167,6 +168,7 @@ void Desk::put_record(const Actor &actor, const Record &record) {
   check_record_ref(record.ref, "record.ref");
   check::id(record.customer_id, "record.customer_id", limits::id_bytes);
   check_id_list(record.fieldworkers, "record.fieldworkers");
+  if (!record.invoice_id.empty()) check::id(record.invoice_id, "record.invoice_id", limits::id_bytes);
   if (!record_visibility_from_string(to_string(record.visibility)))
     throw InvalidInput("is not a known visibility", "record.visibility");
   impl_->run(TxnMode::write, [&](Op &op) {
@@ -227,12 +229,12 @@ std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from
       // as its workflow's on_report would have.
       std::size_t mark = op.events.size();
       if (!after.is_closed()) {
-        const Workflow &wf = impl_->workflow(op.txn, after.workflow);
+        const Workflow &wf = impl_->caches.workflow(op, after.workflow);
         engine::Inputs no_inputs;
         engine::EffectContext ctx{op, actor, wf, *target, no_inputs, after, entry, "moved to " + to.to_string()};
         engine::withhold_as_reported(ctx);
       }
-      moved.push_back(impl_->commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked, mark));
+      moved.push_back(engine::commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked, mark));
     }
     return moved;
   });
@@ -267,10 +269,9 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
       throw NotFound(
           fmt::format("no record {}; register it with put_record first", check::excerpt(req.record.to_string())),
           "record");
-    auto types = op.txn.issue_types();
-    if (std::none_of(types.begin(), types.end(), [&](const IssueType &t) { return t.name == req.type; }))
+    if (!impl_->caches.is_issue_type(op, req.type))
       throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(req.type)), "type");
-    const Workflow &wf = impl_->workflow(op.txn, req.workflow);
+    const Workflow &wf = impl_->caches.workflow(op, req.workflow);
 
     Issue issue;
     if (req.fieldworkers) {
@@ -290,8 +291,6 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
         throw InvalidInput(
             fmt::format("'{}' is not a responsible fieldworker of this issue", check::excerpt(amount.first)),
             "hold_amounts." + check::excerpt(amount.first));
-    issue.number = op.txn.allocate_issue_number();
-    issue.code = format_issue_code(issue.number);
     issue.record = req.record;
     issue.customer_id = record->customer_id;
     issue.type = req.type;
@@ -299,40 +298,10 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     issue.to_follow = req.to_follow;
     issue.deferred_date = req.deferred_date;
     issue.follow_up_date = req.follow_up_date;
-    issue.workflow = wf.name();
-    engine::move_to(wf, issue, wf.definition().initial);
     issue.reporter_id = actor.id;
     issue.reporter_role = actor.role;
     issue.channel = channel;
-    issue.created_at = issue.updated_at = op.now;
-    issue.version = 1;
-
-    TimelineEntry entry;
-    entry.issue_code = issue.code;
-    entry.at = op.now;
-    entry.actor_id = actor.id;
-    entry.actor_role = actor.role;
-    entry.kind = entry_kind::reported;
-    entry.changes = {{"status", "", issue.status}, {"type", "", issue.type}, {"description", "", issue.description}};
-    if (issue.to_follow) entry.changes.push_back({"to_follow", "", "true"});
-    if (issue.deferred_date) entry.changes.push_back({"deferred_date", "", date_text(issue.deferred_date)});
-    if (issue.follow_up_date) entry.changes.push_back({"follow_up_date", "", date_text(issue.follow_up_date)});
-    engine::Inputs no_inputs;
-    engine::EffectContext ctx{op, actor, wf, *record, no_inputs, issue, entry, "reported", &req.hold_amounts,
-                              &impl_->library, 1};
-    std::size_t mark = op.events.size();
-    engine::run_effects(ctx, wf.definition().on_report, "$.on_report");
-    // SPEC R7.4: the acknowledgement goes out with the report, unless the
-    // host previews it first (or switched it off).
-    if (messages::load_settings(op.txn).acknowledgement == AcknowledgementMode::automatic)
-      engine::send_message(ctx, templates::acknowledgement, Audience::customer);
-
-    chain::link(entry, 0, "");
-    op.txn.insert_issue({issue, entry.seq, entry.hash});
-    op.txn.append_timeline(entry);
-    Impl::announce(op, issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes), issue, *record,
-                   entry.seq, mark);
-    return issue;
+    return engine::report(op, actor, *record, wf, std::move(issue), req.hold_amounts);
   });
 }
 
@@ -346,51 +315,7 @@ Issue Desk::act(const Actor &actor, std::string_view code, const ActionRequest &
   }
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [before, record] = impl_->visible_issue(op.txn, actor, code);
-    Impl::check_version(before.issue, req.expected_version);
-    const Workflow &wf = impl_->workflow(op.txn, before.issue.workflow);
-    const ActionDef *action = wf.action(req.action);
-    if (!action)
-      throw InvalidInput(
-          fmt::format("workflow '{}' has no action '{}'", check::excerpt(wf.name()), check::excerpt(req.action)),
-          "action");
-    if (!Workflow::allowed(*action, actor))
-      throw Forbidden(fmt::format("{} '{}' may not take action '{}'", to_string(actor.role), check::excerpt(actor.id),
-                                  check::excerpt(action->name)),
-                      "action");
-    if (!wf.applies(*action, before.issue.status))
-      throw InvalidState(fmt::format("action '{}' cannot be taken from status '{}'", check::excerpt(action->name),
-                                     check::excerpt(before.issue.status)),
-                         "action");
-    engine::check_inputs(wf, *action, req.inputs);
-    std::string path = engine::action_path(wf, *action);
-    engine::check_guards(wf, *action, path);
-
-    Issue after = before.issue;
-    TimelineEntry entry;
-    entry.kind = entry_kind::action;
-    entry.action = action->name;
-    std::string target = engine::target_status(wf, *action, after, req.inputs);
-    engine::move_to(wf, after, target);
-    entry.changes.push_back({"status", before.issue.status, after.status});
-    if (after.stage != before.issue.stage) entry.changes.push_back({"stage", before.issue.stage, after.stage});
-    // Inputs are logged, except those the new status or an effect's change already records.
-    std::set<std::string_view> recorded{action->to.input};
-    for (const auto &effect : action->effects)
-      if (auto p = effect.params.find("input"); p != effect.params.end()) recorded.insert(p->second);
-    for (const auto &in : action->inputs) {
-      auto it = req.inputs.find(in.name);
-      if (it == req.inputs.end() || (in.type != InputType::text && recorded.count(in.name))) continue;
-      if (in.type == InputType::text)
-        entry.note += (entry.note.empty() ? "" : "\n") +
-                      (in.name == "note" ? it->second : fmt::format("{}: {}", in.name, it->second));
-      else
-        entry.changes.push_back({"input." + in.name, "", it->second});
-    }
-    engine::EffectContext ctx{op,          actor,   wf,      record, req.inputs, after, entry, action->name,
-                              nullptr,     &impl_->library, before.timeline_seq + 1};
-    std::size_t mark = op.events.size();
-    engine::run_effects(ctx, action->effects, path + ".effects");
-    return impl_->commit_change(op, actor, before, after, record, entry, EventKind::status_changed, mark);
+    return engine::act(op, actor, before, record, req);
   });
 }
 
@@ -406,8 +331,7 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
     Impl::check_version(before.issue, edit.expected_version);
     Issue after = before.issue;
     if (edit.type && *edit.type != after.type) {
-      auto types = op.txn.issue_types();
-      if (std::none_of(types.begin(), types.end(), [&](const IssueType &t) { return t.name == *edit.type; }))
+      if (!impl_->caches.is_issue_type(op, *edit.type))
         throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(*edit.type)), "type");
       after.type = *edit.type;
     }
@@ -432,7 +356,7 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
     if (b.follow_up_date != after.follow_up_date)
       entry.changes.push_back({"follow_up_date", date_text(b.follow_up_date), date_text(after.follow_up_date)});
     if (entry.changes.empty()) return b;  // nothing changed: nothing to record
-    return impl_->commit_change(op, actor, before, after, record, entry, EventKind::issue_edited);
+    return engine::commit_change(op, actor, before, after, record, entry, EventKind::issue_edited);
   });
 }
 
@@ -444,14 +368,16 @@ Issue Desk::get(const Actor &actor, std::string_view code) {
 
 std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
   access::check_actor(actor);
-  if (filter.limit == 0 || filter.limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(filter.limit, "limit", limits::page_items);
   if (filter.after_number < 0) throw InvalidInput("must not be negative", "after_number");
   if (filter.record) check_record_ref(*filter.record, "record");
-  for (const auto *text : {&filter.workflow, &filter.status, &filter.stage, &filter.type})
-    if (*text) check::name(**text, "filter", limits::name_bytes);
+  for (auto [text, key] : {std::pair{&filter.workflow, "workflow"}, {&filter.status, "status"},
+                           {&filter.stage, "stage"}, {&filter.type, "type"}})
+    if (*text) check::name(**text, key, limits::name_bytes);
   if (filter.fieldworker) check::id(*filter.fieldworker, "fieldworker", limits::id_bytes);
   if (filter.customer_id) check::id(*filter.customer_id, "customer_id", limits::id_bytes);
   if (filter.assignee) check::id(*filter.assignee, "assignee", limits::id_bytes);
+  if (filter.owner) check::id(*filter.owner, "owner", limits::id_bytes);
   IssueQuery q{filter, std::nullopt, std::nullopt};
   if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
   if (actor.role == Role::customer) q.visible_to_customer = actor.id;
@@ -463,7 +389,7 @@ std::vector<std::string> Desk::available_actions(const Actor &actor, std::string
   parse_issue_code(code);
   return impl_->run(TxnMode::read, [&](Op &op) {
     auto [row, record] = impl_->visible_issue(op.txn, actor, code);
-    const Workflow &wf = impl_->workflow(op.txn, row.issue.workflow);
+    const Workflow &wf = impl_->caches.workflow(op, row.issue.workflow);
     std::vector<std::string> out;
     for (const auto &a : wf.definition().actions)
       if (wf.applies(a, row.issue.status) && Workflow::allowed(a, actor)) out.push_back(a.name);
@@ -508,14 +434,15 @@ ChainCheck Desk::verify_timeline(const Actor &actor, std::string_view code) {
 std::vector<OutboxItem> Desk::outbox_pending(const Actor &actor, std::size_t limit, std::int64_t after_id) {
   access::check_actor(actor);
   access::require_role(actor, Role::system, "reading the outbox");
-  if (limit == 0 || limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(limit, "limit", limits::page_items);
   return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.pending_outbox(limit, after_id); });
 }
 
 std::size_t Desk::outbox_ack(const Actor &actor, std::span<const std::int64_t> ids) {
   access::check_actor(actor);
   access::require_role(actor, Role::system, "acknowledging outbox items");
-  if (ids.size() > 10000) throw InvalidInput("at most 10000 ids at once", "ids");
+  if (ids.size() > limits::page_items)
+    throw InvalidInput(fmt::format("at most {} ids at once", limits::page_items), "ids");
   return impl_->run(TxnMode::write, [&](Op &op) { return op.txn.ack_outbox(ids); });
 }
 

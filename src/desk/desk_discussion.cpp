@@ -2,6 +2,7 @@
 // (SPEC R5, R6.2, R2.5, R9, R11.1).
 #include "desk/impl.hpp"
 #include "domain/sha256.hpp"
+#include "notify/notify.hpp"
 
 namespace complaints {
 
@@ -55,11 +56,7 @@ Attachment make_attachment(const AttachmentRequest &req, const std::string &fiel
   a.name = req.name;
   a.media_type = req.media_type;
   if (req.bytes) {
-    if (req.bytes->size() > limits::attachment_bytes)
-      throw InvalidInput(fmt::format("is {} bytes; at most {} may be kept by the library (give a storage key for "
-                                     "larger files)",
-                                     req.bytes->size(), limits::attachment_bytes),
-                         field + ".bytes");
+    check::kept_file(req.bytes->size(), field + ".bytes");
     if (req.size != 0 && req.size != static_cast<std::int64_t>(req.bytes->size()))
       throw InvalidInput(fmt::format("says {} bytes, but {} were given", req.size, req.bytes->size()), field + ".size");
     std::string actual = crypto::sha256_hex(*req.bytes);
@@ -70,8 +67,8 @@ Attachment make_attachment(const AttachmentRequest &req, const std::string &fiel
     a.sha256 = actual;
   } else {
     check::id(*req.storage_key, field + ".storage_key", limits::storage_key_bytes);
-    if (req.size < 0 || req.size > (std::int64_t{1} << 40))
-      throw InvalidInput("must be from 0 to 2^40 bytes", field + ".size");
+    if (req.size < 0 || req.size > limits::host_file_bytes)
+      throw InvalidInput(fmt::format("must be from 0 to {} bytes", limits::host_file_bytes), field + ".size");
     if (!crypto::is_sha256_hex(req.sha256))
       throw InvalidInput("must be the file's SHA-256 as 64 lower-case hex digits", field + ".sha256");
     a.storage_key = *req.storage_key;
@@ -103,7 +100,7 @@ bool attachment_internal(const Actor &actor, const std::optional<bool> &requeste
 }
 
 Event plain_event(EventKind kind, const Actor &actor, Timestamp at, const Issue &issue) {
-  return issue_event(kind, actor, at, issue, "", {});
+  return engine::issue_event(kind, actor, at, issue, "", {});
 }
 
 }  // namespace
@@ -125,6 +122,7 @@ void Desk::put_user(const Actor &actor, const User &user) {
     if (op.txn.user(user.id))
       access::require(actor, Permission::manage_settings, "changing a registered user");
     op.txn.put_user(user);
+    impl_->caches.bump_revision(op);  // every desk's cached users go
     return 0;
   });
 }
@@ -152,6 +150,7 @@ void Desk::set_notification_settings(const Actor &actor, std::string_view user_i
     if (!u) throw NotFound(fmt::format("no user '{}'; register it with put_user", check::excerpt(user_id)), "user_id");
     u->settings = settings;
     op.txn.put_user(*u);
+    impl_->caches.bump_revision(op);
     return 0;
   });
 }
@@ -220,7 +219,7 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
     }
     entry.note = c.body;
     entry.internal = internal;
-    Impl::write(op, actor, row, issue, entry, false);
+    engine::write(op, actor, row, issue, entry, false);
 
     std::size_t mark = op.events.size();
     for (const auto &m : mentioned) {
@@ -232,8 +231,8 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
     Event e = plain_event(EventKind::comment_added, actor, op.now, issue);
     e.item_id = c.id;
     e.detail = internal ? "internal" : "public";
-    Impl::announce(op, std::move(e), issue, record, entry.seq, mark,
-                   NoticeExtras{internal, c.body, mentioned, reply_to_author});
+    engine::announce(op, std::move(e), issue, record, entry.seq, mark,
+                   engine::NoticeExtras{internal, c.body, mentioned, reply_to_author});
     return c;
   });
 }
@@ -268,12 +267,12 @@ Attachment Desk::attach(const Actor &actor, std::string_view code, const Attachm
     entry.kind = entry_kind::attachment;
     entry.changes.push_back({"attachment", "", a.name});
     entry.internal = a.internal;
-    Impl::write(op, actor, row, row.issue, entry, false);
+    engine::write(op, actor, row, row.issue, entry, false);
     Event e = plain_event(EventKind::attachment_added, actor, op.now, row.issue);
     e.item_id = a.id;
     e.detail = a.name;
-    Impl::announce(op, std::move(e), row.issue, record, entry.seq, op.events.size(),
-                   NoticeExtras{a.internal, "Attached: " + a.name});
+    engine::announce(op, std::move(e), row.issue, record, entry.seq, op.events.size(),
+                   engine::NoticeExtras{a.internal, "Attached: " + a.name});
     a.bytes.clear();
     return a;
   });
@@ -329,7 +328,7 @@ std::vector<std::string> Desk::Impl::change_watchers(const Actor &actor, std::st
       entry.kind = entry_kind::watchers;
       entry.changes.push_back({"watchers", add ? "" : std::string(user_id), add ? std::string(user_id) : ""});
       entry.internal = true;
-      write(op, actor, row, row.issue, entry, false);
+      engine::write(op, actor, row, row.issue, entry, false);
       Event e = plain_event(EventKind::watchers_changed, actor, op.now, row.issue);
       e.detail = (add ? "+" : "-") + std::string(user_id);
       op.events.push_back(std::move(e));
@@ -376,11 +375,11 @@ void Desk::Impl::change_link(const Actor &actor, std::string_view code, std::str
       entry.kind = entry_kind::link;
       entry.changes.push_back({label, add ? "" : peer, add ? peer : ""});
       entry.internal = true;
-      write(op, actor, row, row.issue, entry, false);
+      engine::write(op, actor, row, row.issue, entry, false);
       Event e = plain_event(EventKind::issue_linked, actor, op.now, row.issue);
       e.detail = fmt::format("{}{} {}", add ? "" : "un", label, peer);
       e.changes = entry.changes;
-      announce(op, std::move(e), row.issue, record, entry.seq, op.events.size(), NoticeExtras{true});
+      engine::announce(op, std::move(e), row.issue, record, entry.seq, op.events.size(), engine::NoticeExtras{true});
     };
     bool duplicate = kind == LinkKind::duplicate_of;
     log(from, from_record, to.issue.code, duplicate ? "duplicate_of" : "related");
@@ -423,7 +422,7 @@ std::vector<IssueLink> Desk::links(const Actor &actor, std::string_view code) {
 std::vector<Issue> Desk::search(const Actor &actor, std::string_view text, std::size_t limit) {
   access::check_actor(actor);
   check::text(text, "text", limits::search_bytes, true);
-  if (limit == 0 || limit > 10000) throw InvalidInput("must be from 1 to 10000", "limit");
+  check::count(limit, "limit", limits::page_items);
   SearchQuery q{std::string(text), std::nullopt, std::nullopt, actor.role != Role::customer, limit};
   if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
   if (actor.role == Role::customer) q.visible_to_customer = actor.id;

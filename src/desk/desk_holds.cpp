@@ -44,7 +44,7 @@ PaymentHold Desk::release_payment(const Actor &actor, const ReleaseRequest &req)
       entry.changes.push_back({"payment:" + req.fieldworker, "withheld", req.override ? "released (override)" : "released"});
       entry.note = req.reason;
       entry.internal = true;
-      Impl::write(op, actor, before, before.issue, entry, false);
+      engine::write(op, actor, before, before.issue, entry, false);
     }
     return h;
   });
@@ -58,7 +58,8 @@ PayDecision Desk::may_pay(const Actor &actor, const RecordRef &record, std::stri
 std::vector<PayDecision> Desk::may_pay(const Actor &actor, std::span<const PayQuery> queries) {
   access::check_actor(actor);
   access::require_staff(actor, "asking whether a payout may be made");
-  if (queries.size() > 100000) throw InvalidInput("at most 100000 queries at once", "queries");
+  if (queries.size() > limits::hold_page_items)
+    throw InvalidInput(fmt::format("at most {} queries at once", limits::hold_page_items), "queries");
   for (std::size_t i = 0; i < queries.size(); ++i) {
     try {
       check_record_ref(queries[i].record, "record");
@@ -78,7 +79,7 @@ std::vector<PayDecision> Desk::may_pay(const Actor &actor, std::span<const PayQu
 std::vector<PaymentHold> Desk::holds(const Actor &actor, const HoldFilter &filter) {
   access::check_actor(actor);
   if (actor.role == Role::customer) throw Forbidden("customers do not see payment holds", "actor.role");
-  if (filter.limit == 0 || filter.limit > 100000) throw InvalidInput("must be from 1 to 100000", "limit");
+  check::count(filter.limit, "limit", limits::hold_page_items);
   if (filter.record) check_record_ref(*filter.record, "record");
   if (filter.invoice) check::id(*filter.invoice, "invoice", limits::id_bytes);
   if (filter.fieldworker) check::id(*filter.fieldworker, "fieldworker", limits::id_bytes);
@@ -97,7 +98,7 @@ std::vector<PaymentHold> Desk::stalled_holds(const Actor &actor, std::chrono::mi
   if (age.count() < 0) throw InvalidInput("must not be negative", "age");
   HoldFilter f;
   f.withheld_before = impl_->clock->now() - age;
-  f.limit = 100000;
+  f.limit = limits::hold_page_items;
   return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.find_holds(f); });
 }
 

@@ -1,12 +1,17 @@
 // The Desk's customer messages (SPEC R7); templates and rendering are in messages/.
 #include "desk/impl.hpp"
+#include "engine/due.hpp"
+#include "engine/engine.hpp"
+#include "engine/reminders.hpp"
 #include "messages/builtin.hpp"
+
+#include <charconv>
 
 namespace complaints {
 
 namespace {
 
-void check_template_name(std::string_view name) { check::name(name, "name", 64); }
+void check_template_name(std::string_view name) { check::name(name, "name", limits::template_name_bytes); }
 
 // Built-in and saved template names, ascending, each once.
 std::vector<std::string> names_in_force(StorageTransaction &txn) {
@@ -26,17 +31,17 @@ MessageTemplate Desk::save_template(const Actor &actor, const MessageTemplate &t
     // Checked against the layout in force (or this one, when it is the layout).
     messages::Compiled compiled = messages::compile(t);
     if (t.name != templates::layout) {
-      messages::check(compiled, impl_->library.get(op.txn, templates::layout));
+      messages::check(compiled, impl_->caches.library(op).get(op.txn, templates::layout));
     } else {
       messages::check(compiled, compiled);
       // Every template in force, built-in or saved, may extend the layout: each must still pass with the new one.
       for (const auto &name : names_in_force(op.txn))
-        if (name != templates::layout) messages::check(impl_->library.get(op.txn, name), compiled);
+        if (name != templates::layout) messages::check(impl_->caches.library(op).get(op.txn, name), compiled);
     }
     MessageTemplate saved = t;
     saved.builtin = false;
     op.txn.put_message_template(saved);
-    impl_->bump_revision(op);
+    impl_->caches.bump_revision(op);
     return saved;
   });
 }
@@ -48,7 +53,7 @@ void Desk::reset_template(const Actor &actor, std::string_view name) {
   impl_->run(TxnMode::write, [&](Op &op) {
     if (!messages::builtin(name))
       for (const auto &wf_name : op.txn.workflow_names())
-        for (const auto &a : impl_->workflow(op.txn, wf_name).definition().actions)
+        for (const auto &a : impl_->caches.workflow(op, wf_name).definition().actions)
           for (const auto &e : a.effects)
             if (e.type == "send_template" && e.params.at("template") == name)
               throw InvalidState(fmt::format("workflow '{}' sends '{}' in action '{}'", check::excerpt(wf_name),
@@ -56,7 +61,7 @@ void Desk::reset_template(const Actor &actor, std::string_view name) {
                                  "name");
     if (!op.txn.delete_message_template(name))
       throw NotFound(fmt::format("no saved template '{}'", check::excerpt(name)), "name");
-    impl_->bump_revision(op);
+    impl_->caches.bump_revision(op);
     return 0;
   });
 }
@@ -84,7 +89,8 @@ void Desk::set_message_settings(const Actor &actor, const MessageSettings &setti
   messages::check_settings(settings);
   impl_->run(TxnMode::write, [&](Op &op) {
     messages::save_settings(op.txn, settings);
-    impl_->bump_revision(op);
+    impl_->caches.bump_revision(op);
+    engine::schedule_reminders(op);
     return 0;
   });
 }
@@ -113,7 +119,9 @@ std::vector<RenderedMessage> Desk::preview_message(const Actor &actor, std::stri
   check_message_call(actor, code, name, audience);
   return impl_->run(TxnMode::read, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
-    return impl_->library.send(op, actor, row.issue, record, name, audience, "", false);
+    const Workflow &wf = impl_->caches.workflow(op, row.issue.workflow);
+    return impl_->caches.library(op).send(op, actor, row.issue, record, impl_->caches.message_settings(op),
+                                          engine::promise_due(op, wf, row.issue), name, audience, "", false);
   });
 }
 
@@ -122,32 +130,28 @@ std::vector<RenderedMessage> Desk::send_message(const Actor &actor, std::string_
   check_message_call(actor, code, name, audience);
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
-    std::int64_t seq = row.timeline_seq + 1;
-    auto sent = impl_->library.send(op, actor, row.issue, record, name, audience,
-                                    fmt::format("msg/{}/{}", row.issue.code, seq), true);
+    const Workflow &wf = impl_->caches.workflow(op, row.issue.workflow);
+    Issue after = row.issue;
     TimelineEntry entry;
     entry.kind = entry_kind::message;
-    for (const auto &m : sent) entry.changes.push_back({"message", "", m.template_name + " to " + m.recipient});
-    entry.note = sent.empty() ? "" : sent.front().subject;
     entry.internal = audience != Audience::customer;
-    Impl::write(op, actor, row, row.issue, entry, false);
+    engine::Inputs no_inputs;
+    engine::EffectContext ctx{op, actor, wf, record, no_inputs, after, entry, "message", nullptr, row.timeline_seq + 1};
+    auto sent = engine::send_message(ctx, name, audience);
+    entry.note = sent.empty() ? "" : sent.front().subject;
+    // Sending the acknowledgement may start its SLA: a change to the issue itself.
+    bool changed = !(after == row.issue);
+    engine::write(op, actor, row, std::move(after), entry, changed);
     return sent;
   });
-}
-
-RenderedMessage Desk::Impl::reminder(Op &op, const Actor &actor, std::string_view fieldworker) {
-  const messages::Compiled &t = library.get(op.txn, templates::open_complaints_reminder);
-  const messages::Compiled &layout = library.get(op.txn, templates::layout);
-  auto context = messages::reminder_context(op.txn, std::string(fieldworker), actor, messages::load_settings(op.txn),
-                                            op.now);
-  return messages::render(t, layout, context, std::string(fieldworker));
 }
 
 RenderedMessage Desk::preview_reminder(const Actor &actor, std::string_view fieldworker) {
   access::check_actor(actor);
   access::require_staff(actor, "sending reminders");
   check::id(fieldworker, "fieldworker", limits::id_bytes);
-  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->reminder(op, actor, fieldworker); });
+  return impl_->run(TxnMode::read,
+                    [&](Op &op) { return engine::render_reminder(op, actor, std::string(fieldworker)); });
 }
 
 RenderedMessage Desk::send_reminder(const Actor &actor, std::string_view fieldworker) {
@@ -155,19 +159,13 @@ RenderedMessage Desk::send_reminder(const Actor &actor, std::string_view fieldwo
   access::require_staff(actor, "sending reminders");
   check::id(fieldworker, "fieldworker", limits::id_bytes);
   return impl_->run(TxnMode::write, [&](Op &op) {
-    RenderedMessage m = impl_->reminder(op, actor, fieldworker);
-    // Reminders have no issue: a counter keeps their keys unique.
-    std::int64_t n = std::stoll(op.txn.setting("messages.reminders").value_or("0")) + 1;
-    op.txn.put_setting("messages.reminders", std::to_string(n));
-    messages::queue(op, m, "", fmt::format("msg/reminder/{}/{}", n, fieldworker));
-    Event e;
-    e.kind = EventKind::message_queued;
-    e.at = op.now;
-    e.actor_id = actor.id;
-    e.actor_role = actor.role;
-    e.detail = fmt::format("{} to {}", m.template_name, m.recipient);
-    e.item_id = m.outbox_id;
-    op.events.push_back(std::move(e));
+    RenderedMessage m = engine::render_reminder(op, actor, std::string(fieldworker));
+    // Reminders sent by hand have no issue and no schedule: a counter keeps their keys unique.
+    std::string count = op.txn.setting("messages.reminders").value_or("0");
+    std::int64_t n = 1;
+    std::from_chars(count.data(), count.data() + count.size(), n);
+    op.txn.put_setting("messages.reminders", std::to_string(n + 1));
+    engine::queue_reminder(op, actor, m, fmt::format("msg/reminder/{}/{}", n + 1, fieldworker));
     return m;
   });
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
+#include "complaints/limits.hpp"
 
 namespace complaints::check {
 
@@ -151,6 +152,18 @@ void text(std::string_view value, std::string_view field, std::size_t max_bytes,
     if (c != ' ' && c != '\t' && c != '\n' && c != '\r') blank = false;
   }
   if (required && blank) throw InvalidInput("must not be empty", std::string(field));
+}
+
+void count(std::size_t value, std::string_view field, std::size_t max) {
+  if (value == 0 || value > max) throw InvalidInput(fmt::format("must be from 1 to {}", max), std::string(field));
+}
+
+void kept_file(std::size_t bytes, std::string_view field) {
+  if (bytes > limits::attachment_bytes)
+    throw InvalidInput(fmt::format("is {} bytes; at most {} may be kept by the library (give a storage key for "
+                                   "larger files)",
+                                   bytes, limits::attachment_bytes),
+                       std::string(field));
 }
 
 void colour(std::string_view value, std::string_view field) {

@@ -25,6 +25,13 @@ void name(std::string_view value, std::string_view field, std::size_t max_bytes)
 /// `required` refuses empty (or all-whitespace) text.
 void text(std::string_view value, std::string_view field, std::size_t max_bytes, bool required);
 
+/// How many items a host asks one call for (a page's `limit`): 1 to max.
+void count(std::size_t value, std::string_view field, std::size_t max);
+
+/// The size of a file the library is to keep: at most limits::attachment_bytes
+/// (a larger one is kept by the host, under a storage key).
+void kept_file(std::size_t bytes, std::string_view field);
+
 /// "#RRGGBB".
 void colour(std::string_view value, std::string_view field);
 

@@ -8,9 +8,10 @@
 
 #include "complaints/actor.hpp"
 #include "complaints/errors.hpp"
-#include "complaints/events.hpp"
+#include "complaints/event.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/discussion.hpp"
+#include "complaints/due.hpp"
 #include "complaints/outbox.hpp"
 #include "complaints/users.hpp"
 #include "complaints/payment_hold.hpp"
@@ -107,6 +108,20 @@ constexpr std::array<std::pair<EventKind, const char *>, event_kind_count> event
     {EventKind::watchers_changed, "watchers_changed"},
     {EventKind::issue_deleted, "issue_deleted"},
     {EventKind::message_queued, "message_queued"},
+    {EventKind::sla_warning, "sla_warning"},
+    {EventKind::sla_breached, "sla_breached"},
+    {EventKind::reminder_due, "reminder_due"},
+}};
+
+constexpr std::array<std::pair<SlaState, const char *>, 3> sla_states{{
+    {SlaState::running, "running"},
+    {SlaState::paused, "paused"},
+    {SlaState::stopped, "stopped"},
+}};
+
+constexpr std::array<std::pair<DueOutcome, const char *>, 2> due_outcomes{{
+    {DueOutcome::ran, "ran"},
+    {DueOutcome::dropped, "dropped"},
 }};
 
 constexpr std::array<std::pair<InputType, const char *>, 6> input_types{{
@@ -189,6 +204,9 @@ std::optional<DeliveryChannel> delivery_channel_from_string(std::string_view n) 
 }
 const char *to_string(EventKind k) noexcept { return name_of(event_kinds, k); }
 const char *to_string(InputType t) noexcept { return name_of(input_types, t); }
+const char *to_string(SlaState s) noexcept { return name_of(sla_states, s); }
+std::optional<SlaState> sla_state_from_string(std::string_view n) noexcept { return value_of(sla_states, n); }
+const char *to_string(DueOutcome o) noexcept { return name_of(due_outcomes, o); }
 
 std::string RecordRef::to_string() const { return fmt::format("{}:{}", complaints::to_string(kind), id); }
 

@@ -1,11 +1,17 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
-#include "complaints/desk.hpp"
+#include "access/access.hpp"
+#include "complaints/limits.hpp"
 #include "domain/check.hpp"
+#include "engine/caches.hpp"
+#include "engine/change.hpp"
+#include "engine/effects.hpp"
+#include "notify/notify.hpp"
 #include "workflow/catalog.hpp"
 
 namespace complaints::engine {
@@ -23,72 +29,48 @@ bool status_allowed(const Workflow &wf, const InputDef &in, std::string_view sta
   return named && category;
 }
 
-void set_follow_up(EffectContext &ctx, const EffectDef &effect) {
-  auto it = ctx.inputs.find(effect.params.at("input"));
-  if (it == ctx.inputs.end()) return;  // optional date input left out: nothing to set
-  Date date = Date::parse(it->second, input_field(it->first));
-  auto before = ctx.issue.follow_up_date;
-  if (before == date) return;
-  ctx.entry.changes.push_back({"follow_up_date", before ? before->to_string() : "", date.to_string()});
-  ctx.issue.follow_up_date = date;
+// The status the action leads to from the issue's current state.
+std::string target_status(const Workflow &wf, const ActionDef &action, const Issue &issue, const Inputs &inputs) {
+  const TargetDef &to = action.to;
+  switch (to.kind) {
+    case TargetDef::Kind::same: return issue.status;
+    case TargetDef::Kind::status: return to.status;
+    case TargetDef::Kind::input_status: return inputs.at(to.input);
+    case TargetDef::Kind::input_stage: return wf.stage(inputs.at(to.input))->statuses.front();
+    case TargetDef::Kind::stage_category: {
+      const StageDef *stage = wf.stage_of(issue.status);
+      if (!stage) stage = wf.stage(issue.stage);
+      if (stage)
+        for (const auto &name : stage->statuses)
+          if (wf.status(name)->category == to.category) return name;
+      throw InvalidState(fmt::format("action '{}' leads to the {} status of the current stage, and stage '{}' has "
+                                     "none",
+                                     check::excerpt(action.name), to_string(to.category), check::excerpt(issue.stage)),
+                         "action");
+    }
+  }
+  return issue.status;
 }
 
-void assign(EffectContext &ctx, const EffectDef &effect) {
-  // The input is required by validation only if the workflow says so; a missing one assigns nobody.
-  auto it = ctx.inputs.find(effect.params.at("input"));
-  if (it == ctx.inputs.end() || it->second == ctx.issue.assignee) return;
-  ctx.entry.changes.push_back({"assignee", ctx.issue.assignee, it->second});
-  ctx.issue.assignee = it->second;
+// Logs the action's inputs on its entry, except those the new status or an
+// effect's change already records.
+void log_inputs(const ActionDef &action, const Inputs &inputs, TimelineEntry &entry) {
+  std::set<std::string_view> recorded{action.to.input};
+  for (const auto &effect : action.effects)
+    if (auto p = effect.params.find("input"); p != effect.params.end()) recorded.insert(p->second);
+  for (const auto &in : action.inputs) {
+    auto it = inputs.find(in.name);
+    if (it == inputs.end() || (in.type != InputType::text && recorded.count(in.name))) continue;
+    if (in.type == InputType::text)
+      entry.note += (entry.note.empty() ? "" : "\n") +
+                    (in.name == "note" ? it->second : fmt::format("{}: {}", in.name, it->second));
+    else
+      entry.changes.push_back({"input." + in.name, "", it->second});
+  }
 }
 
-void unassign(EffectContext &ctx, const EffectDef &) {
-  if (ctx.issue.assignee.empty()) return;
-  ctx.entry.changes.push_back({"assignee", ctx.issue.assignee, ""});
-  ctx.issue.assignee.clear();
-}
-
-holds::IssueChange hold_change(EffectContext &ctx) {
-  return {ctx.op, ctx.actor, ctx.record, ctx.issue, ctx.cause, ctx.entry.changes};
-}
-
-void withhold(EffectContext &ctx, const EffectDef &effect) {
-  auto it = effect.params.find("fieldworkers");
-  bool all = it != effect.params.end() && it->second == "all";
-  auto change = hold_change(ctx);
-  holds::withhold(change, all ? ctx.record.fieldworkers : ctx.issue.fieldworkers, false, ctx.hold_amounts);
-}
-
-void reapply(EffectContext &ctx, const EffectDef &) {
-  auto change = hold_change(ctx);
-  holds::withhold(change, ctx.issue.fieldworkers, true, nullptr);
-}
-
-void release(EffectContext &ctx, const EffectDef &) {
-  auto change = hold_change(ctx);
-  holds::release(change);
-}
-
-void send_template(EffectContext &ctx, const EffectDef &effect) {
-  auto to = effect.params.find("to");
-  Audience audience = to != effect.params.end() && to->second == "fieldworkers" ? Audience::fieldworkers
-                                                                                 : Audience::customer;
-  send_message(ctx, effect.params.at("template"), audience);
-}
-
-using Handler = void (*)(EffectContext &, const EffectDef &);
-
-// Effects this build runs. The catalogue (workflow/catalog.cpp) lists every
-// effect a workflow may name; those without a handler here are accepted by
-// validation but refused when an action would run them.
-Handler handler(std::string_view type) {
-  if (type == "set_follow_up") return &set_follow_up;
-  if (type == "assign") return &assign;
-  if (type == "unassign") return &unassign;
-  if (type == "withhold") return &withhold;
-  if (type == "reapply") return &reapply;
-  if (type == "release") return &release;
-  if (type == "send_template") return &send_template;
-  return nullptr;
+bool in(const std::vector<StatusCategory> &list, StatusCategory c) {
+  return std::find(list.begin(), list.end(), c) != list.end();
 }
 
 }  // namespace
@@ -135,28 +117,6 @@ void check_inputs(const Workflow &wf, const ActionDef &action, const Inputs &inp
   }
 }
 
-std::string target_status(const Workflow &wf, const ActionDef &action, const Issue &issue, const Inputs &inputs) {
-  const TargetDef &to = action.to;
-  switch (to.kind) {
-    case TargetDef::Kind::same: return issue.status;
-    case TargetDef::Kind::status: return to.status;
-    case TargetDef::Kind::input_status: return inputs.at(to.input);
-    case TargetDef::Kind::input_stage: return wf.stage(inputs.at(to.input))->statuses.front();
-    case TargetDef::Kind::stage_category: {
-      const StageDef *stage = wf.stage_of(issue.status);
-      if (!stage) stage = wf.stage(issue.stage);
-      if (stage)
-        for (const auto &name : stage->statuses)
-          if (wf.status(name)->category == to.category) return name;
-      throw InvalidState(fmt::format("action '{}' leads to the {} status of the current stage, and stage '{}' has "
-                                     "none",
-                                     check::excerpt(action.name), to_string(to.category), check::excerpt(issue.stage)),
-                         "action");
-    }
-  }
-  return issue.status;
-}
-
 void move_to(const Workflow &wf, Issue &issue, const std::string &status) {
   const StatusDef *s = wf.status(status);
   issue.status = s->name;
@@ -164,43 +124,174 @@ void move_to(const Workflow &wf, Issue &issue, const std::string &status) {
   if (const StageDef *stage = wf.stage_of(status)) issue.stage = stage->name;
 }
 
-void run_effects(EffectContext &ctx, const std::vector<EffectDef> &effects, const std::string &path) {
-  for (std::size_t i = 0; i < effects.size(); ++i) {
-    Handler h = handler(effects[i].type);
-    if (!h)
-      throw InvalidWorkflow(fmt::format("{}[{}].type", path, i),
-                            fmt::format("effect '{}' (workflow '{}') is not available in this version of the "
-                                        "library",
-                                        check::excerpt(effects[i].type), check::excerpt(ctx.workflow.name())));
-    h(ctx, effects[i]);
+void apply_status_policies(EffectContext &ctx) {
+  if (ctx.issue.slas.empty()) return;
+  const timing::Calendar &calendar = ctx.op.caches->calendar(ctx.op);
+  StatusCategory category = ctx.issue.category;
+  for (SlaClock &clock : ctx.issue.slas) {
+    if (clock.state == SlaState::stopped) continue;
+    const SlaPolicyDef *policy = ctx.workflow.sla(clock.name);
+    std::string before = clock_text(clock);
+    if (category == StatusCategory::closed || (policy && in(policy->stop_in, category))) {
+      if (timing::stop_clock(clock, ctx.op.now, calendar)) breached_on_stop(ctx, clock);
+    } else if (policy && in(policy->pause_in, category)) {
+      timing::pause_clock(clock, ctx.op.now, calendar, true);
+    } else if (clock.paused_by_status) {
+      timing::resume_clock(clock, ctx.op.now, calendar);
+    }
+    log_clock(ctx.entry, before, clock);
   }
+}
+
+void breached_on_stop(EffectContext &ctx, const SlaClock &clock) { ctx.breached.push_back(clock.name); }
+
+std::vector<std::string> sla_recipients(Op &op, const Issue &issue) {
+  std::vector<std::string> out;
+  if (!issue.assignee.empty()) out.push_back(issue.assignee);
+  for (const auto &admin : op.users->admins(op.txn))
+    if (admin.id != issue.assignee) out.push_back(admin.id);
+  return out;
+}
+
+void announce_to(Op &op, Event event, const Issue &issue, const Record &record, std::int64_t seq,
+                 const std::vector<std::string> &recipients, const std::string &subject, const std::string &body) {
+  notify::queue_direct(op, event, issue, record, seq, recipients, subject, body);
+  op.events.push_back(std::move(event));
+}
+
+void announce_breaches(EffectContext &ctx, const Issue &issue, std::int64_t seq) {
+  for (const auto &name : ctx.breached) {
+    const SlaClock *clock = nullptr;
+    for (const auto &c : issue.slas)
+      if (c.name == name) clock = &c;
+    if (!clock) continue;
+    Event e = issue_event(EventKind::sla_breached, ctx.actor, ctx.op.now, issue, "", {});
+    e.detail = name;
+    announce_to(ctx.op, std::move(e), issue, ctx.record, seq, sla_recipients(ctx.op, issue),
+                fmt::format("{}: the {} SLA was breached", issue.code, name),
+                fmt::format("{} ({}, {}) ran past its {} SLA{}.", issue.code, issue.type, issue.status, name,
+                            clock->breached_at ? " at " + format_timestamp(*clock->breached_at) : ""));
+  }
+}
+
+Issue act(Op &op, const Actor &actor, const IssueRow &before, const Record &record, const ActionRequest &req,
+          const IssueTimer *fired) {
+  const Issue &current = before.issue;
+  if (req.expected_version && *req.expected_version != current.version)
+    throw Conflict(fmt::format("issue {} is at version {}, not {}", current.code, current.version, *req.expected_version),
+                   "expected_version");
+  const Workflow &wf = op.caches->workflow(op, current.workflow);
+  const ActionDef *action = wf.action(req.action);
+  if (!action)
+    throw InvalidInput(
+        fmt::format("workflow '{}' has no action '{}'", check::excerpt(wf.name()), check::excerpt(req.action)),
+        "action");
+  if (!Workflow::allowed(*action, actor))
+    throw Forbidden(fmt::format("{} '{}' may not take action '{}'", to_string(actor.role), check::excerpt(actor.id),
+                                check::excerpt(action->name)),
+                    "action");
+  if (!wf.applies(*action, current.status))
+    throw InvalidState(fmt::format("action '{}' cannot be taken from status '{}'", check::excerpt(action->name),
+                                   check::excerpt(current.status)),
+                       "action");
+  check_inputs(wf, *action, req.inputs);
+  // Guards: validation refuses every guard this build cannot run, so an action here has none.
+
+  Issue after = current;
+  TimelineEntry entry;
+  entry.kind = entry_kind::action;
+  entry.action = action->name;
+  if (fired) {
+    entry.changes.push_back({"timer:" + fired->name, format_timestamp(fired->due_at), "fired"});
+    std::erase_if(after.timers, [&](const IssueTimer &t) { return t.name == fired->name; });
+  }
+  move_to(wf, after, target_status(wf, *action, after, req.inputs));
+  entry.changes.push_back({"status", current.status, after.status});
+  if (after.stage != current.stage) entry.changes.push_back({"stage", current.stage, after.stage});
+  log_inputs(*action, req.inputs, entry);
+  EffectContext ctx{op, actor, wf, record, req.inputs, after, entry, action->name, nullptr, before.timeline_seq + 1};
+  std::size_t mark = op.events.size();
+  run_effects(ctx, action->effects);
+  apply_status_policies(ctx);
+  after = commit_change(op, actor, before, std::move(after), record, entry, EventKind::status_changed, mark);
+  announce_breaches(ctx, after, before.timeline_seq + 1);
+  return after;
+}
+
+Issue report(Op &op, const Actor &actor, const Record &record, const Workflow &wf, Issue issue,
+             const holds::Amounts &hold_amounts) {
+  issue.number = op.txn.allocate_issue_number();
+  issue.code = format_issue_code(issue.number);
+  issue.workflow = wf.name();
+  move_to(wf, issue, wf.definition().initial);
+  issue.created_at = issue.updated_at = op.now;
+  issue.version = 1;
+
+  TimelineEntry entry;
+  entry.kind = entry_kind::reported;
+  entry.changes = {{"status", "", issue.status}, {"type", "", issue.type}, {"description", "", issue.description}};
+  if (issue.to_follow) entry.changes.push_back({"to_follow", "", "true"});
+  if (issue.deferred_date) entry.changes.push_back({"deferred_date", "", issue.deferred_date->to_string()});
+  if (issue.follow_up_date) entry.changes.push_back({"follow_up_date", "", issue.follow_up_date->to_string()});
+  Inputs no_inputs;
+  EffectContext ctx{op, actor, wf, record, no_inputs, issue, entry, "reported", &hold_amounts, 1};
+  std::size_t mark = op.events.size();
+  run_effects(ctx, wf.definition().on_report);
+  // SPEC R7.4: the acknowledgement goes out with the report, unless the host
+  // previews it first (or switched it off).
+  if (op.caches->message_settings(op).acknowledgement == AcknowledgementMode::automatic)
+    send_message(ctx, templates::acknowledgement, Audience::customer);
+  apply_status_policies(ctx);
+
+  write_new(op, actor, issue, entry);
+  announce(op, issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes), issue, record,
+           entry.seq, mark);
+  announce_breaches(ctx, issue, entry.seq);
+  return issue;
 }
 
 void withhold_as_reported(EffectContext &ctx) {
   for (const auto &effect : ctx.workflow.definition().on_report)
-    if (effect.type == "withhold") withhold(ctx, effect);
+    if (effect.type == "withhold") wf::effect_spec(effect.type)->handler(ctx, effect);
 }
 
-void check_guards(const Workflow &wf, const ActionDef &action, const std::string &path) {
-  // Guards are about tasks (SPEC R8.4), which this version does not keep yet:
-  // refuse rather than pretend a guard holds.
-  if (!action.guards.empty())
-    throw InvalidWorkflow(path + ".guards[0]",
-                          fmt::format("guard '{}' (workflow '{}') is not available in this version of the library",
-                                      check::excerpt(action.guards.front()), check::excerpt(wf.name())));
+std::string promise_due(Op &op, const Workflow &wf, const Issue &issue) {
+  const SlaPolicyDef *def = wf.sla(templates::acknowledgement);
+  if (!def) return "";
+  const timing::Calendar &calendar = op.caches->calendar(op);
+  for (const auto &c : issue.slas)
+    if (c.name == templates::acknowledgement && c.state != SlaState::stopped)
+      return c.due_at ? calendar.format_day(*c.due_at) : "";
+  timing::SlaPolicy policy = policy_of(*def);
+  return calendar.format_day(calendar.add(op.now, policy.within, policy.business));
 }
 
-std::string action_path(const Workflow &wf, const ActionDef &action) {
-  const auto &actions = wf.definition().actions;
-  for (std::size_t i = 0; i < actions.size(); ++i)
-    if (&actions[i] == &action) return fmt::format("$.actions[{}]", i);
-  return "$.actions";
-}
-
-void send_message(EffectContext &ctx, std::string_view name, Audience audience) {
-  for (const auto &m : ctx.library->send(ctx.op, ctx.actor, ctx.issue, ctx.record, name, audience,
-                                         fmt::format("msg/{}/{}", ctx.issue.code, ctx.next_seq), true))
-    ctx.entry.changes.push_back({"message", "", m.template_name + " to " + m.recipient});
+std::vector<RenderedMessage> send_message(EffectContext &ctx, std::string_view name, Audience audience) {
+  // Twice in one change (an on_report effect and the automatic acknowledgement) is once.
+  auto key = std::make_pair(std::string(name), audience);
+  if (std::find(ctx.sent.begin(), ctx.sent.end(), key) != ctx.sent.end()) return {};
+  ctx.sent.push_back(key);
+  if (name == templates::acknowledgement && audience == Audience::customer)
+    if (const SlaPolicyDef *def = ctx.workflow.sla(templates::acknowledgement)) {
+      SlaClock *clock = timing::find_clock(ctx.issue.slas, def->name);
+      if (!clock || clock->state == SlaState::stopped) {
+        std::string before = clock ? clock_text(*clock) : "";
+        timing::SlaPolicy policy = policy_of(*def);
+        SlaClock fresh = timing::start_clock(policy, policy.within, ctx.op.now, ctx.op.caches->calendar(ctx.op));
+        if (clock)
+          *clock = std::move(fresh);
+        else
+          clock = &insert_clock(ctx.issue, std::move(fresh));
+        log_clock(ctx.entry, before, *clock);
+      }
+    }
+  auto &library = ctx.op.caches->library(ctx.op);
+  const MessageSettings &settings = ctx.op.caches->message_settings(ctx.op);
+  auto sent = library.send(ctx.op, ctx.actor, ctx.issue, ctx.record, settings,
+                           promise_due(ctx.op, ctx.workflow, ctx.issue), name, audience,
+                           fmt::format("msg/{}/{}", ctx.issue.code, ctx.next_seq), true);
+  for (const auto &m : sent) ctx.entry.changes.push_back({"message", "", m.template_name + " to " + m.recipient});
+  return sent;
 }
 
 }  // namespace complaints::engine

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
-#include "desk/notify.hpp"
 #include "domain/check.hpp"
+#include "notify/notify.hpp"
 
 namespace complaints::holds {
 
@@ -73,14 +73,15 @@ void withhold(IssueChange &c, const std::vector<std::string> &fieldworkers, bool
     auto existing = c.op.txn.hold(c.record.ref, fw);
     if (existing && amount) check_currency(*existing, *amount, "hold_amounts." + fw);
     if (existing && existing->state == HoldState::withheld) {
-      c.op.txn.link_hold(c.record.ref, fw, c.issue.number);
+      bool linked = contains(existing->issues, c.issue.code);
+      if (!linked) c.op.txn.link_hold(c.record.ref, fw, c.issue.number);
       if (amount && existing->amount != *amount) {
         existing->amount = *amount;
         c.op.txn.put_hold(*existing);
         record_change(c.op, c.actor, *existing, LedgerAction::amount, c.cause, {c.issue.code},
                       false, c.issue.code);
       }
-      if (!contains(existing->issues, c.issue.code)) c.log.push_back({field_of(fw), "withheld", "withheld"});
+      if (!linked) c.log.push_back({field_of(fw), "withheld", "withheld"});
       continue;
     }
     PaymentHold h = existing.value_or(PaymentHold{c.record.ref, fw, HoldState::withheld, std::nullopt,

@@ -12,7 +12,7 @@
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 #include "complaints/timeline.hpp"
-#include "desk/op.hpp"
+#include "core/op.hpp"
 
 namespace complaints::holds {
 

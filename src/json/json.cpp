@@ -185,6 +185,23 @@ void changes(Writer &w, const std::vector<FieldChange> &list) {
 
 void write(Writer &w, const std::string &v) { w.value(v); }
 
+void write(Writer &w, const SlaClock &c) {
+  w.begin_object().field("name", c.name).field("state", to_string(c.state)).field("business", c.business);
+  time(w, "started_at", c.started_at);
+  w.field("budget_ms", static_cast<std::int64_t>(c.budget.count()))
+      .field("used_ms", static_cast<std::int64_t>(c.used.count()))
+      .field("left_ms", static_cast<std::int64_t>(c.left().count()));
+  time(w, "as_of", c.as_of);
+  opt_time(w, "due_at", c.due_at);
+  opt_time(w, "warn_at", c.warn_at);
+  w.field("warn_percent", static_cast<std::int64_t>(c.warn_percent))
+      .field("paused_by_status", c.paused_by_status)
+      .field("warned", c.warned)
+      .field("breached", c.breached);
+  opt_time(w, "breached_at", c.breached_at);
+  w.end_object();
+}
+
 void write(Writer &w, const Issue &v) {
   w.begin_object()
       .field("code", v.code)
@@ -205,7 +222,16 @@ void write(Writer &w, const Issue &v) {
       .field("channel", to_string(v.channel));
   time(w, "created_at", v.created_at);
   time(w, "updated_at", v.updated_at);
-  w.field("version", v.version).end_object();
+  w.field("version", v.version).key("timers").begin_array();
+  for (const auto &t : v.timers) {
+    w.begin_object().field("name", t.name).field("action", t.action);
+    time(w, "due_at", t.due_at);
+    w.end_object();
+  }
+  w.end_array().key("slas");
+  write(w, v.slas);
+  opt_time(w, "reminder_at", v.reminder_at);
+  w.end_object();
 }
 
 void write(Writer &w, const Record &v) {
@@ -399,7 +425,34 @@ void write(Writer &w, const MessageSettings &v) {
       .field("colour", b.colour)
       .field("signature", b.signature)
       .end_object();
-  w.field("sla_promise", v.sla_promise).field("discussion_url", v.discussion_url).end_object();
+  w.field("sla_promise", v.sla_promise).field("discussion_url", v.discussion_url).key("reminder_schedule");
+  if (v.reminder_schedule) {
+    w.begin_object().key("days").begin_array();
+    for (std::size_t d = 0; d < 7; ++d)
+      if (v.reminder_schedule->days[d]) w.value(to_string(static_cast<Weekday>(d)));
+    w.end_array().field("at", format_minute(v.reminder_schedule->minute)).end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
+}
+
+void write(Writer &w, const BusinessCalendar &v) {
+  w.begin_object().field("time_zone", v.time_zone).key("hours").begin_object();
+  for (std::size_t d = 0; d < 7; ++d) {
+    w.key(to_string(static_cast<Weekday>(d))).begin_array();
+    for (const auto &p : v.hours[d]) w.value(format_minute(p.start) + "-" + format_minute(p.end));
+    w.end_array();
+  }
+  w.end_object().key("holidays").begin_array();
+  for (const auto &day : v.holidays) w.value(day.to_string());
+  w.end_array().end_object();
+}
+
+void write(Writer &w, const DueRun &v) {
+  w.begin_object().field("issue_code", v.issue_code).field("kind", v.kind).field("name", v.name);
+  time(w, "due_at", v.due_at);
+  w.field("outcome", to_string(v.outcome)).field("detail", v.detail).end_object();
 }
 
 void write(Writer &w, const RenderedMessage &v) {
@@ -563,6 +616,13 @@ Money read_money_object(const nlohmann::json &v, const std::string &path, const 
   return Money::of(*minor, m.str("currency"), money_field);
 }
 
+// A page's `limit`, `fallback` when absent; the Desk checks its range, so
+// zero and below read as 0 and get its message.
+std::size_t read_count(const Obj &o, std::string_view k, std::size_t fallback) {
+  auto n = o.opt_int(k);
+  return !n ? fallback : *n < 0 ? 0 : static_cast<std::size_t>(*n);
+}
+
 std::optional<Money> read_money(const Obj &o, std::string_view k) {
   const auto *v = o.get(k);
   if (!v) return std::nullopt;
@@ -629,7 +689,7 @@ IssueEdit read_edit(const nlohmann::json &j) {
 
 IssueFilter read_filter(const nlohmann::json &j) {
   Obj o(j, "", {"record", "record_kind", "workflow", "status", "categories", "open", "stage", "type", "fieldworker",
-                "assignee", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit"});
+                "assignee", "owner", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit"});
   IssueFilter f;
   if (o.flag("open", false)) f = IssueFilter::open_issues();
   if (o.get("record")) f.record = read_record_ref(*o.get("record"), "record");
@@ -645,14 +705,13 @@ IssueFilter read_filter(const nlohmann::json &j) {
   f.type = o.opt_str("type");
   f.fieldworker = o.opt_str("fieldworker");
   f.assignee = o.opt_str("assignee");
+  f.owner = o.opt_str("owner");
   f.customer_id = o.opt_str("customer_id");
   f.to_follow = o.opt_bool("to_follow");
   f.created_from = o.opt_time("created_from");
   f.created_to = o.opt_time("created_to");
   f.after_number = o.opt_int("after_number").value_or(0);
-  auto limit = o.opt_int("limit").value_or(100);
-  if (limit < 0) throw InvalidInput("must not be negative", "limit");
-  f.limit = static_cast<std::size_t>(limit);
+  f.limit = read_count(o, "limit", f.limit);
   return f;
 }
 
@@ -705,7 +764,12 @@ AttachmentRequest read_attachment(const nlohmann::json &j, const std::string &pa
   a.name = o.str("name");
   a.media_type = o.str("media_type");
   a.storage_key = o.opt_str("storage_key");
-  if (auto b64 = o.opt_str("bytes_base64")) a.bytes = base64_decode(*b64, o.field("bytes_base64"));
+  if (auto b64 = o.opt_str("bytes_base64")) {
+    // Measured before it is decoded, and refused at the key the host sent.
+    std::string field = o.field("bytes_base64");
+    check::kept_file(base64_decoded_size(*b64), field);
+    a.bytes = base64_decode(*b64, field);
+  }
   a.size = o.opt_int("size").value_or(0);
   a.sha256 = o.str_or("sha256", "");
   a.internal = o.opt_bool("internal");
@@ -757,9 +821,7 @@ HoldFilter read_hold_filter(const nlohmann::json &j) {
   f.fieldworker = o.opt_str("fieldworker");
   f.state = o.opt_enum("state", &hold_state_from_string);
   f.withheld_before = o.opt_time("withheld_before");
-  auto limit = o.opt_int("limit").value_or(1000);
-  if (limit < 0) throw InvalidInput("must not be negative", "limit");
-  f.limit = static_cast<std::size_t>(limit);
+  f.limit = read_count(o, "limit", f.limit);
   return f;
 }
 
@@ -789,7 +851,7 @@ MessageTemplate read_template(const nlohmann::json &j) {
 }
 
 MessageSettings read_message_settings(const nlohmann::json &j) {
-  Obj o(j, "", {"acknowledgement", "branding", "sla_promise", "discussion_url"});
+  Obj o(j, "", {"acknowledgement", "branding", "sla_promise", "discussion_url", "reminder_schedule"});
   MessageSettings s;
   if (auto mode = o.opt_str("acknowledgement")) {
     if (*mode == "automatic")
@@ -815,7 +877,47 @@ MessageSettings read_message_settings(const nlohmann::json &j) {
   }
   s.sla_promise = o.str_or("sla_promise", s.sla_promise);
   s.discussion_url = o.str_or("discussion_url", s.discussion_url);
+  if (const auto *r = o.get("reminder_schedule")) {
+    Obj schedule(*r, "reminder_schedule", {"days", "at"});
+    WeeklySchedule w;
+    auto days = schedule.strs("days");
+    for (std::size_t i = 0; i < days.size(); ++i) {
+      auto d = weekday_from_string(days[i]);
+      if (!d)
+        throw InvalidInput(fmt::format("'{}' is not a day (sun, mon, tue, wed, thu, fri, sat)", check::excerpt(days[i])),
+                           fmt::format("reminder_schedule.days[{}]", i));
+      w.days[static_cast<std::size_t>(*d)] = true;
+    }
+    w.minute = parse_minute(schedule.str("at"), "reminder_schedule.at");
+    s.reminder_schedule = w;
+  }
   return s;
+}
+
+BusinessCalendar read_calendar(const nlohmann::json &j, const std::string &path) {
+  Obj o(j, path, {"time_zone", "hours", "holidays"});
+  BusinessCalendar c;
+  c.time_zone = o.str_or("time_zone", c.time_zone);
+  if (const auto *hours = o.get("hours")) {
+    Obj week(*hours, o.field("hours"), {"sun", "mon", "tue", "wed", "thu", "fri", "sat"});
+    for (std::size_t d = 0; d < 7; ++d) {
+      const char *day = to_string(static_cast<Weekday>(d));
+      c.hours[d].clear();
+      auto periods = week.strs(day);
+      for (std::size_t i = 0; i < periods.size(); ++i) {
+        std::string field = fmt::format("{}[{}]", week.field(day), i);
+        const std::string &text = periods[i];
+        if (text.size() != 11 || text[5] != '-')
+          throw InvalidInput(fmt::format("'{}' is not a period (HH:MM-HH:MM)", check::excerpt(text)), field);
+        c.hours[d].push_back({parse_minute(std::string_view(text).substr(0, 5), field),
+                              parse_minute(std::string_view(text).substr(6), field, true)});
+      }
+    }
+  }
+  auto holidays = o.strs("holidays");
+  for (std::size_t i = 0; i < holidays.size(); ++i)
+    c.holidays.push_back(Date::parse(holidays[i], fmt::format("{}[{}]", o.field("holidays"), i)));
+  return c;
 }
 
 // --- base64 -------------------------------------------------------------------------------------
@@ -845,6 +947,12 @@ std::string base64_encode(std::string_view bytes) {
     out += '=';
   }
   return out;
+}
+
+std::size_t base64_decoded_size(std::string_view text) noexcept {
+  std::size_t size = text.size() / 4 * 3;
+  for (std::size_t i = 0; i < 2 && i < text.size() && text[text.size() - 1 - i] == '='; ++i) --size;
+  return size;
 }
 
 std::string base64_decode(std::string_view text, const std::string &field) {

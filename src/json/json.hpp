@@ -11,7 +11,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "complaints/complaints.hpp"
+#include "complaints/calendar.hpp"
+#include "complaints/discussion.hpp"
+#include "complaints/due.hpp"
+#include "complaints/errors.hpp"
+#include "complaints/event.hpp"
+#include "complaints/issue.hpp"
+#include "complaints/messages.hpp"
+#include "complaints/outbox.hpp"
+#include "complaints/payment_hold.hpp"
+#include "complaints/record.hpp"
+#include "complaints/timeline.hpp"
+#include "complaints/users.hpp"
+#include "complaints/workflow.hpp"
 
 namespace complaints::json {
 
@@ -82,6 +94,7 @@ class Writer {
 
 // --- writing (each appends one value) -------------------------------------------------
 void write(Writer &w, const Issue &v);
+void write(Writer &w, const SlaClock &v);
 void write(Writer &w, const Record &v);
 void write(Writer &w, const TimelineEntry &v);
 void write(Writer &w, const ChainCheck &v);
@@ -101,6 +114,8 @@ void write(Writer &w, const User &v);
 void write(Writer &w, const IssueType &v);
 void write(Writer &w, const DeletedIssue &v);
 void write(Writer &w, const WorkflowProblem &v);
+void write(Writer &w, const BusinessCalendar &v);
+void write(Writer &w, const DueRun &v);
 void write(Writer &w, const std::string &v);
 
 template <typename T>
@@ -149,9 +164,14 @@ std::vector<PayQuery> read_pay_queries(const nlohmann::json &queries);
 MessageTemplate read_template(const nlohmann::json &j);
 MessageSettings read_message_settings(const nlohmann::json &j);
 RecordRef read_record_ref(const nlohmann::json &j, const std::string &field);
+/// `path` prefixes field names in errors ("calendar" for the stored one).
+BusinessCalendar read_calendar(const nlohmann::json &j, const std::string &path = "");
 
 /// Base64 (RFC 4648, with padding).
 std::string base64_encode(std::string_view bytes);
+/// How many bytes base64 `text` decodes to, when it is base64 (its length a
+/// multiple of 4); an estimate otherwise, which base64_decode then refuses.
+std::size_t base64_decoded_size(std::string_view text) noexcept;
 /// InvalidInput naming `field` on anything that is not base64.
 std::string base64_decode(std::string_view text, const std::string &field);
 

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "complaints/desk.hpp"
-#include "complaints/events.hpp"
+#include "complaints/limits.hpp"
+#include "complaints/event.hpp"
 #include "domain/check.hpp"
 #include "messages/builtin.hpp"
 #include "render/strict_check.hpp"
@@ -52,7 +52,6 @@ const std::vector<std::string_view> &all_tags() {
 }
 
 constexpr std::string_view settings_key = "messages.settings";
-constexpr std::size_t part_bytes = 64 * 1024;
 
 }  // namespace
 
@@ -116,8 +115,8 @@ TemplateOptions options_for(const MessageTemplate &t, const char *part, bool htm
 }
 
 Template compile_part(const MessageTemplate &t, const std::string &source, const char *part, bool html) {
-  if (source.size() > part_bytes)
-    throw InvalidInput(fmt::format("is {} bytes; at most {} allowed", source.size(), part_bytes),
+  if (source.size() > limits::template_part_bytes)
+    throw InvalidInput(fmt::format("is {} bytes; at most {} allowed", source.size(), limits::template_part_bytes),
                        t.name + "." + part);
   if (!check::is_utf8(source)) throw InvalidInput("is not valid UTF-8", t.name + "." + part);
   Template compiled = Template::compile(source, options_for(t, part, html));
@@ -128,8 +127,8 @@ Template compile_part(const MessageTemplate &t, const std::string &source, const
   return compiled;
 }
 
-std::string name_of_user(StorageTransaction &txn, const std::string &id) {
-  auto u = txn.user(id);
+std::string name_of_user(Op &op, const std::string &id) {
+  const User *u = op.users->find(op.txn, id);
   return u && !u->name.empty() ? u->name : id;
 }
 
@@ -140,10 +139,10 @@ bool http_url(std::string_view url) {
 }  // namespace
 
 Compiled compile(const MessageTemplate &t) {
-  bool ok = !t.name.empty() && t.name.size() <= 64 &&
+  bool ok = !t.name.empty() && t.name.size() <= limits::template_name_bytes &&
             std::all_of(t.name.begin(), t.name.end(),
                         [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
-  if (!ok) throw InvalidInput("must be 1 to 64 of a-z, 0-9 and _", "name");
+  if (!ok) throw InvalidInput(fmt::format("must be 1 to {} of a-z, 0-9 and _", limits::template_name_bytes), "name");
   check::text(t.title, "title", limits::name_bytes, false);
   bool is_layout = t.name == templates::layout;
   if (!is_layout && t.subject.empty()) throw InvalidInput("is required", t.name + ".subject");
@@ -174,6 +173,16 @@ MessageSettings load_settings(StorageTransaction &txn) {
                   b.at("website"),      b.at("colour"),   b.at("signature")};
     s.sla_promise = j.at("sla_promise");
     s.discussion_url = j.at("discussion_url");
+    if (auto it = j.find("reminder_schedule"); it != j.end() && !it->is_null()) {
+      WeeklySchedule w;
+      for (const auto &day : it->at("days")) {
+        auto d = weekday_from_string(day.get<std::string>());
+        if (!d) throw StorageError("stored message settings name an unknown weekday");
+        w.days[static_cast<std::size_t>(*d)] = true;
+      }
+      w.minute = it->at("minute").get<std::uint16_t>();
+      s.reminder_schedule = w;
+    }
   } catch (const nlohmann::json::exception &e) {
     throw StorageError(std::string("stored message settings are corrupt: ") + e.what());
   }
@@ -193,6 +202,12 @@ void save_settings(StorageTransaction &txn, const MessageSettings &s) {
                      {"signature", b.signature}}},
                    {"sla_promise", s.sla_promise},
                    {"discussion_url", s.discussion_url}};
+  if (s.reminder_schedule) {
+    nlohmann::json days = nlohmann::json::array();
+    for (std::size_t d = 0; d < 7; ++d)
+      if (s.reminder_schedule->days[d]) days.push_back(to_string(static_cast<Weekday>(d)));
+    j["reminder_schedule"] = {{"days", days}, {"minute", s.reminder_schedule->minute}};
+  }
   txn.put_setting(settings_key, j.dump());
 }
 
@@ -207,11 +222,16 @@ void check_settings(const MessageSettings &s) {
   check::text(b.signature, "branding.signature", limits::name_bytes, false);
   check::colour(b.colour, "branding.colour");
   for (auto [url, field] : {std::pair{&b.logo_url, "branding.logo_url"}, {&b.website, "branding.website"}}) {
-    check::text(*url, field, 2048, false);
+    check::text(*url, field, limits::url_bytes, false);
     if (!http_url(*url)) throw InvalidInput("must start with https:// or http://", field);
   }
-  check::text(s.sla_promise, "sla_promise", 1000, false);
-  check::text(s.discussion_url, "discussion_url", 2048, false);
+  check::text(s.sla_promise, "sla_promise", limits::sla_promise_bytes, false);
+  check::text(s.discussion_url, "discussion_url", limits::url_bytes, false);
+  if (const auto &w = s.reminder_schedule) {
+    if (std::none_of(w->days.begin(), w->days.end(), [](bool d) { return d; }))
+      throw InvalidInput("must name at least one day", "reminder_schedule.days");
+    if (w->minute >= 1440) throw InvalidInput("must be a time of day before 24:00", "reminder_schedule.at");
+  }
   if (!http_url(s.discussion_url)) throw InvalidInput("must start with https:// or http://", "discussion_url");
 }
 
@@ -221,9 +241,16 @@ std::optional<MessageTemplate> find(StorageTransaction &txn, std::string_view na
   return std::nullopt;
 }
 
-TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record, const Actor &agent,
-                            const MessageSettings &settings) {
-  auto registered = txn.user(issue.customer_id);
+std::string promise(const MessageSettings &settings, const std::string &due) {
+  std::string text = settings.sla_promise;
+  for (auto at = text.find("{due}"); at != std::string::npos; at = text.find("{due}", at))
+    text.replace(at, 5, due.empty() ? "as soon as we can" : due);
+  return text;
+}
+
+TemplateValue issue_context(Op &op, const Issue &issue, const Record &record, const Actor &agent,
+                            const MessageSettings &settings, const std::string &sla_due) {
+  const User *registered = op.users->find(op.txn, issue.customer_id);
   std::string customer = registered && !registered->name.empty() ? registered->name : issue.customer_id;
   std::size_t space = customer.find(' ');
   std::string first = registered ? customer.substr(0, space) : "customer";
@@ -231,22 +258,22 @@ TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const R
   TemplateValue fieldworkers = TemplateValue::list({});
   std::string names;
   for (const auto &fw : issue.fieldworkers) {
-    std::string name = name_of_user(txn, fw);
+    std::string name = name_of_user(op, fw);
     fieldworkers.push_back(TemplateValue::object({{"name", name}}));
     names += (names.empty() ? "" : ", ") + name;
   }
   // Public comments only, whoever reads: internal notes never reach a message.
   TemplateValue comments = TemplateValue::list({});
-  for (const auto &c : txn.comments(issue.number))
+  for (const auto &c : op.txn.comments(issue.number))
     if (!c.internal)
       comments.push_back(TemplateValue::object({{"author", c.author_id == issue.customer_id ? std::string("You")
-                                                                                              : name_of_user(txn, c.author_id)},
+                                                                                              : name_of_user(op, c.author_id)},
                                                 {"date", Date::of(c.created_at).to_string()},
                                                 {"body", c.body}}));
   std::string link = settings.discussion_url;
   if (auto at = link.find("{code}"); at != std::string::npos) link.replace(at, 6, issue.code);
   const Branding &b = settings.branding;
-  std::string agent_name = agent.role == Role::system ? b.company_name : name_of_user(txn, agent.id);
+  std::string agent_name = agent.role == Role::system ? b.company_name : name_of_user(op, agent.id);
   return TemplateValue::object({
       {"customer_name", registered ? customer : std::string("customer")},
       {"customer_first_name", first},
@@ -271,21 +298,21 @@ TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const R
       {"company_website", b.website},
       {"brand_colour", b.colour},
       {"discussion_link", link},
-      {"sla_promise", settings.sla_promise},
+      {"sla_promise", promise(settings, sla_due)},
       {"public_comments", comments},
       {"open_complaints", TemplateValue::list({})},
       {"open_complaints_count", 0},
   });
 }
 
-TemplateValue reminder_context(StorageTransaction &txn, const std::string &fieldworker, const Actor &agent,
+TemplateValue reminder_context(Op &op, const std::string &fieldworker, const Actor &agent,
                                const MessageSettings &settings, Timestamp now) {
   IssueQuery q;
   q.filter = IssueFilter::open_issues();
   q.filter.fieldworker = fieldworker;
   q.filter.limit = 500;
   TemplateValue open = TemplateValue::list({});
-  auto issues = txn.find_issues(q);
+  auto issues = op.txn.find_issues(q);
   for (const auto &i : issues)
     open.push_back(TemplateValue::object({{"complaint_number", i.code},
                                           {"complaint_type", i.type},
@@ -295,15 +322,15 @@ TemplateValue reminder_context(StorageTransaction &txn, const std::string &field
                                           {"days_open", std::chrono::duration_cast<std::chrono::days>(now - i.created_at).count()}}));
   const Branding &b = settings.branding;
   return TemplateValue::object({
-      {"recipient_name", name_of_user(txn, fieldworker)}, {"customer_name", ""}, {"customer_first_name", ""},
+      {"recipient_name", name_of_user(op, fieldworker)}, {"customer_name", ""}, {"customer_first_name", ""},
       {"customer_last_name", ""}, {"complaint_number", ""}, {"complaint_type", ""}, {"complaint_description", ""},
       {"complaint_status", ""}, {"reported_date", ""}, {"record_kind", ""}, {"record_number", ""},
       {"fieldworkers", TemplateValue::list({})}, {"fieldworker_names", ""}, {"follow_up_date", ""},
       {"deferred_date", ""},
-      {"agent_name", agent.role == Role::system ? b.company_name : name_of_user(txn, agent.id)},
+      {"agent_name", agent.role == Role::system ? b.company_name : name_of_user(op, agent.id)},
       {"agent_signature", b.signature}, {"company_name", b.company_name}, {"company_logo_url", b.logo_url},
       {"company_phone", b.phone}, {"company_email", b.email}, {"company_website", b.website},
-      {"brand_colour", b.colour}, {"discussion_link", ""}, {"sla_promise", settings.sla_promise},
+      {"brand_colour", b.colour}, {"discussion_link", ""}, {"sla_promise", promise(settings, "")},
       {"public_comments", TemplateValue::list({})}, {"open_complaints", open},
       {"open_complaints_count", static_cast<std::int64_t>(issues.size())},
   });
@@ -339,16 +366,7 @@ std::int64_t queue(Op &op, RenderedMessage &m, const std::string &issue_code, co
   return m.outbox_id;
 }
 
-void Library::sync(StorageTransaction &txn) {
-  std::string revision = txn.setting(revision_key).value_or("0");
-  if (revision != revision_) {
-    cache_.clear();
-    revision_ = revision;
-  }
-}
-
 const Compiled &Library::get(StorageTransaction &txn, std::string_view name) {
-  sync(txn);
   if (auto it = cache_.find(name); it != cache_.end()) return it->second;
   auto source = find(txn, name);
   if (!source) throw NotFound(fmt::format("no message template '{}'", check::excerpt(name)), "template");
@@ -363,20 +381,20 @@ const Compiled &Library::get(StorageTransaction &txn, std::string_view name) {
 }
 
 std::vector<RenderedMessage> Library::send(Op &op, const Actor &agent, const Issue &issue, const Record &record,
+                                           const MessageSettings &settings, const std::string &sla_due,
                                            std::string_view name, Audience audience, const std::string &key_prefix,
                                            bool queue_them) {
   const Compiled &t = get(op.txn, name);
   const Compiled &layout = get(op.txn, templates::layout);
-  MessageSettings settings = load_settings(op.txn);
   std::vector<std::string> recipients;
   if (audience == Audience::customer)
     recipients.push_back(issue.customer_id);
   else
     recipients = issue.fieldworkers;
   std::vector<RenderedMessage> out;
-  TemplateValue context = issue_context(op.txn, issue, record, agent, settings);
+  TemplateValue context = issue_context(op, issue, record, agent, settings, sla_due);
   for (const auto &to : recipients) {
-    context.set("recipient_name", name_of_user(op.txn, to));
+    context.set("recipient_name", name_of_user(op, to));
     RenderedMessage m = render(t, layout, context, to);
     if (queue_them) {
       queue(op, m, issue.code, fmt::format("{}/{}/{}", key_prefix, to, m.template_name));

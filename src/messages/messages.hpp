@@ -13,7 +13,7 @@
 #include "complaints/record.hpp"
 #include "complaints/template_renderer.hpp"
 #include "complaints/timeline.hpp"
-#include "desk/op.hpp"
+#include "core/op.hpp"
 
 namespace complaints::messages {
 
@@ -48,13 +48,18 @@ void check_settings(const MessageSettings &s);
 /// The template named `name`: saved in the database, else built in. nullopt if neither.
 std::optional<MessageTemplate> find(StorageTransaction &txn, std::string_view name);
 
+/// The sla_promise merge tag: the settings' promise with "{due}" replaced by
+/// `due` ("as soon as we can" when it is empty).
+std::string promise(const MessageSettings &settings, const std::string &due);
+
 /// Merge tags of an issue, the same for every recipient ("recipient_name" is
 /// set per recipient). Only public comments are ever included, whoever reads.
-TemplateValue issue_context(StorageTransaction &txn, const Issue &issue, const Record &record, const Actor &agent,
-                            const MessageSettings &settings);
+/// `sla_due` is the acknowledgement SLA's due date, for sla_promise.
+TemplateValue issue_context(Op &op, const Issue &issue, const Record &record, const Actor &agent,
+                            const MessageSettings &settings, const std::string &sla_due);
 
 /// Merge tags of the open-complaints reminder for a fieldworker.
-TemplateValue reminder_context(StorageTransaction &txn, const std::string &fieldworker, const Actor &agent,
+TemplateValue reminder_context(Op &op, const std::string &fieldworker, const Actor &agent,
                                const MessageSettings &settings, Timestamp now);
 
 /// Renders a compiled template against a context, with the layout as partial.
@@ -65,10 +70,13 @@ RenderedMessage render(const Compiled &t, const Compiled &layout, const Template
 /// and returns its outbox id. `key` must be unique and stable.
 std::int64_t queue(Op &op, RenderedMessage &m, const std::string &issue_code, const std::string &key);
 
-/// The compiled templates of one desk, cached while the database's settings
-/// revision holds (saving a template or settings bumps it, in any process).
+/// The compiled templates of one desk. The engine's caches clear it whenever
+/// the database's settings revision moves (saving a template or settings
+/// bumps it, in any process).
 class Library {
  public:
+  /// Forgets every compiled template.
+  void clear() noexcept { cache_.clear(); }
   /// The template `name`, compiled. NotFound when it does not exist.
   const Compiled &get(StorageTransaction &txn, std::string_view name);
 
@@ -76,12 +84,11 @@ class Library {
   /// recipient) and, with `queue_them`, queues each under the key
   /// "<key_prefix>/<recipient>/<template>" and records an event.
   std::vector<RenderedMessage> send(Op &op, const Actor &agent, const Issue &issue, const Record &record,
+                                    const MessageSettings &settings, const std::string &sla_due,
                                     std::string_view name, Audience audience, const std::string &key_prefix,
                                     bool queue_them);
 
  private:
-  void sync(StorageTransaction &txn);
-  std::string revision_;
   std::map<std::string, Compiled, std::less<>> cache_;
 };
 

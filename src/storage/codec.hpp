@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "complaints/issue.hpp"
 #include "complaints/timeline.hpp"
 
 namespace complaints::codec {
@@ -14,6 +15,13 @@ namespace complaints::codec {
 std::string encode_changes(const std::vector<FieldChange> &changes);
 /// Inverse of encode_changes. Throws StorageError on text it did not write.
 std::vector<FieldChange> decode_changes(std::string_view text);
+
+/// An issue's timers and SLA clocks as JSON text; "" for none.
+std::string encode_timers(const std::vector<IssueTimer> &timers);
+std::string encode_clocks(const std::vector<SlaClock> &clocks);
+/// Inverses; StorageError on text they did not write.
+std::vector<IssueTimer> decode_timers(std::string_view text);
+std::vector<SlaClock> decode_clocks(std::string_view text);
 
 /// Enum from its stored name; throws StorageError naming the column when unknown
 /// (a row written by a newer library or edited by hand).

@@ -1,23 +1,30 @@
 // What a workflow may name: effect types with their parameters, guards, and
-// the built-in templates. Validation and the engine read the same tables, so
-// a name the validator accepts is one the engine knows.
+// the built-in templates. There is one table of effects, in
+// engine/effects.cpp, holding each effect's parameters and its handler
+// together: validation reads the parameters from it, the engine runs the
+// handler, so a workflow that validates is one the engine can run.
 #pragma once
 
-#include <chrono>
-#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
+
+#include "complaints/workflow.hpp"
+
+namespace complaints::engine {
+struct EffectContext;
+}
 
 namespace complaints::wf {
 
 enum class ParamKind {
   text,           ///< any non-empty name-like text
   choice,         ///< one of `choices`
-  duration,       ///< "<n>m", "<n>h" or "<n>d"
+  duration,       ///< "<n>m", "<n>h" or "<n>d" (timing::parse_span)
   boolean,        ///< "true" / "false"
   template_name,  ///< a built-in template or one known to the database
-  action_name,    ///< an action of the same workflow
+  timer_action,   ///< an action of the same workflow the system may take with no inputs
+  sla_policy,     ///< an SLA policy the workflow declares
   date_input,     ///< the name of one of the action's inputs of type date
   user_input,     ///< the name of one of the action's inputs of type user
 };
@@ -29,22 +36,28 @@ struct ParamSpec {
   std::vector<std::string_view> choices;  ///< for choice
 };
 
+using EffectHandler = void (*)(engine::EffectContext &, const EffectDef &);
+
 struct EffectSpec {
   std::string_view type;
   std::vector<ParamSpec> params;
+  EffectHandler handler;
 };
 
-/// The effect types a workflow may use; nullptr for an unknown type.
+/// The effect types this build runs (defined with their handlers in
+/// engine/effects.cpp); nullptr for any other type.
 const EffectSpec *effect_spec(std::string_view type) noexcept;
 std::span<const EffectSpec> effect_specs() noexcept;
 
-/// Guards a workflow may name.
+/// True for an effect or guard name a later version of the library runs
+/// (tasks, SPEC R8.4) but this one does not: validation says so rather than
+/// "unknown".
+bool is_planned(std::string_view name) noexcept;
+
+/// Guards this build runs. None yet: the guards are about tasks.
 bool is_known_guard(std::string_view name) noexcept;
 
 /// Names of the templates shipped with the library.
 std::span<const std::string_view> builtin_templates() noexcept;
-
-/// Parses "30m", "48h", "4d"; nullopt for anything else (or more than ten years).
-std::optional<std::chrono::minutes> parse_duration(std::string_view text) noexcept;
 
 }  // namespace complaints::wf

@@ -18,8 +18,9 @@
 
 #include <fmt/format.h>
 
-#include "complaints/desk.hpp"
+#include "complaints/limits.hpp"
 #include "domain/check.hpp"
+#include "time/calendar.hpp"
 #include "workflow/catalog.hpp"
 #include "workflow/internal.hpp"
 
@@ -68,6 +69,11 @@ class Path {
 };
 
 const Path kRoot("$");
+
+std::string not_a_duration(std::string_view value) {
+  return fmt::format("'{}' is not a duration of 1m to {}d (e.g. 30m, 48h, 10d)", check::excerpt(value),
+                     limits::duration_days);
+}
 
 std::string too_many(std::size_t n, const char *what, std::size_t limit) {
   return fmt::format("has {} {}; at most {} allowed", n, what, limit);
@@ -130,6 +136,7 @@ class Validator {
     statuses();
     stages();
     resolutions();
+    slas();
     index_actions();
     effects(def_.on_report, Path(kRoot, "on_report"), nullptr);
     const Path actions(kRoot, "actions");
@@ -150,6 +157,8 @@ class Validator {
   // references with: an unknown one may be that one, so it is not reported.
   bool status_name_unread_ = false;
   bool action_name_unread_ = false;
+  bool sla_name_unread_ = false;
+  std::unordered_set<std::string_view> sla_names_;
   bool inputs_unread_ = false;
 
   // A problem, unless the reader already reported this value or one holding it.
@@ -300,6 +309,34 @@ class Validator {
     }
   }
 
+  // SLA policies (docs/time.md): each named once, with a duration the
+  // engine can count and categories that make sense.
+  void slas() {
+    const Path slas(kRoot, "slas");
+    sla_name_unread_ = unread(slas);
+    for (std::size_t i = 0; i < def_.slas.size(); ++i) {
+      const SlaPolicyDef &policy = def_.slas[i];
+      const Path p(slas, i), name(p, "name");
+      sla_name_unread_ = sla_name_unread_ || unread(name);
+      if (good_name(policy.name, name) && !sla_names_.insert(policy.name).second)
+        problem(name, fmt::format("duplicate SLA policy '{}'", policy.name));
+      if (!timing::parse_span(policy.within))
+        problem(Path(p, "within"), not_a_duration(policy.within));
+      if (policy.warn_percent < 0 || policy.warn_percent > 99)
+        problem(Path(p, "warn_percent"), "must be from 0 (no warning) to 99");
+      const Path pause(p, "pause_in");
+      categories(policy.pause_in, pause);
+      categories(policy.stop_in, Path(p, "stop_in"));
+      for (std::size_t j = 0; j < policy.pause_in.size(); ++j) {
+        StatusCategory c = policy.pause_in[j];
+        if (c == StatusCategory::closed)
+          problem(Path(pause, j), "closed stops every clock; it cannot pause one");
+        else if (std::find(policy.stop_in.begin(), policy.stop_in.end(), c) != policy.stop_in.end())
+          problem(Path(pause, j), fmt::format("category '{}' is also in stop_in", to_string(c)));
+      }
+    }
+  }
+
   // Action names first: a timer effect may name an action defined after it.
   void index_actions() {
     index_.actions.reserve(def_.actions.size());
@@ -343,8 +380,11 @@ class Validator {
     const Path guards(p, "guards");
     for (std::size_t i = 0; i < a.guards.size(); ++i)
       if (!is_known_guard(a.guards[i]))
-        problem(Path(guards, i), fmt::format("unknown guard '{}' (expected no_open_tasks or mandatory_tasks_done)",
-                                             check::excerpt(a.guards[i])));
+        problem(Path(guards, i),
+                is_planned(a.guards[i])
+                    ? fmt::format("guard '{}' is not available in this version of the library (it needs tasks)",
+                                  a.guards[i])
+                    : fmt::format("unknown guard '{}'", check::excerpt(a.guards[i])));
     effects(a.effects, Path(p, "effects"), &a);
     inputs_unread_ = false;
   }
@@ -443,7 +483,9 @@ class Validator {
       std::string known;
       for (const auto &s : effect_specs()) known += (known.empty() ? "" : ", ") + std::string(s.type);
       problem(Path(p, "type"),
-              fmt::format("unknown effect '{}' (expected one of: {})", check::excerpt(e.type), known));
+              is_planned(e.type)
+                  ? fmt::format("effect '{}' is not available in this version of the library (it needs tasks)", e.type)
+                  : fmt::format("unknown effect '{}' (expected one of: {})", check::excerpt(e.type), known));
       return;
     }
     for (const auto &param : e.params) {
@@ -475,8 +517,12 @@ class Validator {
         }
         break;
       case ParamKind::duration:
-        if (!parse_duration(value))
-          problem(pp, fmt::format("'{}' is not a duration (e.g. 30m, 48h, 4d)", check::excerpt(value)));
+        if (!timing::parse_span(value))
+          problem(pp, not_a_duration(value));
+        break;
+      case ParamKind::sla_policy:
+        if (!sla_name_unread_ && !sla_names_.count(value))
+          problem(pp, fmt::format("unknown SLA policy '{}' (declare it under \"slas\")", check::excerpt(value)));
         break;
       case ParamKind::boolean:
         if (value != "true" && value != "false") problem(pp, "must be true or false");
@@ -484,10 +530,20 @@ class Validator {
       case ParamKind::template_name:
         if (!templates_.count(value)) problem(pp, fmt::format("unknown template '{}'", check::excerpt(value)));
         break;
-      case ParamKind::action_name:
-        if (!action_name_unread_ && !index_.actions.count(value))
+      case ParamKind::timer_action: {
+        if (action_name_unread_) break;
+        auto it = index_.actions.find(value);
+        if (it == index_.actions.end()) {
           problem(pp, fmt::format("unknown action '{}'", check::excerpt(value)));
+          break;
+        }
+        const ActionDef &a = def_.actions[it->second];
+        if (!Workflow::allowed(a, Actor{"system", Role::system, {}}))
+          problem(pp, fmt::format("action '{}' must allow the system role: a timer takes it as the system", value));
+        else if (std::any_of(a.inputs.begin(), a.inputs.end(), [](const InputDef &in) { return in.required; }))
+          problem(pp, fmt::format("action '{}' requires inputs, which a timer cannot give", value));
         break;
+      }
       case ParamKind::date_input:
       case ParamKind::user_input: {
         if (inputs_unread_) break;  // (or too many to look through)

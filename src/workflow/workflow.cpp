@@ -66,6 +66,12 @@ const StageDef *Workflow::stage(std::string_view name) const noexcept {
   return find(index_->stages, def_->stages, name);
 }
 
+const SlaPolicyDef *Workflow::sla(std::string_view name) const noexcept {
+  for (const auto &p : def_->slas)  // a handful at most: no index
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
 const ActionDef *Workflow::action(std::string_view name) const noexcept {
   return find(index_->actions, def_->actions, name);
 }

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "complaints/desk.hpp"
+#include "complaints/limits.hpp"
 #include "complaints/workflow.hpp"
 #include "domain/check.hpp"
 #include "json/parse.hpp"
@@ -273,7 +273,8 @@ class Reader {
   WorkflowDef workflow(const json &doc) {
     WorkflowDef def;
     if (!is_object(doc, "$")) return def;
-    only_keys(doc, "$", {"name", "title", "initial", "statuses", "stages", "resolutions", "on_report", "actions"});
+    only_keys(doc, "$",
+              {"name", "title", "initial", "statuses", "stages", "resolutions", "on_report", "actions", "slas"});
     def.name = string(doc, "name", "$", true);
     def.title = string(doc, "title", "$", false);
     def.initial = string(doc, "initial", "$", true);
@@ -304,6 +305,26 @@ class Reader {
         st.statuses = strings(s, "statuses", p);
       }
     def.resolutions = strings(doc, "resolutions", "$");
+    if (auto it = doc.find("slas"); it != doc.end() && is_array(*it, "$.slas"))
+      for (std::size_t i = 0; i < it->size(); ++i) {
+        std::string p = fmt::format("$.slas[{}]", i);
+        const json &v = (*it)[i];
+        if (!is_object(v, p)) continue;
+        only_keys(v, p, {"name", "within", "business", "warn_percent", "pause_in", "stop_in"});
+        SlaPolicyDef policy;
+        policy.name = string(v, "name", p, true);
+        policy.within = string(v, "within", p, true);
+        policy.business = boolean(v, "business", p, false);
+        if (auto w = v.find("warn_percent"); w != v.end()) {
+          if (w->is_number_integer() && w->get<std::int64_t>() >= 0 && w->get<std::int64_t>() <= 99)
+            policy.warn_percent = static_cast<int>(w->get<std::int64_t>());
+          else
+            problem(p + ".warn_percent", "must be an integer from 0 (no warning) to 99");
+        }
+        policy.pause_in = categories(v, "pause_in", p);
+        policy.stop_in = categories(v, "stop_in", p);
+        def.slas.push_back(std::move(policy));
+      }
     def.on_report = effects(doc, "on_report", "$");
     if (auto it = doc.find("actions"); it == doc.end())
       problem("$.actions", "is required");
@@ -358,6 +379,22 @@ std::string Workflow::to_json() const {
   }
   if (!d.resolutions.empty()) j["resolutions"] = d.resolutions;
   if (!d.on_report.empty()) j["on_report"] = effects_json(d.on_report);
+  if (!d.slas.empty()) {
+    auto categories = [](const std::vector<StatusCategory> &list) {
+      ordered_json out = ordered_json::array();
+      for (auto c : list) out.push_back(to_string(c));
+      return out;
+    };
+    j["slas"] = ordered_json::array();
+    for (const auto &p : d.slas) {
+      ordered_json jp{{"name", p.name}, {"within", p.within}};
+      if (p.business) jp["business"] = true;
+      if (p.warn_percent) jp["warn_percent"] = p.warn_percent;
+      if (!p.pause_in.empty()) jp["pause_in"] = categories(p.pause_in);
+      if (!p.stop_in.empty()) jp["stop_in"] = categories(p.stop_in);
+      j["slas"].push_back(std::move(jp));
+    }
+  }
   j["actions"] = ordered_json::array();
   for (const auto &a : d.actions) {
     ordered_json ja;

@@ -353,6 +353,40 @@ std::vector<Function> functions() {
       with_text("complaints_message_reminder", {"fieldworker"},
                 [](auto &, auto o, auto d, auto a, auto &v) { return complaints_message_reminder(d, o, a, v[0], 0); },
                 {"fw-1"}, {false}));
+  f.push_back({"complaints_due_process",
+               {{"out", false}, {"desk", false}, {"actor", false}},
+               {},
+               0,
+               [](F &fx, int n, int, const char *) {
+                 char *out = nullptr;
+                 int rc = complaints_due_process(nul(fx.desk, 1, n), n == 0 ? nullptr : &out,
+                                                 nul<const complaints_actor>(fx.system, 2, n), 10);
+                 complaints_free(out);
+                 return rc;
+               }});
+  f.push_back(out_desk_actor(
+      "complaints_due_next",
+      [](F &, char **o, complaints_desk *d, const complaints_actor *a) { return complaints_due_next(d, o, a); }));
+  f.push_back(no_out("complaints_calendar_set", {"calendar_json"},
+                     [](auto d, auto a, auto &v) { return complaints_calendar_set(d, a, v[0]); },
+                     {R"({"time_zone":"Europe/London","hours":{"mon":["09:00-17:00"]},"holidays":["2026-12-25"]})"},
+                     {true}));
+  f.push_back(out_desk_actor(
+      "complaints_calendar_get",
+      [](F &, char **o, complaints_desk *d, const complaints_actor *a) { return complaints_calendar_get(d, o, a); }));
+  f.push_back(with_text("complaints_issue_slas", {"code"},
+                        [](auto &, auto o, auto d, auto a, auto &v) { return complaints_issue_slas(d, o, a, v[0]); },
+                        {"CMP-00001"}, {false}));
+  f.push_back({"complaints_issue_to_follow_count",
+               {{"count", false}, {"desk", false}, {"actor", false}, {"user_id", false}},
+               {{"user_id", false, "fw-1"}},
+               0,
+               [](F &fx, int n, int text_at, const char *text) {
+                 int64_t count = 0;
+                 return complaints_issue_to_follow_count(nul(fx.desk, 1, n), n == 0 ? nullptr : &count,
+                                                         nul<const complaints_actor>(fx.admin, 2, n),
+                                                         n == 3 ? nullptr : pick("fw-1", 0, text_at, text));
+               }});
   f.push_back({"complaints_outbox_pending",
                {{"out", false}, {"desk", false}, {"actor", false}},
                {},

@@ -386,3 +386,36 @@ TEST_CASE("a malformed issue code is echoed escaped, not as it came") {
                              "00001") == COMPLAINTS_EINVALID);
   CHECK(std::string(complaints_desk_errmsg(fx.desk)).find("CMP-\\u202e00001") != std::string::npos);
 }
+
+TEST_CASE("a file past the size the library keeps is refused at bytes_base64, the key the host sent") {
+  Fixture fx;
+  char *out = nullptr;
+  std::size_t limit = 10u << 20;  // docs/c-api.md: 10 MiB
+  auto request = [](std::size_t bytes, bool on_comment) {
+    // base64 of `bytes` zero bytes: "AAAA" per three, then padding.
+    std::string b64((bytes / 3) * 4, 'A');
+    if (bytes % 3 == 1) b64 += "AA==";
+    if (bytes % 3 == 2) b64 += "AAA=";
+    ojson file = {{"name", "big.bin"}, {"media_type", "application/octet-stream"}, {"bytes_base64", b64}};
+    if (!on_comment) return file.dump();
+    return ojson{{"body", "see the file"}, {"attachments", ojson::array({file})}}.dump();
+  };
+  for (std::size_t bytes : {limit + 1, limit + 2, limit + 3, limit + 4}) {
+    CAPTURE(bytes);
+    CHECK(complaints_attachment_add(fx.desk, &out, fx.admin, "CMP-00001", request(bytes, false).c_str()) ==
+          COMPLAINTS_EINVALID);
+    CHECK(std::string(complaints_desk_errwhere(fx.desk)) == "attachment.bytes_base64");
+    CHECK(std::string(complaints_desk_errmsg(fx.desk)).find("10485760") != std::string::npos);
+    CHECK(complaints_comment_add(fx.desk, &out, fx.admin, "CMP-00001", request(bytes, true).c_str()) ==
+          COMPLAINTS_EINVALID);
+    CHECK(std::string(complaints_desk_errwhere(fx.desk)) == "attachments[0].bytes_base64");
+  }
+  for (std::size_t bytes : {limit - 2, limit - 1, limit}) {
+    CAPTURE(bytes);
+    REQUIRE(complaints_attachment_add(fx.desk, &out, fx.admin, "CMP-00001", request(bytes, false).c_str()) ==
+            COMPLAINTS_OK);
+    CHECK(ojson::parse(out)["size"] == bytes);
+    complaints_free(out);
+    out = nullptr;
+  }
+}

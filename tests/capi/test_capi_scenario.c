@@ -169,6 +169,54 @@ int main(void) {
   CHECK(strcmp(json, "[]") == 0);
   complaints_free(json);
 
+  /* Time: the customer-confirmation workflow closes an unconfirmed complaint by itself. */
+  OK(desk, complaints_workflow_install_builtin(desk, admin, "customer-confirmation"));
+  OK(desk, complaints_calendar_set(desk, admin,
+                                   "{\"time_zone\": \"Australia/Sydney\", \"hours\": {\"mon\": [\"08:30-17:00\"], "
+                                   "\"tue\": [\"08:30-17:00\"], \"wed\": [\"08:30-17:00\"], \"thu\": [\"08:30-17:00\"], "
+                                   "\"fri\": [\"08:30-12:00\"]}, \"holidays\": [\"2026-12-25\"]}"));
+  OK(desk, complaints_calendar_get(desk, &json, office));
+  CHECK(contains(json, "\"time_zone\":\"Australia/Sydney\""));
+  CHECK(contains(json, "\"fri\":[\"08:30-12:00\"]"));
+  complaints_free(json);
+  rc = complaints_calendar_set(desk, admin, "{\"time_zone\": \"Atlantis/Lost\"}");
+  CHECK(rc == COMPLAINTS_EINVALID);
+  CHECK(strcmp(complaints_desk_errwhere(desk), "calendar.time_zone") == 0);
+  OK(desk, complaints_issue_report(desk, &issue, office,
+                                   "{\"record\": {\"kind\": \"booking\", \"id\": \"BK-2041\"}, \"type\": \"Other\", "
+                                   "\"description\": \"Gate left open.\", \"workflow\": \"customer-confirmation\"}"));
+  CHECK(contains(issue, "\"code\":\"CMP-00002\""));
+  complaints_free(issue);
+  act(desk, office, "CMP-00002", "{\"action\": \"assign\", \"inputs\": {\"assignee\": \"tariq\"}}",
+      "Team Member Assigned");
+  act(desk, tech, "CMP-00002", "{\"action\": \"accept\"}", "In Progress");
+  act(desk, tech, "CMP-00002", "{\"action\": \"resolve\", \"inputs\": {\"feedback\": \"Latched.\"}}", "Confirmation");
+  OK(desk, complaints_due_next(desk, &json, office));
+  CHECK(strcmp(json, "{\"next_due\":\"2026-11-27T10:30:00.000Z\"}") == 0);
+  complaints_free(json);
+  OK(desk, complaints_due_process(desk, &json, mailer, 100));
+  CHECK(strcmp(json, "[]") == 0);
+  complaints_free(json);
+  rc = complaints_due_process(desk, &json, office, 100);
+  CHECK(rc == COMPLAINTS_EFORBIDDEN && json == NULL);
+  complaints_desk_set_clock(desk, "2026-11-27T10:30:00Z");
+  OK(desk, complaints_due_process(desk, &json, mailer, 100));
+  CHECK(contains(json, "\"issue_code\":\"CMP-00002\",\"kind\":\"timer\",\"name\":\"auto_close\""));
+  CHECK(contains(json, "\"outcome\":\"ran\""));
+  complaints_free(json);
+  OK(desk, complaints_issue_get(desk, &json, office, "CMP-00002"));
+  CHECK(contains(json, "\"status\":\"Closed\""));
+  CHECK(contains(json, "\"timers\":[]"));
+  complaints_free(json);
+  OK(desk, complaints_due_next(desk, &json, office));
+  CHECK(strcmp(json, "{\"next_due\":null}") == 0);
+  complaints_free(json);
+  {
+    int64_t count = -1;
+    OK(desk, complaints_issue_to_follow_count(desk, &count, office, "olivia"));
+    CHECK(count == 0);
+  }
+
   /* The event callback saw every change, after each commit. */
   CHECK(seen.events >= 12);
   OK(desk, complaints_desk_off(desk, subscription));

@@ -109,6 +109,42 @@ TEST_CASE_TEMPLATE("bad actors, codes and ids are typed errors", B, TEST_BACKEND
   CHECK(f.desk.dump() == dump);
 }
 
+TEST_CASE_TEMPLATE("a record's invoice id is checked like every id, and may be left empty", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  std::string dump = f.desk.dump();
+  for (const std::string &bad : {std::string(limits::id_bytes + 1, 'I'), not_utf8, control, nul, std::string(" INV-1")}) {
+    Record r = test::booking("B-9");
+    r.invoice_id = bad;
+    CHECK(expect_error(Errc::invalid_input, [&] { f.desk.put_record(test::office(), r); }).where() ==
+          "record.invoice_id");
+    CHECK(f.desk.dump() == dump);
+  }
+  Record r = test::booking("B-9");
+  r.invoice_id = std::string(limits::id_bytes, 'I');
+  f.desk.put_record(test::office(), r);
+  r.invoice_id = "";
+  f.desk.put_record(test::office(), r);
+  CHECK(f.desk.record(test::office(), r.ref).invoice_id == "");
+}
+
+TEST_CASE_TEMPLATE("a bad name in an issue filter is refused at its own key", B, TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  f.report_on_booking();
+  const std::string too_long(limits::name_bytes + 1, 's');
+  using Member = std::optional<std::string> IssueFilter::*;
+  for (auto [member, key] : {std::pair<Member, const char *>{&IssueFilter::workflow, "workflow"},
+                             {&IssueFilter::status, "status"},
+                             {&IssueFilter::stage, "stage"},
+                             {&IssueFilter::type, "type"}}) {
+    CAPTURE(key);
+    for (const std::string &bad : {too_long, std::string("In\nProgress"), std::string()}) {
+      IssueFilter filter;
+      filter.*member = bad;
+      CHECK(expect_error(Errc::invalid_input, [&] { f.desk.list(test::admin(), filter); }).where() == key);
+    }
+  }
+}
+
 TEST_CASE_TEMPLATE("impossible or malformed dates in inputs are refused", B, TEST_BACKENDS) {
   test::DeskFixture<B> f;
   Issue i = f.report_on_booking();

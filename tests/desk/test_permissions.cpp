@@ -4,9 +4,9 @@
 // and expects Forbidden exactly where the table says so. It also checks that
 // every Desk call and every C function that takes an actor has a row, so the
 // page and the code cannot drift apart.
+#include "support/markdown.hpp"
 #include "support/support.hpp"
 
-#include <fstream>
 #include <functional>
 #include <map>
 #include <regex>
@@ -17,46 +17,14 @@ using namespace complaints;
 
 namespace {
 
-std::string source_file(const std::string &relative) {
-  std::ifstream in(std::string(COMPLAINTS_SOURCE_DIR) + "/" + relative, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot read ", relative);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string trim(std::string s) {
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-  while (!s.empty() && blank(s.back())) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && blank(s[i])) ++i;
-  return s.substr(i);
-}
-
-std::vector<std::string> cells_of(const std::string &line) {
-  std::vector<std::string> out;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, '|')) out.push_back(trim(cell));
-  // "| a | b |" splits into "", "a", "b": the leading empty cell goes.
-  if (!out.empty() && out.front().empty()) out.erase(out.begin());
-  return out;
-}
+using test::cells_of;
+using test::source_file;
+using test::ticked;
+using test::trim;
 
 std::string without_ticks(std::string s) {
   std::erase(s, '`');
   return s;
-}
-
-// Identifiers in backticks, e.g. the calls of "`watch`, `unwatch`: yourself"
-// (only the part before ':') or the C functions of a row.
-std::vector<std::string> ticked(std::string_view text) {
-  std::vector<std::string> out;
-  std::string s(text);
-  std::regex word("`([a-z_0-9]+)`");
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), word); it != std::sregex_iterator(); ++it)
-    out.push_back((*it)[1]);
-  return out;
 }
 
 struct Row {
@@ -279,6 +247,13 @@ std::map<std::string, std::vector<Call>> operations() {
       {"preview_reminder, send_reminder",
        {reads([](W &w, A a) { w.desk().preview_reminder(a, "fw-1"); }),
         {[](W &w, A a) { w.desk().send_reminder(a, "fw-1"); }}}},
+      {"process_due", {reads([](W &w, A a) { w.desk().process_due(a); })}},
+      {"next_due", {reads([](W &w, A a) { w.desk().next_due(a); })}},
+      {"set_calendar", {{[](W &w, A a) { w.desk().set_calendar(a, BusinessCalendar{}); }}}},
+      {"calendar", {reads([](W &w, A a) { w.desk().calendar(a); })}},
+      {"sla_clocks", {reads([](W &w, A a) { w.desk().sla_clocks(a, w.issue.code); })}},
+      {"to_follow_count: your own", {reads([](W &w, A a) { w.desk().to_follow_count(a, a.id); })}},
+      {"to_follow_count: another user's", {reads([](W &w, A a) { w.desk().to_follow_count(a, "office-2"); })}},
       {"outbox_pending, outbox_ack",
        {reads([](W &w, A a) { w.desk().outbox_pending(a); }),
         {[](W &w, A a) {

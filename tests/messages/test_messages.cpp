@@ -1,6 +1,10 @@
 // SPEC R7: built-in emails on a branded layout, merge tags, customisation
 // checked at save time, acknowledgement modes, sending, and no internal
 // content in anything a customer receives.
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
 #include "support/faulty_storage.hpp"
 #include "support/support.hpp"
 
@@ -457,4 +461,32 @@ TEST_CASE_TEMPLATE("a template stored before the save-time check grew stricter s
   // Saved again, it is checked like any other.
   expect_error(Errc::invalid_input,
                [&] { desk.save_template(test::admin(), desk.message_template(test::admin(), "notice")); });
+}
+
+TEST_CASE_TEMPLATE("an on_report acknowledgement while acknowledgements are automatic sends one message", B,
+                   TEST_BACKENDS) {
+  // Issue 11, item 5: both would queue msg/<code>/1/cust-1/acknowledgement,
+  // and the outbox's unique key failed every report with a storage error.
+  test::DeskFixture<B> f;
+  REQUIRE(MessageSettings{}.acknowledgement == AcknowledgementMode::automatic);
+  auto doc = nlohmann::json::parse(Workflow::builtin("field-service").to_json());
+  doc["name"] = "acknowledging";
+  doc["on_report"] = nlohmann::json::array(
+      {{{"type", "send_template"}, {"template", "acknowledgement"}},
+       {{"type", "send_template"}, {"template", "acknowledgement"}, {"to", "fieldworkers"}}});
+  f.desk.install_workflow(test::admin(), doc.dump());
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Late Service";
+  r.description = "Two hours late.";
+  r.workflow = "acknowledging";
+  Issue i = f.desk.report(test::office(), r);
+  std::vector<std::string> keys;
+  for (const auto &m : messages_in(f.desk.outbox_pending(test::system_actor()))) keys.push_back(m.idempotency_key);
+  std::sort(keys.begin(), keys.end());
+  CHECK(keys == std::vector<std::string>{"msg/" + i.code + "/1/cust-1/acknowledgement",
+                                         "msg/" + i.code + "/1/fw-1/acknowledgement"});
+  // The second report on the same workflow goes through as well.
+  CHECK_NOTHROW(f.desk.report(test::office(), r));
 }

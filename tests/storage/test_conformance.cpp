@@ -99,6 +99,14 @@ TEST_CASE_TEMPLATE("storage: issues round-trip every field, and updates check th
   }
   CHECK(s->begin(TxnMode::read)->issue(1) == row);
   CHECK_FALSE(s->begin(TxnMode::read)->issue(2));
+  {
+    auto t = s->begin(TxnMode::read);
+    auto both = t->issue_with_record(1);
+    REQUIRE(both);
+    CHECK(both->first == row);
+    CHECK(both->second == *t->record(row.issue.record));
+    CHECK_FALSE(t->issue_with_record(2));
+  }
 
   IssueRow next = row;
   next.issue.status = "Closed";

@@ -6,6 +6,9 @@
 
 #include <memory>
 
+#include <doctest/doctest.h>
+
+#include "complaints/desk.hpp"
 #include "complaints/errors.hpp"
 #include "complaints/storage.hpp"
 
@@ -66,6 +69,9 @@ class FaultyTransaction final : public StorageTransaction {
     return inner_->allocate_issue_number();
   }
   std::optional<IssueRow> issue(std::int64_t n) override { return inner_->issue(n); }
+  std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t n) override {
+    return inner_->issue_with_record(n);
+  }
   void insert_issue(const IssueRow &r) override { owner_.count("insert_issue");
     inner_->insert_issue(r); }
   bool update_issue(const IssueRow &b, const IssueRow &a) override {
@@ -74,6 +80,23 @@ class FaultyTransaction final : public StorageTransaction {
   }
   std::vector<Issue> find_issues(const IssueQuery &q) override { return inner_->find_issues(q); }
   std::vector<std::int64_t> issues_of_record(const RecordRef &r) override { return inner_->issues_of_record(r); }
+  std::int64_t count_issues(const IssueQuery &q) override { return inner_->count_issues(q); }
+  std::vector<std::string> fieldworkers_of_issues(std::span<const StatusCategory> c) override {
+    return inner_->fieldworkers_of_issues(c);
+  }
+  void put_due(const DueItem &d) override {
+    owner_.count("put_due");
+    inner_->put_due(d);
+  }
+  bool remove_due(std::int64_t n, std::string_view k, std::string_view name) override {
+    owner_.count("remove_due");
+    return inner_->remove_due(n, k, name);
+  }
+  std::optional<DueItem> due_item(std::int64_t n, std::string_view k, std::string_view name) override {
+    return inner_->due_item(n, k, name);
+  }
+  std::vector<DueItem> due_items(Timestamp now, std::size_t limit) override { return inner_->due_items(now, limit); }
+  std::optional<Timestamp> next_due() override { return inner_->next_due(); }
   void append_timeline(const TimelineEntry &e) override {
     owner_.count("append_timeline");
     inner_->append_timeline(e);
@@ -165,6 +188,39 @@ class FaultyTransaction final : public StorageTransaction {
 
 inline std::unique_ptr<StorageTransaction> FaultyStorage::begin(TxnMode mode) {
   return std::make_unique<FaultyTransaction>(*this, inner_.begin(mode));
+}
+
+/// Every stored row of a store, for before/after comparisons.
+inline std::string dump_of(Storage &s) { return s.begin(TxnMode::read)->dump(); }
+
+/// Runs `op` on a desk whose Nth write fails, for N = 1, 2, ... until it
+/// succeeds: each failing run must leave the store exactly as it was and fire
+/// no event. Returns how many writes the successful run made.
+template <typename Op>
+int fail_every_write(Storage &inner, const std::shared_ptr<ManualClock> &clock, Op op) {
+  for (int n = 1; n < 200; ++n) {
+    CAPTURE(n);
+    std::string before = dump_of(inner);
+    int events = 0;
+    int writes = 0;
+    try {
+      auto faulty = std::make_unique<FaultyStorage>(inner, n);
+      auto *counter = faulty.get();
+      Desk desk(std::move(faulty), DeskOptions{clock});
+      desk.events().any().connect([&](const Event &) { ++events; });
+      op(desk);
+      writes = counter->writes();
+    } catch (const StorageError &e) {
+      CHECK(std::string(e.what()).find("injected failure") != std::string::npos);
+      CHECK(dump_of(inner) == before);
+      CHECK(events == 0);
+      continue;
+    }
+    CHECK(writes == n - 1);  // it succeeded because it needed fewer writes than n
+    return n - 1;
+  }
+  FAIL("operation never succeeded");
+  return 0;
 }
 
 }  // namespace test

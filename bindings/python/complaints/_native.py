@@ -71,6 +71,9 @@ EVENT_KINDS = (
     "watchers_changed",
     "issue_deleted",
     "message_queued",
+    "sla_warning",
+    "sla_breached",
+    "reminder_due",
 )
 EVENT_ANY = -1
 
@@ -156,6 +159,13 @@ PROTOTYPES = {
     "complaints_message_render": (c_int, [_desk, _out, _actor, _str, _str, _str, c_int]),
     "complaints_message_reminder": (c_int, [_desk, _out, _actor, _str, c_int]),
     # outbox
+    "complaints_due_process": (c_int, [_desk, _out, _actor, c_int]),
+    "complaints_due_next": (c_int, [_desk, _out, _actor]),
+    "complaints_calendar_set": (c_int, [_desk, _actor, _str]),
+    "complaints_calendar_get": (c_int, [_desk, _out, _actor]),
+    "complaints_issue_slas": (c_int, [_desk, _out, _actor, _str]),
+    "complaints_issue_to_follow_count": (c_int, [_desk, POINTER(c_int64), _actor, _str]),
+
     "complaints_outbox_pending": (c_int, [_desk, _out, _actor, c_int, c_int64]),
     "complaints_outbox_ack": (c_int, [_desk, POINTER(c_size_t), _actor, POINTER(c_int64), c_size_t]),
     # events

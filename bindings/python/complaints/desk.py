@@ -92,6 +92,27 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, default=_json_default, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
+_C_INT_MAX = 2**31 - 1
+_INT64_MAX = 2**63 - 1
+
+
+def _limit(n: int) -> int:
+    """A ``limit`` for a C int: one a C int cannot hold goes as 0, which the library refuses as it refuses
+    every limit out of range (ctypes would wrap 2**32 + 5 into 5)."""
+    n = int(n)
+    return n if -_C_INT_MAX <= n <= _C_INT_MAX else 0
+
+
+def _days(n: int) -> int:
+    """A day count for a C int: more than it holds asks for older than anything, fewer than 0 is refused."""
+    return max(min(int(n), _C_INT_MAX), -1)
+
+
+def _id64(n: int) -> int:
+    """An id for an int64_t, held to its range instead of wrapped."""
+    return max(min(int(n), _INT64_MAX), -_INT64_MAX - 1)
+
+
 def _merge(request: JSONInput, fields: Mapping[str, Any]) -> Any:
     """The request dict with keyword fields over it; JSON text passes through when no fields are given."""
     if request is None:
@@ -136,8 +157,8 @@ def _attachment_request(d: Any) -> Any:
 def _event_kind(kind: Union[str, int, None]) -> int:
     if kind is None or kind == "any":
         return N.EVENT_ANY
-    if isinstance(kind, int):
-        return kind
+    if isinstance(kind, int):  # past a C int: no kind (never wrapped onto another, or onto "any")
+        return kind if -_C_INT_MAX - 1 <= kind <= _C_INT_MAX else -_C_INT_MAX - 1
     try:
         return N.EVENT_KINDS.index(kind)
     except ValueError:
@@ -302,6 +323,9 @@ class Desk:
     its own C handle on the same store, so an exception always carries its own
     call's message. close() waits for calls running on other threads to end,
     then closes every handle; calls after it raise MisuseError.
+
+    Who may call each method: docs/permissions.md (Forbidden otherwise). Size
+    limits, page sizes and defaults: docs/c-api.md, "Limits and defaults".
     """
 
     def __init__(self, _handle: c_void_p, _lib):
@@ -542,13 +566,15 @@ class Desk:
         return self._get(self._lib.complaints_issue_get, actor, _enc(code))
 
     def list(self, actor: Actor, filter: JSONInput = None, **fields) -> list:
-        """The issues matching a filter (none: all) that the actor may see, by number."""
+        """The issues matching a filter that the actor may see, by number: at most ``limit`` (default 100, up
+        to 10,000); the next page is the same filter with ``after_number`` set to the last issue's number."""
         merged = _merge(filter, fields)
         return self._get(self._lib.complaints_issue_list, actor, _dumps(_with_record(merged)))
 
     def search(self, actor: Actor, text: str, limit: int = 100) -> list:
-        """Issues whose description or visible comments contain ``text`` (1 to 200 bytes)."""
-        return self._get(self._lib.complaints_issue_search, actor, _enc(text), int(limit))
+        """Issues whose description or visible comments contain ``text`` (1 to 200 bytes, a substring,
+        ASCII case-insensitive): the first ``limit`` (1 to 10,000) by number."""
+        return self._get(self._lib.complaints_issue_search, actor, _enc(text), _limit(limit))
 
     def actions(self, actor: Actor, code: str) -> list:
         """The names of the actions the actor could take on the issue now."""
@@ -618,7 +644,7 @@ class Desk:
         a = _actor(actor)
         out = c_void_p()
         size = c_size_t()
-        self._call(self._lib.complaints_attachment_bytes, byref(out), byref(size), a, int(id),
+        self._call(self._lib.complaints_attachment_bytes, byref(out), byref(size), a, _id64(id),
                    cleanup=lambda: self._lib.complaints_free(out))
         try:
             return ctypes.string_at(out.value, size.value) if out.value and size.value else b""
@@ -683,7 +709,7 @@ class Desk:
 
     def stalled_holds(self, actor: Actor, days: int) -> list:
         """Holds withheld for at least ``days`` days. Staff only."""
-        return self._get(self._lib.complaints_hold_stalled, actor, int(days))
+        return self._get(self._lib.complaints_hold_stalled, actor, _days(days))
 
     def hold_report(self, actor: Actor, start: Union[str, _dt.datetime], end: Union[str, _dt.datetime]) -> dict:
         """The finance report of [start, end): ledger lines and totals per currency. Staff only."""
@@ -710,7 +736,8 @@ class Desk:
         return self._get(self._lib.complaints_template_list, actor)
 
     def set_message_settings(self, actor: Actor, settings: JSONInput = None, **fields) -> None:
-        """Sets {"acknowledgement", "branding", "sla_promise", "discussion_url"}. Needs manage_settings."""
+        """Sets {"acknowledgement", "branding", "sla_promise", "discussion_url", "reminder_schedule":
+        {"days": ["mon"], "at": "08:00"}}. Needs manage_settings."""
         self._do(self._lib.complaints_message_settings_set, actor, _dumps(_merge(settings, fields)))
 
     def message_settings(self, actor: Actor) -> dict:
@@ -734,15 +761,48 @@ class Desk:
         """The Open Complaints Reminder for a fieldworker, queued. Staff only."""
         return self._get(self._lib.complaints_message_reminder, actor, _enc(fieldworker), 1)
 
+    # -- time: due work, SLA clocks, the business calendar ---------------------------------------
+
+    def process_due(self, actor: Actor, limit: int = 100) -> list:
+        """Runs what is due at the desk's now, oldest first, at most ``limit`` items (timers, SLA warnings and
+        breaches, To Follow reminders, the reminder schedule), each in its own transaction and exactly once
+        across processes: [{"issue_code", "kind", "name", "due_at", "outcome", "detail"}]. ``limit``: 1 to 10,000.
+        Actor: role system."""
+        return self._get(self._lib.complaints_due_process, actor, _limit(limit))
+
+    def next_due(self, actor: Actor) -> Optional[str]:
+        """When the earliest item falls due (RFC 3339), or None when nothing is scheduled. Staff only."""
+        return self._get(self._lib.complaints_due_next, actor)["next_due"]
+
+    def set_calendar(self, actor: Actor, calendar: JSONInput = None, **fields) -> None:
+        """Sets the business calendar {"time_zone", "hours": {"mon": ["09:00-17:00"], ...}, "holidays":
+        ["YYYY-MM-DD"]}. Needs manage_settings."""
+        self._do(self._lib.complaints_calendar_set, actor, _dumps(_merge(calendar, fields)))
+
+    def calendar(self, actor: Actor) -> dict:
+        """The business calendar in force."""
+        return self._get(self._lib.complaints_calendar_get, actor)
+
+    def sla_clocks(self, actor: Actor, code: str) -> list:
+        """The issue's SLA clocks with time used and left as of now. Staff only."""
+        return self._get(self._lib.complaints_issue_slas, actor, _enc(code))
+
+    def to_follow_count(self, actor: Actor, user_id: str) -> int:
+        """How many issues not closed and marked To Follow the user reported or is assigned to."""
+        count = c_int64()
+        self._call(self._lib.complaints_issue_to_follow_count, byref(count), _actor(actor), _enc(user_id))
+        return count.value
+
     # -- outbox -------------------------------------------------------------------------------
 
     def outbox_pending(self, actor: Actor, limit: int = 100, after_id: int = 0) -> list:
-        """Pending outbox items, oldest first, at most ``limit``, with id > after_id. Actor: role system."""
-        return self._get(self._lib.complaints_outbox_pending, actor, int(limit), int(after_id))
+        """Pending outbox items, oldest first, at most ``limit`` (1 to 10,000), with id > after_id (the last id
+        of a page gives the next). Actor: role system."""
+        return self._get(self._lib.complaints_outbox_pending, actor, _limit(limit), _id64(after_id))
 
     def outbox_ack(self, actor: Actor, ids: Iterable[int]) -> int:
         """Acknowledges delivered items (ints, or items with an "id"); returns how many were pending."""
-        values = [int(i["id"]) if isinstance(i, Mapping) else int(i) for i in ids]
+        values = [_id64(i["id"] if isinstance(i, Mapping) else i) for i in ids]
         array = (c_int64 * max(len(values), 1))(*values)
         acked = c_size_t()
         self._call(self._lib.complaints_outbox_ack, byref(acked), _actor(actor), array, len(values))

@@ -479,6 +479,57 @@ class TestMessagesAndOutbox(Fixture):
         self.assertEqual(d.outbox_ack(self.mailer, []), 0)
 
 
+class TestTime(Fixture):
+    def test_an_unconfirmed_complaint_closes_itself_through_process_due(self):
+        self.desk.install_builtin_workflow(self.admin, "customer-confirmation")
+        seen = []
+        self.desk.on("status_changed", seen.append)
+        issue = self.desk.report(self.office, record=BOOKING, type="Other", description="Gate left open.",
+                                 workflow="customer-confirmation")
+        code = issue["code"]
+        self.desk.act(self.office, code, "assign", {"assignee": "tariq"})
+        self.desk.act(self.tech, code, "accept")
+        issue = self.desk.act(self.tech, code, "resolve", {"feedback": "Latched it."})
+        self.assertEqual(issue["status"], "Confirmation")
+        self.assertEqual([t["name"] for t in issue["timers"]], ["auto_close"])
+        self.assertEqual(self.desk.next_due(self.office), "2026-01-09T09:00:00.000Z")
+        self.assertEqual(self.desk.process_due(self.mailer), [])
+        with self.assertRaises(Forbidden):
+            self.desk.process_due(self.office)
+        self.advance(96)
+        ran = self.desk.process_due(self.mailer)
+        self.assertEqual([(r["issue_code"], r["kind"], r["name"], r["outcome"]) for r in ran],
+                         [(code, "timer", "auto_close", "ran")])
+        self.assertEqual(self.desk.get(self.office, code)["status"], "Closed")
+        self.assertEqual(seen[-1]["actor_id"], "mailer")
+        self.assertEqual(self.desk.process_due(self.mailer), [])
+        self.assertIsNone(self.desk.next_due(self.office))
+
+    def test_calendar_sla_clocks_and_the_to_follow_counter(self):
+        self.desk.set_calendar(self.admin, time_zone="Europe/London",
+                               hours={d: ["09:00-17:00"] for d in ("mon", "tue", "wed", "thu", "fri")},
+                               holidays=["2026-12-25"])
+        self.assertEqual(self.desk.calendar(self.office)["time_zone"], "Europe/London")
+        with self.assertRaises(InvalidInput) as err:
+            self.desk.set_calendar(self.admin, time_zone="Nowhere/Special")
+        self.assertEqual(err.exception.where, "calendar.time_zone")
+        issue = self.report()  # the acknowledgement starts its two-working-day SLA
+        self.assertEqual(issue["slas"][0]["name"], "acknowledgement")
+        self.assertEqual(issue["slas"][0]["due_at"], "2026-01-07T09:00:00.000Z")
+        self.advance(3)
+        clocks = self.desk.sla_clocks(self.office, issue["code"])
+        self.assertEqual(clocks[0]["used_ms"], 3 * 3600 * 1000)
+        self.desk.edit(self.office, issue["code"], to_follow=True, deferred_date="2026-01-08")
+        self.assertEqual(self.desk.to_follow_count(self.office, "olivia"), 1)
+        warned = []
+        self.desk.on("sla_warning", warned.append)
+        self.desk.on("reminder_due", warned.append)
+        self.advance(24 * 3)
+        kinds = sorted(r["kind"] for r in self.desk.process_due(self.mailer))
+        self.assertEqual(kinds, ["sla_breach", "sla_warning", "to_follow"])
+        self.assertEqual(sorted(e["kind"] for e in warned), ["reminder_due", "sla_warning"])
+
+
 class TestEvents(Fixture):
     def test_callbacks_receive_events_as_dicts_until_removed(self):
         d = self.desk
@@ -575,6 +626,36 @@ class TestErrors(Fixture):
             d.put_user(self.office, id="adam", role="office", name="Adam")
         self.assertEqual(cm.exception.where, "actor.permissions")
         self.assertEqual(d.user(self.admin, "adam")["role"], "admin")
+
+    def test_a_limit_out_of_range_is_refused_never_wrapped_into_range(self):
+        # docs/c-api.md: a limit is 1 to 10,000; a Python int past a C int must not wrap to 5.
+        self.report()
+        calls = {
+            "search": lambda n: self.desk.search(self.office, "leaks", n),
+            "process_due": lambda n: self.desk.process_due(self.mailer, n),
+            "outbox_pending": lambda n: self.desk.outbox_pending(self.mailer, n),
+        }
+        for name, call in calls.items():
+            self.assertEqual(len(call(10000)) <= 10000, True)
+            for n in (0, -1, 10001, 2**32 + 5, -(2**32) + 5, 2**70):
+                with self.subTest(call=name, limit=n):
+                    with self.assertRaises(InvalidInput) as cm:
+                        call(n)
+                    self.assertEqual(cm.exception.where, "limit")
+                    self.assertIn("from 1 to 10000", cm.exception.message)
+        # An event kind past a C int is no kind (it must not wrap onto -1, "any").
+        with self.assertRaises(MisuseError):
+            self.desk.on(2**32 - 1, lambda event: None)
+        # An id past an int64_t names no item (it must not wrap onto item 1).
+        first = self.desk.outbox_pending(self.mailer, 1)[0]["id"]
+        self.assertEqual(self.desk.outbox_ack(self.mailer, [2**64 + first]), 0)
+        self.assertEqual(self.desk.outbox_pending(self.mailer, 1)[0]["id"], first)
+        # Days past a C int ask for holds older than anything: none, not the ones of 5 days.
+        self.assertEqual(len(self.desk.stalled_holds(self.office, 0)), 1)
+        self.assertEqual(self.desk.stalled_holds(self.office, 2**32), [])
+        with self.assertRaises(InvalidInput) as cm:
+            self.desk.stalled_holds(self.office, -(2**32))
+        self.assertEqual(cm.exception.where, "days")
 
     def test_a_bad_date_is_invalid_input_naming_the_field(self):
         code = self.report()["code"]

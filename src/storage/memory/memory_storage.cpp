@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "storage/memory/memory_storage.hpp"
+
 #include "complaints/errors.hpp"
 #include "complaints/storage.hpp"
 #include "storage/codec.hpp"
@@ -42,6 +44,8 @@ struct State {
   std::map<std::int64_t, std::set<std::string, std::less<>>> watchers;
   std::map<std::tuple<std::int64_t, std::int64_t, LinkKind>, StoredLink> links;
   std::map<std::string, MessageTemplate, std::less<>> templates;
+  // Due items by key (number, kind, name).
+  std::map<std::tuple<std::int64_t, std::string, std::string>, Timestamp, std::less<>> due;
 };
 
 // ASCII case-insensitive "contains", as SQLite's LIKE.
@@ -140,6 +144,16 @@ class MemoryTransaction final : public StorageTransaction {
     return it->second;
   }
 
+  std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) override {
+    auto it = state_.issues.find(number);
+    if (it == state_.issues.end()) return std::nullopt;
+    auto r = record(it->second.issue.record);
+    if (!r)
+      throw StorageError(fmt::format("issue {} names record {}, which is missing", it->second.issue.code,
+                                     it->second.issue.record.to_string()));
+    return std::pair{it->second, *std::move(r)};
+  }
+
   void insert_issue(const IssueRow &row) override {
     write();
     if (state_.issues.count(row.issue.number))
@@ -158,32 +172,64 @@ class MemoryTransaction final : public StorageTransaction {
   }
 
   std::vector<Issue> find_issues(const IssueQuery &q) override {
-    const IssueFilter &f = q.filter;
     std::vector<Issue> out;
-    for (auto it = state_.issues.upper_bound(f.after_number); it != state_.issues.end() && out.size() < f.limit;
-         ++it) {
-      const Issue &i = it->second.issue;
-      if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) continue;
-      if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) continue;
-      if (f.record && i.record != *f.record) continue;
-      if (f.record_kind && i.record.kind != *f.record_kind) continue;
-      if (f.workflow && i.workflow != *f.workflow) continue;
-      if (f.status && i.status != *f.status) continue;
-      if (!f.categories.empty() &&
-          std::find(f.categories.begin(), f.categories.end(), i.category) == f.categories.end())
-        continue;
-      if (f.stage && i.stage != *f.stage) continue;
-      if (f.type && i.type != *f.type) continue;
-      if (f.fieldworker &&
-          std::find(i.fieldworkers.begin(), i.fieldworkers.end(), *f.fieldworker) == i.fieldworkers.end())
-        continue;
-      if (f.customer_id && i.customer_id != *f.customer_id) continue;
-      if (f.assignee && i.assignee != *f.assignee) continue;
-      if (f.to_follow && i.to_follow != *f.to_follow) continue;
-      if (f.created_from && i.created_at < *f.created_from) continue;
-      if (f.created_to && i.created_at >= *f.created_to) continue;
-      out.push_back(i);
-    }
+    for (auto it = state_.issues.upper_bound(q.filter.after_number);
+         it != state_.issues.end() && out.size() < q.filter.limit; ++it)
+      if (matches(q, it->second.issue)) out.push_back(it->second.issue);
+    return out;
+  }
+
+  std::int64_t count_issues(const IssueQuery &q) override {
+    std::int64_t n = 0;
+    for (const auto &[number, row] : state_.issues) n += matches(q, row.issue) ? 1 : 0;
+    return n;
+  }
+
+  std::vector<std::string> fieldworkers_of_issues(std::span<const StatusCategory> categories) override {
+    std::set<std::string> out;
+    for (const auto &[number, row] : state_.issues)
+      if (std::find(categories.begin(), categories.end(), row.issue.category) != categories.end())
+        out.insert(row.issue.fieldworkers.begin(), row.issue.fieldworkers.end());
+    return {out.begin(), out.end()};
+  }
+
+  void put_due(const DueItem &item) override {
+    write();
+    auto key = std::make_tuple(item.number, item.kind, item.name);
+    remember(state_.due, key);
+    state_.due[key] = item.due_at;
+  }
+
+  bool remove_due(std::int64_t number, std::string_view kind, std::string_view name) override {
+    write();
+    auto key = std::make_tuple(number, std::string(kind), std::string(name));
+    if (!state_.due.count(key)) return false;
+    remember(state_.due, key);
+    state_.due.erase(key);
+    return true;
+  }
+
+  std::optional<DueItem> due_item(std::int64_t number, std::string_view kind, std::string_view name) override {
+    auto it = state_.due.find(std::make_tuple(number, std::string(kind), std::string(name)));
+    if (it == state_.due.end()) return std::nullopt;
+    return DueItem{number, std::string(kind), std::string(name), it->second};
+  }
+
+  std::vector<DueItem> due_items(Timestamp now, std::size_t limit) override {
+    std::vector<DueItem> out;
+    for (const auto &[key, at] : state_.due)
+      if (at <= now) out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), at});
+    std::sort(out.begin(), out.end(), [](const DueItem &a, const DueItem &b) {
+      return std::tie(a.due_at, a.number, a.kind, a.name) < std::tie(b.due_at, b.number, b.kind, b.name);
+    });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+  }
+
+  std::optional<Timestamp> next_due() override {
+    std::optional<Timestamp> out;
+    for (const auto &[key, at] : state_.due)
+      if (!out || at < *out) out = at;
     return out;
   }
 
@@ -499,6 +545,11 @@ class MemoryTransaction final : public StorageTransaction {
       remember(state_.watchers, number);
       state_.watchers.erase(number);
     }
+    for (auto it = state_.due.lower_bound(std::make_tuple(number, std::string(), std::string()));
+         it != state_.due.end() && std::get<0>(it->first) == number;) {
+      remember(state_.due, it->first);
+      it = state_.due.erase(it);
+    }
     if (auto it = state_.timeline.find(number); it != state_.timeline.end()) {
       n.timeline_entries = static_cast<std::int64_t>(it->second.size());
       remember(state_.timeline, number);
@@ -526,12 +577,13 @@ class MemoryTransaction final : public StorageTransaction {
       out += fmt::format(
           "issue {} record={} customer={} fieldworkers={} type={} description={} to_follow={} deferred={} "
           "follow_up={} workflow={} status={} category={} stage={} assignee={} reporter={}/{} channel={} "
-          "created={} updated={} version={} head={}/{}\n",
+          "created={} updated={} version={} head={}/{} timers={} slas={} reminder={}\n",
           i.code, i.record.to_string(), i.customer_id, fmt::join(i.fieldworkers, ","), i.type, i.description,
           i.to_follow, i.deferred_date ? i.deferred_date->to_string() : "-",
           i.follow_up_date ? i.follow_up_date->to_string() : "-", i.workflow, i.status, to_string(i.category),
           i.stage, i.assignee, i.reporter_id, to_string(i.reporter_role), to_string(i.channel), to_millis(i.created_at),
-          to_millis(i.updated_at), i.version, row.timeline_seq, row.timeline_hash);
+          to_millis(i.updated_at), i.version, row.timeline_seq, row.timeline_hash, codec::encode_timers(i.timers),
+          codec::encode_clocks(i.slas), i.reminder_at ? to_millis(*i.reminder_at) : 0);
     }
     for (const auto &[n, entries] : state_.timeline)
       for (const auto &e : entries)
@@ -577,6 +629,8 @@ class MemoryTransaction final : public StorageTransaction {
     for (const auto &[name, t] : state_.templates)
       out += fmt::format("template {} title={} single_brace={}\nsubject={}\nhtml={}\ntext={}\n", name, t.title,
                          t.single_brace, t.subject, t.body_html, t.body_text);
+    for (const auto &[key, at] : state_.due)
+      out += fmt::format("due {} {} {} at={}\n", std::get<0>(key), std::get<1>(key), std::get<2>(key), to_millis(at));
     return out;
   }
 
@@ -631,6 +685,29 @@ class MemoryTransaction final : public StorageTransaction {
     return n;
   }
 
+  bool matches(const IssueQuery &q, const Issue &i) const {
+    const IssueFilter &f = q.filter;
+    if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) return false;
+    if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) return false;
+    if (f.record && i.record != *f.record) return false;
+    if (f.record_kind && i.record.kind != *f.record_kind) return false;
+    if (f.workflow && i.workflow != *f.workflow) return false;
+    if (f.status && i.status != *f.status) return false;
+    if (!f.categories.empty() && std::find(f.categories.begin(), f.categories.end(), i.category) == f.categories.end())
+      return false;
+    if (f.stage && i.stage != *f.stage) return false;
+    if (f.type && i.type != *f.type) return false;
+    if (f.fieldworker && std::find(i.fieldworkers.begin(), i.fieldworkers.end(), *f.fieldworker) == i.fieldworkers.end())
+      return false;
+    if (f.customer_id && i.customer_id != *f.customer_id) return false;
+    if (f.assignee && i.assignee != *f.assignee) return false;
+    if (f.owner && i.reporter_id != *f.owner && i.assignee != *f.owner) return false;
+    if (f.to_follow && i.to_follow != *f.to_follow) return false;
+    if (f.created_from && i.created_at < *f.created_from) return false;
+    if (f.created_to && i.created_at >= *f.created_to) return false;
+    return true;
+  }
+
   bool fieldworker_sees(const std::string &fieldworker, const Issue &i) const {
     auto it = state_.records.find(i.record);
     if (it == state_.records.end()) return false;
@@ -647,6 +724,11 @@ class MemoryTransaction final : public StorageTransaction {
 
 class MemoryStorage final : public Storage {
  public:
+  MemoryStorage() = default;
+  explicit MemoryStorage(MemoryStorage &source) {
+    std::lock_guard lock(source.mutex_);
+    state_ = source.state_;
+  }
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
     return std::make_unique<MemoryTransaction>(state_, mutex_, mode);
   }
@@ -661,5 +743,11 @@ class MemoryStorage final : public Storage {
 }  // namespace
 
 std::unique_ptr<Storage> make_memory_storage() { return std::make_unique<MemoryStorage>(); }
+
+std::unique_ptr<Storage> copy_memory_storage(Storage &source) {
+  auto *memory = dynamic_cast<MemoryStorage *>(&source);
+  if (!memory) throw StorageError("only an in-memory store can be copied", "storage");
+  return std::make_unique<MemoryStorage>(*memory);
+}
 
 }  // namespace complaints

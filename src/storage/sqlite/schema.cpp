@@ -282,7 +282,27 @@ constexpr const char *v5 =
 #undef COMPLAINTS_HOLD_OF
 #undef COMPLAINTS_HOLD_LISTS
 
-constexpr const char *all[] = {v1, v2, v3, v4, v5};
+// Version 6: time (SPEC R8). Each issue carries its timers, SLA clocks and
+// To Follow reminder; the due table lists every moment something falls due,
+// by time, for Desk::process_due and next_due. Number 0 is desk-wide work.
+// Its rows are kept by the engine beside the issue's own columns.
+constexpr const char *v6 = R"sql(
+ALTER TABLE issues ADD COLUMN timers TEXT NOT NULL DEFAULT '';
+ALTER TABLE issues ADD COLUMN slas TEXT NOT NULL DEFAULT '';
+ALTER TABLE issues ADD COLUMN reminder_at INTEGER;
+CREATE INDEX issues_to_follow_by_reporter ON issues (reporter_id) WHERE to_follow = 1;
+
+CREATE TABLE due (
+  number INTEGER NOT NULL,
+  kind   TEXT NOT NULL,
+  name   TEXT NOT NULL,
+  due_at INTEGER NOT NULL,
+  PRIMARY KEY (number, kind, name)
+) WITHOUT ROWID;
+CREATE INDEX due_by_time ON due (due_at);
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3, v4, v5, v6};
 
 }  // namespace
 

@@ -53,6 +53,15 @@ class StatementCache {
     return *by_ptr_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first->second;
   }
 
+  // A statement known by a key of the caller's (the set of columns an UPDATE
+  // writes); `make_sql` gives its text the first time.
+  template <typename F>
+  SQLite::Statement &update(std::uint32_t key, F &&make_sql) {
+    auto it = by_key_.find(key);
+    if (it != by_key_.end()) return *it->second;
+    return *by_key_.emplace(key, std::make_unique<SQLite::Statement>(db_, make_sql())).first->second;
+  }
+
   SQLite::Statement &get(const std::string &sql) {
     auto it = by_text_.find(sql);
     if (it != by_text_.end()) return *it->second;
@@ -64,6 +73,7 @@ class StatementCache {
   SQLite::Database &db_;
   std::unordered_map<const char *, std::unique_ptr<SQLite::Statement>> by_ptr_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> by_text_;
+  std::unordered_map<std::uint32_t, std::unique_ptr<SQLite::Statement>> by_key_;
 };
 
 // Borrows a cached statement and resets it (bindings too) when done, so no
@@ -71,6 +81,8 @@ class StatementCache {
 class Use {
  public:
   explicit Use(SQLite::Statement &s) : s_(s) {}
+  // Clearing matters twice over: a use may leave an optional parameter unbound
+  // (NULL), and bindNoCopy leaves pointers into the caller's strings.
   ~Use() {
     s_.tryReset();
     try {
@@ -142,7 +154,7 @@ constexpr const char *issue_columns =
     "i.number, i.record_kind, i.record_id, i.customer_id, i.type, i.description, i.to_follow, "
     "i.deferred_date, i.follow_up_date, i.workflow, i.status, i.category, i.stage, i.reporter_id, "
     "i.reporter_role, i.channel, i.created_at, i.updated_at, i.version, i.timeline_seq, i.timeline_hash, "
-    "i.fieldworkers, i.assignee";
+    "i.fieldworkers, i.assignee, i.timers, i.slas, i.reminder_at";
 
 IssueRow read_issue(const SQLite::Statement &s) {
   IssueRow row;
@@ -171,35 +183,112 @@ IssueRow read_issue(const SQLite::Statement &s) {
   row.timeline_hash = text(s, 20);
   i.fieldworkers = split_lines(view(s, 21));
   i.assignee = text(s, 22);
+  i.timers = codec::decode_timers(view(s, 23));
+  i.slas = codec::decode_clocks(view(s, 24));
+  if (!is_null(s, 25)) i.reminder_at = from_millis(integer(s, 25));
   return row;
+}
+
+// Reads a record from columns `first`.. (customer_id, visibility, paid_out,
+// invoice_id, fieldworker_id) of the current row, then its fieldworkers from
+// this and the following rows (the statement is left done).
+Record read_record(SQLite::Statement &s, int first, const RecordRef &ref) {
+  Record r;
+  r.ref = ref;
+  r.customer_id = text(s, first);
+  r.visibility = codec::decode_enum(record_visibility_from_string(view(s, first + 1)), "records.visibility",
+                                    view(s, first + 1));
+  r.paid_out = integer(s, first + 2) != 0;
+  r.invoice_id = text(s, first + 3);
+  do {
+    if (!is_null(s, first + 4)) r.fieldworkers.push_back(text(s, first + 4));
+  } while (s.executeStep());
+  return r;
+}
+
+// The issues columns in the order of issue_columns (and of insert_issue's VALUES).
+constexpr const char *issue_column_names[] = {
+    "number",      "record_kind",  "record_id",  "customer_id",  "type",          "description",  "to_follow",
+    "deferred_date", "follow_up_date", "workflow", "status",      "category",      "stage",        "reporter_id",
+    "reporter_role", "channel",    "created_at", "updated_at",   "version",       "timeline_seq", "timeline_hash",
+    "fieldworkers", "assignee",    "timers",     "slas",         "reminder_at"};
+constexpr int issue_column_count = static_cast<int>(std::size(issue_column_names));
+
+// Binds issues column `column` (0-based, as issue_column_names) of `row` to parameter `index`.
+void bind_issue_column(SQLite::Statement &s, int index, const IssueRow &row, int column) {
+  const Issue &i = row.issue;
+  switch (column) {
+    case 0: s.bind(index, i.number); break;
+    case 1: s.bindNoCopy(index, to_string(i.record.kind)); break;
+    case 2: s.bindNoCopy(index, i.record.id); break;
+    case 3: s.bindNoCopy(index, i.customer_id); break;
+    case 4: s.bindNoCopy(index, i.type); break;
+    case 5: s.bindNoCopy(index, i.description); break;
+    case 6: s.bind(index, i.to_follow ? 1 : 0); break;
+    case 7: bind_date(s, index, i.deferred_date); break;
+    case 8: bind_date(s, index, i.follow_up_date); break;
+    case 9: s.bindNoCopy(index, i.workflow); break;
+    case 10: s.bindNoCopy(index, i.status); break;
+    case 11: s.bindNoCopy(index, to_string(i.category)); break;
+    case 12: s.bindNoCopy(index, i.stage); break;
+    case 13: s.bindNoCopy(index, i.reporter_id); break;
+    case 14: s.bindNoCopy(index, to_string(i.reporter_role)); break;
+    case 15: s.bindNoCopy(index, to_string(i.channel)); break;
+    case 16: s.bind(index, to_millis(i.created_at)); break;
+    case 17: s.bind(index, to_millis(i.updated_at)); break;
+    case 18: s.bind(index, i.version); break;
+    case 19: s.bind(index, row.timeline_seq); break;
+    case 20: s.bindNoCopy(index, row.timeline_hash); break;
+    case 21: s.bind(index, join_lines(i.fieldworkers)); break;
+    case 22: s.bindNoCopy(index, i.assignee); break;
+    case 23: s.bind(index, codec::encode_timers(i.timers)); break;
+    case 24: s.bind(index, codec::encode_clocks(i.slas)); break;
+    case 25:
+      if (i.reminder_at)
+        s.bind(index, to_millis(*i.reminder_at));
+      else
+        s.bind(index);
+      break;
+  }
+}
+
+// Whether issues column `column` differs between two rows.
+bool issue_column_differs(const IssueRow &a, const IssueRow &b, int column) {
+  const Issue &x = a.issue, &y = b.issue;
+  switch (column) {
+    case 0: return x.number != y.number;
+    case 1: return x.record.kind != y.record.kind;
+    case 2: return x.record.id != y.record.id;
+    case 3: return x.customer_id != y.customer_id;
+    case 4: return x.type != y.type;
+    case 5: return x.description != y.description;
+    case 6: return x.to_follow != y.to_follow;
+    case 7: return x.deferred_date != y.deferred_date;
+    case 8: return x.follow_up_date != y.follow_up_date;
+    case 9: return x.workflow != y.workflow;
+    case 10: return x.status != y.status;
+    case 11: return x.category != y.category;
+    case 12: return x.stage != y.stage;
+    case 13: return x.reporter_id != y.reporter_id;
+    case 14: return x.reporter_role != y.reporter_role;
+    case 15: return x.channel != y.channel;
+    case 16: return x.created_at != y.created_at;
+    case 17: return x.updated_at != y.updated_at;
+    case 18: return x.version != y.version;
+    case 19: return a.timeline_seq != b.timeline_seq;
+    case 20: return a.timeline_hash != b.timeline_hash;
+    case 21: return x.fieldworkers != y.fieldworkers;
+    case 22: return x.assignee != y.assignee;
+    case 23: return x.timers != y.timers;
+    case 24: return x.slas != y.slas;
+    case 25: return x.reminder_at != y.reminder_at;
+  }
+  return true;
 }
 
 // Binds every issues column in the order of issue_columns, from index 1.
 void bind_issue(SQLite::Statement &s, const IssueRow &row) {
-  const Issue &i = row.issue;
-  s.bind(1, i.number);
-  s.bind(2, to_string(i.record.kind));
-  s.bind(3, i.record.id);
-  s.bind(4, i.customer_id);
-  s.bind(5, i.type);
-  s.bind(6, i.description);
-  s.bind(7, i.to_follow ? 1 : 0);
-  bind_date(s, 8, i.deferred_date);
-  bind_date(s, 9, i.follow_up_date);
-  s.bind(10, i.workflow);
-  s.bind(11, i.status);
-  s.bind(12, to_string(i.category));
-  s.bind(13, i.stage);
-  s.bind(14, i.reporter_id);
-  s.bind(15, to_string(i.reporter_role));
-  s.bind(16, to_string(i.channel));
-  s.bind(17, to_millis(i.created_at));
-  s.bind(18, to_millis(i.updated_at));
-  s.bind(19, i.version);
-  s.bind(20, row.timeline_seq);
-  s.bind(21, row.timeline_hash);
-  s.bind(22, join_lines(i.fieldworkers));
-  s.bind(23, i.assignee);
+  for (int c = 0; c < issue_column_count; ++c) bind_issue_column(s, c + 1, row, c);
 }
 
 std::optional<Money> money_columns(const SQLite::Statement &s, int col, const char *table) {
@@ -324,6 +413,13 @@ class IssueSql : public Conditions {
       sql_ += "issues i";
     }
     if (customer) where("i.customer_id = " + text(*customer));
+  }
+
+  std::int64_t count(StatementCache &stmts) {
+    std::string sql = "SELECT count(*) FROM (" + sql_ + clause() + ")";
+    Use s(stmts.get(sql));
+    bind(*s);
+    return s->executeStep() ? s->getColumn(0).getInt64() : 0;
   }
 
   std::vector<Issue> run(StatementCache &stmts, std::int64_t limit) {
@@ -510,25 +606,36 @@ class SqliteTransaction final : public StorageTransaction {
 
   std::optional<Record> record(const RecordRef &ref) override {
     return guarded("read record", [&]() -> std::optional<Record> {
-      Record r;
-      r.ref = ref;
-      {
-        Use s(stmts_.get("SELECT customer_id, visibility, paid_out, invoice_id FROM records WHERE kind = ? AND "
-                         "host_id = ?"));
-        s->bind(1, to_string(ref.kind));
-        s->bind(2, ref.id);
-        if (!s->executeStep()) return std::nullopt;
-        r.customer_id = text(*s, 0);
-        r.visibility = codec::decode_enum(record_visibility_from_string(view(*s, 1)), "records.visibility", view(*s, 1));
-        r.paid_out = integer(*s, 2) != 0;
-        r.invoice_id = text(*s, 3);
-      }
-      Use s(stmts_.get("SELECT fieldworker_id FROM record_fieldworkers WHERE kind = ? AND host_id = ? "
-                       "ORDER BY position"));
-      s->bind(1, to_string(ref.kind));
-      s->bind(2, ref.id);
-      while (s->executeStep()) r.fieldworkers.push_back(text(*s, 0));
-      return r;
+      // One statement: the record, then its fieldworkers in order (none: one row with NULL).
+      Use s(stmts_.get("SELECT r.customer_id, r.visibility, r.paid_out, r.invoice_id, f.fieldworker_id FROM records r "
+                       "LEFT JOIN record_fieldworkers f ON f.kind = r.kind AND f.host_id = r.host_id "
+                       "WHERE r.kind = ?1 AND r.host_id = ?2 ORDER BY f.position"));
+      s->bindNoCopy(1, to_string(ref.kind));
+      s->bindNoCopy(2, ref.id);
+      if (!s->executeStep()) return std::nullopt;
+      return read_record(*s, 0, ref);
+    });
+  }
+
+  std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) override {
+    return guarded("read issue", [&]() -> std::optional<std::pair<IssueRow, Record>> {
+      // One statement: the issue and its record on each row, then the
+      // record's fieldworkers in order (none: one row with NULL).
+      static const std::string sql = fmt::format(
+          "SELECT {}, r.customer_id, r.visibility, r.paid_out, r.invoice_id, f.fieldworker_id, r.kind FROM issues i "
+          "LEFT JOIN records r ON r.kind = i.record_kind AND r.host_id = i.record_id "
+          "LEFT JOIN record_fieldworkers f ON f.kind = r.kind AND f.host_id = r.host_id "
+          "WHERE i.number = ? ORDER BY f.position",
+          issue_columns);
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, number);
+      if (!s->executeStep()) return std::nullopt;
+      IssueRow row = read_issue(*s);
+      if (is_null(*s, issue_column_count + 5))
+        throw StorageError(fmt::format("issue {} names record {}, which is missing", row.issue.code,
+                                       row.issue.record.to_string()));
+      Record record = read_record(*s, issue_column_count, row.issue.record);
+      return std::pair{std::move(row), std::move(record)};
     });
   }
 
@@ -590,8 +697,8 @@ class SqliteTransaction final : public StorageTransaction {
         Use s(stmts_.get("INSERT INTO issues (number, record_kind, record_id, customer_id, type, description, "
                          "to_follow, deferred_date, follow_up_date, workflow, status, category, stage, "
                          "reporter_id, reporter_role, channel, created_at, updated_at, version, timeline_seq, "
-                         "timeline_hash, fieldworkers, assignee) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                         "timeline_hash, fieldworkers, assignee, timers, slas, reminder_at) VALUES (?, ?, ?, ?, ?, "
+                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         bind_issue(*s, row);
         s->exec();
       }
@@ -603,14 +710,23 @@ class SqliteTransaction final : public StorageTransaction {
   bool update_issue(const IssueRow &before, const IssueRow &after) override {
     return guarded("update issue", [&] {
       {
-        Use s(stmts_.get("UPDATE issues SET record_kind = ?2, record_id = ?3, customer_id = ?4, type = ?5, "
-                         "description = ?6, to_follow = ?7, deferred_date = ?8, follow_up_date = ?9, "
-                         "workflow = ?10, status = ?11, category = ?12, stage = ?13, reporter_id = ?14, "
-                         "reporter_role = ?15, channel = ?16, created_at = ?17, updated_at = ?18, "
-                         "version = ?19, timeline_seq = ?20, timeline_hash = ?21, fieldworkers = ?22, "
-                         "assignee = ?23 WHERE number = ?1 AND version = ?24"));
-        bind_issue(*s, after);
-        s->bind(24, before.issue.version);
+        // Only the columns that changed are written, so indexes on the others
+        // (record, customer, workflow and status, assignee) are left alone.
+        std::uint32_t changed = 0;
+        for (int c = 1; c < issue_column_count; ++c)
+          if (issue_column_differs(before, after, c)) changed |= 1u << c;
+        changed |= 1u << 18;  // the version is always written: it is the condition of the update
+        Use s(stmts_.update(changed, [&] {
+          std::string sql = "UPDATE issues SET ";
+          for (int c = 1; c < issue_column_count; ++c)
+            if (changed & (1u << c)) sql += std::string(sql.back() == ' ' ? "" : ", ") + issue_column_names[c] + " = ?";
+          return sql + " WHERE number = ? AND version = ?";
+        }));
+        int index = 1;
+        for (int c = 1; c < issue_column_count; ++c)
+          if (changed & (1u << c)) bind_issue_column(*s, index++, after, c);
+        s->bind(index++, after.issue.number);
+        s->bind(index, before.issue.version);
         if (s->exec() != 1) return false;
       }
       if (before.issue.fieldworkers != after.issue.fieldworkers) {
@@ -626,32 +742,29 @@ class SqliteTransaction final : public StorageTransaction {
 
   std::vector<Issue> find_issues(const IssueQuery &q) override {
     return guarded("find issues", [&] {
-      const IssueFilter &f = q.filter;
-      IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);
-      if (f.record) {
-        sql.where("i.record_kind = " + sql.text(to_string(f.record->kind)));
-        sql.where("i.record_id = " + sql.text(f.record->id));
-      }
-      if (f.record_kind) sql.where("i.record_kind = " + sql.text(to_string(*f.record_kind)));
-      if (f.workflow) sql.where("i.workflow = " + sql.text(*f.workflow));
-      if (f.status) sql.where("i.status = " + sql.text(*f.status));
-      if (!f.categories.empty()) {
-        std::string in;
-        for (auto c : f.categories) in += (in.empty() ? "" : ", ") + sql.text(to_string(c));
-        sql.where("i.category IN (" + in + ")");
-      }
-      if (f.stage) sql.where("i.stage = " + sql.text(*f.stage));
-      if (f.type) sql.where("i.type = " + sql.text(*f.type));
-      if (f.fieldworker)
-        sql.where("i.number IN (SELECT number FROM issue_fieldworkers WHERE fieldworker_id = " +
-                  sql.text(*f.fieldworker) + ")");
-      if (f.customer_id) sql.where("i.customer_id = " + sql.text(*f.customer_id));
-      if (f.assignee) sql.where("i.assignee = " + sql.text(*f.assignee));
-      if (f.to_follow) sql.where("i.to_follow = " + sql.integer(*f.to_follow ? 1 : 0));
-      if (f.created_from) sql.where("i.created_at >= " + sql.integer(to_millis(*f.created_from)));
-      if (f.created_to) sql.where("i.created_at < " + sql.integer(to_millis(*f.created_to)));
-      if (f.after_number > 0) sql.where("i.number > " + sql.integer(f.after_number));
-      return sql.run(stmts_, static_cast<std::int64_t>(f.limit));
+      IssueSql sql = issue_sql(q);
+      if (q.filter.after_number > 0) sql.where("i.number > " + sql.integer(q.filter.after_number));
+      return sql.run(stmts_, static_cast<std::int64_t>(q.filter.limit));
+    });
+  }
+
+  std::int64_t count_issues(const IssueQuery &q) override {
+    return guarded("count issues", [&] { return issue_sql(q).count(stmts_); });
+  }
+
+  std::vector<std::string> fieldworkers_of_issues(std::span<const StatusCategory> categories) override {
+    return guarded("list fieldworkers of issues", [&] {
+      Conditions c;
+      std::string in;
+      for (auto cat : categories) in += (in.empty() ? "" : ", ") + c.text(to_string(cat));
+      std::string sql = "SELECT DISTINCT f.fieldworker_id FROM issue_fieldworkers f JOIN issues i ON i.number = "
+                        "f.number WHERE i.category IN (" + (in.empty() ? std::string("NULL") : in) +
+                        ") ORDER BY f.fieldworker_id";
+      Use s(stmts_.get(sql));
+      c.bind(*s);
+      std::vector<std::string> out;
+      while (s->executeStep()) out.push_back(text(*s, 0));
+      return out;
     });
   }
 
@@ -673,15 +786,16 @@ class SqliteTransaction final : public StorageTransaction {
       s->bind(1, parse_issue_code(e.issue_code));
       s->bind(2, e.seq);
       s->bind(3, to_millis(e.at));
-      s->bind(4, e.actor_id);
-      s->bind(5, to_string(e.actor_role));
-      s->bind(6, e.kind);
-      s->bind(7, e.action);
-      s->bind(8, codec::encode_changes(e.changes));
-      s->bind(9, e.note);
+      s->bindNoCopy(4, e.actor_id);
+      s->bindNoCopy(5, to_string(e.actor_role));
+      s->bindNoCopy(6, e.kind);
+      s->bindNoCopy(7, e.action);
+      std::string changes = codec::encode_changes(e.changes);
+      s->bindNoCopy(8, changes);
+      s->bindNoCopy(9, e.note);
       s->bind(10, e.internal ? 1 : 0);
-      s->bind(11, e.prev_hash);
-      s->bind(12, e.hash);
+      s->bindNoCopy(11, e.prev_hash);
+      s->bindNoCopy(12, e.hash);
       s->exec();
     });
   }
@@ -714,19 +828,72 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
+  void put_due(const DueItem &item) override {
+    guarded("write due item", [&] {
+      Use s(stmts_.get("INSERT INTO due (number, kind, name, due_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (number, kind, name) DO UPDATE SET due_at = excluded.due_at"));
+      s->bind(1, item.number);
+      s->bindNoCopy(2, item.kind);
+      s->bindNoCopy(3, item.name);
+      s->bind(4, to_millis(item.due_at));
+      s->exec();
+    });
+  }
+
+  bool remove_due(std::int64_t number, std::string_view kind, std::string_view name) override {
+    return guarded("remove due item", [&] {
+      Use s(stmts_.get("DELETE FROM due WHERE number = ? AND kind = ? AND name = ?"));
+      s->bind(1, number);
+      s->bind(2, std::string(kind));
+      s->bind(3, std::string(name));
+      return s->exec() == 1;
+    });
+  }
+
+  std::optional<DueItem> due_item(std::int64_t number, std::string_view kind, std::string_view name) override {
+    return guarded("read due item", [&]() -> std::optional<DueItem> {
+      Use s(stmts_.get("SELECT due_at FROM due WHERE number = ? AND kind = ? AND name = ?"));
+      s->bind(1, number);
+      s->bind(2, std::string(kind));
+      s->bind(3, std::string(name));
+      if (!s->executeStep()) return std::nullopt;
+      return DueItem{number, std::string(kind), std::string(name), from_millis(integer(*s, 0))};
+    });
+  }
+
+  std::vector<DueItem> due_items(Timestamp now, std::size_t limit) override {
+    return guarded("read due items", [&] {
+      Use s(stmts_.get("SELECT number, kind, name, due_at FROM due WHERE due_at <= ? "
+                       "ORDER BY due_at, number, kind, name LIMIT ?"));
+      s->bind(1, to_millis(now));
+      s->bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+      std::vector<DueItem> out;
+      while (s->executeStep()) out.push_back({integer(*s, 0), text(*s, 1), text(*s, 2), from_millis(integer(*s, 3))});
+      return out;
+    });
+  }
+
+  std::optional<Timestamp> next_due() override {
+    return guarded("read next due time", [&]() -> std::optional<Timestamp> {
+      Use s(stmts_.get("SELECT min(due_at) FROM due"));
+      if (!s->executeStep() || is_null(*s, 0)) return std::nullopt;
+      return from_millis(integer(*s, 0));
+    });
+  }
+
   std::int64_t enqueue(const OutboxItem &item) override {
     return guarded("queue outbox item", [&] {
       Use s(stmts_.get("INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, subject, "
                        "body_text, body_html, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      s->bind(1, item.idempotency_key);
-      s->bind(2, to_string(item.kind));
-      s->bind(3, item.event);
-      s->bind(4, item.issue_code);
-      s->bind(5, item.recipient);
-      s->bind(6, to_string(item.channel));
-      s->bind(7, item.subject);
-      s->bind(8, item.body_text);
-      s->bind(9, item.body_html);
+      s->bindNoCopy(1, item.idempotency_key);
+      s->bindNoCopy(2, to_string(item.kind));
+      s->bindNoCopy(3, item.event);
+      s->bindNoCopy(4, item.issue_code);
+      s->bindNoCopy(5, item.recipient);
+      s->bindNoCopy(6, to_string(item.channel));
+      s->bindNoCopy(7, item.subject);
+      s->bindNoCopy(8, item.body_text);
+      s->bindNoCopy(9, item.body_html);
       s->bind(10, to_millis(item.created_at));
       s->exec();
       return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.getHandle()));
@@ -822,8 +989,8 @@ class SqliteTransaction final : public StorageTransaction {
       Use s(stmts_.get("INSERT OR IGNORE INTO hold_issues (record_kind, record_id, fieldworker_id, number, open) "
                        "VALUES (?1, ?2, ?3, ?4, coalesce((SELECT category <> 'closed' FROM issues WHERE number = "
                        "?4), 1))"));
-      s->bind(1, to_string(record.kind));
-      s->bind(2, record.id);
+      s->bindNoCopy(1, to_string(record.kind));
+      s->bindNoCopy(2, record.id);
       s->bind(3, std::string(fieldworker));
       s->bind(4, number);
       s->exec();
@@ -1165,7 +1332,7 @@ class SqliteTransaction final : public StorageTransaction {
       auto count = [&](const char *sql) {
         Use s(stmts_.get(sql));
         s->bind(1, number);
-        return s->executeStep() ? integer(*s, 0) : 0;
+        return s->executeStep() ? s->getColumn(0).getInt64() : 0;
       };
       n.comments = count("SELECT count(*) FROM comments WHERE number = ?");
       n.attachments = count("SELECT count(*) FROM attachments WHERE number = ?");
@@ -1182,6 +1349,11 @@ class SqliteTransaction final : public StorageTransaction {
                          "?1 || char(10), char(10)), char(10)) WHERE instr(char(10) || issues || char(10), "
                          "char(10) || ?1 || char(10)) > 0"));
         s->bind(1, format_issue_code(number));
+        s->exec();
+      }
+      {
+        Use s(stmts_.get("DELETE FROM due WHERE number = ?"));
+        s->bind(1, number);
         s->exec();
       }
       {
@@ -1240,6 +1412,39 @@ class SqliteTransaction final : public StorageTransaction {
   }
 
  private:
+  // The host's criteria and the reader's scope of an issue query, without paging.
+  static IssueSql issue_sql(const IssueQuery &q) {
+    const IssueFilter &f = q.filter;
+    IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);
+    if (f.record) {
+      sql.where("i.record_kind = " + sql.text(to_string(f.record->kind)));
+      sql.where("i.record_id = " + sql.text(f.record->id));
+    }
+    if (f.record_kind) sql.where("i.record_kind = " + sql.text(to_string(*f.record_kind)));
+    if (f.workflow) sql.where("i.workflow = " + sql.text(*f.workflow));
+    if (f.status) sql.where("i.status = " + sql.text(*f.status));
+    if (!f.categories.empty()) {
+      std::string in;
+      for (auto c : f.categories) in += (in.empty() ? "" : ", ") + sql.text(to_string(c));
+      sql.where("i.category IN (" + in + ")");
+    }
+    if (f.stage) sql.where("i.stage = " + sql.text(*f.stage));
+    if (f.type) sql.where("i.type = " + sql.text(*f.type));
+    if (f.fieldworker)
+      sql.where("i.number IN (SELECT number FROM issue_fieldworkers WHERE fieldworker_id = " +
+                sql.text(*f.fieldworker) + ")");
+    if (f.customer_id) sql.where("i.customer_id = " + sql.text(*f.customer_id));
+    if (f.assignee) sql.where("i.assignee = " + sql.text(*f.assignee));
+    if (f.owner) {
+      std::string who = sql.text(*f.owner);
+      sql.where("(i.reporter_id = " + who + " OR i.assignee = " + who + ")");
+    }
+    if (f.to_follow) sql.where("i.to_follow = " + sql.integer(*f.to_follow ? 1 : 0));
+    if (f.created_from) sql.where("i.created_at >= " + sql.integer(to_millis(*f.created_from)));
+    if (f.created_to) sql.where("i.created_at < " + sql.integer(to_millis(*f.created_to)));
+    return sql;
+  }
+
   void mark_links_open(std::int64_t number, bool open) {
     // Schema triggers carry the change to each linked hold's list of blocking issues.
     Use s(stmts_.get("UPDATE hold_issues SET open = ? WHERE number = ?"));
