@@ -99,8 +99,12 @@ void must(int rc, complaints_desk *desk, const char *what) {
   if (rc != COMPLAINTS_OK) finding(std::string("setting up the desk failed: ") + what, complaints_desk_errmsg(desk));
 }
 
-void must_out(int rc, complaints_desk *desk, char *out, const char *what) {
+// `out` by reference: the call that fills it is an argument too, and the order
+// in which arguments are evaluated is unspecified, so a copy could be the value
+// from before the call (freeing the last result and leaking this one).
+void must_out(int rc, complaints_desk *desk, char *&out, const char *what) {
   complaints_free(out);
+  out = nullptr;
   must(rc, desk, what);
 }
 
