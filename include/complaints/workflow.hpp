@@ -25,6 +25,7 @@
 #include "complaints/actor.hpp"
 #include "complaints/errors.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/task.hpp"
 
 namespace complaints {
 
@@ -41,6 +42,8 @@ inline constexpr std::size_t workflow_actions = 10000;
 inline constexpr std::size_t workflow_stages = 1000;
 inline constexpr std::size_t action_inputs = 100;     ///< inputs of one action
 inline constexpr std::size_t effects_per_list = 100;  ///< effects of one action, and of on_report
+inline constexpr std::size_t workflow_task_kinds = 100;  ///< kinds of task ("tasks")
+inline constexpr std::size_t task_assignees = 1000;      ///< groups, and users, one task kind names
 }  // namespace limits
 
 struct StatusDef {
@@ -144,6 +147,26 @@ struct SlaPolicyDef {
   friend bool operator==(const SlaPolicyDef &, const SlaPolicyDef &) = default;
 };
 
+/// A kind of task a workflow's issues may carry (SPEC R8.4, seed 003):
+/// Acknowledgement, Investigate, Send response, or any other. docs/tasks.md
+/// explains each option.
+struct TaskKindDef {
+  std::string name;   ///< "investigate"; unique in the workflow
+  std::string title;  ///< for UIs; defaults to name
+  /// Who a task of this kind may be assigned to: these groups, these users,
+  /// users of these roles (staff roles only). All empty: any group, any staff user.
+  std::vector<std::string> groups;
+  std::vector<std::string> users;
+  std::vector<Role> roles;
+  std::string sla;            ///< an SLA policy of the workflow the task's own clock runs on; "" for none
+  bool mandatory = false;     ///< must be completed before the issue may close
+  TaskAccess access = TaskAccess::summary;  ///< how much of the case the assignee sees
+  std::string instructions;   ///< standing notes for the assignee
+  std::string send_template;  ///< a template the task sends the customer when completed; "" for none
+  bool creator_may_change = false;  ///< whoever creates a task may change mandatory, access and instructions
+  friend bool operator==(const TaskKindDef &, const TaskKindDef &) = default;
+};
+
 /// A workflow as written, before validation.
 struct WorkflowDef {
   std::string name;
@@ -155,6 +178,7 @@ struct WorkflowDef {
   std::vector<EffectDef> on_report;      ///< effects of reporting an issue
   std::vector<ActionDef> actions;
   std::vector<SlaPolicyDef> slas{};      ///< SLA policies its effects name
+  std::vector<TaskKindDef> tasks{};      ///< the kinds of task its issues may carry
   friend bool operator==(const WorkflowDef &, const WorkflowDef &) = default;
 };
 
@@ -201,6 +225,7 @@ class COMPLAINTS_API Workflow {
   const StageDef *stage(std::string_view name) const noexcept;
   const ActionDef *action(std::string_view name) const noexcept;
   const SlaPolicyDef *sla(std::string_view name) const noexcept;
+  const TaskKindDef *task_kind(std::string_view name) const noexcept;
   /// The stage a status belongs to, or nullptr.
   const StageDef *stage_of(std::string_view status) const noexcept;
   /// True when the action may start from `status`: it is in the action's
