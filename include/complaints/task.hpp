@@ -83,4 +83,15 @@ struct Task {
   friend bool operator==(const Task &, const Task &) = default;
 };
 
+/// What Desk::create_task takes. `group`, `assignee` or both; the options
+/// left unset come from the task's kind.
+struct TaskRequest {
+  std::string kind;
+  std::string group{};
+  std::string assignee{};
+  std::optional<bool> mandatory{};
+  std::optional<TaskAccess> access{};
+  std::optional<std::string> instructions{};
+};
+
 }  // namespace complaints

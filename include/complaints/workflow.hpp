@@ -152,17 +152,18 @@ struct SlaPolicyDef {
 /// explains each option.
 struct TaskKindDef {
   std::string name;   ///< "investigate"; unique in the workflow
-  std::string title;  ///< for UIs; defaults to name
-  /// Who a task of this kind may be assigned to: these groups, these users,
-  /// users of these roles (staff roles only). All empty: any group, any staff user.
-  std::vector<std::string> groups;
-  std::vector<std::string> users;
-  std::vector<Role> roles;
-  std::string sla;            ///< an SLA policy of the workflow the task's own clock runs on; "" for none
+  std::string title{};  ///< for UIs; defaults to name
+  /// Who a task of this kind may be assigned to: these groups (and their
+  /// members), these users, users of these roles (admin, supervisor, office,
+  /// fieldworker). All three empty: any group, any registered user of those roles.
+  std::vector<std::string> groups{};
+  std::vector<std::string> users{};
+  std::vector<Role> roles{};
+  std::string sla{};            ///< an SLA policy of the workflow the task's own clock runs on; "" for none
   bool mandatory = false;     ///< must be completed before the issue may close
   TaskAccess access = TaskAccess::summary;  ///< how much of the case the assignee sees
-  std::string instructions;   ///< standing notes for the assignee
-  std::string send_template;  ///< a template the task sends the customer when completed; "" for none
+  std::string instructions{};   ///< standing notes for the assignee
+  std::string send_template{};  ///< a template the task sends the customer when completed; "" for none
   bool creator_may_change = false;  ///< whoever creates a task may change mandatory, access and instructions
   friend bool operator==(const TaskKindDef &, const TaskKindDef &) = default;
 };
