@@ -125,9 +125,10 @@ struct ActionDef {
   TargetDef to;
   std::vector<AllowRule> allow;  ///< who may take it; empty = nobody
   std::vector<InputDef> inputs;
-  /// Conditions that must hold. The task guards ("no_open_tasks",
-  /// "mandatory_tasks_done") come with tasks (SPEC R8.4); until then this
-  /// version refuses any guard at load, with its path.
+  /// Conditions that must hold, else the action is refused with
+  /// InvalidState naming what is in the way: "no_open_tasks" (no task of the
+  /// issue is open), "mandatory_tasks_done" (no mandatory task is open, and
+  /// each task kind declared mandatory has a completed task on the issue).
   std::vector<std::string> guards;
   std::vector<EffectDef> effects;
   friend bool operator==(const ActionDef &, const ActionDef &) = default;
@@ -183,7 +184,7 @@ struct WorkflowDef {
   friend bool operator==(const WorkflowDef &, const WorkflowDef &) = default;
 };
 
-/// The guard names tasks will bring (not yet available: see ActionDef::guards).
+/// The guards an action may name (ActionDef::guards).
 namespace guard {
 inline constexpr std::string_view no_open_tasks = "no_open_tasks";
 inline constexpr std::string_view mandatory_tasks_done = "mandatory_tasks_done";

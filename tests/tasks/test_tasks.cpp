@@ -272,3 +272,48 @@ TEST_CASE("two processes claiming from one queue claim each task exactly once") 
   CHECK(desk.claimable_tasks(person("u-1")).empty());
   CHECK(desk.verify_timeline(root, code).ok);
 }
+
+TEST_CASE_TEMPLATE("a close is refused while tasks are outstanding or a mandatory task was never done, naming them", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  for (const char *id : {"u-1", "u-2"}) f.desk.put_user(root, User{id, Role::office, id, {}});
+  f.desk.put_group(root, Group{"roads", "Roads", {"u-1", "u-2"}});
+  auto doc = Workflow::builtin("field-service").definition();
+  doc.name = "guarded";
+  TaskKindDef investigate{"investigate"};
+  investigate.mandatory = true;
+  TaskKindDef note{"note"};
+  doc.tasks = {investigate, note};
+  for (auto &a : doc.actions)
+    if (a.name == "close") a.guards = {std::string(guard::no_open_tasks), std::string(guard::mandatory_tasks_done)};
+  f.desk.install_workflow(root, Workflow::from_definition(doc));
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Damage Caused";
+  r.description = "Pothole.";
+  r.workflow = "guarded";
+  Issue issue = f.desk.report(test::office(), r);
+  auto close = [&] {
+    return f.desk.act(test::admin(), issue.code, ActionRequest{"close", {{"note", "Repaired."}}, std::nullopt});
+  };
+  REQUIRE(Workflow::builtin("field-service").action("close"));
+  // No task yet: the mandatory kind was never done.
+  std::string before = f.desk.dump();
+  auto e = expect_error(Errc::invalid_state, close);
+  CHECK(e.where() == "action");
+  CHECK(std::string(e.what()).find("no 'investigate' task was completed") != std::string::npos);
+  CHECK(f.desk.dump() == before);
+  Task t = f.desk.create_task(test::office(), issue.code, TaskRequest{"investigate", "roads"});
+  Task n = f.desk.create_task(test::office(), issue.code, TaskRequest{"note", "roads"});
+  e = expect_error(Errc::invalid_state, close);
+  CHECK(std::string(e.what()).find("task 1 (investigate) is open") != std::string::npos);
+  CHECK(std::string(e.what()).find("task 2 (note) is open") != std::string::npos);
+  f.desk.claim_task(person("u-1"), t.id);
+  f.desk.complete_task(person("u-1"), t.id, "Filled.");
+  e = expect_error(Errc::invalid_state, close);  // the note task is still open
+  CHECK(std::string(e.what()).find("task 2 (note) is open") != std::string::npos);
+  CHECK(std::string(e.what()).find("task 1") == std::string::npos);
+  f.desk.cancel_task(test::office(), n.id, "Not needed.");
+  CHECK(close().is_closed());
+}
