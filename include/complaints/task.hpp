@@ -75,7 +75,7 @@ struct Task {
   std::optional<Timestamp> done_at;  ///< when it was completed or cancelled
   std::string done_by;               ///< who completed or cancelled it
   std::string notes;                 ///< what it was completed (or cancelled) with
-  std::vector<SlaClock> slas;        ///< its own SLA clock, as an issue's (complaints/issue.hpp)
+  std::vector<SlaClock> slas;        ///< its own SLA clock, as an issue's (none in this version)
   std::int64_t version = 1;          ///< 1 when created; +1 on every change
 
   /// Open and claimable: in a group's queue, nobody working it.

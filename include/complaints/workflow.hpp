@@ -160,9 +160,9 @@ struct TaskKindDef {
   std::vector<std::string> groups{};
   std::vector<std::string> users{};
   std::vector<Role> roles{};
-  std::string sla{};            ///< an SLA policy of the workflow the task's own clock runs on; "" for none
+  std::string sla{};  ///< an SLA policy for the task's own clock; not available in this version: refused unless ""
   bool mandatory = false;     ///< must be completed before the issue may close
-  TaskAccess access = TaskAccess::summary;  ///< how much of the case the assignee sees
+  TaskAccess access = TaskAccess::summary;  ///< how much of the case the assignee sees; only summary in this version
   std::string instructions{};   ///< standing notes for the assignee
   std::string send_template{};  ///< a template the task sends the customer when completed; "" for none
   bool creator_may_change = false;  ///< whoever creates a task may change mandatory, access and instructions

@@ -7,6 +7,7 @@
 
 #include "desk/impl.hpp"
 #include "engine/change.hpp"
+#include "engine/engine.hpp"
 
 namespace complaints {
 
@@ -97,9 +98,11 @@ void Desk::Impl::check_assignees(Op &op, const TaskKindDef &kind, std::string_vi
   }
 }
 
-// Writes the task change and its timeline entry (internal) in the open transaction.
+// Writes the task change and its timeline entry (internal) in the open
+// transaction; with `send`, also sends that template to the customer, as a
+// workflow's send_template effect would, logged on the same entry.
 Task Desk::Impl::log_task(Op &op, const Actor &actor, TaskContext &ctx, Task after, FieldChange change,
-                          std::string note) {
+                          std::string note, std::string_view send) {
   after.version = ctx.task.version + 1;
   after.updated_at = op.now;
   if (!op.txn.update_task(ctx.task, after))
@@ -109,7 +112,16 @@ Task Desk::Impl::log_task(Op &op, const Actor &actor, TaskContext &ctx, Task aft
   entry.internal = true;
   entry.changes.push_back(std::move(change));
   entry.note = std::move(note);
-  engine::write(op, actor, ctx.row, ctx.row.issue, entry, false);
+  Issue issue = ctx.row.issue;
+  if (!send.empty()) {
+    const Workflow &wf = op.caches->workflow(op, issue.workflow);
+    engine::Inputs no_inputs;
+    engine::EffectContext effect{op, actor, wf, ctx.record, no_inputs, issue, entry, "task", nullptr,
+                                 ctx.row.timeline_seq + 1};
+    engine::send_message(effect, send, Audience::customer);
+  }
+  bool changed = !(issue == ctx.row.issue);  // the acknowledgement may start its SLA
+  engine::write(op, actor, ctx.row, std::move(issue), entry, changed);
   return after;
 }
 
@@ -147,8 +159,8 @@ Task Desk::create_task(const Actor &actor, std::string_view code, const TaskRequ
   parse_issue_code(code);
   check::name(req.kind, "kind", limits::name_bytes);
   if (req.instructions) check::text(*req.instructions, "instructions", limits::note_bytes, false);
-  if (req.access && !task_access_from_string(to_string(*req.access)))
-    throw InvalidInput("is not a known task access", "access");
+  if (req.access && *req.access != TaskAccess::summary)
+    throw InvalidInput("task access levels are not available in this version of the library", "access");
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
     const Workflow &wf = op.caches->workflow(op, row.issue.workflow);
@@ -259,7 +271,8 @@ Task Desk::complete_task(const Actor &actor, std::int64_t id, std::string_view n
     after.done_at = op.now;
     after.done_by = actor.id;
     after.notes = std::string(notes);
-    return Impl::log_task(op, actor, ctx, std::move(after), {label(t), "open", "completed"}, std::string(notes));
+    std::string send = ctx.kind ? ctx.kind->send_template : std::string();
+    return Impl::log_task(op, actor, ctx, std::move(after), {label(t), "open", "completed"}, std::string(notes), send);
   });
 }
 

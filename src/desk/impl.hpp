@@ -96,7 +96,8 @@ struct Desk::Impl {
   struct TaskContext;
   TaskContext task_context(Op &op, const Actor &actor, std::int64_t id);
   static void check_assignees(Op &op, const TaskKindDef &kind, std::string_view group, std::string_view user);
-  static Task log_task(Op &op, const Actor &actor, TaskContext &ctx, Task after, FieldChange change, std::string note);
+  static Task log_task(Op &op, const Actor &actor, TaskContext &ctx, Task after, FieldChange change, std::string note,
+                       std::string_view send = {});
 
   // desk_discussion.cpp: adding and removing watchers and links.
   std::vector<std::string> change_watchers(const Actor &actor, std::string_view code, std::string_view user_id,

@@ -375,8 +375,11 @@ class Validator {
           problem(Path(Path(to, "roles"), j),
                   fmt::format("role '{}' cannot work tasks (admin, supervisor, office or fieldworker)",
                               to_string(k.roles[j])));
-      if (!k.sla.empty() && !sla_name_unread_ && !sla_names_.count(k.sla))
-        problem(Path(p, "sla"), fmt::format("unknown SLA policy '{}' (declare it under \"slas\")", check::excerpt(k.sla)));
+      // Declared now so that documents need not change; refused until they run.
+      if (!k.sla.empty())
+        problem(Path(p, "sla"), "a task's own SLA clock is not available in this version of the library");
+      if (k.access != TaskAccess::summary)
+        problem(Path(p, "access"), "task access levels are not available in this version of the library");
       if (!k.send_template.empty() && !templates_.count(k.send_template))
         problem(Path(p, "send_template"), fmt::format("unknown template '{}'", check::excerpt(k.send_template)));
       good_text(k.instructions, Path(p, "instructions"), limits::note_bytes);

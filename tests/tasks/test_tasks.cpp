@@ -32,7 +32,6 @@ Issue set_up(Desk &desk, int people = 4) {
   TaskKindDef investigate{"investigate"};
   investigate.groups = {"roads"};
   investigate.mandatory = true;
-  investigate.access = TaskAccess::contact;
   investigate.instructions = "Inspect the site and report what you find.";
   TaskKindDef ack{"acknowledge"};
   ack.roles = {Role::office};
@@ -66,7 +65,7 @@ TEST_CASE_TEMPLATE("a task goes to a group's queue, is claimed out of it, and it
   CHECK(t.state == TaskState::open);
   CHECK(t.claimable());
   CHECK(t.mandatory);  // from its kind
-  CHECK(t.access == TaskAccess::contact);
+  CHECK(t.access == TaskAccess::summary);
   CHECK(t.instructions == "Inspect the site and report what you find.");
   CHECK(t.created_by == test::office().id);
   CHECK(f.desk.task(root, t.id) == t);
@@ -146,9 +145,11 @@ TEST_CASE_TEMPLATE("release, reassign and cancel; a kind decides where its tasks
   // An acknowledgement goes to an office user, with options its creator may change.
   TaskRequest ack{"acknowledge", "", "u-4"};
   ack.access = TaskAccess::everything;
+  CHECK(expect_error(Errc::invalid_input, [&] { f.desk.create_task(test::office(), issue.code, ack); }).where() ==
+        "access");
+  ack.access.reset();
   ack.instructions = "Call the resident first.";
   Task a = f.desk.create_task(test::office(), issue.code, ack);
-  CHECK(a.access == TaskAccess::everything);
   CHECK(a.instructions == "Call the resident first.");
   CHECK_FALSE(a.mandatory);
   CHECK(expect_error(Errc::invalid_state, [&] { f.desk.claim_task(person("u-4"), a.id); }).where() == "id");
@@ -316,4 +317,45 @@ TEST_CASE_TEMPLATE("a close is refused while tasks are outstanding or a mandator
   CHECK(std::string(e.what()).find("task 1") == std::string::npos);
   f.desk.cancel_task(test::office(), n.id, "Not needed.");
   CHECK(close().is_closed());
+}
+
+TEST_CASE_TEMPLATE("completing a task of a kind with a template sends it to the customer, logged with the task", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  f.desk.put_user(root, User{"u-1", Role::office, "Olivia Reyes", {}});
+  f.desk.put_user(root, User{"cust-1", Role::customer, "Casey Smith", {}});
+  MessageSettings quiet;
+  quiet.acknowledgement = AcknowledgementMode::off;
+  f.desk.set_message_settings(root, quiet);
+  WorkflowDef def = Workflow::builtin("field-service").definition();
+  def.name = "responding";
+  TaskKindDef respond{"send_response"};
+  respond.send_template = "final_resolution";
+  def.tasks = {respond};
+  f.desk.install_workflow(root, Workflow::from_definition(def));
+  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Damage Caused";
+  r.description = "Pothole.";
+  r.workflow = "responding";
+  Issue issue = f.desk.report(test::office(), r);
+  auto messages = [&] {
+    std::vector<OutboxItem> out;
+    for (const auto &i : f.desk.outbox_pending(test::system_actor()))
+      if (i.kind == OutboxKind::message) out.push_back(i);
+    return out;
+  };
+  REQUIRE(messages().empty());
+  Task t = f.desk.create_task(test::office(), issue.code, TaskRequest{"send_response", "", "u-1"});
+  CHECK(messages().empty());
+  f.desk.complete_task(person("u-1"), t.id, "Replied to the resident.");
+  auto sent = messages();
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0].recipient == "cust-1");
+  CHECK(sent[0].event == "message:final_resolution");
+  auto entry = f.desk.timeline(root, issue.code).back();
+  CHECK(entry.change("task:1")->after == "completed");
+  CHECK(entry.change("message"));
+  CHECK(f.desk.verify_timeline(root, issue.code).ok);
 }

@@ -47,8 +47,8 @@ TEST_CASE("task kinds are read with every option and written back as read") {
   json tasks = json::parse(R"([
     {"name": "acknowledgement", "title": "Acknowledgement", "assign_to": {"roles": ["office"]},
      "send_template": "acknowledgement", "mandatory": true},
-    {"name": "investigate", "assign_to": {"groups": ["roads", "parks"], "users": ["u-1"]}, "sla": "respond",
-     "access": "attachments", "instructions": "Find out what happened.\nReport back.", "creator_may_change": true},
+    {"name": "investigate", "assign_to": {"groups": ["roads", "parks"], "users": ["u-1"]},
+     "instructions": "Find out what happened.\nReport back.", "creator_may_change": true},
     {"name": "note"}
   ])");
   Workflow wf = Workflow::from_json(with_tasks(tasks).dump());
@@ -59,8 +59,6 @@ TEST_CASE("task kinds are read with every option and written back as read") {
   CHECK(kinds[0].send_template == "acknowledgement");
   CHECK(kinds[1].groups == std::vector<std::string>{"roads", "parks"});
   CHECK(kinds[1].users == std::vector<std::string>{"u-1"});
-  CHECK(kinds[1].sla == "respond");
-  CHECK(kinds[1].access == TaskAccess::attachments);
   CHECK(kinds[1].creator_may_change);
   CHECK(kinds[2] == TaskKindDef{"note", "", {}, {}, {}, "", false, TaskAccess::summary, "", "", false});
   CHECK(wf.task_kind("investigate") == &kinds[1]);
@@ -79,7 +77,7 @@ TEST_CASE("bad task kinds are refused at their paths, every problem at once") {
     7
   ])");
   auto ps = problems(with_tasks(tasks));
-  CHECK_MESSAGE(has(ps, "$.tasks[0].sla", "unknown SLA policy 'resolve'"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.tasks[0].sla", "not available in this version"), show(ps));
   CHECK_MESSAGE(has(ps, "$.tasks[0].access", "unknown access 'all'"), show(ps));
   CHECK_MESSAGE(has(ps, "$.tasks[0].send_template", "unknown template"), show(ps));
   CHECK_MESSAGE(has(ps, "$.tasks[0].assign_to.groups[1]", "listed twice"), show(ps));
@@ -94,6 +92,14 @@ TEST_CASE("bad task kinds are refused at their paths, every problem at once") {
   CHECK_MESSAGE(has(ps, "$.tasks[2].name", "is required"), show(ps));
   CHECK_MESSAGE(has(ps, "$.tasks[3]", "must be an object"), show(ps));
   CHECK_MESSAGE(ps.size() == 14, show(ps));
+}
+
+TEST_CASE("a task kind's own SLA clock and access level are refused at load until they run") {
+  auto ps = problems(with_tasks(json::parse(R"([{"name": "investigate", "sla": "respond", "access": "contact"}])")));
+  CHECK_MESSAGE(has(ps, "$.tasks[0].sla", "not available in this version"), show(ps));
+  CHECK_MESSAGE(has(ps, "$.tasks[0].access", "not available in this version"), show(ps));
+  CHECK_MESSAGE(ps.size() == 2, show(ps));
+  CHECK(problems(with_tasks(json::parse(R"([{"name": "investigate", "access": "summary"}])"))).empty());
 }
 
 TEST_CASE("a workflow holds at most limits::workflow_task_kinds task kinds") {
