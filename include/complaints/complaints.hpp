@@ -15,6 +15,7 @@
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 #include "complaints/storage.hpp"
+#include "complaints/task.hpp"
 #include "complaints/template_renderer.hpp"
 #include "complaints/timeline.hpp"
 #include "complaints/users.hpp"

@@ -55,6 +55,7 @@
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
 #include "complaints/storage.hpp"
+#include "complaints/task.hpp"
 #include "complaints/timeline.hpp"
 #include "complaints/users.hpp"
 #include "complaints/workflow.hpp"
@@ -330,6 +331,53 @@ class COMPLAINTS_API Desk {
   /// assigned to (SPEC R8.2: the To Follow counter). Staff may ask of anyone;
   /// others only of themselves (Forbidden otherwise).
   std::int64_t to_follow_count(const Actor &actor, std::string_view user_id);
+
+  // --- groups and tasks (SPEC R8.4, docs/tasks.md) -----------------------------------
+
+  /// Registers a group or replaces its name and members. Needs staff with
+  /// manage_settings. InvalidInput names the field (id: limits::id_bytes,
+  /// name: limits::name_bytes, members: registered users, at most
+  /// limits::task_assignees). Members keep the tasks they already work.
+  void put_group(const Actor &actor, const Group &group);
+  /// Every group, by id. Staff only.
+  std::vector<Group> groups(const Actor &actor);
+
+  /// Creates a task of a kind the issue's workflow declares on the issue
+  /// (staff other than system; Forbidden otherwise), logged on its timeline.
+  /// It goes to `req.group` (its open tasks form a claimable queue), to
+  /// `req.assignee` directly, or to both (assigned within the group); the
+  /// kind's assign_to decides which groups and users are allowed. The kind's
+  /// mandatory flag, access and instructions apply unless the kind lets its
+  /// creator change them (InvalidInput at the field otherwise). NotFound as
+  /// get; InvalidInput naming the field for an unknown kind, group or user.
+  Task create_task(const Actor &actor, std::string_view code, const TaskRequest &req);
+  /// Takes a claimable task: the actor must be a member of its group
+  /// (Forbidden otherwise). Of any number of claims at once, in any number of
+  /// threads or processes, exactly one wins; the others get Conflict naming
+  /// who has it. A claimed task leaves the group's queue.
+  Task claim_task(const Actor &actor, std::int64_t id);
+  /// Puts a claimed task back in its group's queue: by whoever works it, or
+  /// an admin or supervisor. InvalidState when it has no group or nobody works it.
+  Task release_task(const Actor &actor, std::int64_t id);
+  /// Reassigns an open task to `group` and/or `user` (at least one), within
+  /// what its kind allows. Staff other than system and fieldworkers.
+  Task assign_task(const Actor &actor, std::int64_t id, std::string_view group, std::string_view user);
+  /// Completes an open task with notes (at most limits::note_bytes), which go
+  /// on the case's timeline. Only whoever works it (InvalidState while
+  /// nobody does; Forbidden for anyone else).
+  Task complete_task(const Actor &actor, std::int64_t id, std::string_view notes);
+  /// Cancels an open task, with a reason. Staff other than system and fieldworkers.
+  Task cancel_task(const Actor &actor, std::int64_t id, std::string_view reason);
+  /// One task: for staff who may see its issue, members of its group and
+  /// whoever works it (NotFound for anyone else); Forbidden for customers.
+  Task task(const Actor &actor, std::int64_t id);
+  /// The tasks of an issue, by id. Staff only; NotFound as get.
+  std::vector<Task> tasks(const Actor &actor, std::string_view code);
+  /// The open tasks the actor may claim (of the groups they are a member of),
+  /// by id, id > after_id, at most `limit` (1 to limits::page_items).
+  std::vector<Task> claimable_tasks(const Actor &actor, std::int64_t after_id = 0, std::size_t limit = 100);
+  /// The open tasks the actor works, by id, paged as claimable_tasks.
+  std::vector<Task> my_tasks(const Actor &actor, std::int64_t after_id = 0, std::size_t limit = 100);
 
   // --- outbox (actor must be role system: the host's delivery process) -------
 

@@ -44,6 +44,7 @@
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
+#include "complaints/task.hpp"
 #include "complaints/timeline.hpp"
 #include "complaints/users.hpp"
 
@@ -112,6 +113,7 @@ struct ErasedCounts {
   std::int64_t attachments = 0;
   std::int64_t timeline_entries = 0;
   std::int64_t outbox_items = 0;
+  std::int64_t tasks = 0;
 };
 
 enum class TxnMode : std::uint8_t { read, write };
@@ -203,6 +205,33 @@ class COMPLAINTS_API StorageTransaction {
   /// The earliest due_at of all items; nullopt when there are none.
   virtual std::optional<Timestamp> next_due() = 0;
 
+  // --- groups and tasks (SPEC R8.4) --------------------------------------------
+  /// Inserts or replaces a group and its member list. Write.
+  virtual void put_group(const Group &group) = 0;
+  virtual std::optional<Group> group(std::string_view id) = 0;
+  /// Every group, by id ascending.
+  virtual std::vector<Group> groups() = 0;
+  /// The ids of the groups `user` is a member of, ascending.
+  virtual std::vector<std::string> groups_of_user(std::string_view user) = 0;
+  /// Returns the next task id (1, 2, ...) and consumes it: never returned
+  /// twice by a database. Write (rolled back with the transaction).
+  virtual std::int64_t allocate_task_id() = 0;
+  /// Inserts a new task (its id from allocate_task_id, its issue stored). Write.
+  virtual void insert_task(const Task &task) = 0;
+  virtual std::optional<Task> task(std::int64_t id) = 0;
+  /// Replaces the stored task `before` (as read in this transaction) with
+  /// `after`, if the stored version is still before.version; returns false
+  /// (and writes nothing) otherwise. A claim is this compare-and-set inside a
+  /// write transaction, so of two claimers exactly one sees true. Write.
+  virtual bool update_task(const Task &before, const Task &after) = 0;
+  /// The tasks of one issue, by id ascending.
+  virtual std::vector<Task> tasks_of_issue(std::int64_t number) = 0;
+  /// Open tasks by id ascending, id > after_id, at most `limit`: with
+  /// `assignee` empty, the claimable ones (nobody working them) of the
+  /// groups in `groups`; else the ones `assignee` works.
+  virtual std::vector<Task> open_tasks(std::span<const std::string> groups, std::string_view assignee,
+                                       std::int64_t after_id, std::size_t limit) = 0;
+
   // --- outbox ----------------------------------------------------------------
   /// Queues an item; returns its id (ids ascend in queueing order). Write.
   virtual std::int64_t enqueue(const OutboxItem &item) = 0;
@@ -280,7 +309,7 @@ class COMPLAINTS_API StorageTransaction {
   /// contains the text; by number, at most query.limit.
   virtual std::vector<Issue> search(const SearchQuery &query) = 0;
   /// Erases an issue and everything about it: its row, fieldworker index,
-  /// due items, timeline, comments, attachments, watchers, links (both ways), hold links,
+  /// due items, tasks, timeline, comments, attachments, watchers, links (both ways), hold links,
   /// and the undelivered outbox items naming it; holds ledger lines stay but
   /// drop its code from their issues. Erased bytes must not remain in the
   /// store's files once its scrub is done (see Storage::scrub). SQLite records

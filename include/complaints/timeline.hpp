@@ -34,15 +34,17 @@ inline constexpr std::string_view message = "message";  ///< a customer message 
 inline constexpr std::string_view sla = "sla";          ///< an SLA clock reached its warning point or ran out
 inline constexpr std::string_view reminder = "reminder";  ///< a To Follow reminder went out
 inline constexpr std::string_view due_dropped = "due_dropped";  ///< due work that could not run was dropped; note: why
+inline constexpr std::string_view task = "task";  ///< a task was created, claimed, released, assigned, completed or cancelled
 }  // namespace entry_kind
 
 /// True for fields that are internal to the business: payment holds
 /// ("payment", "payment:<fieldworker>"), an internal attachment on a public
 /// comment ("internal_attachment"), SLA clocks ("sla:<policy>"), timers
-/// ("timer:<name>") and reminders ("reminder"). Never shown or sent to customers.
+/// ("timer:<name>"), reminders ("reminder") and tasks ("task:<id>"). Never
+/// shown or sent to customers.
 inline bool is_internal_field(std::string_view field) noexcept {
   return field.starts_with("payment") || field == "internal_attachment" || field.starts_with("sla:") ||
-         field.starts_with("timer:") || field == "reminder";
+         field.starts_with("timer:") || field == "reminder" || field.starts_with("task:");
 }
 
 /// One field's value before and after a change ("" when it had none).

@@ -25,6 +25,7 @@
 #include "complaints/actor.hpp"
 #include "complaints/errors.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/task.hpp"
 
 namespace complaints {
 
@@ -41,6 +42,8 @@ inline constexpr std::size_t workflow_actions = 10000;
 inline constexpr std::size_t workflow_stages = 1000;
 inline constexpr std::size_t action_inputs = 100;     ///< inputs of one action
 inline constexpr std::size_t effects_per_list = 100;  ///< effects of one action, and of on_report
+inline constexpr std::size_t workflow_task_kinds = 100;  ///< kinds of task ("tasks")
+inline constexpr std::size_t task_assignees = 1000;      ///< groups, and users, one task kind names
 }  // namespace limits
 
 struct StatusDef {
@@ -122,9 +125,10 @@ struct ActionDef {
   TargetDef to;
   std::vector<AllowRule> allow;  ///< who may take it; empty = nobody
   std::vector<InputDef> inputs;
-  /// Conditions that must hold. The task guards ("no_open_tasks",
-  /// "mandatory_tasks_done") come with tasks (SPEC R8.4); until then this
-  /// version refuses any guard at load, with its path.
+  /// Conditions that must hold, else the action is refused with
+  /// InvalidState naming what is in the way: "no_open_tasks" (no task of the
+  /// issue is open), "mandatory_tasks_done" (no mandatory task is open, and
+  /// each task kind declared mandatory has a completed task on the issue).
   std::vector<std::string> guards;
   std::vector<EffectDef> effects;
   friend bool operator==(const ActionDef &, const ActionDef &) = default;
@@ -144,6 +148,27 @@ struct SlaPolicyDef {
   friend bool operator==(const SlaPolicyDef &, const SlaPolicyDef &) = default;
 };
 
+/// A kind of task a workflow's issues may carry (SPEC R8.4, seed 003):
+/// Acknowledgement, Investigate, Send response, or any other. docs/tasks.md
+/// explains each option.
+struct TaskKindDef {
+  std::string name;   ///< "investigate"; unique in the workflow
+  std::string title{};  ///< for UIs; defaults to name
+  /// Who a task of this kind may be assigned to: these groups (and their
+  /// members), these users, users of these roles (admin, supervisor, office,
+  /// fieldworker). All three empty: any group, any registered user of those roles.
+  std::vector<std::string> groups{};
+  std::vector<std::string> users{};
+  std::vector<Role> roles{};
+  std::string sla{};  ///< an SLA policy for the task's own clock; not available in this version: refused unless ""
+  bool mandatory = false;     ///< must be completed before the issue may close
+  TaskAccess access = TaskAccess::summary;  ///< how much of the case the assignee sees; only summary in this version
+  std::string instructions{};   ///< standing notes for the assignee
+  std::string send_template{};  ///< a template the task sends the customer when completed; "" for none
+  bool creator_may_change = false;  ///< whoever creates a task may change mandatory, access and instructions
+  friend bool operator==(const TaskKindDef &, const TaskKindDef &) = default;
+};
+
 /// A workflow as written, before validation.
 struct WorkflowDef {
   std::string name;
@@ -155,10 +180,11 @@ struct WorkflowDef {
   std::vector<EffectDef> on_report;      ///< effects of reporting an issue
   std::vector<ActionDef> actions;
   std::vector<SlaPolicyDef> slas{};      ///< SLA policies its effects name
+  std::vector<TaskKindDef> tasks{};      ///< the kinds of task its issues may carry
   friend bool operator==(const WorkflowDef &, const WorkflowDef &) = default;
 };
 
-/// The guard names tasks will bring (not yet available: see ActionDef::guards).
+/// The guards an action may name (ActionDef::guards).
 namespace guard {
 inline constexpr std::string_view no_open_tasks = "no_open_tasks";
 inline constexpr std::string_view mandatory_tasks_done = "mandatory_tasks_done";
@@ -201,6 +227,7 @@ class COMPLAINTS_API Workflow {
   const StageDef *stage(std::string_view name) const noexcept;
   const ActionDef *action(std::string_view name) const noexcept;
   const SlaPolicyDef *sla(std::string_view name) const noexcept;
+  const TaskKindDef *task_kind(std::string_view name) const noexcept;
   /// The stage a status belongs to, or nullptr.
   const StageDef *stage_of(std::string_view status) const noexcept;
   /// True when the action may start from `status`: it is in the action's

@@ -92,6 +92,13 @@ struct Desk::Impl {
     return *std::move(row);
   }
 
+  // desk_tasks.cpp: a task with its issue, record and kind, as the actor may see it.
+  struct TaskContext;
+  TaskContext task_context(Op &op, const Actor &actor, std::int64_t id);
+  static void check_assignees(Op &op, const TaskKindDef &kind, std::string_view group, std::string_view user);
+  static Task log_task(Op &op, const Actor &actor, TaskContext &ctx, Task after, FieldChange change, std::string note,
+                       std::string_view send = {});
+
   // desk_discussion.cpp: adding and removing watchers and links.
   std::vector<std::string> change_watchers(const Actor &actor, std::string_view code, std::string_view user_id,
                                            bool add);

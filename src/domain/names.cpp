@@ -16,6 +16,7 @@
 #include "complaints/users.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
+#include "complaints/task.hpp"
 #include "complaints/version.hpp"
 #include "complaints/workflow.hpp"
 #include "domain/check.hpp"
@@ -119,6 +120,19 @@ constexpr std::array<std::pair<SlaState, const char *>, 3> sla_states{{
     {SlaState::stopped, "stopped"},
 }};
 
+constexpr std::array<std::pair<TaskState, const char *>, 3> task_states{{
+    {TaskState::open, "open"},
+    {TaskState::completed, "completed"},
+    {TaskState::cancelled, "cancelled"},
+}};
+
+constexpr std::array<std::pair<TaskAccess, const char *>, 4> task_accesses{{
+    {TaskAccess::summary, "summary"},
+    {TaskAccess::contact, "contact"},
+    {TaskAccess::attachments, "attachments"},
+    {TaskAccess::everything, "everything"},
+}};
+
 constexpr std::array<std::pair<DueOutcome, const char *>, 2> due_outcomes{{
     {DueOutcome::ran, "ran"},
     {DueOutcome::dropped, "dropped"},
@@ -207,6 +221,10 @@ const char *to_string(InputType t) noexcept { return name_of(input_types, t); }
 const char *to_string(SlaState s) noexcept { return name_of(sla_states, s); }
 std::optional<SlaState> sla_state_from_string(std::string_view n) noexcept { return value_of(sla_states, n); }
 const char *to_string(DueOutcome o) noexcept { return name_of(due_outcomes, o); }
+const char *to_string(TaskState s) noexcept { return name_of(task_states, s); }
+std::optional<TaskState> task_state_from_string(std::string_view n) noexcept { return value_of(task_states, n); }
+const char *to_string(TaskAccess a) noexcept { return name_of(task_accesses, a); }
+std::optional<TaskAccess> task_access_from_string(std::string_view n) noexcept { return value_of(task_accesses, n); }
 
 std::string RecordRef::to_string() const { return fmt::format("{}:{}", complaints::to_string(kind), id); }
 

@@ -174,6 +174,41 @@ void announce_breaches(EffectContext &ctx, const Issue &issue, std::int64_t seq)
   }
 }
 
+namespace {
+
+// The action's guards (validation refuses any other name): InvalidState
+// naming the tasks in the way, at "action".
+void check_guards(Op &op, const Workflow &wf, const ActionDef &action, const Issue &issue) {
+  if (action.guards.empty()) return;
+  std::vector<Task> tasks = op.txn.tasks_of_issue(issue.number);
+  auto named = [](const Task &t) { return fmt::format("task {} ({})", t.id, t.kind); };
+  for (const auto &g : action.guards) {
+    std::vector<std::string> in_the_way;
+    if (g == guard::no_open_tasks) {
+      for (const auto &t : tasks)
+        if (t.state == TaskState::open) in_the_way.push_back(named(t) + " is open");
+    } else if (g == guard::mandatory_tasks_done) {
+      for (const auto &t : tasks)
+        if (t.state == TaskState::open && t.mandatory) in_the_way.push_back("mandatory " + named(t) + " is open");
+      for (const auto &kind : wf.definition().tasks)
+        if (kind.mandatory && std::none_of(tasks.begin(), tasks.end(), [&](const Task &t) {
+              return t.kind == kind.name && t.state == TaskState::completed;
+            }))
+          in_the_way.push_back(fmt::format("no '{}' task was completed", kind.name));
+    } else {
+      throw StorageError(fmt::format("workflow '{}' names guard '{}', which this build cannot run", wf.name(),
+                                     check::excerpt(g)));
+    }
+    if (in_the_way.empty()) continue;
+    std::string list;
+    for (std::size_t i = 0; i < in_the_way.size() && i < 10; ++i) list += (i ? "; " : "") + in_the_way[i];
+    if (in_the_way.size() > 10) list += fmt::format("; and {} more", in_the_way.size() - 10);
+    throw InvalidState(fmt::format("action '{}' needs {}: {}", action.name, g, list), "action");
+  }
+}
+
+}  // namespace
+
 Issue act(Op &op, const Actor &actor, const IssueRow &before, const Record &record, const ActionRequest &req,
           const IssueTimer *fired) {
   const Issue &current = before.issue;
@@ -195,7 +230,7 @@ Issue act(Op &op, const Actor &actor, const IssueRow &before, const Record &reco
                                    check::excerpt(current.status)),
                        "action");
   check_inputs(wf, *action, req.inputs);
-  // Guards: validation refuses every guard this build cannot run, so an action here has none.
+  check_guards(op, wf, *action, current);
 
   Issue after = current;
   TimelineEntry entry;

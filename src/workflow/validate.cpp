@@ -137,6 +137,7 @@ class Validator {
     stages();
     resolutions();
     slas();
+    task_kinds();
     index_actions();
     effects(def_.on_report, Path(kRoot, "on_report"), nullptr);
     const Path actions(kRoot, "actions");
@@ -209,6 +210,7 @@ class Validator {
     limit(def_.statuses.size(), limits::workflow_statuses, "statuses", "statuses");
     limit(def_.stages.size(), limits::workflow_stages, "stages", "stages");
     limit(def_.actions.size(), limits::workflow_actions, "actions", "actions");
+    limit(def_.tasks.size(), limits::workflow_task_kinds, "tasks", "task kinds");
     return ok;
   }
 
@@ -334,6 +336,62 @@ class Validator {
         else if (std::find(policy.stop_in.begin(), policy.stop_in.end(), c) != policy.stop_in.end())
           problem(Path(pause, j), fmt::format("category '{}' is also in stop_in", to_string(c)));
       }
+    }
+  }
+
+  // Task kinds (docs/tasks.md): each named once; its SLA policy and template
+  // exist; whom it may be assigned to are good ids and staff roles.
+  void task_kinds() {
+    const Path tasks(kRoot, "tasks");
+    std::unordered_set<std::string_view> names;
+    for (std::size_t i = 0; i < def_.tasks.size(); ++i) {
+      const TaskKindDef &k = def_.tasks[i];
+      const Path p(tasks, i), name(p, "name");
+      if (good_name(k.name, name) && !names.insert(k.name).second)
+        problem(name, fmt::format("duplicate task kind '{}'", k.name));
+      if (!k.title.empty()) good_text(k.title, Path(p, "title"), limits::name_bytes);
+      const Path to(p, "assign_to");
+      auto ids = [&](const std::vector<std::string> &list, const char *key) {
+        const Path at(to, key);
+        if (list.size() > limits::task_assignees) {
+          problem(at, too_many(list.size(), key, limits::task_assignees));
+          return;
+        }
+        std::unordered_set<std::string_view> seen;
+        for (std::size_t j = 0; j < list.size(); ++j) {
+          try {
+            check::id(list[j], "id", limits::id_bytes);
+            if (!seen.insert(list[j]).second)
+              problem(Path(at, j), fmt::format("'{}' is listed twice", check::excerpt(list[j])));
+          } catch (const InvalidInput &e) {
+            problem(Path(at, j), e.message());
+          }
+        }
+      };
+      ids(k.groups, "groups");
+      ids(k.users, "users");
+      for (std::size_t j = 0; j < k.roles.size(); ++j)
+        if (k.roles[j] == Role::customer || k.roles[j] == Role::system)
+          problem(Path(Path(to, "roles"), j),
+                  fmt::format("role '{}' cannot work tasks (admin, supervisor, office or fieldworker)",
+                              to_string(k.roles[j])));
+      // Declared now so that documents need not change; refused until they run.
+      if (!k.sla.empty())
+        problem(Path(p, "sla"), "a task's own SLA clock is not available in this version of the library");
+      if (k.access != TaskAccess::summary)
+        problem(Path(p, "access"), "task access levels are not available in this version of the library");
+      if (!k.send_template.empty() && !templates_.count(k.send_template))
+        problem(Path(p, "send_template"), fmt::format("unknown template '{}'", check::excerpt(k.send_template)));
+      good_text(k.instructions, Path(p, "instructions"), limits::note_bytes);
+    }
+  }
+
+  // Reports a text that is too long or holds control characters.
+  void good_text(const std::string &value, const Path &path, std::size_t max_bytes) {
+    try {
+      check::text(value, "text", max_bytes, false);
+    } catch (const InvalidInput &e) {
+      problem(path, e.message());
     }
   }
 

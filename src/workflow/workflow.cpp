@@ -72,6 +72,12 @@ const SlaPolicyDef *Workflow::sla(std::string_view name) const noexcept {
   return nullptr;
 }
 
+const TaskKindDef *Workflow::task_kind(std::string_view name) const noexcept {
+  for (const auto &k : def_->tasks)  // a handful at most: no index
+    if (k.name == name) return &k;
+  return nullptr;
+}
+
 const ActionDef *Workflow::action(std::string_view name) const noexcept {
   return find(index_->actions, def_->actions, name);
 }

@@ -270,11 +270,49 @@ class Reader {
     return a;
   }
 
+  TaskKindDef task_kind(const json &v, const std::string &path) {
+    TaskKindDef k;  // kept when unreadable: later paths keep their index
+    if (!is_object(v, path)) return k;
+    only_keys(v, path,
+              {"name", "title", "assign_to", "sla", "mandatory", "access", "instructions", "send_template",
+               "creator_may_change"});
+    k.name = string(v, "name", path, true);
+    k.title = string(v, "title", path, false);
+    if (auto it = v.find("assign_to"); it != v.end() && is_object(*it, path + ".assign_to")) {
+      std::string p = path + ".assign_to";
+      only_keys(*it, p, {"groups", "users", "roles"});
+      k.groups = strings(*it, "groups", p);
+      k.users = strings(*it, "users", p);
+      std::vector<std::string> roles = strings(*it, "roles", p);
+      for (std::size_t i = 0; i < roles.size(); ++i) {
+        if (auto r = role_from_string(roles[i]))
+          k.roles.push_back(*r);
+        else if ((*it)["roles"][i].is_string())
+          problem(fmt::format("{}.roles[{}]", p, i), fmt::format("unknown role '{}'", check::excerpt(roles[i])));
+      }
+    }
+    k.sla = string(v, "sla", path, false);
+    k.mandatory = boolean(v, "mandatory", path, false);
+    if (auto it = v.find("access"); it != v.end()) {
+      std::string text = string_value(*it, path + ".access");
+      if (auto a = task_access_from_string(text))
+        k.access = *a;
+      else if (it->is_string())
+        problem(path + ".access", fmt::format("unknown access '{}' (expected summary, contact, attachments or "
+                                              "everything)",
+                                              check::excerpt(text)));
+    }
+    k.instructions = string(v, "instructions", path, false);
+    k.send_template = string(v, "send_template", path, false);
+    k.creator_may_change = boolean(v, "creator_may_change", path, false);
+    return k;
+  }
+
   WorkflowDef workflow(const json &doc) {
     WorkflowDef def;
     if (!is_object(doc, "$")) return def;
     only_keys(doc, "$",
-              {"name", "title", "initial", "statuses", "stages", "resolutions", "on_report", "actions", "slas"});
+              {"name", "title", "initial", "statuses", "stages", "resolutions", "on_report", "actions", "slas", "tasks"});
     def.name = string(doc, "name", "$", true);
     def.title = string(doc, "title", "$", false);
     def.initial = string(doc, "initial", "$", true);
@@ -325,6 +363,9 @@ class Reader {
         policy.stop_in = categories(v, "stop_in", p);
         def.slas.push_back(std::move(policy));
       }
+    if (auto it = doc.find("tasks"); it != doc.end() && is_array(*it, "$.tasks"))
+      for (std::size_t i = 0; i < it->size(); ++i)
+        def.tasks.push_back(task_kind((*it)[i], fmt::format("$.tasks[{}]", i)));
     def.on_report = effects(doc, "on_report", "$");
     if (auto it = doc.find("actions"); it == doc.end())
       problem("$.actions", "is required");
@@ -393,6 +434,30 @@ std::string Workflow::to_json() const {
       if (!p.pause_in.empty()) jp["pause_in"] = categories(p.pause_in);
       if (!p.stop_in.empty()) jp["stop_in"] = categories(p.stop_in);
       j["slas"].push_back(std::move(jp));
+    }
+  }
+  if (!d.tasks.empty()) {
+    j["tasks"] = ordered_json::array();
+    for (const auto &k : d.tasks) {
+      ordered_json jk{{"name", k.name}};
+      if (!k.title.empty()) jk["title"] = k.title;
+      if (!k.groups.empty() || !k.users.empty() || !k.roles.empty()) {
+        ordered_json to;
+        if (!k.groups.empty()) to["groups"] = k.groups;
+        if (!k.users.empty()) to["users"] = k.users;
+        if (!k.roles.empty()) {
+          to["roles"] = ordered_json::array();
+          for (Role r : k.roles) to["roles"].push_back(to_string(r));
+        }
+        jk["assign_to"] = std::move(to);
+      }
+      if (!k.sla.empty()) jk["sla"] = k.sla;
+      if (k.mandatory) jk["mandatory"] = true;
+      if (k.access != TaskAccess::summary) jk["access"] = to_string(k.access);
+      if (!k.instructions.empty()) jk["instructions"] = k.instructions;
+      if (!k.send_template.empty()) jk["send_template"] = k.send_template;
+      if (k.creator_may_change) jk["creator_may_change"] = true;
+      j["tasks"].push_back(std::move(jk));
     }
   }
   j["actions"] = ordered_json::array();

@@ -122,6 +122,8 @@ std::map<std::string, std::vector<Value>> facts() {
       {"limits::workflow_stages", {n(limits::workflow_stages)}},
       {"limits::action_inputs", {n(limits::action_inputs)}},
       {"limits::effects_per_list", {n(limits::effects_per_list)}},
+      {"limits::workflow_task_kinds", {n(limits::workflow_task_kinds)}},
+      {"limits::task_assignees", {n(limits::task_assignees)}},
       {"limits::duration_days", {limits::duration_days}},
       {"limits::template_name_bytes", {n(limits::template_name_bytes)}},
       {"limits::template_part_bytes", {n(limits::template_part_bytes)}},
@@ -594,6 +596,26 @@ std::map<std::string, Probe> probes() {
     CHECK(problems(many("stages", limits::workflow_stages, stage)).count("$.stages") == 0);
     Desk d;
     install_refused(row, d, many("stages", limits::workflow_stages + 1, stage));
+  };
+  p["a workflow's task kinds"] = [many](const Row &row) {
+    auto kind = [](std::size_t i) { return ojson{{"name", "k" + std::to_string(i)}}; };
+    CHECK(problems(many("tasks", limits::workflow_task_kinds, kind)).count("$.tasks") == 0);
+    Desk d;
+    install_refused(row, d, many("tasks", limits::workflow_task_kinds + 1, kind));
+  };
+  p["a task kind's assignees"] = [](const Row &row) {
+    auto with_assignees = [](const char *key, std::size_t count) {
+      ojson wf = mini_workflow();
+      ojson ids = ojson::array();
+      for (std::size_t i = 0; i < count; ++i) ids.push_back("a" + std::to_string(i));
+      wf["tasks"] = {{{"name", "investigate"}, {"assign_to", {{key, ids}}}}};
+      return wf;
+    };
+    Desk d;
+    for (const char *key : {"groups", "users"}) {
+      CHECK(problems(with_assignees(key, limits::task_assignees)).empty());
+      install_refused(row, d, with_assignees(key, limits::task_assignees + 1));
+    }
   };
   p["an action's inputs"] = [](const Row &row) {
     auto with_inputs = [](std::size_t count) {

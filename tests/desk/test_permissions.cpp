@@ -106,6 +106,10 @@ struct World {
   test::DeskFixture<test::MemoryBackend> f;
   Issue issue, other;
   std::int64_t attachment_id = 0;
+  Issue tasked;                               // on a workflow with a task kind
+  std::int64_t claimable = 0;                 // in group roads' queue
+  std::int64_t others = 0;                    // worked by office-2
+  std::map<std::string, std::int64_t> works;  // by actor id: a task that actor works
 
   World() {
     for (auto role : {Role::admin, Role::supervisor, Role::office, Role::system, Role::fieldworker, Role::customer})
@@ -121,7 +125,20 @@ struct World {
                        {AttachmentRequest{"photo.jpg", "image/jpeg", std::nullopt, std::string("JPEG"), 0, ""}}});
     attachment_id = c.attachments.at(0).id;
     f.desk.save_template(root, MessageTemplate{"custom_note", "Custom note", "About {{complaint_number}}", "<p>Hi</p>", "Hi"});
+    WorkflowDef def = Workflow::builtin("field-service").definition();
+    def.name = "tasked";
+    def.tasks.push_back(TaskKindDef{"investigate"});
+    f.desk.install_workflow(root, Workflow::from_definition(def));
+    f.desk.put_group(root, Group{"roads", "Roads", {"admin-1", "fw-1", "office-1", "office-2", "super-1"}});
+    ReportRequest r = complaint();
+    r.workflow = "tasked";
+    tasked = f.desk.report(root, r);
+    claimable = f.desk.create_task(root, tasked.code, TaskRequest{"investigate", "roads"}).id;
+    others = f.desk.create_task(root, tasked.code, TaskRequest{"investigate", "roads", "office-2"}).id;
+    for (const char *id : {"admin-1", "super-1", "office-1", "fw-1"})
+      works[id] = f.desk.create_task(root, tasked.code, TaskRequest{"investigate", "roads", id}).id;
   }
+  std::int64_t mine(const Actor &a) const { return works.count(a.id) ? works.at(a.id) : claimable; }
   Desk &desk() { return f.desk; }
 };
 
@@ -247,6 +264,23 @@ std::map<std::string, std::vector<Call>> operations() {
       {"preview_reminder, send_reminder",
        {reads([](W &w, A a) { w.desk().preview_reminder(a, "fw-1"); }),
         {[](W &w, A a) { w.desk().send_reminder(a, "fw-1"); }}}},
+      {"put_group", {{[](W &w, A a) { w.desk().put_group(a, Group{"parks", "Parks", {"office-2"}}); }}}},
+      {"groups", {reads([](W &w, A a) { w.desk().groups(a); })}},
+      {"create_task", {{[](W &w, A a) { w.desk().create_task(a, w.tasked.code, TaskRequest{"investigate", "roads"}); }}}},
+      {"claim_task: a member of its group", {{[](W &w, A a) { w.desk().claim_task(a, w.claimable); }}}},
+      {"release_task, complete_task: a task you work",
+       {{[](W &w, A a) { w.desk().release_task(a, w.mine(a)); }},
+        {[](W &w, A a) { w.desk().complete_task(a, w.mine(a), "Done."); }}}},
+      {"release_task: a task someone else works", {{[](W &w, A a) { w.desk().release_task(a, w.others); }}}},
+      {"complete_task: a task someone else works",
+       {{[](W &w, A a) { w.desk().complete_task(a, w.others, "Done."); }}}},
+      {"assign_task, cancel_task",
+       {{[](W &w, A a) { w.desk().assign_task(a, w.claimable, "roads", "fw-1"); }},
+        {[](W &w, A a) { w.desk().cancel_task(a, w.claimable, "Not needed."); }}}},
+      {"task", {reads([](W &w, A a) { w.desk().task(a, w.claimable); })}},
+      {"tasks", {reads([](W &w, A a) { w.desk().tasks(a, w.tasked.code); })}},
+      {"claimable_tasks, my_tasks",
+       {reads([](W &w, A a) { w.desk().claimable_tasks(a); }), reads([](W &w, A a) { w.desk().my_tasks(a); })}},
       {"process_due", {reads([](W &w, A a) { w.desk().process_due(a); })}},
       {"next_due", {reads([](W &w, A a) { w.desk().next_due(a); })}},
       {"set_calendar", {{[](W &w, A a) { w.desk().set_calendar(a, BusinessCalendar{}); }}}},

@@ -530,3 +530,167 @@ TEST_CASE_TEMPLATE("storage: users, comments, attachments, watchers, links, sear
   REQUIRE(pending.size() == 1);
   CHECK(pending[0].issue_code == "CMP-00002");
 }
+
+TEST_CASE_TEMPLATE("storage: groups keep their members; a user's groups", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_group({"roads", "Roads and Highways", {"u-2", "u-1"}});
+    t->put_group({"parks", "Parks", {}});
+    t->put_group({"housing", "Housing", {"u-1"}});
+    t->put_group({"roads", "Roads", {"u-3", "u-1"}});  // replaces name and members
+    t->commit();
+  }
+  auto t = s->begin(TxnMode::read);
+  CHECK(t->group("roads") == Group{"roads", "Roads", {"u-1", "u-3"}});
+  CHECK(t->group("parks") == Group{"parks", "Parks", {}});
+  CHECK_FALSE(t->group("sewers"));
+  auto all = t->groups();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].id == "housing");
+  CHECK(all[1].id == "parks");
+  CHECK(all[2] == Group{"roads", "Roads", {"u-1", "u-3"}});
+  CHECK(t->groups_of_user("u-1") == std::vector<std::string>{"housing", "roads"});
+  CHECK(t->groups_of_user("u-2").empty());
+}
+
+namespace {
+
+Task sample_task(std::int64_t id, std::int64_t number, const std::string &group, const std::string &assignee = "") {
+  Task t;
+  t.id = id;
+  t.number = number;
+  t.issue_code = format_issue_code(number);
+  t.kind = "investigate";
+  t.stage = "Stage 1";
+  t.group = group;
+  t.assignee = assignee;
+  t.mandatory = true;
+  t.access = TaskAccess::contact;
+  t.instructions = "Check the gully on\nMill Lane \xe2\x9c\x93";
+  t.created_by = "office-1";
+  t.created_at = test::t0();
+  t.updated_at = test::t0();
+  SlaClock c;
+  c.name = "respond";
+  c.budget = std::chrono::hours(24);
+  c.started_at = test::t0();
+  c.as_of = test::t0();
+  c.due_at = test::t0() + std::chrono::hours(24);
+  t.slas = {c};
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("storage: tasks round-trip, update by version, queue by group and assignee", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  std::vector<Task> made;
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(test::booking("B-1"));
+    for (std::int64_t n = 1; n <= 2; ++n) t->insert_issue(sample_issue(t->allocate_issue_number()));
+    CHECK(t->allocate_task_id() == 1);
+    made.push_back(sample_task(1, 1, "roads"));
+    made.push_back(sample_task(t->allocate_task_id(), 2, "parks"));
+    made.push_back(sample_task(t->allocate_task_id(), 1, "", "u-9"));  // assigned to a user directly
+    made.push_back(sample_task(t->allocate_task_id(), 2, "roads", "u-1"));  // claimed
+    for (const auto &task : made) t->insert_task(task);
+    t->commit();
+  }
+  {
+    auto t = s->begin(TxnMode::read);
+    CHECK(t->task(1) == made[0]);
+    CHECK(t->task(3) == made[2]);
+    CHECK_FALSE(t->task(9));
+    auto of_1 = t->tasks_of_issue(1);
+    REQUIRE(of_1.size() == 2);
+    CHECK(of_1[0] == made[0]);
+    CHECK(of_1[1] == made[2]);
+    std::vector<std::string> roads{"roads"}, both{"parks", "roads"}, none;
+    auto ids = [](const std::vector<Task> &ts) {
+      std::vector<std::int64_t> out;
+      for (const auto &x : ts) out.push_back(x.id);
+      return out;
+    };
+    CHECK(ids(t->open_tasks(roads, "", 0, 100)) == std::vector<std::int64_t>{1});  // task 4 is claimed
+    CHECK(ids(t->open_tasks(both, "", 0, 100)) == std::vector<std::int64_t>{1, 2});
+    CHECK(ids(t->open_tasks(both, "", 1, 100)) == std::vector<std::int64_t>{2});
+    CHECK(ids(t->open_tasks(both, "", 0, 1)) == std::vector<std::int64_t>{1});
+    CHECK(t->open_tasks(none, "", 0, 100).empty());
+    CHECK(ids(t->open_tasks(none, "u-1", 0, 100)) == std::vector<std::int64_t>{4});
+    CHECK(ids(t->open_tasks(none, "u-9", 0, 100)) == std::vector<std::int64_t>{3});
+  }
+  // A claim is a compare-and-set on the version: the second with the same
+  // `before` loses and writes nothing.
+  Task claimed = made[0];
+  claimed.assignee = "u-3";
+  claimed.version = 2;
+  Task rival = made[0];
+  rival.assignee = "u-1";
+  rival.version = 2;
+  {
+    auto t = s->begin(TxnMode::write);
+    CHECK(t->update_task(made[0], claimed));
+    CHECK_FALSE(t->update_task(made[0], rival));
+    t->commit();
+  }
+  Task done = claimed;
+  done.state = TaskState::completed;
+  done.done_at = test::t0() + std::chrono::hours(2);
+  done.done_by = "u-3";
+  done.notes = "Cleared the gully.";
+  done.slas.front().state = SlaState::stopped;
+  done.version = 3;
+  {
+    auto t = s->begin(TxnMode::write);
+    CHECK(t->update_task(claimed, done));
+    t->commit();
+  }
+  auto t = s->begin(TxnMode::read);
+  CHECK(t->task(1) == done);
+  std::vector<std::string> roads{"roads"};
+  CHECK(t->open_tasks(roads, "", 0, 100).empty());
+  CHECK(t->open_tasks({}, "u-3", 0, 100).empty());  // completed: in nobody's list
+}
+
+TEST_CASE_TEMPLATE("storage: tasks go with their issue's erasure and with a rollback", B, TEST_BACKENDS) {
+  B backend;
+  auto s = backend.open();
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_record(test::booking("B-1"));
+    t->insert_issue(sample_issue(t->allocate_issue_number()));
+    t->insert_issue(sample_issue(t->allocate_issue_number()));
+    t->insert_task(sample_task(t->allocate_task_id(), 1, "roads"));
+    t->insert_task(sample_task(t->allocate_task_id(), 1, "roads"));
+    t->insert_task(sample_task(t->allocate_task_id(), 2, "roads"));
+    t->commit();
+  }
+  std::string before = s->begin(TxnMode::read)->dump();
+  {
+    auto t = s->begin(TxnMode::write);
+    t->put_group({"roads", "Roads", {"u-1"}});
+    t->insert_task(sample_task(t->allocate_task_id(), 2, "roads"));
+    Task first = *t->task(1);
+    Task changed = first;
+    changed.assignee = "u-1";
+    changed.version = 2;
+    CHECK(t->update_task(first, changed));
+    // not committed
+  }
+  CHECK(s->begin(TxnMode::read)->dump() == before);
+  {
+    auto t = s->begin(TxnMode::write);
+    ErasedCounts n = t->erase_issue(1);
+    CHECK(n.tasks == 2);
+    t->commit();
+  }
+  auto t = s->begin(TxnMode::read);
+  CHECK_FALSE(t->task(1));
+  CHECK_FALSE(t->task(2));
+  CHECK(t->task(3));
+  CHECK(t->tasks_of_issue(1).empty());
+}

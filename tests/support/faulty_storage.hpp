@@ -102,6 +102,31 @@ class FaultyTransaction final : public StorageTransaction {
     inner_->append_timeline(e);
   }
   std::vector<TimelineEntry> timeline(std::int64_t n) override { return inner_->timeline(n); }
+  void put_group(const Group &g) override {
+    owner_.count("put_group");
+    inner_->put_group(g);
+  }
+  std::optional<Group> group(std::string_view id) override { return inner_->group(id); }
+  std::vector<Group> groups() override { return inner_->groups(); }
+  std::vector<std::string> groups_of_user(std::string_view u) override { return inner_->groups_of_user(u); }
+  std::int64_t allocate_task_id() override {
+    owner_.count("allocate_task_id");
+    return inner_->allocate_task_id();
+  }
+  void insert_task(const Task &t) override {
+    owner_.count("insert_task");
+    inner_->insert_task(t);
+  }
+  std::optional<Task> task(std::int64_t id) override { return inner_->task(id); }
+  bool update_task(const Task &b, const Task &a) override {
+    owner_.count("update_task");
+    return inner_->update_task(b, a);
+  }
+  std::vector<Task> tasks_of_issue(std::int64_t n) override { return inner_->tasks_of_issue(n); }
+  std::vector<Task> open_tasks(std::span<const std::string> g, std::string_view a, std::int64_t after,
+                               std::size_t limit) override {
+    return inner_->open_tasks(g, a, after, limit);
+  }
   std::int64_t enqueue(const OutboxItem &i) override {
     owner_.count("enqueue");
     return inner_->enqueue(i);

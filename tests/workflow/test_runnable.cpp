@@ -45,10 +45,11 @@ std::vector<WorkflowProblem> problems(const json &doc) {
 TEST_CASE("an effect or guard this build cannot run is refused at load, at its path") {
   json doc = small();
   doc["on_report"] = json::array({{{"type", "create_task"}, {"task", "acknowledgement"}}});
-  doc["actions"][0]["guards"] = json::array({"no_open_tasks"});
+  doc["actions"][0]["guards"] = json::array({"no_open_tasks", "all_paid"});
   auto ps = problems(doc);
   CHECK(has(ps, "$.on_report[0].type", "effect 'create_task' is not available in this version"));
-  CHECK(has(ps, "$.actions[0].guards[0]", "guard 'no_open_tasks' is not available in this version"));
+  CHECK(has(ps, "$.actions[0].guards[1]", "unknown guard 'all_paid'"));
+  CHECK(ps.size() == 2);  // the task guards run
   // Through the Desk too, with nothing stored.
   test::DeskFixture<test::MemoryBackend> f;
   std::string before = f.desk.dump();

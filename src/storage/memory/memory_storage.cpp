@@ -46,6 +46,9 @@ struct State {
   std::map<std::string, MessageTemplate, std::less<>> templates;
   // Due items by key (number, kind, name).
   std::map<std::tuple<std::int64_t, std::string, std::string>, Timestamp, std::less<>> due;
+  std::map<std::string, Group, std::less<>> groups;  // members ascending, unique
+  std::map<std::int64_t, Task> tasks;
+  std::int64_t last_task_id = 0;
 };
 
 // ASCII case-insensitive "contains", as SQLite's LIKE.
@@ -251,6 +254,89 @@ class MemoryTransaction final : public StorageTransaction {
     auto it = state_.timeline.find(number);
     if (it == state_.timeline.end()) return {};
     return it->second;
+  }
+
+  void put_group(const Group &group) override {
+    write();
+    Group stored = group;
+    std::sort(stored.members.begin(), stored.members.end());
+    stored.members.erase(std::unique(stored.members.begin(), stored.members.end()), stored.members.end());
+    remember(state_.groups, group.id);
+    state_.groups.insert_or_assign(group.id, std::move(stored));
+  }
+
+  std::optional<Group> group(std::string_view id) override {
+    auto it = state_.groups.find(id);
+    if (it == state_.groups.end()) return std::nullopt;
+    return it->second;
+  }
+
+  std::vector<Group> groups() override {
+    std::vector<Group> out;
+    for (const auto &[id, g] : state_.groups) out.push_back(g);
+    return out;
+  }
+
+  std::vector<std::string> groups_of_user(std::string_view user) override {
+    std::vector<std::string> out;
+    for (const auto &[id, g] : state_.groups)
+      if (std::binary_search(g.members.begin(), g.members.end(), user, std::less<>())) out.push_back(id);
+    return out;
+  }
+
+  std::int64_t allocate_task_id() override {
+    write();
+    return next_id(state_.last_task_id);
+  }
+
+  void insert_task(const Task &task) override {
+    write();
+    if (state_.tasks.count(task.id)) throw StorageError(fmt::format("insert task: id {} exists", task.id));
+    if (!state_.issues.count(task.number))
+      throw StorageError(fmt::format("insert task: issue {} is missing", task.number));
+    remember(state_.tasks, task.id);
+    Task stored = task;
+    stored.issue_code = format_issue_code(task.number);
+    state_.tasks[task.id] = std::move(stored);
+  }
+
+  std::optional<Task> task(std::int64_t id) override {
+    auto it = state_.tasks.find(id);
+    if (it == state_.tasks.end()) return std::nullopt;
+    return it->second;
+  }
+
+  bool update_task(const Task &before, const Task &after) override {
+    write();
+    if (after.id != before.id) throw StorageError("update task: the id cannot change");
+    auto it = state_.tasks.find(before.id);
+    if (it == state_.tasks.end() || it->second.version != before.version) return false;
+    remember(state_.tasks, before.id);
+    it->second = after;
+    it->second.issue_code = format_issue_code(after.number);
+    return true;
+  }
+
+  std::vector<Task> tasks_of_issue(std::int64_t number) override {
+    std::vector<Task> out;
+    for (const auto &[id, t] : state_.tasks)
+      if (t.number == number) out.push_back(t);
+    return out;
+  }
+
+  std::vector<Task> open_tasks(std::span<const std::string> groups, std::string_view assignee, std::int64_t after_id,
+                               std::size_t limit) override {
+    std::vector<Task> out;
+    for (auto it = state_.tasks.upper_bound(after_id); it != state_.tasks.end() && out.size() < limit; ++it) {
+      const Task &t = it->second;
+      if (t.state != TaskState::open) continue;
+      bool wanted = assignee.empty()
+                        ? t.assignee.empty() && !t.group.empty() &&
+                              std::find(groups.begin(), groups.end(), t.group) != groups.end()
+                        : t.assignee == assignee;
+      if (wanted) out.push_back(t);
+    }
+    return out;
   }
 
   std::int64_t enqueue(const OutboxItem &item) override {
@@ -550,6 +636,7 @@ class MemoryTransaction final : public StorageTransaction {
       remember(state_.due, it->first);
       it = state_.due.erase(it);
     }
+    n.tasks = erase_where(state_.tasks, [&](const Task &t) { return t.number == number; });
     if (auto it = state_.timeline.find(number); it != state_.timeline.end()) {
       n.timeline_entries = static_cast<std::int64_t>(it->second.size());
       remember(state_.timeline, number);
@@ -609,6 +696,16 @@ class MemoryTransaction final : public StorageTransaction {
                          to_string(e.actor_role), e.reason, fmt::join(e.issues, ","),
                          e.amount ? e.amount->to_string() : "-", e.override_release);
     out += fmt::format("counter ledger_id={}\n", state_.last_ledger_id);
+    for (const auto &[id, g] : state_.groups)
+      out += fmt::format("group {} name={} members={}\n", id, g.name, fmt::join(g.members, ","));
+    out += fmt::format("counter task_id={}\n", state_.last_task_id);
+    for (const auto &[id, t] : state_.tasks)
+      out += fmt::format("task {} {} kind={} stage={} group={} assignee={} state={} mandatory={} access={} "
+                         "instructions={} by={} created={} updated={} done={} done_by={} notes={} slas={} version={}\n",
+                         id, t.issue_code, t.kind, t.stage, t.group, t.assignee, to_string(t.state), t.mandatory,
+                         to_string(t.access), t.instructions, t.created_by, to_millis(t.created_at),
+                         to_millis(t.updated_at), t.done_at ? to_millis(*t.done_at) : 0, t.done_by, t.notes,
+                         codec::encode_clocks(t.slas), t.version);
     for (const auto &[id, u] : state_.users)
       out += fmt::format("user {} {} {} scope={} push={} sms={} email={}\n", id, to_string(u.role), u.name,
                          to_string(u.settings.scope), u.settings.push, u.settings.sms, u.settings.email);

@@ -302,7 +302,49 @@ CREATE TABLE due (
 CREATE INDEX due_by_time ON due (due_at);
 )sql";
 
-constexpr const char *all[] = {v1, v2, v3, v4, v5, v6};
+// Version 7: tasks (SPEC R8.4). Groups and their members are the host's;
+// a task belongs to one issue and goes with it. The two partial indexes are
+// the queues: a group's claimable tasks, and the tasks a person works. A
+// task's SLA due items live in the due table under its issue's number.
+constexpr const char *v7 = R"sql(
+CREATE TABLE task_groups (
+  id   TEXT PRIMARY KEY,
+  name TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE task_group_members (
+  group_id TEXT NOT NULL REFERENCES task_groups (id) ON DELETE CASCADE,
+  user_id  TEXT NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX task_group_members_by_user ON task_group_members (user_id);
+
+CREATE TABLE tasks (
+  id           INTEGER PRIMARY KEY,
+  number       INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  kind         TEXT NOT NULL,
+  stage        TEXT NOT NULL,
+  group_id     TEXT NOT NULL,
+  assignee     TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  mandatory    INTEGER NOT NULL,
+  access       TEXT NOT NULL,
+  instructions TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  done_at      INTEGER,
+  done_by      TEXT NOT NULL,
+  notes        TEXT NOT NULL,
+  slas         TEXT NOT NULL,
+  version      INTEGER NOT NULL
+);
+CREATE INDEX tasks_by_issue ON tasks (number);
+CREATE INDEX tasks_claimable ON tasks (group_id, id) WHERE state = 'open' AND assignee = '';
+CREATE INDEX tasks_by_assignee ON tasks (assignee, id) WHERE state = 'open' AND assignee <> '';
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7};
 
 }  // namespace
 

@@ -206,6 +206,58 @@ Record read_record(SQLite::Statement &s, int first, const RecordRef &ref) {
   return r;
 }
 
+constexpr const char *task_columns =
+    "id, number, kind, stage, group_id, assignee, state, mandatory, access, instructions, created_by, created_at, "
+    "updated_at, done_at, done_by, notes, slas, version";
+
+Task read_task(const SQLite::Statement &s) {
+  Task t;
+  t.id = integer(s, 0);
+  t.number = integer(s, 1);
+  t.issue_code = format_issue_code(t.number);
+  t.kind = text(s, 2);
+  t.stage = text(s, 3);
+  t.group = text(s, 4);
+  t.assignee = text(s, 5);
+  t.state = codec::decode_enum(task_state_from_string(view(s, 6)), "tasks.state", view(s, 6));
+  t.mandatory = integer(s, 7) != 0;
+  t.access = codec::decode_enum(task_access_from_string(view(s, 8)), "tasks.access", view(s, 8));
+  t.instructions = text(s, 9);
+  t.created_by = text(s, 10);
+  t.created_at = from_millis(integer(s, 11));
+  t.updated_at = from_millis(integer(s, 12));
+  if (!is_null(s, 13)) t.done_at = from_millis(integer(s, 13));
+  t.done_by = text(s, 14);
+  t.notes = text(s, 15);
+  t.slas = codec::decode_clocks(view(s, 16));
+  t.version = integer(s, 17);
+  return t;
+}
+
+// Binds a task's columns after its id, in the order of task_columns, from `first`.
+void bind_task(SQLite::Statement &s, int first, const Task &t) {
+  s.bind(first, t.number);
+  s.bind(first + 1, t.kind);
+  s.bind(first + 2, t.stage);
+  s.bind(first + 3, t.group);
+  s.bind(first + 4, t.assignee);
+  s.bind(first + 5, to_string(t.state));
+  s.bind(first + 6, t.mandatory ? 1 : 0);
+  s.bind(first + 7, to_string(t.access));
+  s.bind(first + 8, t.instructions);
+  s.bind(first + 9, t.created_by);
+  s.bind(first + 10, to_millis(t.created_at));
+  s.bind(first + 11, to_millis(t.updated_at));
+  if (t.done_at)
+    s.bind(first + 12, to_millis(*t.done_at));
+  else
+    s.bind(first + 12);
+  s.bind(first + 13, t.done_by);
+  s.bind(first + 14, t.notes);
+  s.bind(first + 15, codec::encode_clocks(t.slas));
+  s.bind(first + 16, t.version);
+}
+
 // The issues columns in the order of issue_columns (and of insert_issue's VALUES).
 constexpr const char *issue_column_names[] = {
     "number",      "record_kind",  "record_id",  "customer_id",  "type",          "description",  "to_follow",
@@ -881,6 +933,158 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
+  void put_group(const Group &group) override {
+    guarded("write group", [&] {
+      {
+        Use s(stmts_.get("INSERT INTO task_groups (id, name) VALUES (?, ?) "
+                         "ON CONFLICT (id) DO UPDATE SET name = excluded.name"));
+        s->bind(1, group.id);
+        s->bind(2, group.name);
+        s->exec();
+      }
+      {
+        Use s(stmts_.get("DELETE FROM task_group_members WHERE group_id = ?"));
+        s->bind(1, group.id);
+        s->exec();
+      }
+      for (const auto &member : group.members) {
+        Use s(stmts_.get("INSERT OR IGNORE INTO task_group_members (group_id, user_id) VALUES (?, ?)"));
+        s->bind(1, group.id);
+        s->bind(2, member);
+        s->exec();
+      }
+    });
+  }
+
+  std::optional<Group> group(std::string_view id) override {
+    return guarded("read group", [&]() -> std::optional<Group> {
+      Use s(stmts_.get("SELECT g.name, m.user_id FROM task_groups g LEFT JOIN task_group_members m "
+                       "ON m.group_id = g.id WHERE g.id = ? ORDER BY m.user_id"));
+      s->bind(1, std::string(id));
+      if (!s->executeStep()) return std::nullopt;
+      Group g{std::string(id), text(*s, 0), {}};
+      do {
+        if (!is_null(*s, 1)) g.members.push_back(text(*s, 1));
+      } while (s->executeStep());
+      return g;
+    });
+  }
+
+  std::vector<Group> groups() override {
+    return guarded("list groups", [&] {
+      std::vector<Group> out;
+      Use s(stmts_.get("SELECT g.id, g.name, m.user_id FROM task_groups g LEFT JOIN task_group_members m "
+                       "ON m.group_id = g.id ORDER BY g.id, m.user_id"));
+      while (s->executeStep()) {
+        std::string id = text(*s, 0);
+        if (out.empty() || out.back().id != id) out.push_back({id, text(*s, 1), {}});
+        if (!is_null(*s, 2)) out.back().members.push_back(text(*s, 2));
+      }
+      return out;
+    });
+  }
+
+  std::vector<std::string> groups_of_user(std::string_view user) override {
+    return guarded("read a user's groups", [&] {
+      std::vector<std::string> out;
+      Use s(stmts_.get("SELECT group_id FROM task_group_members WHERE user_id = ? ORDER BY group_id"));
+      s->bind(1, std::string(user));
+      while (s->executeStep()) out.push_back(text(*s, 0));
+      return out;
+    });
+  }
+
+  std::int64_t allocate_task_id() override {
+    return guarded("allocate task id", [&] {
+      Use s(stmts_.get("INSERT INTO counters (name, value) VALUES ('task_id', 1) "
+                       "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"));
+      if (!s->executeStep()) throw StorageError("allocate task id: no value returned");
+      return integer(*s, 0);
+    });
+  }
+
+  void insert_task(const Task &task) override {
+    guarded("insert task", [&] {
+      static const std::string sql =
+          fmt::format("INSERT INTO tasks ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", task_columns);
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, task.id);
+      bind_task(*s, 2, task);
+      s->exec();
+    });
+  }
+
+  std::optional<Task> task(std::int64_t id) override {
+    return guarded("read task", [&]() -> std::optional<Task> {
+      static const std::string sql = fmt::format("SELECT {} FROM tasks WHERE id = ?", task_columns);
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, id);
+      if (!s->executeStep()) return std::nullopt;
+      return read_task(*s);
+    });
+  }
+
+  bool update_task(const Task &before, const Task &after) override {
+    return guarded("update task", [&] {
+      if (after.id != before.id) throw StorageError("update task: the id cannot change");
+      Use s(stmts_.get("UPDATE tasks SET number = ?, kind = ?, stage = ?, group_id = ?, assignee = ?, state = ?, "
+                       "mandatory = ?, access = ?, instructions = ?, created_by = ?, created_at = ?, updated_at = ?, "
+                       "done_at = ?, done_by = ?, notes = ?, slas = ?, version = ? WHERE id = ? AND version = ?"));
+      bind_task(*s, 1, after);
+      s->bind(18, before.id);
+      s->bind(19, before.version);
+      return s->exec() == 1;
+    });
+  }
+
+  std::vector<Task> tasks_of_issue(std::int64_t number) override {
+    return guarded("read an issue's tasks", [&] {
+      static const std::string sql = fmt::format("SELECT {} FROM tasks WHERE number = ? ORDER BY id", task_columns);
+      Use s(stmts_.get(sql.c_str()));
+      s->bind(1, number);
+      std::vector<Task> out;
+      while (s->executeStep()) out.push_back(read_task(*s));
+      return out;
+    });
+  }
+
+  std::vector<Task> open_tasks(std::span<const std::string> groups, std::string_view assignee, std::int64_t after_id,
+                               std::size_t limit) override {
+    return guarded("list open tasks", [&] {
+      std::vector<Task> out;
+      if (!assignee.empty()) {
+        static const std::string sql = fmt::format(
+            "SELECT {} FROM tasks WHERE state = 'open' AND assignee <> '' AND assignee = ? AND id > ? "
+            "ORDER BY id LIMIT ?",
+            task_columns);
+        Use s(stmts_.get(sql.c_str()));
+        s->bind(1, std::string(assignee));
+        s->bind(2, after_id);
+        s->bind(3, static_cast<std::int64_t>(limit));
+        while (s->executeStep()) out.push_back(read_task(*s));
+        return out;
+      }
+      // A merge of each group's queue (each an index range), by id.
+      static const std::string sql = fmt::format(
+          "SELECT {} FROM tasks WHERE state = 'open' AND assignee = '' AND group_id = ? AND id > ? "
+          "ORDER BY id LIMIT ?",
+          task_columns);
+      for (const auto &g : groups) {
+        if (g.empty()) continue;
+        Use s(stmts_.get(sql.c_str()));
+        s->bind(1, g);
+        s->bind(2, after_id);
+        s->bind(3, static_cast<std::int64_t>(limit));
+        while (s->executeStep()) out.push_back(read_task(*s));
+      }
+      std::sort(out.begin(), out.end(), [](const Task &a, const Task &b) { return a.id < b.id; });
+      out.erase(std::unique(out.begin(), out.end(), [](const Task &a, const Task &b) { return a.id == b.id; }),
+                out.end());
+      if (out.size() > limit) out.resize(limit);
+      return out;
+    });
+  }
+
   std::int64_t enqueue(const OutboxItem &item) override {
     return guarded("queue outbox item", [&] {
       Use s(stmts_.get("INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, subject, "
@@ -1337,6 +1541,7 @@ class SqliteTransaction final : public StorageTransaction {
       n.comments = count("SELECT count(*) FROM comments WHERE number = ?");
       n.attachments = count("SELECT count(*) FROM attachments WHERE number = ?");
       n.timeline_entries = count("SELECT count(*) FROM timeline WHERE number = ?");
+      n.tasks = count("SELECT count(*) FROM tasks WHERE number = ?");
       {
         Use s(stmts_.get("DELETE FROM outbox WHERE issue_code = ?"));
         s->bind(1, format_issue_code(number));
