@@ -1,10 +1,8 @@
 // SPEC R3.8: two OS processes take actions on the same issues of one SQLite
 // file in a loop. No update is lost and no "database is locked" escapes.
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sstream>
 
-#include <fstream>
-
+#include "support/processes.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -53,43 +51,13 @@ TEST_CASE("two processes acting on the same issues lose no update") {
     }
   }
   constexpr int rounds = 300;
-  int start[2];
-  REQUIRE(pipe(start) == 0);
-  std::vector<pid_t> children;
-  for (int p = 0; p < 2; ++p) {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      close(start[1]);
-      char go;
-      if (read(start[0], &go, 1) != 1) _exit(3);
-      int code = 0;
-      try {
-        auto [ok, conflicts] = work(path, codes, rounds);
-        std::ofstream(dir.file("result-" + std::to_string(p))) << ok << " " << conflicts;
-      } catch (const std::exception &e) {
-        std::ofstream(dir.file("error-" + std::to_string(p))) << e.what();
-        code = 1;
-      }
-      _exit(code);
-    }
-    children.push_back(pid);
-  }
-  close(start[0]);
-  REQUIRE(write(start[1], "go", 2) == 2);  // both children start together
-  close(start[1]);
-  for (pid_t pid : children) {
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+  auto results = test::in_processes(2, [&](int) {
+    auto [ok, conflicts] = work(path, codes, rounds);
+    return std::to_string(ok) + " " + std::to_string(conflicts);
+  });
   int successes = 0, conflicts = 0;
-  for (int p = 0; p < 2; ++p) {
-    std::ifstream err(dir.file("error-" + std::to_string(p)));
-    std::string message((std::istreambuf_iterator<char>(err)), {});
-    CHECK_MESSAGE(message.empty(), "worker ", p, " failed: ", message);
-    std::ifstream in(dir.file("result-" + std::to_string(p)));
+  for (const auto &result : results) {
+    std::istringstream in(result);
     int ok = 0, c = 0;
     in >> ok >> c;
     CHECK(ok + c == rounds);

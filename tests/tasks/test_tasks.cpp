@@ -1,11 +1,8 @@
 // SPEC R8.4: tasks on a case, groups' claimable queues, one claim wins.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <fstream>
 #include <thread>
 
+#include "support/processes.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -208,60 +205,24 @@ TEST_CASE("two processes claiming from one queue claim each task exactly once") 
     code = issue.code;
     for (int i = 0; i < tasks; ++i) desk.create_task(test::office(), issue.code, TaskRequest{"investigate", "roads"});
   }
-  int start[2];
-  REQUIRE(pipe(start) == 0);
-  std::vector<pid_t> children;
-  for (int p = 0; p < 2; ++p) {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      close(start[1]);
-      char go;
-      if (read(start[0], &go, 1) != 1) _exit(3);
-      int code_out = 0;
-      try {
-        Desk desk(open_sqlite(path), DeskOptions{std::make_shared<ManualClock>(test::t0())});
-        Actor me = person("u-" + std::to_string(p + 1));
-        int won = 0, lost = 0;
-        // Each takes the queue's head until it is empty, as a person's "next task" would.
-        for (;;) {
-          auto next = desk.claimable_tasks(me, 0, 1);
-          if (next.empty()) break;
-          try {
-            desk.claim_task(me, next.front().id);
-            ++won;
-          } catch (const Conflict &) {
-            ++lost;
-          }
-        }
-        std::ofstream(dir.file("won-" + std::to_string(p))) << won;
-      } catch (const std::exception &e) {
-        std::ofstream(dir.file("error-" + std::to_string(p))) << e.what();
-        code_out = 1;
-      }
-      _exit(code_out);
-    }
-    children.push_back(pid);
-  }
-  close(start[0]);
-  REQUIRE(write(start[1], "go", 2) == 2);
-  close(start[1]);
-  for (pid_t pid : children) {
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
-  int total = 0;
-  for (int p = 0; p < 2; ++p) {
-    std::ifstream err(dir.file("error-" + std::to_string(p)));
-    std::string message((std::istreambuf_iterator<char>(err)), {});
-    CHECK_MESSAGE(message.empty(), message);
-    std::ifstream in(dir.file("won-" + std::to_string(p)));
+  auto results = test::in_processes(2, [&](int p) {
+    Desk desk(open_sqlite(path), DeskOptions{std::make_shared<ManualClock>(test::t0())});
+    Actor me = person("u-" + std::to_string(p + 1));
     int won = 0;
-    in >> won;
-    total += won;
-  }
+    // Each takes the queue's head until it is empty, as a person's "next task" would.
+    for (;;) {
+      auto next = desk.claimable_tasks(me, 0, 1);
+      if (next.empty()) break;
+      try {
+        desk.claim_task(me, next.front().id);
+        ++won;
+      } catch (const Conflict &) {
+      }
+    }
+    return std::to_string(won);
+  });
+  int total = 0;
+  for (const auto &won : results) total += std::atoi(won.c_str());
   CHECK(total == tasks);
   // The timeline holds exactly one claim per task.
   Desk desk(open_sqlite(path), DeskOptions{std::make_shared<ManualClock>(test::t0())});

@@ -1,10 +1,7 @@
 // SPEC R8.1: due work is taken exactly once even when several processes run
 // process_due on one SQLite file at the same time.
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <fstream>
-
+#include "support/processes.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -64,44 +61,10 @@ TEST_CASE("two processes running due work on one file fire each of 1,000 timers 
     }
   }
   Timestamp later = test::t0() + 48h;
-  int start[2];
-  REQUIRE(pipe(start) == 0);
-  std::vector<pid_t> children;
-  for (int p = 0; p < 2; ++p) {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      close(start[1]);
-      char go;
-      if (read(start[0], &go, 1) != 1) _exit(3);
-      int code = 0;
-      try {
-        std::ofstream(dir.file("ran-" + std::to_string(p))) << work(path, later);
-      } catch (const std::exception &e) {
-        std::ofstream(dir.file("error-" + std::to_string(p))) << e.what();
-        code = 1;
-      }
-      _exit(code);
-    }
-    children.push_back(pid);
-  }
-  close(start[0]);
-  REQUIRE(write(start[1], "go", 2) == 2);  // both start together
-  close(start[1]);
-  for (pid_t pid : children) {
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+  auto results = test::in_processes(2, [&](int) { return std::to_string(work(path, later)); });
   int total = 0;
-  for (int p = 0; p < 2; ++p) {
-    std::ifstream err(dir.file("error-" + std::to_string(p)));
-    std::string message((std::istreambuf_iterator<char>(err)), {});
-    CHECK_MESSAGE(message.empty(), "worker ", p, " failed: ", message);
-    std::ifstream in(dir.file("ran-" + std::to_string(p)));
-    int ran = 0;
-    in >> ran;
+  for (std::size_t p = 0; p < results.size(); ++p) {
+    int ran = std::atoi(results[p].c_str());
     MESSAGE("process ", p, " ran ", ran, " timers");
     total += ran;
   }
