@@ -231,6 +231,9 @@ void write(Writer &w, const Issue &v) {
   w.end_array().key("slas");
   write(w, v.slas);
   opt_time(w, "reminder_at", v.reminder_at);
+  w.key("fields").begin_object();
+  for (const auto &[name, value] : v.fields) w.field(name, value);
+  w.end_object();
   w.end_object();
 }
 
@@ -659,24 +662,45 @@ ReportRequest read_report(const nlohmann::json &j) {
   return r;
 }
 
-ActionRequest read_action(const nlohmann::json &j) {
-  Obj o(j, "", {"action", "inputs", "expected_version"});
-  ActionRequest r;
-  r.action = o.str("action");
-  if (const auto *inputs = o.get("inputs")) {
-    if (!inputs->is_object()) throw InvalidInput("must be an object of name: text", "inputs");
-    for (auto it = inputs->begin(); it != inputs->end(); ++it) {
-      if (!it->is_string()) throw InvalidInput("must be a string", "inputs." + check::excerpt(it.key()));
-      r.inputs.emplace(it.key(), it->get<std::string>());
+// An object of name: text ("inputs", "fields"); a case field's value may also be
+// an array of texts, the options of a multi_choice field.
+std::map<std::string, std::string, std::less<>> read_texts(const Obj &o, const char *key, bool lists) {
+  std::map<std::string, std::string, std::less<>> out;
+  const auto *obj = o.get(key);
+  if (!obj) return out;
+  if (!obj->is_object()) throw InvalidInput("must be an object of name: text", key);
+  for (auto it = obj->begin(); it != obj->end(); ++it) {
+    std::string where = std::string(key) + "." + check::excerpt(it.key());
+    if (it->is_string()) {
+      out.emplace(it.key(), it->get<std::string>());
+    } else if (lists && it->is_array()) {
+      std::string joined;
+      for (const auto &item : *it) {
+        if (!item.is_string()) throw InvalidInput("must be a string or an array of strings", where);
+        joined += (joined.empty() ? "" : ";") + item.get<std::string>();
+      }
+      out.emplace(it.key(), std::move(joined));
+    } else {
+      throw InvalidInput(lists ? "must be a string or an array of strings" : "must be a string", where);
     }
   }
+  return out;
+}
+
+ActionRequest read_action(const nlohmann::json &j) {
+  Obj o(j, "", {"action", "inputs", "expected_version", "fields"});
+  ActionRequest r;
+  r.action = o.str("action");
+  r.inputs = read_texts(o, "inputs", false);
+  r.fields = read_texts(o, "fields", true);
   r.expected_version = o.opt_int("expected_version");
   return r;
 }
 
 IssueEdit read_edit(const nlohmann::json &j) {
-  Obj o(j, "", {"type", "description", "to_follow", "deferred_date", "follow_up_date", "expected_version"});
+  Obj o(j, "", {"type", "description", "to_follow", "deferred_date", "follow_up_date", "expected_version", "fields"});
   IssueEdit e;
+  e.fields = read_texts(o, "fields", true);
   e.type = o.opt_str("type");
   e.description = o.opt_str("description");
   e.to_follow = o.opt_bool("to_follow");
@@ -689,7 +713,8 @@ IssueEdit read_edit(const nlohmann::json &j) {
 
 IssueFilter read_filter(const nlohmann::json &j) {
   Obj o(j, "", {"record", "record_kind", "workflow", "status", "categories", "open", "stage", "type", "fieldworker",
-                "assignee", "owner", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit"});
+                "assignee", "owner", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit",
+                "fields"});
   IssueFilter f;
   if (o.flag("open", false)) f = IssueFilter::open_issues();
   if (o.get("record")) f.record = read_record_ref(*o.get("record"), "record");
@@ -710,6 +735,7 @@ IssueFilter read_filter(const nlohmann::json &j) {
   f.to_follow = o.opt_bool("to_follow");
   f.created_from = o.opt_time("created_from");
   f.created_to = o.opt_time("created_to");
+  f.fields = read_texts(o, "fields", true);
   f.after_number = o.opt_int("after_number").value_or(0);
   f.limit = read_count(o, "limit", f.limit);
   return f;

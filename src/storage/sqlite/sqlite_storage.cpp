@@ -154,7 +154,7 @@ constexpr const char *issue_columns =
     "i.number, i.record_kind, i.record_id, i.customer_id, i.type, i.description, i.to_follow, "
     "i.deferred_date, i.follow_up_date, i.workflow, i.status, i.category, i.stage, i.reporter_id, "
     "i.reporter_role, i.channel, i.created_at, i.updated_at, i.version, i.timeline_seq, i.timeline_hash, "
-    "i.fieldworkers, i.assignee, i.timers, i.slas, i.reminder_at";
+    "i.fieldworkers, i.assignee, i.timers, i.slas, i.reminder_at, i.fields";
 
 IssueRow read_issue(const SQLite::Statement &s) {
   IssueRow row;
@@ -186,6 +186,7 @@ IssueRow read_issue(const SQLite::Statement &s) {
   i.timers = codec::decode_timers(view(s, 23));
   i.slas = codec::decode_clocks(view(s, 24));
   if (!is_null(s, 25)) i.reminder_at = from_millis(integer(s, 25));
+  i.fields = codec::decode_fields(view(s, 26));
   return row;
 }
 
@@ -263,7 +264,7 @@ constexpr const char *issue_column_names[] = {
     "number",      "record_kind",  "record_id",  "customer_id",  "type",          "description",  "to_follow",
     "deferred_date", "follow_up_date", "workflow", "status",      "category",      "stage",        "reporter_id",
     "reporter_role", "channel",    "created_at", "updated_at",   "version",       "timeline_seq", "timeline_hash",
-    "fieldworkers", "assignee",    "timers",     "slas",         "reminder_at"};
+    "fieldworkers", "assignee",    "timers",     "slas",         "reminder_at",  "fields"};
 constexpr int issue_column_count = static_cast<int>(std::size(issue_column_names));
 
 // Binds issues column `column` (0-based, as issue_column_names) of `row` to parameter `index`.
@@ -301,6 +302,7 @@ void bind_issue_column(SQLite::Statement &s, int index, const IssueRow &row, int
       else
         s.bind(index);
       break;
+    case 26: s.bind(index, codec::encode_fields(i.fields)); break;
   }
 }
 
@@ -334,6 +336,7 @@ bool issue_column_differs(const IssueRow &a, const IssueRow &b, int column) {
     case 23: return x.timers != y.timers;
     case 24: return x.slas != y.slas;
     case 25: return x.reminder_at != y.reminder_at;
+    case 26: return x.fields != y.fields;
   }
   return true;
 }
@@ -749,8 +752,8 @@ class SqliteTransaction final : public StorageTransaction {
         Use s(stmts_.get("INSERT INTO issues (number, record_kind, record_id, customer_id, type, description, "
                          "to_follow, deferred_date, follow_up_date, workflow, status, category, stage, "
                          "reporter_id, reporter_role, channel, created_at, updated_at, version, timeline_seq, "
-                         "timeline_hash, fieldworkers, assignee, timers, slas, reminder_at) VALUES (?, ?, ?, ?, ?, "
-                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                         "timeline_hash, fieldworkers, assignee, timers, slas, reminder_at, fields) VALUES (?, ?, "
+                         "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         bind_issue(*s, row);
         s->exec();
       }
@@ -1647,6 +1650,9 @@ class SqliteTransaction final : public StorageTransaction {
     if (f.to_follow) sql.where("i.to_follow = " + sql.integer(*f.to_follow ? 1 : 0));
     if (f.created_from) sql.where("i.created_at >= " + sql.integer(to_millis(*f.created_from)));
     if (f.created_to) sql.where("i.created_at < " + sql.integer(to_millis(*f.created_to)));
+    // Case field names are lower-case letters, digits and '_' (the Desk checks): a plain JSON path.
+    for (const auto &[name, value] : f.fields)
+      sql.where("coalesce(json_extract(i.fields, " + sql.text("$." + name) + "), '') = " + sql.text(value));
     return sql;
   }
 
