@@ -802,6 +802,11 @@ std::map<std::string, Probe> probes() {
     Desk d;
     c_limit(row, d, [&](char **out, int n) { return complaints_outbox_pending(d.desk, out, d.system, n, 0); });
   };
+  p["complaints_task_claimable, complaints_task_mine"] = [c_limit](const Row &row) {
+    Desk d;
+    c_limit(row, d, [&](char **out, int n) { return complaints_task_claimable(d.desk, out, d.admin, n, 0); });
+    c_limit(row, d, [&](char **out, int n) { return complaints_task_mine(d.desk, out, d.admin, n, 0); });
+  };
   p["complaints_outbox_ack"] = [](const Row &row) {
     Desk d;
     std::vector<std::int64_t> ids(limits::page_items + 1);
