@@ -504,15 +504,7 @@ int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size
   return shielded(desk, [&] {
     out_param(out, "out");
     need(len, "len") = 0;
-    Attachment a = need(desk, "desk").desk.attachment(actor_of(actor), id);
-    if (!a.storage_key.empty())
-      throw InvalidState(fmt::format("attachment {} is kept by the host under '{}'", id, check::excerpt(a.storage_key)),
-                         "id");
-    auto *p = static_cast<unsigned char *>(std::malloc(a.bytes.empty() ? 1 : a.bytes.size()));
-    if (!p) throw std::bad_alloc();
-    std::memcpy(p, a.bytes.data(), a.bytes.size());
-    *out = p;
-    *len = a.bytes.size();
+    give_bytes(out, len, need(desk, "desk").desk.attachment(actor_of(actor), id));
   });
 }
 

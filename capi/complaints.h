@@ -529,8 +529,8 @@ COMPLAINTS_C_API int complaints_group_list(complaints_desk *desk, char **out, co
 ** both (assigned within the group: a member), within what the kind's assign_to allows (EINVALID at
 ** "group" or "assignee"). "mandatory", "access" and "instructions" (at most 10,000 bytes) default to
 ** the kind's; setting one is EINVALID at it unless the kind lets its creator change them. "access"
-** other than "summary" is EINVALID in this version. ESTATE on a closed issue. Admin, supervisor and
-** office.
+** ("summary", "contact", "attachments", "everything"). ESTATE on a closed issue. Admin, supervisor
+** and office.
 */
 COMPLAINTS_C_API int complaints_task_create(complaints_desk *desk, char **out, const complaints_actor *actor,
                                             const char *code, const char *request_json);
@@ -577,6 +577,22 @@ COMPLAINTS_C_API int complaints_task_claimable(complaints_desk *desk, char **out
 COMPLAINTS_C_API int complaints_task_mine(complaints_desk *desk, char **out, const complaints_actor *actor,
                                           int limit, int64_t after_id);
 
+/**
+** *out: what the task's worker sees of its case, by the task's access level (docs/tasks.md, "Access
+** levels"): {"task","access","issue","contact","attachments","comments","timeline"}; "issue" holds
+** the summary fields only (the others empty), "contact" is null below level contact,
+** {"customer_id","name"} from it. Whoever works the task and staff who see its issue get the task's
+** level; a member of its group who has not claimed it the summary. ENOTFOUND as complaints_task_get;
+** EFORBIDDEN for customers and the system role.
+*/
+COMPLAINTS_C_API int complaints_task_case(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          int64_t id);
+/** The bytes of attachment `attachment_id` of task `id`'s case, for whoever complaints_task_case gives
+ ** attachments (level attachments or everything): *out (free with complaints_free) and *len. ENOTFOUND
+ ** otherwise; ESTATE when the host keeps the file (a storage_key). */
+COMPLAINTS_C_API int complaints_task_attachment(complaints_desk *desk, unsigned char **out, size_t *len,
+                                                const complaints_actor *actor, int64_t id, int64_t attachment_id);
+
 /* ---- outbox ------------------------------------------------------------------------------- */
 
 /**
@@ -610,6 +626,13 @@ COMPLAINTS_C_API int complaints_outbox_ack(complaints_desk *desk, size_t *acked,
 #define COMPLAINTS_EVENT_SLA_WARNING 14
 #define COMPLAINTS_EVENT_SLA_BREACHED 15
 #define COMPLAINTS_EVENT_REMINDER_DUE 16
+/* Tasks (docs/tasks.md): "item_id" is the task's id, "detail" its kind. */
+#define COMPLAINTS_EVENT_TASK_CREATED 17
+#define COMPLAINTS_EVENT_TASK_CLAIMED 18
+#define COMPLAINTS_EVENT_TASK_RELEASED 19
+#define COMPLAINTS_EVENT_TASK_ASSIGNED 20
+#define COMPLAINTS_EVENT_TASK_COMPLETED 21
+#define COMPLAINTS_EVENT_TASK_CANCELLED 22
 /** Every kind: for complaints_desk_on. */
 #define COMPLAINTS_EVENT_ANY (-1)
 

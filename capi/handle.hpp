@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+
 #include "complaints.h"
 #include "complaints/actor.hpp"
 #include "complaints/clock.hpp"
@@ -202,6 +204,19 @@ void give(char **out, const T &value) {
   json::write(w, value);
   *out = dup(w.finish());
   if (buffer.capacity() > (1 << 20)) std::string().swap(buffer);  // do not keep a huge document alive
+}
+
+// Copies an attachment's bytes into *out (malloc'd, the caller's) and *len;
+// InvalidState when the host keeps the file (a storage key).
+inline void give_bytes(unsigned char **out, size_t *len, const Attachment &a) {
+  if (!a.storage_key.empty())
+    throw InvalidState(fmt::format("attachment {} is kept by the host under '{}'", a.id, check::excerpt(a.storage_key)),
+                       "id");
+  auto *p = static_cast<unsigned char *>(std::malloc(a.bytes.empty() ? 1 : a.bytes.size()));
+  if (!p) throw std::bad_alloc();
+  std::memcpy(p, a.bytes.data(), a.bytes.size());
+  *out = p;
+  *len = a.bytes.size();
 }
 
 inline const Actor &actor_of(const complaints_actor *a) { return need(a, "actor").actor; }

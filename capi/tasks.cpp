@@ -108,4 +108,17 @@ int complaints_task_mine(complaints_desk *desk, char **out, const complaints_act
   });
 }
 
+int complaints_task_case(complaints_desk *desk, char **out, const complaints_actor *actor, int64_t id) {
+  return on_task(desk, out, actor, [&](Desk &d, const Actor &a) { return d.task_case(a, id); });
+}
+
+int complaints_task_attachment(complaints_desk *desk, unsigned char **out, size_t *len, const complaints_actor *actor,
+                               int64_t id, int64_t attachment_id) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    need(len, "len") = 0;
+    give_bytes(out, len, need(desk, "desk").desk.task_attachment(actor_of(actor), id, attachment_id));
+  });
+}
+
 }  // extern "C"

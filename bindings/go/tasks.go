@@ -42,7 +42,7 @@ type Task struct {
 	State        TaskState  `json:"state"`
 	Claimable    bool       `json:"claimable"` // open, in a group's queue, nobody working it
 	Mandatory    bool       `json:"mandatory"`
-	Access       string     `json:"access"` // "summary" in this version
+	Access       string     `json:"access"` // "summary", "contact", "attachments" or "everything"
 	Instructions string     `json:"instructions"`
 	CreatedBy    string     `json:"created_by"`
 	CreatedAt    time.Time  `json:"created_at"`
@@ -198,5 +198,46 @@ func (d *Desk) MyTasks(a *Actor, limit int, afterID int64) ([]Task, error) {
 	var cs cstrings
 	return fetchJSON[[]Task](d, a, &cs, "tasks", func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
 		return C.complaints_task_mine(dp, out, ap, cInt(limit), C.int64_t(afterID))
+	})
+}
+
+// TaskContact is the complainant's contact as a task of level contact or
+// more shows it.
+type TaskContact struct {
+	CustomerID string `json:"customer_id"`
+	Name       string `json:"name"` // "" when the customer is not registered
+}
+
+// TaskCase is what a task's worker sees of its case (docs/tasks.md, "Access
+// levels"): Issue holds the summary fields only; Contact is nil below level
+// contact; Attachments from level attachments; Comments and Timeline at
+// level everything.
+type TaskCase struct {
+	Task        Task            `json:"task"`
+	Access      string          `json:"access"`
+	Issue       Issue           `json:"issue"`
+	Contact     *TaskContact    `json:"contact"`
+	Attachments []Attachment    `json:"attachments"`
+	Comments    []Comment       `json:"comments"`
+	Timeline    []TimelineEntry `json:"timeline"`
+}
+
+// TaskCase returns what the task's worker sees of its case, by the task's
+// access level: its worker and staff who see the issue get the level, a
+// member of its group who has not claimed it the summary. ErrNotFound as
+// Task; ErrForbidden for customers and the system role.
+func (d *Desk) TaskCase(a *Actor, id int64) (TaskCase, error) {
+	var cs cstrings
+	defer cs.free()
+	return fetchJSON[TaskCase](d, a, &cs, "task case", func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
+		return C.complaints_task_case(dp, out, ap, C.int64_t(id))
+	})
+}
+
+// TaskAttachment returns the bytes of an attachment of the task's case when
+// its level gives attachments (else ErrNotFound).
+func (d *Desk) TaskAttachment(a *Actor, id, attachmentID int64) ([]byte, error) {
+	return fetchBytes(d, a, func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.uchar, n *C.size_t) C.int {
+		return C.complaints_task_attachment(dp, out, n, ap, C.int64_t(id), C.int64_t(attachmentID))
 	})
 }

@@ -167,3 +167,70 @@ func TestOneClaimWinsAmongGoroutines(t *testing.T) {
 		}
 	}
 }
+
+const outcomes = `{"name": "outcomes", "initial": "Open",
+ "statuses": [{"name": "Open", "category": "open"}, {"name": "Responded", "category": "resolved"},
+   {"name": "Closed", "category": "closed"}],
+ "fields": [{"name": "outcome", "type": "choice", "choices": ["Upheld", "Not upheld"]},
+   {"name": "compensation", "type": "money", "currency": "GBP", "min": 0}],
+ "actions": [{"name": "record_outcome", "from": ["Open"], "to": "Responded", "allow": ["office"],
+   "fields": ["outcome", "compensation"], "required_fields": ["outcome"]},
+   {"name": "close", "from": ["Responded"], "to": "Closed", "allow": ["office"]}]}`
+
+func TestTaskCaseEventsAndCaseFields(t *testing.T) {
+	f, who, code := taskFixture(t)
+	alice := who[0]
+	var claimed []complaints.Event
+	var mu sync.Mutex
+	_, err := f.desk.On(complaints.EventTaskClaimed, func(e complaints.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		claimed = append(claimed, e)
+	})
+	f.must(err)
+	task, err := f.desk.CreateTask(f.office, code, complaints.TaskRequest{Kind: "investigate", Group: "roads"})
+	f.must(err)
+	_, err = f.desk.ClaimTask(alice, task.ID)
+	f.must(err)
+	mu.Lock()
+	if len(claimed) != 1 || claimed[0].ItemID != task.ID || claimed[0].Detail != "investigate" {
+		t.Fatalf("task_claimed events: %+v", claimed)
+	}
+	mu.Unlock()
+	tc, err := f.desk.TaskCase(alice, task.ID)
+	f.must(err)
+	if tc.Access != "summary" || tc.Issue.Description != "Pothole outside number 12." || tc.Issue.CustomerID != "" ||
+		tc.Contact != nil || len(tc.Comments) != 0 || len(tc.Timeline) != 0 {
+		t.Fatalf("task case: %+v", tc)
+	}
+	if _, err := f.desk.TaskAttachment(alice, task.ID, 1); !errors.Is(err, complaints.ErrNotFound) {
+		t.Fatalf("task attachment at summary: %v", err)
+	}
+
+	f.must(f.desk.InstallWorkflow(f.admin, []byte(outcomes)))
+	issue, err := f.desk.Report(f.office, complaints.ReportRequest{
+		Record: f.booking, Type: "Other", Description: "Bins.", Workflow: "outcomes",
+	})
+	f.must(err)
+	_, err = f.desk.Act(f.office, issue.Code, complaints.ActionRequest{Action: "record_outcome"})
+	var ce *complaints.Error
+	if !errors.As(err, &ce) || !errors.Is(err, complaints.ErrInvalidInput) || ce.Where != "fields.outcome" {
+		t.Fatalf("outcome missing: %v", err)
+	}
+	done, err := f.desk.Act(f.office, issue.Code, complaints.ActionRequest{
+		Action: "record_outcome", Fields: map[string]string{"outcome": "Upheld", "compensation": "12.5"},
+	})
+	f.must(err)
+	if done.Fields["outcome"] != "Upheld" || done.Fields["compensation"] != "12.50" {
+		t.Fatalf("fields: %+v", done.Fields)
+	}
+	found, err := f.desk.List(f.office, complaints.IssueFilter{Fields: map[string]string{"outcome": "Upheld"}})
+	f.must(err)
+	if len(found) != 1 || found[0].Code != issue.Code {
+		t.Fatalf("filtered: %+v", found)
+	}
+	_, err = f.desk.Edit(f.office, issue.Code, complaints.IssueEdit{Fields: map[string]string{"compensation": "x"}})
+	if !errors.As(err, &ce) || ce.Where != "fields.compensation" {
+		t.Fatalf("bad compensation: %v", err)
+	}
+}

@@ -119,6 +119,7 @@ void write(Writer &w, const BusinessCalendar &v);
 void write(Writer &w, const DueRun &v);
 void write(Writer &w, const Group &v);  // json/tasks.cpp
 void write(Writer &w, const Task &v);
+void write(Writer &w, const TaskCase &v);
 void write(Writer &w, const std::string &v);
 
 template <typename T>

@@ -48,6 +48,25 @@ void write(Writer &w, const Task &v) {
   w.field("version", v.version).end_object();
 }
 
+void write(Writer &w, const TaskCase &v) {
+  w.begin_object().key("task");
+  write(w, v.task);
+  w.field("access", to_string(v.access)).key("issue");
+  write(w, v.issue);
+  w.key("contact");
+  if (v.contact)
+    w.begin_object().field("customer_id", v.contact->customer_id).field("name", v.contact->name).end_object();
+  else
+    w.null();
+  w.key("attachments");
+  write(w, v.attachments);
+  w.key("comments");
+  write(w, v.comments);
+  w.key("timeline");
+  write(w, v.timeline);
+  w.end_object();
+}
+
 Group read_group(const nlohmann::json &j) {
   Obj o(j, "", {"id", "name", "members"});
   return Group{o.str("id"), o.str("name"), o.strs("members")};

@@ -420,7 +420,8 @@ std::vector<Function> functions() {
        std::vector<std::tuple<const char *, int (*)(complaints_desk *, char **, const complaints_actor *, int64_t),
                               int64_t>>{{"complaints_task_claim", &complaints_task_claim, 1},
                                         {"complaints_task_release", &complaints_task_release, 2},
-                                        {"complaints_task_get", &complaints_task_get, 1}}) {
+                                        {"complaints_task_get", &complaints_task_get, 1},
+                                        {"complaints_task_case", &complaints_task_case, 1}}) {
     auto call = fn;
     auto task = id;
     f.push_back(out_desk_actor(
@@ -451,6 +452,19 @@ std::vector<Function> functions() {
       out_desk_actor("complaints_task_mine", [](F &, char **o, complaints_desk *d, const complaints_actor *a) {
         return complaints_task_mine(d, o, a, 10, 0);
       }));
+  f.push_back({"complaints_task_attachment",
+               {{"out", false}, {"len", false}, {"desk", false}, {"actor", false}},
+               {},
+               0,
+               [](F &fx, int n, int, const char *) {
+                 unsigned char *out = nullptr;
+                 size_t len = 0;
+                 int rc = complaints_task_attachment(nul(fx.desk, 2, n), n == 0 ? nullptr : &out,
+                                                     n == 1 ? nullptr : &len, nul<const complaints_actor>(fx.admin, 3, n),
+                                                     2, 1);
+                 complaints_free(out);
+                 return rc;
+               }});
   f.push_back({"complaints_outbox_pending",
                {{"out", false}, {"desk", false}, {"actor", false}},
                {},

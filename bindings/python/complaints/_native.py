@@ -74,6 +74,12 @@ EVENT_KINDS = (
     "sla_warning",
     "sla_breached",
     "reminder_due",
+    "task_created",
+    "task_claimed",
+    "task_released",
+    "task_assigned",
+    "task_completed",
+    "task_cancelled",
 )
 EVENT_ANY = -1
 
@@ -178,6 +184,8 @@ PROTOTYPES = {
     "complaints_task_list": (c_int, [_desk, _out, _actor, _str]),
     "complaints_task_claimable": (c_int, [_desk, _out, _actor, c_int, c_int64]),
     "complaints_task_mine": (c_int, [_desk, _out, _actor, c_int, c_int64]),
+    "complaints_task_case": (c_int, [_desk, _out, _actor, c_int64]),
+    "complaints_task_attachment": (c_int, [_desk, _out, POINTER(c_size_t), _actor, c_int64, c_int64]),
     # outbox
     "complaints_outbox_pending": (c_int, [_desk, _out, _actor, c_int, c_int64]),
     "complaints_outbox_ack": (c_int, [_desk, POINTER(c_size_t), _actor, POINTER(c_int64), c_size_t]),

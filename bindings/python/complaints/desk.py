@@ -561,11 +561,14 @@ class Desk(TaskCalls):
 
     def attachment_bytes(self, actor: Actor, id: int) -> bytes:
         """The bytes of an attachment the library keeps. NotFound if the actor may not see it."""
+        return self._bytes(self._lib.complaints_attachment_bytes, actor, _id64(id))
+
+    def _bytes(self, fn, actor: Actor, *args) -> bytes:
+        """Calls a C function that gives bytes (out, len, actor, args...) and returns them."""
         a = _actor(actor)
         out = c_void_p()
         size = c_size_t()
-        self._call(self._lib.complaints_attachment_bytes, byref(out), byref(size), a, _id64(id),
-                   cleanup=lambda: self._lib.complaints_free(out))
+        self._call(fn, byref(out), byref(size), a, *args, cleanup=lambda: self._lib.complaints_free(out))
         try:
             return ctypes.string_at(out.value, size.value) if out.value and size.value else b""
         finally:

@@ -26,6 +26,9 @@ class TaskCalls:
     def _do(self, fn, actor: Actor, *args) -> None:  # pragma: no cover - the Desk's
         raise NotImplementedError
 
+    def _bytes(self, fn, actor: Actor, *args) -> bytes:  # pragma: no cover - the Desk's
+        raise NotImplementedError
+
     def put_group(self, actor: Actor, group: JSONInput = None, **fields) -> None:
         """Registers a group or replaces its name and members: {"id", "name", "members": [user ids]}
         (registered users who work tasks, at most 1,000). Staff with manage_settings."""
@@ -78,3 +81,12 @@ class TaskCalls:
     def my_tasks(self, actor: Actor, limit: int = 100, after_id: int = 0) -> list:
         """The open tasks the actor works, paged as claimable_tasks."""
         return self._get(self._lib.complaints_task_mine, actor, _limit(limit), _id64(after_id))
+
+    def task_case(self, actor: Actor, id: int) -> dict:
+        """What the task's worker sees of its case, by the task's access level: {"task", "access", "issue",
+        "contact", "attachments", "comments", "timeline"} (docs/tasks.md, "Access levels")."""
+        return self._get(self._lib.complaints_task_case, actor, _id64(id))
+
+    def task_attachment(self, actor: Actor, id: int, attachment_id: int) -> bytes:
+        """The bytes of an attachment of the task's case, when its level gives attachments (else NotFound)."""
+        return self._bytes(self._lib.complaints_task_attachment, actor, _id64(id), _id64(attachment_id))

@@ -169,3 +169,60 @@ class TestClaimRace(TaskFixture):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+OUTCOMES = {
+    "name": "outcomes", "initial": "Open",
+    "statuses": [{"name": "Open", "category": "open"}, {"name": "Responded", "category": "resolved"},
+                 {"name": "Closed", "category": "closed"}],
+    "fields": [{"name": "outcome", "type": "choice", "choices": ["Upheld", "Not upheld"]},
+               {"name": "remedy", "type": "multi_choice", "choices": ["Apology", "Refund"]},
+               {"name": "compensation", "type": "money", "currency": "GBP", "min": 0}],
+    "actions": [{"name": "record_outcome", "from": ["Open"], "to": "Responded", "allow": ["office"],
+                 "fields": ["outcome", "remedy", "compensation"], "required_fields": ["outcome"]},
+                {"name": "close", "from": ["Responded"], "to": "Closed", "allow": ["office"]}],
+    "tasks": [{"name": "review", "assign_to": {"groups": ["roads"]}, "access": "contact"}],
+}
+
+
+class TestTaskCaseEventsAndCaseFields(TaskFixture):
+    def test_a_task_case_shows_its_level_and_task_events_fire(self):
+        d, alice = self.desk, self.members[0]
+        seen = []
+        d.on("task_claimed", seen.append)
+        task = self.create()
+        d.claim_task(alice, task["id"])
+        self.assertEqual([(e["kind"], e["item_id"], e["detail"]) for e in seen],
+                         [("task_claimed", task["id"], "investigate")])
+        case = d.task_case(alice, task["id"])
+        self.assertEqual(case["access"], "summary")
+        self.assertEqual(case["issue"]["description"], "Pothole outside number 12.")
+        self.assertEqual(case["issue"]["customer_id"], "")
+        self.assertIsNone(case["contact"])
+        self.assertEqual((case["attachments"], case["comments"], case["timeline"]), ([], [], []))
+        with self.assertRaises(NotFound):
+            d.task_attachment(alice, task["id"], 1)
+
+    def test_case_fields_are_set_checked_filtered_and_hidden_from_customers(self):
+        d = self.desk
+        d.install_workflow(self.admin, OUTCOMES)
+        code = d.report(self.manager, record=("booking", "SR-1"), type="Other", description="Bins.",
+                        workflow="outcomes")["code"]
+        with self.assertRaises(InvalidInput) as e:
+            d.act(self.manager, code, {"action": "record_outcome", "fields": {"remedy": ["Apology"]}})
+        self.assertEqual(e.exception.where, "fields.outcome")
+        issue = d.act(self.manager, code, {"action": "record_outcome",
+                                           "fields": {"outcome": "Upheld", "remedy": ["Refund", "Apology"],
+                                                      "compensation": "12.5"}})
+        self.assertEqual(issue["fields"], {"outcome": "Upheld", "remedy": "Apology;Refund",
+                                           "compensation": "12.50"})
+        self.assertEqual([i["code"] for i in d.list(self.manager, fields={"outcome": "Upheld"})], [code])
+        self.assertEqual(d.list(self.manager, fields={"outcome": "Not upheld"}), [])
+        with self.assertRaises(InvalidInput) as e:
+            d.edit(self.admin, code, fields={"compensation": "-1"})
+        self.assertEqual(e.exception.where, "fields.compensation")
+        customer = Actor("res-1", "customer")
+        try:
+            self.assertEqual(d.get(customer, code)["fields"], {})
+        finally:
+            customer.close()
