@@ -44,28 +44,38 @@ std::string holder(const Task &t) {
 
 }  // namespace
 
-// The task, its issue and record, and its kind; NotFound when the actor may
-// not see the task (staff who see its issue, or whoever works it).
+// The task, its issue and its kind; NotFound when the actor may not see the
+// task (staff who see its issue, or whoever works it). The issue's record is
+// read only where it decides: for an actor access::needs_record says so, and
+// for a task that sends a message (record()).
 struct Desk::Impl::TaskContext {
   Task task;
   IssueRow row;
-  Record record;
+  std::optional<Record> loaded;
   const TaskKindDef *kind;
+
+  const Record &record(Op &op) {
+    if (!loaded) loaded = engine::record_of(op.txn, row.issue);
+    return *loaded;
+  }
 };
 
 Desk::Impl::TaskContext Desk::Impl::task_context(Op &op, const Actor &actor, std::int64_t id) {
   auto task = op.txn.task(id);
   if (!task) throw no_task(id);
-  auto found = op.txn.issue_with_record(task->number);
-  if (!found) throw StorageError(fmt::format("task {} names issue {}, which is missing", id, task->issue_code));
-  bool works_it = task->assignee == actor.id;
-  if (!works_it && !(is_staff(actor.role) && access::sees_issue(actor, found->first.issue, found->second)) &&
-      !(actor.role == Role::fieldworker && !task->group.empty() &&
-        std::ranges::binary_search(op.txn.groups_of_user(actor.id), task->group)))
+  auto row = op.txn.issue(task->number);
+  if (!row) throw StorageError(fmt::format("task {} names issue {}, which is missing", id, task->issue_code));
+  TaskContext ctx{*std::move(task), *std::move(row), std::nullopt, nullptr};
+  const Task &t = ctx.task;
+  bool works_it = t.assignee == actor.id;
+  bool staff_sees = is_staff(actor.role) &&
+                    (!access::needs_record(actor) || access::sees_issue(actor, ctx.row.issue, ctx.record(op)));
+  if (!works_it && !staff_sees &&
+      !(actor.role == Role::fieldworker && !t.group.empty() &&
+        std::ranges::binary_search(op.txn.groups_of_user(actor.id), t.group)))
     throw no_task(id);
-  const Workflow &wf = op.caches->workflow(op, found->first.issue.workflow);
-  const TaskKindDef *kind = wf.task_kind(task->kind);
-  return {*std::move(task), std::move(found->first), std::move(found->second), kind};
+  ctx.kind = op.caches->workflow(op, ctx.row.issue.workflow).task_kind(t.kind);
+  return ctx;
 }
 
 // Checks that a task of `kind` may go to `group` and `user` (registered, and
@@ -116,7 +126,7 @@ Task Desk::Impl::log_task(Op &op, const Actor &actor, TaskContext &ctx, Task aft
   if (!send.empty()) {
     const Workflow &wf = op.caches->workflow(op, issue.workflow);
     engine::Inputs no_inputs;
-    engine::EffectContext effect{op, actor, wf, ctx.record, no_inputs, issue, entry, "task", nullptr,
+    engine::EffectContext effect{op, actor, wf, ctx.record(op), no_inputs, issue, entry, "task", nullptr,
                                  ctx.row.timeline_seq + 1};
     engine::send_message(effect, send, Audience::customer);
   }
