@@ -376,7 +376,7 @@ struct Run {
 };
 
 Run drain(const std::string &original, const std::string &path, bool library, int processes, int tasks) {
-  for (const char *s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  bench::discard(path);
   std::filesystem::copy_file(original, path);
   auto [seconds, tally] = in_processes(processes, [&](int p, auto &&ready) {
     return library ? library_worker(path, p, processes, ready) : raw_worker(path, p, processes, ready);
@@ -416,7 +416,9 @@ struct Figures {
 };
 
 Figures measure(int tasks, int processes, int runs, const std::string &only) {
-  std::string original = scratch("tasks-" + std::to_string(tasks) + ".db");
+  // Named by this process: two runs at once (two checkouts' tests) keep apart.
+  auto name = [](const std::string &what) { return scratch("tasks-" + std::to_string(getpid()) + "-" + what + ".db"); };
+  std::string original = name(std::to_string(tasks)), lib_path = name("lib"), raw_path = name("raw");
   auto start = Stopwatch::now();
   populate(original, tasks, processes);  // the desk closed: the file holds everything, no WAL
   std::printf("populated %d open tasks on %d issues in %.1f s\n", tasks, (tasks + tasks_per_issue - 1) / tasks_per_issue,
@@ -426,7 +428,7 @@ Figures measure(int tasks, int processes, int runs, const std::string &only) {
   Figures f;
   for (int r = 0; r < runs; ++r) {
     if (only != "raw") {
-      Run run = drain(original, scratch("tasks-lib.db"), true, processes, tasks);
+      Run run = drain(original, lib_path, true, processes, tasks);
       lib.push_back(run.seconds);
       lib_lost.push_back(double(run.tally.lost_races));
       f.double_claims += run.audit.double_claims;
@@ -434,17 +436,17 @@ Figures measure(int tasks, int processes, int runs, const std::string &only) {
                   tasks / run.seconds, static_cast<long long>(run.tally.lost_races));
     }
     if (only != "lib") {
-      std::string path = scratch("tasks-raw.db");
-      Run run = drain(original, path, false, processes, tasks);
+      Run run = drain(original, raw_path, false, processes, tasks);
       raw.push_back(run.seconds);
       raw_lost.push_back(double(run.tally.lost_races));
       f.double_claims += run.audit.double_claims;
       std::printf("  baseline run %d: %d claims in %.2f s (%.0f/s), %lld lost races\n", r + 1, tasks, run.seconds,
                   tasks / run.seconds, static_cast<long long>(run.tally.lost_races));
-      if (r == 0) check_baseline_chain(path);
+      if (r == 0) check_baseline_chain(raw_path);
     }
     std::fflush(stdout);
   }
+  for (const std::string &path : {original, lib_path, raw_path}) bench::discard(path);
   if (!lib.empty()) {
     f.lib_seconds = median(lib);
     f.lib_lost = std::int64_t(median(lib_lost));
