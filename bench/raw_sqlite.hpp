@@ -18,11 +18,12 @@ class Raw {
  public:
   explicit Raw(const std::string &path) {
     if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) fail("open");
+    // First, as the library does: processes opening together wait for each other's locks.
+    sqlite3_busy_timeout(db_, 10000);  // SqliteOptions::busy_timeout_ms's default
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");
     exec("PRAGMA foreign_keys = ON");
     exec("PRAGMA secure_delete = ON");  // as the library: erased content is zeroed (SPEC R9)
-    sqlite3_busy_timeout(db_, 10000);   // SqliteOptions::busy_timeout_ms's default
   }
   ~Raw() {
     for (auto *s : stmts_) sqlite3_finalize(s);
