@@ -1,13 +1,12 @@
 // The C API: every function turns its C arguments into C++ values, calls the
 // Desk, and turns the result into JSON, all inside one guard that maps every
-// exception to a stable error code. Nothing else lives here; the JSON
-// documents are in src/json.
+// exception to a stable error code (handle.hpp). Nothing else lives here; the
+// JSON documents are in src/json. Groups and tasks are in tasks.cpp.
 #include "complaints.h"
 #include "handle.hpp"
 
 #include <cstdlib>
 #include <cstring>
-#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -16,48 +15,11 @@
 #include <fmt/format.h>
 
 #include "complaints/complaints.hpp"
-#include "domain/check.hpp"
-#include "json/json.hpp"
 
 using namespace complaints;
-
-struct complaints_actor {
-  Actor actor;
-};
+using namespace complaints::capi;
 
 namespace {
-
-// What a failed call left for complaints_desk_errmsg / errwhere.
-struct Failure {
-  std::string message;
-  std::string where;
-};
-
-// A handle's last failure. Written under the mutex; readers take a reference
-// to the immutable Failure, so a message stays readable after another thread
-// replaces it.
-struct ErrorSlot {
-  std::atomic<bool> set{false};
-  std::mutex mutex;
-  std::shared_ptr<const Failure> failure;
-
-  void record(std::shared_ptr<const Failure> f) {
-    std::lock_guard lock(mutex);
-    failure = std::move(f);
-    set.store(true, std::memory_order_release);
-  }
-  void clear() {
-    if (!set.load(std::memory_order_acquire)) return;  // the common case: nothing to do
-    std::lock_guard lock(mutex);
-    failure.reset();
-    set.store(false, std::memory_order_release);
-  }
-  std::shared_ptr<const Failure> get() {
-    if (!set.load(std::memory_order_acquire)) return nullptr;
-    std::lock_guard lock(mutex);
-    return failure;
-  }
-};
 
 // Lets complaints_desk_off promise that a callback has finished: deliveries
 // count themselves in and out, and off waits for the count to drain.
@@ -89,95 +51,13 @@ struct complaints_store {
   std::int64_t next_subscription = 1;
 };
 
-// A handle: the shared store plus this handle's own last failure.
-struct complaints_desk {
-  explicit complaints_desk(std::shared_ptr<complaints_store> s) : store(std::move(s)), desk(store->desk) {}
-  std::shared_ptr<complaints_store> store;
-  Desk &desk;
-  ErrorSlot error;
-};
+complaints_desk::complaints_desk(std::shared_ptr<complaints_store> s) : store(std::move(s)), desk(store->desk) {}
 
 Desk &complaints::capi::desk_of(complaints_desk *handle) noexcept { return handle->desk; }
 
 namespace {
 
-// Failures of calls made without a handle (a NULL desk, or the functions that
-// take none), for complaints_desk_errmsg(NULL) and the char **errmsg outputs.
-thread_local std::shared_ptr<const Failure> handleless_failure;
-
-// A NULL or unknown argument: the host misused the API.
-// Its text reads like an Error's: "where: message".
-class Misuse : public std::exception {
- public:
-  Misuse(const std::string &message, std::string where)
-      : where_(std::move(where)), what_(where_.empty() ? message : where_ + ": " + message) {}
-  const char *what() const noexcept override { return what_.c_str(); }
-  const std::string &where() const { return where_; }
-
- private:
-  std::string where_;
-  std::string what_;
-};
-
-int code_of(Errc c) {
-  switch (c) {
-    case Errc::ok: return COMPLAINTS_OK;
-    case Errc::not_found: return COMPLAINTS_ENOTFOUND;
-    case Errc::forbidden: return COMPLAINTS_EFORBIDDEN;
-    case Errc::invalid_input: return COMPLAINTS_EINVALID;
-    case Errc::conflict: return COMPLAINTS_ECONFLICT;
-    case Errc::invalid_workflow: return COMPLAINTS_EWORKFLOW;
-    case Errc::storage: return COMPLAINTS_ESTORAGE;
-    case Errc::invalid_state: return COMPLAINTS_ESTATE;
-    case Errc::internal: return COMPLAINTS_EINTERNAL;
-  }
-  return COMPLAINTS_EINTERNAL;
-}
-
-int fail(complaints_desk *desk, int code, std::string message, std::string where) noexcept {
-  try {
-    if (desk)
-      desk->error.record(std::make_shared<const Failure>(Failure{std::move(message), std::move(where)}));
-    else
-      handleless_failure = std::make_shared<const Failure>(Failure{std::move(message), std::move(where)});
-  } catch (...) {
-    // Out of memory while reporting: the code still says what happened.
-    if (desk)
-      desk->error.clear();
-    else
-      handleless_failure.reset();
-  }
-  return code;
-}
-
-// Runs `body`, turning every exception into a code and a message on the
-// handle (or, without one, the thread's): no exception crosses the C API. A
-// success clears that message, unless `keep_message` (a call that only reads
-// the handle).
-template <typename F>
-int shielded(complaints_desk *desk, F &&body, bool keep_message = false) noexcept {
-  try {
-    body();
-    if (keep_message) return COMPLAINTS_OK;
-    if (desk)
-      desk->error.clear();
-    else
-      handleless_failure.reset();  // a function that takes no handle succeeded
-    return COMPLAINTS_OK;
-  } catch (const Error &e) {
-    return fail(desk, code_of(e.code()), e.what(), e.where());
-  } catch (const Misuse &e) {
-    return fail(desk, COMPLAINTS_EMISUSE, e.what(), e.where());
-  } catch (const std::bad_alloc &) {
-    return fail(desk, COMPLAINTS_ENOMEM, "out of memory", "");
-  } catch (const std::exception &e) {  // (its text is no Error's: make it printable here)
-    return fail(desk, COMPLAINTS_EINTERNAL, "internal error: " + check::printable(e.what()), "");
-  } catch (...) {
-    return fail(desk, COMPLAINTS_EINTERNAL, "internal error", "");
-  }
-}
-
-// The same for a function that takes no handle and reports through an
+// shielded() for a function that takes no handle and reports through an
 // optional char **errmsg. (Messages already name the place: "options.sync: ...".)
 template <typename F>
 int shielded_handleless(char **errmsg, F &&body) noexcept {
@@ -193,59 +73,13 @@ int shielded_handleless(char **errmsg, F &&body) noexcept {
   return rc;
 }
 
-template <typename T>
-T &need(T *p, const char *name) {
-  if (!p) throw Misuse("must not be NULL", name);
-  return *p;
-}
-
-std::string_view need_text(const char *p, const char *name) {
-  if (!p) throw Misuse("must not be NULL", name);
-  return p;
-}
-
-// Clears an output pointer at entry, so a failing call always leaves it NULL.
-template <typename T>
-T **out_param(T **out, const char *name) {
-  need(out, name);
-  *out = nullptr;
-  return out;
-}
-
-char *dup(const std::string &s) {
-  auto *p = static_cast<char *>(std::malloc(s.size() + 1));
-  if (!p) throw std::bad_alloc();
-  std::memcpy(p, s.data(), s.size() + 1);
-  return p;
-}
-
-// Writes `value` as JSON into *out. The document is built in a per-thread
-// buffer kept between calls, so each call allocates only the copy it returns.
-template <typename T>
-void give(char **out, const T &value) {
-  thread_local std::string buffer;
-  buffer.clear();
-  json::Writer w(buffer);
-  json::write(w, value);
-  *out = dup(w.finish());
-  if (buffer.capacity() > (1 << 20)) std::string().swap(buffer);  // do not keep a huge document alive
-}
-
-const Actor &actor_of(const complaints_actor *a) { return need(a, "actor").actor; }
-
-// A C `limit`: the Desk checks its range (0 and below are refused with the
-// same message as one too large).
-std::size_t count_of(int limit) { return limit < 0 ? 0 : static_cast<std::size_t>(limit); }
-
-nlohmann::json doc(const char *text, const char *name) { return json::parse(need_text(text, name), name); }
-
 RecordKind kind_of(const char *kind, const char *name) {
   auto k = record_kind_from_string(need_text(kind, name));
   if (!k) throw InvalidInput("is not quote, booking or invoice", name);
   return *k;
 }
 
-std::unique_ptr<complaints_desk> open_desk(std::unique_ptr<Storage> storage, const std::shared_ptr<ManualClock> &clock) {
+std::unique_ptr<complaints_desk> make_handle(std::unique_ptr<Storage> storage, const std::shared_ptr<ManualClock> &clock) {
   DeskOptions o;
   if (clock) o.clock = clock;
   auto store = std::make_shared<complaints_store>(Desk(std::move(storage), o), clock);
@@ -255,7 +89,7 @@ std::unique_ptr<complaints_desk> open_desk(std::unique_ptr<Storage> storage, con
 }  // namespace
 
 complaints_desk *complaints::capi::open_desk(std::unique_ptr<Storage> storage, std::shared_ptr<ManualClock> clock) {
-  return ::open_desk(std::move(storage), clock).release();
+  return make_handle(std::move(storage), clock).release();
 }
 
 namespace {
@@ -394,14 +228,14 @@ int complaints_desk_open_sqlite(complaints_desk **out, const char *path, const c
   return open_with(out, errmsg, [&] {
     std::string file(need_text(path, "path"));
     OpenOptions o = read_options(options_json);
-    return open_desk(open_sqlite(file, o.sqlite), o.clock);
+    return make_handle(open_sqlite(file, o.sqlite), o.clock);
   });
 }
 
 int complaints_desk_open_memory(complaints_desk **out, const char *options_json, char **errmsg) {
   return open_with(out, errmsg, [&] {
     OpenOptions o = read_options(options_json);
-    return open_desk(make_memory_storage(), o.clock);
+    return make_handle(make_memory_storage(), o.clock);
   });
 }
 
@@ -670,15 +504,7 @@ int complaints_attachment_bytes(complaints_desk *desk, unsigned char **out, size
   return shielded(desk, [&] {
     out_param(out, "out");
     need(len, "len") = 0;
-    Attachment a = need(desk, "desk").desk.attachment(actor_of(actor), id);
-    if (!a.storage_key.empty())
-      throw InvalidState(fmt::format("attachment {} is kept by the host under '{}'", id, check::excerpt(a.storage_key)),
-                         "id");
-    auto *p = static_cast<unsigned char *>(std::malloc(a.bytes.empty() ? 1 : a.bytes.size()));
-    if (!p) throw std::bad_alloc();
-    std::memcpy(p, a.bytes.data(), a.bytes.size());
-    *out = p;
-    *len = a.bytes.size();
+    give_bytes(out, len, need(desk, "desk").desk.attachment(actor_of(actor), id));
   });
 }
 

@@ -88,7 +88,7 @@ COMPLAINTS_C_API const char *complaints_version(void);
 #define COMPLAINTS_ENOTFOUND (-1) /* no such issue, record, user, template... or not visible to the actor */
 #define COMPLAINTS_EFORBIDDEN (-2) /* the actor's role or permissions do not allow it */
 #define COMPLAINTS_EINVALID (-3)   /* malformed or out-of-range input, malformed JSON */
-#define COMPLAINTS_ECONFLICT (-4)  /* the issue changed since the caller read it */
+#define COMPLAINTS_ECONFLICT (-4)  /* the issue changed since the caller read it; another claim won the task */
 #define COMPLAINTS_EWORKFLOW (-5)  /* invalid workflow, or an effect this version cannot run */
 #define COMPLAINTS_ESTORAGE (-6)   /* the storage failed (I/O, locked past the busy timeout) */
 #define COMPLAINTS_ESTATE (-7)     /* not possible in the current state (action not available, hold open...) */
@@ -498,6 +498,101 @@ COMPLAINTS_C_API int complaints_issue_slas(complaints_desk *desk, char **out, co
 COMPLAINTS_C_API int complaints_issue_to_follow_count(complaints_desk *desk, int64_t *count,
                                                       const complaints_actor *actor, const char *user_id);
 
+/* ---- groups and tasks (docs/tasks.md) ------------------------------------------------------ */
+
+/*
+** A task is a piece of work on one issue, of a kind the issue's workflow
+** declares under "tasks" (docs/workflows.md). It goes to a group (its open,
+** unclaimed tasks are the group's claimable queue), to a user, or to both.
+** Every task function below gives the task back in *out as a task document
+** (docs/c-api.md); a refused call changes nothing. Task ids are 1, 2, ... per
+** database, never reused; an id of 0 or below is EINVALID at "id", an
+** unknown one (or one the actor may not see) ENOTFOUND at "id". Only an open
+** task is claimed, released, reassigned, completed or cancelled (ESTATE at
+** "id" otherwise). Each change is an internal "task" entry on the issue's
+** timeline.
+*/
+
+/**
+** Registers a group or replaces its name and members: {"id","name","members":[user ids]}; "id" at
+** most 128 bytes, "name" 1 to 100, "members" registered users of a role that works tasks (admin,
+** supervisor, office, fieldworker), at most 1,000 (EINVALID at "members[i]"). Members taken out keep
+** the tasks they already work. Staff with manage_settings.
+*/
+COMPLAINTS_C_API int complaints_group_put(complaints_desk *desk, const complaints_actor *actor,
+                                          const char *group_json);
+/** *out: every group, by id: [{"id","name","members"}]. Staff. */
+COMPLAINTS_C_API int complaints_group_list(complaints_desk *desk, char **out, const complaints_actor *actor);
+/**
+** Creates a task on issue `code`: {"kind","group","assignee","mandatory","access","instructions"}.
+** "kind" required, a kind the issue's workflow declares (EINVALID at "kind"); "group", "assignee" or
+** both (assigned within the group: a member), within what the kind's assign_to allows (EINVALID at
+** "group" or "assignee"). "mandatory", "access" and "instructions" (at most 10,000 bytes) default to
+** the kind's; setting one is EINVALID at it unless the kind lets its creator change them. "access"
+** ("summary", "contact", "attachments", "everything"). ESTATE on a closed issue. Admin, supervisor
+** and office.
+*/
+COMPLAINTS_C_API int complaints_task_create(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                            const char *code, const char *request_json);
+/**
+** Claims a task from its group's queue: a member of the group (EFORBIDDEN otherwise). Of any number
+** of claims at once, through any handles, threads or processes on one database, exactly one wins;
+** the others get ECONFLICT at "id" naming who has it (ESTATE if the claimer has it already, or the
+** task was assigned to a user without a group). A claimed task leaves every queue.
+*/
+COMPLAINTS_C_API int complaints_task_claim(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                           int64_t id);
+/** Puts a claimed task back in its group's queue: whoever works it, an admin or a supervisor. ESTATE when it
+ ** has no group or nobody works it. */
+COMPLAINTS_C_API int complaints_task_release(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                             int64_t id);
+/** Reassigns an open task to `group` and/or `user` (NULL or "": none; at least one, EINVALID at "group"
+ ** otherwise), within what its kind allows. Admin, supervisor and office. */
+COMPLAINTS_C_API int complaints_task_assign(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                            int64_t id, const char *group, const char *user);
+/** Completes a task with `notes` (may be "", at most 10,000 bytes), which go on the issue's timeline; sends
+ ** the kind's send_template to the customer. Only whoever works it (ESTATE while nobody does). */
+COMPLAINTS_C_API int complaints_task_complete(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                              int64_t id, const char *notes);
+/** Cancels an open task with a `reason` (required, at most 10,000 bytes). Admin, supervisor and office. */
+COMPLAINTS_C_API int complaints_task_cancel(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                            int64_t id, const char *reason);
+/** *out: one task. Staff who may see its issue, members of its group and whoever works it (ENOTFOUND for
+ ** anyone else); EFORBIDDEN for customers. */
+COMPLAINTS_C_API int complaints_task_get(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                         int64_t id);
+/** *out: every task of the issue, by id, whatever its state. Staff (ENOTFOUND as complaints_issue_get). */
+COMPLAINTS_C_API int complaints_task_list(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          const char *code);
+/**
+** *out: the open, unclaimed tasks of the groups the actor is a member of, by id, with id > after_id,
+** at most `limit` (1 to 10,000; EINVALID at "limit"): pass the last id of a page for the next.
+** Admin, supervisor, office and fieldworkers. A "next task" button asks for one and claims it, and
+** on ECONFLICT asks again.
+*/
+COMPLAINTS_C_API int complaints_task_claimable(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                               int limit, int64_t after_id);
+/** *out: the open tasks the actor works, paged as complaints_task_claimable. Admin, supervisor, office and
+ ** fieldworkers. */
+COMPLAINTS_C_API int complaints_task_mine(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          int limit, int64_t after_id);
+
+/**
+** *out: what the task's worker sees of its case, by the task's access level (docs/tasks.md, "Access
+** levels"): {"task","access","issue","contact","attachments","comments","timeline"}; "issue" holds
+** the summary fields only (the others empty), "contact" is null below level contact,
+** {"customer_id","name"} from it. Whoever works the task and staff who see its issue get the task's
+** level; a member of its group who has not claimed it the summary. ENOTFOUND as complaints_task_get;
+** EFORBIDDEN for customers and the system role.
+*/
+COMPLAINTS_C_API int complaints_task_case(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          int64_t id);
+/** The bytes of attachment `attachment_id` of task `id`'s case, for whoever complaints_task_case gives
+ ** attachments (level attachments or everything): *out (free with complaints_free) and *len. ENOTFOUND
+ ** otherwise; ESTATE when the host keeps the file (a storage_key). */
+COMPLAINTS_C_API int complaints_task_attachment(complaints_desk *desk, unsigned char **out, size_t *len,
+                                                const complaints_actor *actor, int64_t id, int64_t attachment_id);
+
 /* ---- outbox ------------------------------------------------------------------------------- */
 
 /**
@@ -531,6 +626,13 @@ COMPLAINTS_C_API int complaints_outbox_ack(complaints_desk *desk, size_t *acked,
 #define COMPLAINTS_EVENT_SLA_WARNING 14
 #define COMPLAINTS_EVENT_SLA_BREACHED 15
 #define COMPLAINTS_EVENT_REMINDER_DUE 16
+/* Tasks (docs/tasks.md): "item_id" is the task's id, "detail" its kind. */
+#define COMPLAINTS_EVENT_TASK_CREATED 17
+#define COMPLAINTS_EVENT_TASK_CLAIMED 18
+#define COMPLAINTS_EVENT_TASK_RELEASED 19
+#define COMPLAINTS_EVENT_TASK_ASSIGNED 20
+#define COMPLAINTS_EVENT_TASK_COMPLETED 21
+#define COMPLAINTS_EVENT_TASK_CANCELLED 22
 /** Every kind: for complaints_desk_on. */
 #define COMPLAINTS_EVENT_ANY (-1)
 

@@ -24,6 +24,7 @@ cmake --build build/examples-installed
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart build/examples-installed/q.db >/dev/null
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart_c build/examples-installed/c.db >/dev/null
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/confirmation build/examples-installed/confirmation.db
+LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/council build/examples-installed/council.db
 PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" \
   c++ -std=c++20 -Wall -Wextra -Wpedantic -Werror examples/quickstart/main.cpp -o build/examples-installed/quickstart-pc \
   $(PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" pkg-config --cflags --libs complaints)

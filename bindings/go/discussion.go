@@ -67,11 +67,19 @@ func (d *Desk) Attachments(a *Actor, code string) ([]Attachment, error) {
 // Errors: ErrNotFound when the actor may not see it; for a file the host
 // keeps, whatever the library says (its storage key is in Attachments).
 func (d *Desk) AttachmentBytes(a *Actor, id int64) ([]byte, error) {
+	return fetchBytes(d, a, func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.uchar, n *C.size_t) C.int {
+		return C.complaints_attachment_bytes(dp, out, n, ap, C.int64_t(id))
+	})
+}
+
+// fetchBytes calls a C function that gives bytes (out, len) and copies them
+// into Go memory ([]byte{}, not nil, when there are none).
+func fetchBytes(d *Desk, a *Actor, f func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.uchar, n *C.size_t) C.int) ([]byte, error) {
 	var b []byte
 	err := d.call(a, func(dp *C.complaints_desk, ap *C.complaints_actor) C.int {
 		var out *C.uchar
 		var n C.size_t
-		rc := C.complaints_attachment_bytes(dp, &out, &n, ap, C.int64_t(id))
+		rc := f(dp, ap, &out, &n)
 		b = bytesOut(out, n)
 		return rc
 	})

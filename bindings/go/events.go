@@ -47,6 +47,13 @@ const (
 	EventSLAWarning      EventKind = C.COMPLAINTS_EVENT_SLA_WARNING  // Detail: the SLA policy
 	EventSLABreached     EventKind = C.COMPLAINTS_EVENT_SLA_BREACHED // Detail: the SLA policy
 	EventReminderDue     EventKind = C.COMPLAINTS_EVENT_REMINDER_DUE // a To Follow issue's deferred date came
+	// Tasks (docs/tasks.md): ItemID is the task's id, Detail its kind.
+	EventTaskCreated   EventKind = C.COMPLAINTS_EVENT_TASK_CREATED
+	EventTaskClaimed   EventKind = C.COMPLAINTS_EVENT_TASK_CLAIMED
+	EventTaskReleased  EventKind = C.COMPLAINTS_EVENT_TASK_RELEASED
+	EventTaskAssigned  EventKind = C.COMPLAINTS_EVENT_TASK_ASSIGNED
+	EventTaskCompleted EventKind = C.COMPLAINTS_EVENT_TASK_COMPLETED
+	EventTaskCancelled EventKind = C.COMPLAINTS_EVENT_TASK_CANCELLED
 
 	// EventAny subscribes to every kind.
 	EventAny EventKind = C.COMPLAINTS_EVENT_ANY
@@ -56,7 +63,8 @@ var eventNames = [...]string{
 	"issue_reported", "status_changed", "issue_edited", "issue_relinked", "settings_changed",
 	"payment_withheld", "payment_released", "comment_added", "user_mentioned", "attachment_added",
 	"issue_linked", "watchers_changed", "issue_deleted", "message_queued", "sla_warning",
-	"sla_breached", "reminder_due",
+	"sla_breached", "reminder_due", "task_created", "task_claimed", "task_released", "task_assigned",
+	"task_completed", "task_cancelled",
 }
 
 // String is the kind's name ("status_changed").

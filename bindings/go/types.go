@@ -178,6 +178,9 @@ type Issue struct {
 	Timers       []IssueTimer   `json:"timers"`      // pending workflow timers
 	SLAs         []SLAClock     `json:"slas"`        // SLA clocks, as of the last change
 	ReminderAt   *time.Time     `json:"reminder_at"` // when the To Follow reminder goes out
+	// Case fields with a value, by name, in their text form (docs/tasks.md);
+	// empty in what customers read.
+	Fields map[string]string `json:"fields"`
 }
 
 // IsClosed reports whether the issue's status is of category closed.
@@ -237,6 +240,9 @@ type ActionRequest struct {
 	// When not 0, the action is refused with ErrConflict unless the issue is
 	// still at this version (versions start at 1).
 	ExpectedVersion int64 `json:"expected_version,omitempty"`
+	// Case field values the action sets (each listed in its workflow's
+	// "fields" for the action; "" clears one; multi_choice: "a;b").
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // IssueEdit is the input of Desk.Edit: nil fields stay as they are.
@@ -249,6 +255,8 @@ type IssueEdit struct {
 	FollowUpDate      *Date
 	ClearFollowUpDate bool
 	ExpectedVersion   int64 // not 0: refuse with ErrConflict unless the issue is at this version
+	// Case field values to set (any field the workflow declares; "" clears one).
+	Fields map[string]string
 }
 
 // MarshalJSON writes the edit document of complaints_issue_edit, where a
@@ -277,6 +285,9 @@ func (e IssueEdit) MarshalJSON() ([]byte, error) {
 	if e.ExpectedVersion != 0 {
 		m["expected_version"] = e.ExpectedVersion
 	}
+	if len(e.Fields) > 0 {
+		m["fields"] = e.Fields
+	}
 	return json.Marshal(m)
 }
 
@@ -300,6 +311,8 @@ type IssueFilter struct {
 	CreatedTo   *time.Time       `json:"-"` // exclusive
 	AfterNumber int64            `json:"after_number,omitempty"`
 	Limit       int              `json:"limit,omitempty"` // default 100, at most 10,000
+	// Case fields that must have exactly these values ("": without one). Not for customers.
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // MarshalJSON writes the filter document, with instants as the library reads them.

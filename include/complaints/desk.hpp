@@ -123,8 +123,9 @@ class COMPLAINTS_API Desk {
   /// none of the action's rules; InvalidState when the action does not apply to
   /// the current status or a guard fails; Conflict on a stale expected_version.
   Issue act(const Actor &actor, std::string_view code, const ActionRequest &request);
-  /// Edits type, description, To Follow, deferred and follow-up dates (R2.3).
-  /// Needs edit_issues. Each changed field is logged with before/after values.
+  /// Edits type, description, To Follow, deferred and follow-up dates (R2.3)
+  /// and case fields (docs/tasks.md). Needs edit_issues. Each changed field is
+  /// logged with before/after values ("field.<name>" for a case field).
   Issue edit(const Actor &actor, std::string_view code, const IssueEdit &edit);
 
   /// The issue, if the actor may see it (else NotFound).
@@ -378,6 +379,20 @@ class COMPLAINTS_API Desk {
   std::vector<Task> claimable_tasks(const Actor &actor, std::int64_t after_id = 0, std::size_t limit = 100);
   /// The open tasks the actor works, by id, paged as claimable_tasks.
   std::vector<Task> my_tasks(const Actor &actor, std::int64_t after_id = 0, std::size_t limit = 100);
+  /// What a task's worker sees of its case, by the task's access level
+  /// (docs/tasks.md, "Access levels"): the summary; + the complainant's
+  /// contact; + the attachments; + the comments and timeline (everything).
+  /// Whoever works the task, and staff who see its issue, get the task's
+  /// level; a member of its group who has not claimed it gets the summary.
+  /// This is the one call that shows a case through a task: a worker who does
+  /// not otherwise see the issue (a fieldworker not on its record) gets
+  /// NotFound from get, timeline, thread, attachments and every other call
+  /// about it. NotFound as task; customers and the system actor: Forbidden.
+  TaskCase task_case(const Actor &actor, std::int64_t id);
+  /// One attachment of a task's case with its bytes, for whoever task_case
+  /// gives attachments (level attachments or everything); NotFound otherwise,
+  /// the same answer whether the attachment, the task or the level is missing.
+  Attachment task_attachment(const Actor &actor, std::int64_t task_id, std::int64_t attachment_id);
 
   // --- outbox (actor must be role system: the host's delivery process) -------
 

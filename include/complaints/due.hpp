@@ -29,8 +29,8 @@ COMPLAINTS_API const char *to_string(DueOutcome o) noexcept;
 /// What Desk::process_due did with one due item.
 struct DueRun {
   std::string issue_code;  ///< "" for desk-wide work (the reminder schedule)
-  std::string kind;        ///< "timer", "sla_warning", "sla_breach", "to_follow" or "schedule"
-  std::string name;        ///< the timer's or SLA policy's name; the schedule's ("open_complaints_reminder")
+  std::string kind;        ///< "timer", "sla_warning", "sla_breach", "to_follow", "schedule", "task_sla_warning" or "task_sla_breach"
+  std::string name;        ///< the timer's or SLA policy's name; the schedule's ("open_complaints_reminder"); "<task id>:<policy>"
   Timestamp due_at;
   DueOutcome outcome = DueOutcome::ran;
   std::string detail;  ///< what ran (an action's name, who was reminded), or why it was dropped

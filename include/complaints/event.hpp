@@ -39,9 +39,16 @@ enum class EventKind : std::uint8_t {
   sla_warning,       ///< an SLA clock passed its warning point (detail: the policy's name)
   sla_breached,      ///< an SLA clock ran out (detail: the policy's name)
   reminder_due,      ///< a To Follow issue's deferred date came (detail: who was reminded)
+  // Tasks (docs/tasks.md): item_id is the task's id, detail its kind.
+  task_created,
+  task_claimed,
+  task_released,
+  task_assigned,   ///< reassigned by staff
+  task_completed,
+  task_cancelled,
 };
 
-inline constexpr std::size_t event_kind_count = 17;
+inline constexpr std::size_t event_kind_count = 23;
 
 /// "issue_reported", ...
 COMPLAINTS_API const char *to_string(EventKind k) noexcept;
@@ -57,7 +64,7 @@ struct Event {
   std::string action;          ///< workflow action, for status_changed
   std::vector<FieldChange> changes;
   std::string detail;  ///< kind-specific text (settings_changed: what changed)
-  std::int64_t item_id = 0;        ///< kind-specific id (a comment, an attachment)
+  std::int64_t item_id = 0;        ///< kind-specific id (a comment, an attachment, a task)
   std::vector<std::string> keys;   ///< issue_deleted: storage keys the host should delete
 };
 

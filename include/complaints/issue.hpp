@@ -118,6 +118,9 @@ struct Issue {
   std::vector<IssueTimer> timers{};        ///< pending timers, by name
   std::vector<SlaClock> slas{};            ///< SLA clocks, by name (stopped ones stay, for reports)
   std::optional<Timestamp> reminder_at{};  ///< when the To Follow reminder goes out (SPEC R8.2)
+  /// Case fields with a value, by name, in their text form (FieldDef). Empty
+  /// in what customers read.
+  std::map<std::string, std::string, std::less<>> fields{};
 
   bool is_closed() const noexcept { return category == StatusCategory::closed; }
   friend bool operator==(const Issue &, const Issue &) = default;
@@ -147,6 +150,9 @@ struct ActionRequest {
   std::map<std::string, std::string, std::less<>> inputs{};
   /// When set, the action is refused with Conflict unless the issue is still at this version.
   std::optional<std::int64_t> expected_version{};
+  /// Case field values the action sets (each listed in the action's `fields`;
+  /// "" clears a value); checked as IssueEdit::fields are.
+  std::map<std::string, std::string, std::less<>> fields{};
 };
 
 /// Input of Desk::edit: fields left empty stay as they are. For the two dates,
@@ -158,9 +164,12 @@ struct IssueEdit {
   std::optional<std::optional<Date>> deferred_date{};
   std::optional<std::optional<Date>> follow_up_date{};
   std::optional<std::int64_t> expected_version{};
+  /// Case field values to set (any field the issue's workflow declares; ""
+  /// clears one), checked by their types: InvalidInput at "fields.<name>".
+  std::map<std::string, std::string, std::less<>> fields{};
 
   bool empty() const noexcept {
-    return !type && !description && !to_follow && !deferred_date && !follow_up_date;
+    return !type && !description && !to_follow && !deferred_date && !follow_up_date && fields.empty();
   }
 };
 
@@ -181,6 +190,10 @@ struct IssueFilter {
   std::optional<bool> to_follow{};
   std::optional<Timestamp> created_from{};  ///< inclusive
   std::optional<Timestamp> created_to{};    ///< exclusive
+  /// Case fields that must have exactly these values (their text form; a
+  /// multi_choice value in its text form, e.g. "Staff;Process"); a value ""
+  /// matches issues without one. Not for customers (Forbidden at "fields").
+  std::map<std::string, std::string, std::less<>> fields{};
   std::int64_t after_number = 0;
   std::size_t limit = 100;  ///< at most 10,000
 

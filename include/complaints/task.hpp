@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "complaints/export.hpp"
+#include "complaints/discussion.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/timeline.hpp"
 
 namespace complaints {
 
@@ -75,12 +77,35 @@ struct Task {
   std::optional<Timestamp> done_at;  ///< when it was completed or cancelled
   std::string done_by;               ///< who completed or cancelled it
   std::string notes;                 ///< what it was completed (or cancelled) with
-  std::vector<SlaClock> slas;        ///< its own SLA clock, as an issue's (none in this version)
+  std::vector<SlaClock> slas;        ///< its own SLA clock when its kind names a policy, as of the read
   std::int64_t version = 1;          ///< 1 when created; +1 on every change
 
   /// Open and claimable: in a group's queue, nobody working it.
   bool claimable() const noexcept { return state == TaskState::open && !group.empty() && assignee.empty(); }
   friend bool operator==(const Task &, const Task &) = default;
+};
+
+/// The complainant's contact details, as a task of access `contact` or more shows them.
+struct TaskContact {
+  std::string customer_id;  ///< the host's id of the record's customer
+  std::string name;         ///< their display name when registered as a user (put_user); "" otherwise
+  friend bool operator==(const TaskContact &, const TaskContact &) = default;
+};
+
+/// What a task's worker sees of its case (Desk::task_case): as much as the
+/// task's access level gives, and nothing else.
+struct TaskCase {
+  Task task;
+  TaskAccess access = TaskAccess::summary;  ///< the level this read was given
+  /// summary: code, number, type, description, workflow, status, category,
+  /// stage, created_at, updated_at, version. Every other field is left empty
+  /// (record, customer, fieldworkers, assignee, reporter, dates, timers, SLA clocks).
+  Issue issue;
+  std::optional<TaskContact> contact{};       ///< contact and above
+  std::vector<Attachment> attachments{};      ///< attachments and above: the issue's and its comments', without bytes
+  std::vector<Comment> comments{};            ///< everything: the thread as staff see it
+  std::vector<TimelineEntry> timeline{};      ///< everything: as Desk::timeline gives it to the worker's role
+  friend bool operator==(const TaskCase &, const TaskCase &) = default;
 };
 
 /// What Desk::create_task takes. `group`, `assignee` or both; the options

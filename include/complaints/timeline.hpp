@@ -40,11 +40,12 @@ inline constexpr std::string_view task = "task";  ///< a task was created, claim
 /// True for fields that are internal to the business: payment holds
 /// ("payment", "payment:<fieldworker>"), an internal attachment on a public
 /// comment ("internal_attachment"), SLA clocks ("sla:<policy>"), timers
-/// ("timer:<name>"), reminders ("reminder") and tasks ("task:<id>"). Never
-/// shown or sent to customers.
+/// ("timer:<name>"), reminders ("reminder"), tasks ("task:<id>") and case
+/// fields ("field.<name>"). Never shown or sent to customers.
 inline bool is_internal_field(std::string_view field) noexcept {
   return field.starts_with("payment") || field == "internal_attachment" || field.starts_with("sla:") ||
-         field.starts_with("timer:") || field == "reminder" || field.starts_with("task:");
+         field.starts_with("timer:") || field == "reminder" || field.starts_with("task:") ||
+         field.starts_with("field.");
 }
 
 /// One field's value before and after a change ("" when it had none).

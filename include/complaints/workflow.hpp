@@ -44,6 +44,9 @@ inline constexpr std::size_t action_inputs = 100;     ///< inputs of one action
 inline constexpr std::size_t effects_per_list = 100;  ///< effects of one action, and of on_report
 inline constexpr std::size_t workflow_task_kinds = 100;  ///< kinds of task ("tasks")
 inline constexpr std::size_t task_assignees = 1000;      ///< groups, and users, one task kind names
+inline constexpr std::size_t workflow_rules = 100;       ///< automatic-update rules ("rules")
+inline constexpr std::size_t workflow_fields = 200;      ///< case fields ("fields")
+inline constexpr std::size_t field_choices = 100;        ///< choices of one choice or multi_choice field
 }  // namespace limits
 
 struct StatusDef {
@@ -131,6 +134,11 @@ struct ActionDef {
   /// each task kind declared mandatory has a completed task on the issue).
   std::vector<std::string> guards;
   std::vector<EffectDef> effects;
+  /// Case fields the action sets from ActionRequest::fields (only these).
+  std::vector<std::string> fields{};
+  /// Case fields that must have a value once the action's fields are set,
+  /// else it is refused with InvalidInput at "fields.<name>".
+  std::vector<std::string> required_fields{};
   friend bool operator==(const ActionDef &, const ActionDef &) = default;
 };
 
@@ -160,13 +168,63 @@ struct TaskKindDef {
   std::vector<std::string> groups{};
   std::vector<std::string> users{};
   std::vector<Role> roles{};
-  std::string sla{};  ///< an SLA policy for the task's own clock; not available in this version: refused unless ""
+  std::string sla{};  ///< an SLA policy the task's own clock follows from its creation (warning, breach); "" none
   bool mandatory = false;     ///< must be completed before the issue may close
-  TaskAccess access = TaskAccess::summary;  ///< how much of the case the assignee sees; only summary in this version
+  TaskAccess access = TaskAccess::summary;  ///< how much of the case the assignee sees (docs/tasks.md)
   std::string instructions{};   ///< standing notes for the assignee
   std::string send_template{};  ///< a template the task sends the customer when completed; "" for none
   bool creator_may_change = false;  ///< whoever creates a task may change mandatory, access and instructions
   friend bool operator==(const TaskKindDef &, const TaskKindDef &) = default;
+};
+
+/// The type of a case field (FieldDef).
+enum class FieldType : std::uint8_t {
+  text,          ///< free text, at most max_length bytes
+  number,        ///< a decimal number ("12", "-3.5"), within min and max
+  money,         ///< an amount in the field's currency, at most two decimals ("125.50"), within min and max
+  date,          ///< "YYYY-MM-DD"
+  choice,        ///< one of `choices`
+  multi_choice,  ///< some of `choices`, separated by ';' ("Staff;Process")
+  yes_no,        ///< "yes" or "no"
+};
+
+COMPLAINTS_API const char *to_string(FieldType t) noexcept;
+COMPLAINTS_API std::optional<FieldType> field_type_from_string(std::string_view name) noexcept;
+
+/// A typed reporting field of the workflow's issues (seed 003's "Additional"
+/// tab: the outcome, whether upheld, compensation...). Values live on
+/// Issue::fields in one text form; docs/tasks.md, "Case fields".
+struct FieldDef {
+  std::string name;        ///< lower-case letters, digits and '_'; unique in the workflow
+  std::string label{};     ///< for UIs; defaults to name
+  FieldType type = FieldType::text;
+  std::vector<std::string> choices{};  ///< choice and multi_choice: the options (names without ';')
+  std::size_t max_length = 1000;       ///< text: at most this many bytes (1 to limits::note_bytes)
+  std::optional<double> min{};         ///< number and money: the least value allowed
+  std::optional<double> max{};         ///< number and money: the greatest value allowed
+  std::string currency{};              ///< money: the ISO 4217 code ("GBP"), required
+  friend bool operator==(const FieldDef &, const FieldDef &) = default;
+};
+
+/// What sets a rule off (RuleDef::on).
+namespace rule_on {
+inline constexpr std::string_view task_created = "task_created";
+inline constexpr std::string_view task_completed = "task_completed";
+inline constexpr std::string_view task_cancelled = "task_cancelled";
+inline constexpr std::string_view stage_changed = "stage_changed";  ///< an action moved the issue to another stage
+}  // namespace rule_on
+
+/// An automatic update (seed 003's "Routines for Automated Updates"): when a
+/// task of the issue is created, completed or cancelled, or an action moves
+/// the issue to another stage, run `effects` as part of that change (reset
+/// an SLA, set the status, reassign the case...). Rules run in the order
+/// written; what they do sets off no further rules. docs/tasks.md.
+struct RuleDef {
+  std::string on;            ///< one of rule_on
+  std::string task{};        ///< task_*: only tasks of this kind ("" any)
+  std::string stage{};       ///< stage_changed: only on entering this stage ("" any)
+  std::vector<EffectDef> effects{};
+  friend bool operator==(const RuleDef &, const RuleDef &) = default;
 };
 
 /// A workflow as written, before validation.
@@ -181,6 +239,8 @@ struct WorkflowDef {
   std::vector<ActionDef> actions;
   std::vector<SlaPolicyDef> slas{};      ///< SLA policies its effects name
   std::vector<TaskKindDef> tasks{};      ///< the kinds of task its issues may carry
+  std::vector<RuleDef> rules{};          ///< automatic updates on task events and stage changes
+  std::vector<FieldDef> fields{};        ///< case fields of its issues
   friend bool operator==(const WorkflowDef &, const WorkflowDef &) = default;
 };
 
@@ -221,13 +281,16 @@ class COMPLAINTS_API Workflow {
 
   const WorkflowDef &definition() const noexcept { return *def_; }
   const std::string &name() const noexcept { return def_->name; }
-  /// Lookups by name, in constant time; nullptr when there is none. The
-  /// pointers are into definition() and live as long as any copy of this workflow.
+  /// Lookups by name; nullptr when there is none. Statuses, stages and
+  /// actions in constant time; SLA policies, task kinds and case fields by a
+  /// scan of their (at most a few hundred) entries. The pointers are into
+  /// definition() and live as long as any copy of this workflow.
   const StatusDef *status(std::string_view name) const noexcept;
   const StageDef *stage(std::string_view name) const noexcept;
   const ActionDef *action(std::string_view name) const noexcept;
   const SlaPolicyDef *sla(std::string_view name) const noexcept;
   const TaskKindDef *task_kind(std::string_view name) const noexcept;
+  const FieldDef *field(std::string_view name) const noexcept;
   /// The stage a status belongs to, or nullptr.
   const StageDef *stage_of(std::string_view status) const noexcept;
   /// True when the action may start from `status`: it is in the action's

@@ -4,6 +4,7 @@
 #include "complaints/desk.hpp"
 
 #include "desk/impl.hpp"
+#include "engine/fields.hpp"
 #include "engine/engine.hpp"
 #include "holds/holds.hpp"
 
@@ -301,7 +302,7 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
     issue.reporter_id = actor.id;
     issue.reporter_role = actor.role;
     issue.channel = channel;
-    return engine::report(op, actor, *record, wf, std::move(issue), req.hold_amounts);
+    return Impl::seen_by(actor, engine::report(op, actor, *record, wf, std::move(issue), req.hold_amounts));
   });
 }
 
@@ -315,7 +316,7 @@ Issue Desk::act(const Actor &actor, std::string_view code, const ActionRequest &
   }
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [before, record] = impl_->visible_issue(op.txn, actor, code);
-    return engine::act(op, actor, before, record, req);
+    return Impl::seen_by(actor, engine::act(op, actor, before, record, req));
   });
 }
 
@@ -355,6 +356,8 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
       entry.changes.push_back({"deferred_date", date_text(b.deferred_date), date_text(after.deferred_date)});
     if (b.follow_up_date != after.follow_up_date)
       entry.changes.push_back({"follow_up_date", date_text(b.follow_up_date), date_text(after.follow_up_date)});
+    if (!edit.fields.empty())
+      engine::set_fields(op.caches->workflow(op, b.workflow), after, edit.fields, entry, nullptr);
     if (entry.changes.empty()) return b;  // nothing changed: nothing to record
     return engine::commit_change(op, actor, before, after, record, entry, EventKind::issue_edited);
   });
@@ -363,7 +366,8 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
 Issue Desk::get(const Actor &actor, std::string_view code) {
   access::check_actor(actor);
   parse_issue_code(code);
-  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->visible_row(op.txn, actor, code).issue; });
+  return impl_->run(TxnMode::read,
+                    [&](Op &op) { return Impl::seen_by(actor, impl_->visible_row(op.txn, actor, code).issue); });
 }
 
 std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
@@ -378,10 +382,21 @@ std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
   if (filter.customer_id) check::id(*filter.customer_id, "customer_id", limits::id_bytes);
   if (filter.assignee) check::id(*filter.assignee, "assignee", limits::id_bytes);
   if (filter.owner) check::id(*filter.owner, "owner", limits::id_bytes);
+  if (!filter.fields.empty() && actor.role == Role::customer)
+    throw Forbidden("case fields are for staff and fieldworkers", "fields");
+  for (const auto &[name, value] : filter.fields) {
+    check::name(name, "fields", limits::name_bytes);
+    if (!std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }))
+      throw InvalidInput(fmt::format("'{}' is not a case field name (lower-case letters, digits, '_')",
+                                     check::excerpt(name)),
+                         "fields");
+    check::text(value, "fields." + check::excerpt(name), limits::note_bytes, false);
+  }
   IssueQuery q{filter, std::nullopt, std::nullopt};
   if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
   if (actor.role == Role::customer) q.visible_to_customer = actor.id;
-  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.find_issues(q); });
+  return impl_->run(TxnMode::read, [&](Op &op) { return Impl::seen_by(actor, op.txn.find_issues(q)); });
 }
 
 std::vector<std::string> Desk::available_actions(const Actor &actor, std::string_view code) {
@@ -402,21 +417,24 @@ std::vector<TimelineEntry> Desk::timeline(const Actor &actor, std::string_view c
   parse_issue_code(code);
   return impl_->run(TxnMode::read, [&](Op &op) {
     auto [row, record] = impl_->visible_issue(op.txn, actor, code);
-    auto entries = op.txn.timeline(row.issue.number);
-    if (actor.role == Role::customer) {
-      std::erase_if(entries, [](const TimelineEntry &e) { return e.internal; });
-      // Staff notes on actions are for staff; the customer sees what happened.
-      for (auto &e : entries)
-        if (e.actor_id != actor.id) e.note.clear();
-    }
-    if (!is_staff(actor.role)) {
-      for (auto &e : entries)
-        std::erase_if(e.changes, [&](const FieldChange &c) { return !access::sees_field(actor, c.field); });
-      // A payout released by hand that is not the reader's is not their business at all.
-      std::erase_if(entries, [](const TimelineEntry &e) { return e.kind == entry_kind::payment && e.changes.empty(); });
-    }
-    return entries;
+    return Impl::timeline_as_seen(actor, op.txn.timeline(row.issue.number));
   });
+}
+
+std::vector<TimelineEntry> Desk::Impl::timeline_as_seen(const Actor &actor, std::vector<TimelineEntry> entries) {
+  if (actor.role == Role::customer) {
+    std::erase_if(entries, [](const TimelineEntry &e) { return e.internal; });
+    // Staff notes on actions are for staff; the customer sees what happened.
+    for (auto &e : entries)
+      if (e.actor_id != actor.id) e.note.clear();
+  }
+  if (!is_staff(actor.role)) {
+    for (auto &e : entries)
+      std::erase_if(e.changes, [&](const FieldChange &c) { return !access::sees_field(actor, c.field); });
+    // A payout released by hand that is not the reader's is not their business at all.
+    std::erase_if(entries, [](const TimelineEntry &e) { return e.kind == entry_kind::payment && e.changes.empty(); });
+  }
+  return entries;
 }
 
 ChainCheck Desk::verify_timeline(const Actor &actor, std::string_view code) {

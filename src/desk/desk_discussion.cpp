@@ -426,7 +426,7 @@ std::vector<Issue> Desk::search(const Actor &actor, std::string_view text, std::
   SearchQuery q{std::string(text), std::nullopt, std::nullopt, actor.role != Role::customer, limit};
   if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
   if (actor.role == Role::customer) q.visible_to_customer = actor.id;
-  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.search(q); });
+  return impl_->run(TxnMode::read, [&](Op &op) { return Impl::seen_by(actor, op.txn.search(q)); });
 }
 
 // --- delete forever -----------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include "desk/impl.hpp"
 #include "engine/change.hpp"
 #include "engine/engine.hpp"
+#include "engine/tasks.hpp"
 
 namespace complaints {
 
@@ -33,97 +34,80 @@ void check_task_id(std::int64_t id) {
 
 NotFound no_task(std::int64_t id) { return NotFound(fmt::format("no task {}", id), "id"); }
 
-std::string label(const Task &t) { return "task:" + std::to_string(t.id); }
+// The task, its issue and its kind; NotFound when the actor may not see the
+// task (staff who see its issue, or whoever works it). The issue's record is
+// read only where it decides: for an actor access::needs_record says so, and
+// for a change that needs it (record()).
+struct TaskContext {
+  Task task;
+  IssueRow row;
+  std::optional<Record> loaded;
+  const TaskKindDef *kind;
 
-// Who a task is with, as the timeline shows it: "roads", "u-1", "roads/u-1".
-std::string holder(const Task &t) {
-  if (t.group.empty()) return t.assignee;
-  if (t.assignee.empty()) return t.group;
-  return t.group + "/" + t.assignee;
+  const Record &record(Op &op) {
+    if (!loaded) loaded = engine::record_of(op.txn, row.issue);
+    return *loaded;
+  }
+};
+
+TaskContext task_context(Op &op, const Actor &actor, std::int64_t id) {
+  auto task = op.txn.task(id);
+  if (!task) throw no_task(id);
+  auto row = op.txn.issue(task->number);
+  if (!row) throw StorageError(fmt::format("task {} names issue {}, which is missing", id, task->issue_code));
+  TaskContext ctx{*std::move(task), *std::move(row), std::nullopt, nullptr};
+  const Task &t = ctx.task;
+  bool works_it = t.assignee == actor.id;
+  bool staff_sees = is_staff(actor.role) &&
+                    (!access::needs_record(actor) || access::sees_issue(actor, ctx.row.issue, ctx.record(op)));
+  if (!works_it && !staff_sees &&
+      !(actor.role == Role::fieldworker && !t.group.empty() &&
+        std::ranges::binary_search(op.txn.groups_of_user(actor.id), t.group)))
+    throw no_task(id);
+  ctx.kind = op.caches->workflow(op, ctx.row.issue.workflow).task_kind(t.kind);
+  engine::as_of_now(op, ctx.task.slas);
+  return ctx;
+}
+
+// Tasks with their clocks as of now, as every snapshot shows them.
+std::vector<Task> as_of_now(Op &op, std::vector<Task> tasks) {
+  for (auto &t : tasks) engine::as_of_now(op, t.slas);
+  return tasks;
+}
+
+// The level a reader gets through the task: the task's for whoever works it
+// and staff who see the issue (task_context let them in); the summary for a
+// member of its group who has not claimed it.
+TaskAccess level_for(const Actor &actor, const TaskContext &ctx) {
+  if (ctx.task.assignee == actor.id || is_staff(actor.role)) return ctx.task.access;
+  return TaskAccess::summary;
+}
+
+// The issue as the summary shows it: what the case is about, nothing of who.
+Issue summary_of(const Issue &issue) {
+  Issue s;
+  s.code = issue.code;
+  s.number = issue.number;
+  s.type = issue.type;
+  s.description = issue.description;
+  s.workflow = issue.workflow;
+  s.status = issue.status;
+  s.category = issue.category;
+  s.stage = issue.stage;
+  s.created_at = issue.created_at;
+  s.updated_at = issue.updated_at;
+  s.version = issue.version;
+  return s;
+}
+
+// Writes a change to the task in ctx (engine::change_task), as `event`.
+Task change(Op &op, const Actor &actor, TaskContext &ctx, Task after, EventKind event, FieldChange field,
+            std::string note = {}, std::string send = {}) {
+  return engine::change_task(op, actor, ctx.row, ctx.loaded,
+                             {ctx.task, std::move(after), event, std::move(field), std::move(note), std::move(send)});
 }
 
 }  // namespace
-
-// The task, its issue and record, and its kind; NotFound when the actor may
-// not see the task (staff who see its issue, or whoever works it).
-struct Desk::Impl::TaskContext {
-  Task task;
-  IssueRow row;
-  Record record;
-  const TaskKindDef *kind;
-};
-
-Desk::Impl::TaskContext Desk::Impl::task_context(Op &op, const Actor &actor, std::int64_t id) {
-  auto task = op.txn.task(id);
-  if (!task) throw no_task(id);
-  auto found = op.txn.issue_with_record(task->number);
-  if (!found) throw StorageError(fmt::format("task {} names issue {}, which is missing", id, task->issue_code));
-  bool works_it = task->assignee == actor.id;
-  if (!works_it && !(is_staff(actor.role) && access::sees_issue(actor, found->first.issue, found->second)) &&
-      !(actor.role == Role::fieldworker && !task->group.empty() &&
-        std::ranges::binary_search(op.txn.groups_of_user(actor.id), task->group)))
-    throw no_task(id);
-  const Workflow &wf = op.caches->workflow(op, found->first.issue.workflow);
-  const TaskKindDef *kind = wf.task_kind(task->kind);
-  return {*std::move(task), std::move(found->first), std::move(found->second), kind};
-}
-
-// Checks that a task of `kind` may go to `group` and `user` (registered, and
-// allowed by the kind's assign_to).
-void Desk::Impl::check_assignees(Op &op, const TaskKindDef &kind, std::string_view group, std::string_view user) {
-  if (group.empty() && user.empty()) throw InvalidInput("a task goes to a group, a user or both", "group");
-  if (!group.empty()) {
-    check::id(group, "group", limits::id_bytes);
-    auto g = op.txn.group(group);
-    if (!g) throw InvalidInput(fmt::format("no group '{}'; register it with put_group", check::excerpt(group)), "group");
-    bool open = kind.groups.empty() && kind.users.empty() && kind.roles.empty();
-    if (!open && std::find(kind.groups.begin(), kind.groups.end(), group) == kind.groups.end())
-      throw InvalidInput(fmt::format("a '{}' task cannot go to group '{}'", kind.name, check::excerpt(group)), "group");
-    if (!user.empty() && !std::binary_search(g->members.begin(), g->members.end(), user))
-      throw InvalidInput(fmt::format("'{}' is not a member of group '{}'", check::excerpt(user), check::excerpt(group)),
-                         "assignee");
-  }
-  if (!user.empty()) {
-    check::id(user, "assignee", limits::id_bytes);
-    const User *u = op.users->find(op.txn, user);
-    if (!u) throw InvalidInput(fmt::format("no user '{}'; register it with put_user", check::excerpt(user)), "assignee");
-    if (u->role == Role::customer || u->role == Role::system)
-      throw InvalidInput(fmt::format("'{}' cannot work tasks", check::excerpt(user)), "assignee");
-    bool open = kind.groups.empty() && kind.users.empty() && kind.roles.empty();
-    bool named = std::find(kind.users.begin(), kind.users.end(), user) != kind.users.end() ||
-                 std::find(kind.roles.begin(), kind.roles.end(), u->role) != kind.roles.end();
-    bool via_group = !group.empty();  // a member of an allowed group (checked above)
-    if (!open && !named && !via_group)
-      throw InvalidInput(fmt::format("a '{}' task cannot go to '{}'", kind.name, check::excerpt(user)), "assignee");
-  }
-}
-
-// Writes the task change and its timeline entry (internal) in the open
-// transaction; with `send`, also sends that template to the customer, as a
-// workflow's send_template effect would, logged on the same entry.
-Task Desk::Impl::log_task(Op &op, const Actor &actor, TaskContext &ctx, Task after, FieldChange change,
-                          std::string note, std::string_view send) {
-  after.version = ctx.task.version + 1;
-  after.updated_at = op.now;
-  if (!op.txn.update_task(ctx.task, after))
-    throw Conflict(fmt::format("task {} changed while this call ran; read it again", ctx.task.id), "id");
-  TimelineEntry entry;
-  entry.kind = entry_kind::task;
-  entry.internal = true;
-  entry.changes.push_back(std::move(change));
-  entry.note = std::move(note);
-  Issue issue = ctx.row.issue;
-  if (!send.empty()) {
-    const Workflow &wf = op.caches->workflow(op, issue.workflow);
-    engine::Inputs no_inputs;
-    engine::EffectContext effect{op, actor, wf, ctx.record, no_inputs, issue, entry, "task", nullptr,
-                                 ctx.row.timeline_seq + 1};
-    engine::send_message(effect, send, Audience::customer);
-  }
-  bool changed = !(issue == ctx.row.issue);  // the acknowledgement may start its SLA
-  engine::write(op, actor, ctx.row, std::move(issue), entry, changed);
-  return after;
-}
 
 void Desk::put_group(const Actor &actor, const Group &group) {
   access::check_actor(actor);
@@ -159,8 +143,6 @@ Task Desk::create_task(const Actor &actor, std::string_view code, const TaskRequ
   parse_issue_code(code);
   check::name(req.kind, "kind", limits::name_bytes);
   if (req.instructions) check::text(*req.instructions, "instructions", limits::note_bytes, false);
-  if (req.access && *req.access != TaskAccess::summary)
-    throw InvalidInput("task access levels are not available in this version of the library", "access");
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
     const Workflow &wf = op.caches->workflow(op, row.issue.workflow);
@@ -168,7 +150,7 @@ Task Desk::create_task(const Actor &actor, std::string_view code, const TaskRequ
     if (!kind)
       throw InvalidInput(fmt::format("workflow '{}' has no task kind '{}'", wf.name(), check::excerpt(req.kind)), "kind");
     if (row.issue.is_closed()) throw InvalidState(fmt::format("{} is closed", row.issue.code), "code");
-    Impl::check_assignees(op, *kind, req.group, req.assignee);
+    engine::check_assignees(op, *kind, req.group, req.assignee);
     auto may_change = [&](bool given, const char *field) {
       if (given && !kind->creator_may_change)
         throw InvalidInput(fmt::format("a '{}' task's {} is set by its kind", kind->name, field), field);
@@ -176,28 +158,14 @@ Task Desk::create_task(const Actor &actor, std::string_view code, const TaskRequ
     may_change(req.mandatory.has_value(), "mandatory");
     may_change(req.access.has_value(), "access");
     may_change(req.instructions.has_value(), "instructions");
-    Task t;
-    t.id = op.txn.allocate_task_id();
-    t.number = row.issue.number;
-    t.issue_code = row.issue.code;
-    t.kind = kind->name;
-    t.stage = row.issue.stage;
-    t.group = req.group;
-    t.assignee = req.assignee;
-    t.mandatory = req.mandatory.value_or(kind->mandatory);
-    t.access = req.access.value_or(kind->access);
-    t.instructions = req.instructions.value_or(kind->instructions);
-    t.created_by = actor.id;
-    t.created_at = op.now;
-    t.updated_at = op.now;
-    op.txn.insert_task(t);
-    TimelineEntry entry;
-    entry.kind = entry_kind::task;
-    entry.internal = true;
-    entry.changes.push_back({label(t), "", fmt::format("{} ({})", t.kind, holder(t))});
-    entry.note = t.instructions;
-    engine::write(op, actor, row, row.issue, entry, false);
-    return t;
+    Task t = engine::new_task(op, wf, row.issue, *kind, req.group, req.assignee, actor.id);
+    t.mandatory = req.mandatory.value_or(t.mandatory);
+    t.access = req.access.value_or(t.access);
+    t.instructions = req.instructions.value_or(t.instructions);
+    std::string note = t.instructions;
+    FieldChange created{engine::task_label(t), "", fmt::format("{} ({})", t.kind, engine::task_holder(t))};
+    return engine::change_task(op, actor, row, record, {std::nullopt, std::move(t), EventKind::task_created,
+                                                        std::move(created), std::move(note)});
   });
 }
 
@@ -205,7 +173,7 @@ Task Desk::claim_task(const Actor &actor, std::int64_t id) {
   require_worker(actor, "claiming a task");
   check_task_id(id);
   return impl_->run(TxnMode::write, [&](Op &op) {
-    auto ctx = impl_->task_context(op, actor, id);
+    auto ctx = task_context(op, actor, id);
     const Task &t = ctx.task;
     if (t.state != TaskState::open)
       throw InvalidState(fmt::format("task {} is {}", id, to_string(t.state)), "id");
@@ -218,7 +186,7 @@ Task Desk::claim_task(const Actor &actor, std::int64_t id) {
       throw Forbidden(fmt::format("only members of group '{}' claim its tasks", check::excerpt(t.group)), "actor.id");
     Task after = t;
     after.assignee = actor.id;
-    return Impl::log_task(op, actor, ctx, std::move(after), {label(t) + " assignee", "", actor.id}, "");
+    return change(op, actor, ctx, std::move(after), EventKind::task_claimed, {engine::task_label(t) + " assignee", "", actor.id});
   });
 }
 
@@ -226,7 +194,7 @@ Task Desk::release_task(const Actor &actor, std::int64_t id) {
   require_worker(actor, "releasing a task");
   check_task_id(id);
   return impl_->run(TxnMode::write, [&](Op &op) {
-    auto ctx = impl_->task_context(op, actor, id);
+    auto ctx = task_context(op, actor, id);
     const Task &t = ctx.task;
     if (t.state != TaskState::open) throw InvalidState(fmt::format("task {} is {}", id, to_string(t.state)), "id");
     if (t.group.empty() || t.assignee.empty())
@@ -235,7 +203,8 @@ Task Desk::release_task(const Actor &actor, std::int64_t id) {
       throw Forbidden("only whoever works a task, an admin or a supervisor releases it", "actor.id");
     Task after = t;
     after.assignee.clear();
-    return Impl::log_task(op, actor, ctx, std::move(after), {label(t) + " assignee", t.assignee, ""}, "");
+    return change(op, actor, ctx, std::move(after), EventKind::task_released,
+                  {engine::task_label(t) + " assignee", t.assignee, ""});
   });
 }
 
@@ -243,16 +212,17 @@ Task Desk::assign_task(const Actor &actor, std::int64_t id, std::string_view gro
   require_manager(actor, "reassigning a task");
   check_task_id(id);
   return impl_->run(TxnMode::write, [&](Op &op) {
-    auto ctx = impl_->task_context(op, actor, id);
+    auto ctx = task_context(op, actor, id);
     const Task &t = ctx.task;
     if (t.state != TaskState::open) throw InvalidState(fmt::format("task {} is {}", id, to_string(t.state)), "id");
     if (!ctx.kind)
       throw InvalidState(fmt::format("the workflow no longer declares task kind '{}'", check::excerpt(t.kind)), "id");
-    Impl::check_assignees(op, *ctx.kind, group, user);
+    engine::check_assignees(op, *ctx.kind, group, user);
     Task after = t;
     after.group = std::string(group);
     after.assignee = std::string(user);
-    return Impl::log_task(op, actor, ctx, after, {label(t), holder(t), holder(after)}, "");
+    return change(op, actor, ctx, after, EventKind::task_assigned,
+                  {engine::task_label(t), engine::task_holder(t), engine::task_holder(after)});
   });
 }
 
@@ -261,7 +231,7 @@ Task Desk::complete_task(const Actor &actor, std::int64_t id, std::string_view n
   check_task_id(id);
   check::text(notes, "notes", limits::note_bytes, false);
   return impl_->run(TxnMode::write, [&](Op &op) {
-    auto ctx = impl_->task_context(op, actor, id);
+    auto ctx = task_context(op, actor, id);
     const Task &t = ctx.task;
     if (t.state != TaskState::open) throw InvalidState(fmt::format("task {} is {}", id, to_string(t.state)), "id");
     if (t.assignee.empty()) throw InvalidState(fmt::format("nobody works task {}: claim it first", id), "id");
@@ -272,7 +242,8 @@ Task Desk::complete_task(const Actor &actor, std::int64_t id, std::string_view n
     after.done_by = actor.id;
     after.notes = std::string(notes);
     std::string send = ctx.kind ? ctx.kind->send_template : std::string();
-    return Impl::log_task(op, actor, ctx, std::move(after), {label(t), "open", "completed"}, std::string(notes), send);
+    return change(op, actor, ctx, std::move(after), EventKind::task_completed, {engine::task_label(t), "open", "completed"},
+                  std::string(notes), std::move(send));
   });
 }
 
@@ -281,7 +252,7 @@ Task Desk::cancel_task(const Actor &actor, std::int64_t id, std::string_view rea
   check_task_id(id);
   check::text(reason, "reason", limits::note_bytes, true);
   return impl_->run(TxnMode::write, [&](Op &op) {
-    auto ctx = impl_->task_context(op, actor, id);
+    auto ctx = task_context(op, actor, id);
     const Task &t = ctx.task;
     if (t.state != TaskState::open) throw InvalidState(fmt::format("task {} is {}", id, to_string(t.state)), "id");
     Task after = t;
@@ -289,7 +260,8 @@ Task Desk::cancel_task(const Actor &actor, std::int64_t id, std::string_view rea
     after.done_at = op.now;
     after.done_by = actor.id;
     after.notes = std::string(reason);
-    return Impl::log_task(op, actor, ctx, std::move(after), {label(t), "open", "cancelled"}, std::string(reason));
+    return change(op, actor, ctx, std::move(after), EventKind::task_cancelled, {engine::task_label(t), "open", "cancelled"},
+                  std::string(reason));
   });
 }
 
@@ -297,7 +269,49 @@ Task Desk::task(const Actor &actor, std::int64_t id) {
   access::check_actor(actor);
   if (actor.role == Role::customer) throw Forbidden("customers do not read tasks", "actor.role");
   check_task_id(id);
-  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->task_context(op, actor, id).task; });
+  return impl_->run(TxnMode::read, [&](Op &op) { return task_context(op, actor, id).task; });
+}
+
+TaskCase Desk::task_case(const Actor &actor, std::int64_t id) {
+  require_worker(actor, "reading a task's case");
+  check_task_id(id);
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    auto ctx = task_context(op, actor, id);
+    TaskCase out;
+    out.access = level_for(actor, ctx);
+    out.issue = summary_of(ctx.row.issue);
+    if (out.access >= TaskAccess::contact) {
+      const Record &record = ctx.record(op);
+      const User *customer = op.users->find(op.txn, record.customer_id);
+      out.contact = TaskContact{record.customer_id, customer ? customer->name : std::string()};
+    }
+    std::int64_t number = ctx.row.issue.number;
+    if (out.access >= TaskAccess::attachments) out.attachments = op.txn.attachments(number);
+    if (out.access >= TaskAccess::everything) {
+      out.comments = op.txn.comments(number);
+      out.timeline = Impl::timeline_as_seen(actor, op.txn.timeline(number));
+    }
+    out.task = std::move(ctx.task);
+    return out;
+  });
+}
+
+Attachment Desk::task_attachment(const Actor &actor, std::int64_t task_id, std::int64_t attachment_id) {
+  require_worker(actor, "reading a task's attachment");
+  check_task_id(task_id);
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    auto not_found = [&] { return NotFound(fmt::format("no attachment {} on task {}", attachment_id, task_id), "id"); };
+    std::optional<TaskContext> ctx;
+    try {
+      ctx = task_context(op, actor, task_id);
+    } catch (const NotFound &) {
+      throw not_found();
+    }
+    auto a = op.txn.attachment(attachment_id);
+    if (level_for(actor, *ctx) < TaskAccess::attachments || !a || a->issue_code != ctx->row.issue.code)
+      throw not_found();
+    return *a;
+  });
 }
 
 std::vector<Task> Desk::tasks(const Actor &actor, std::string_view code) {
@@ -306,7 +320,7 @@ std::vector<Task> Desk::tasks(const Actor &actor, std::string_view code) {
   parse_issue_code(code);
   return impl_->run(TxnMode::read, [&](Op &op) {
     IssueRow row = Impl::visible_row(op.txn, actor, code);
-    return op.txn.tasks_of_issue(row.issue.number);
+    return as_of_now(op, op.txn.tasks_of_issue(row.issue.number));
   });
 }
 
@@ -315,14 +329,15 @@ std::vector<Task> Desk::claimable_tasks(const Actor &actor, std::int64_t after_i
   check::count(limit, "limit", limits::page_items);
   return impl_->run(TxnMode::read, [&](Op &op) {
     std::vector<std::string> mine = op.txn.groups_of_user(actor.id);
-    return op.txn.open_tasks(mine, "", after_id, limit);
+    return as_of_now(op, op.txn.open_tasks(mine, "", after_id, limit));
   });
 }
 
 std::vector<Task> Desk::my_tasks(const Actor &actor, std::int64_t after_id, std::size_t limit) {
   require_worker(actor, "listing one's tasks");
   check::count(limit, "limit", limits::page_items);
-  return impl_->run(TxnMode::read, [&](Op &op) { return op.txn.open_tasks({}, actor.id, after_id, limit); });
+  return impl_->run(TxnMode::read,
+                    [&](Op &op) { return as_of_now(op, op.txn.open_tasks({}, actor.id, after_id, limit)); });
 }
 
 }  // namespace complaints

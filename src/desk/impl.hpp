@@ -92,12 +92,20 @@ struct Desk::Impl {
     return *std::move(row);
   }
 
-  // desk_tasks.cpp: a task with its issue, record and kind, as the actor may see it.
-  struct TaskContext;
-  TaskContext task_context(Op &op, const Actor &actor, std::int64_t id);
-  static void check_assignees(Op &op, const TaskKindDef &kind, std::string_view group, std::string_view user);
-  static Task log_task(Op &op, const Actor &actor, TaskContext &ctx, Task after, FieldChange change, std::string note,
-                       std::string_view send = {});
+
+  // The issue as `actor` may read it: customers do not see its case fields.
+  static Issue seen_by(const Actor &actor, Issue issue) {
+    if (actor.role == Role::customer) issue.fields.clear();
+    return issue;
+  }
+  static std::vector<Issue> seen_by(const Actor &actor, std::vector<Issue> issues) {
+    if (actor.role == Role::customer)
+      for (auto &i : issues) i.fields.clear();
+    return issues;
+  }
+
+  // The issue's timeline as `actor` may read it (Desk::timeline, Desk::task_case).
+  static std::vector<TimelineEntry> timeline_as_seen(const Actor &actor, std::vector<TimelineEntry> entries);
 
   // desk_discussion.cpp: adding and removing watchers and links.
   std::vector<std::string> change_watchers(const Actor &actor, std::string_view code, std::string_view user_id,

@@ -112,6 +112,12 @@ constexpr std::array<std::pair<EventKind, const char *>, event_kind_count> event
     {EventKind::sla_warning, "sla_warning"},
     {EventKind::sla_breached, "sla_breached"},
     {EventKind::reminder_due, "reminder_due"},
+    {EventKind::task_created, "task_created"},
+    {EventKind::task_claimed, "task_claimed"},
+    {EventKind::task_released, "task_released"},
+    {EventKind::task_assigned, "task_assigned"},
+    {EventKind::task_completed, "task_completed"},
+    {EventKind::task_cancelled, "task_cancelled"},
 }};
 
 constexpr std::array<std::pair<SlaState, const char *>, 3> sla_states{{
@@ -124,6 +130,16 @@ constexpr std::array<std::pair<TaskState, const char *>, 3> task_states{{
     {TaskState::open, "open"},
     {TaskState::completed, "completed"},
     {TaskState::cancelled, "cancelled"},
+}};
+
+constexpr std::array<std::pair<FieldType, const char *>, 7> field_types{{
+    {FieldType::text, "text"},
+    {FieldType::number, "number"},
+    {FieldType::money, "money"},
+    {FieldType::date, "date"},
+    {FieldType::choice, "choice"},
+    {FieldType::multi_choice, "multi_choice"},
+    {FieldType::yes_no, "yes_no"},
 }};
 
 constexpr std::array<std::pair<TaskAccess, const char *>, 4> task_accesses{{
@@ -224,6 +240,8 @@ const char *to_string(DueOutcome o) noexcept { return name_of(due_outcomes, o); 
 const char *to_string(TaskState s) noexcept { return name_of(task_states, s); }
 std::optional<TaskState> task_state_from_string(std::string_view n) noexcept { return value_of(task_states, n); }
 const char *to_string(TaskAccess a) noexcept { return name_of(task_accesses, a); }
+const char *to_string(FieldType t) noexcept { return name_of(field_types, t); }
+std::optional<FieldType> field_type_from_string(std::string_view n) noexcept { return value_of(field_types, n); }
 std::optional<TaskAccess> task_access_from_string(std::string_view n) noexcept { return value_of(task_accesses, n); }
 
 std::string RecordRef::to_string() const { return fmt::format("{}:{}", complaints::to_string(kind), id); }

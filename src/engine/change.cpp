@@ -37,9 +37,11 @@ Record record_of(StorageTransaction &txn, const Issue &issue) {
   return *std::move(r);
 }
 
-void as_of_now(Op &op, Issue &issue) {
+void as_of_now(Op &op, Issue &issue) { as_of_now(op, issue.slas); }
+
+void as_of_now(Op &op, std::vector<SlaClock> &clocks) {
   const timing::Calendar *calendar = nullptr;
-  for (SlaClock &clock : issue.slas) {
+  for (SlaClock &clock : clocks) {
     if (clock.state != SlaState::running || clock.as_of >= op.now) continue;
     if (!calendar) calendar = &op.caches->calendar(op);
     timing::bring_up_to_date(clock, op.now, *calendar);

@@ -26,6 +26,8 @@ Record record_of(StorageTransaction &txn, const Issue &issue);
 /// Brings the issue's running SLA clocks up to op.now (their `used` and
 /// `as_of`), as every snapshot handed to the host shows them.
 void as_of_now(Op &op, Issue &issue);
+/// The same for any clocks (a task's).
+void as_of_now(Op &op, std::vector<SlaClock> &clocks);
 
 /// The event that describes a committed change to one issue.
 Event issue_event(EventKind kind, const Actor &actor, Timestamp at, const Issue &issue, std::string action,

@@ -21,6 +21,8 @@ inline constexpr std::string_view sla_warning = "sla_warning";  ///< name: the S
 inline constexpr std::string_view sla_breach = "sla_breach";    ///< name: the SLA policy's
 inline constexpr std::string_view to_follow = "to_follow";      ///< name: ""
 inline constexpr std::string_view schedule = "schedule";        ///< desk-wide; name: the schedule's
+inline constexpr std::string_view task_sla_warning = "task_sla_warning";  ///< name: "<task id>:<policy>"
+inline constexpr std::string_view task_sla_breach = "task_sla_breach";    ///< name: "<task id>:<policy>"
 }  // namespace due_kind
 
 /// The desk-wide schedule of the Open Complaints Reminder.

@@ -9,6 +9,7 @@
 #include "engine/caches.hpp"
 #include "engine/effects.hpp"
 #include "engine/engine.hpp"
+#include "engine/tasks.hpp"
 #include "time/sla.hpp"
 #include "workflow/catalog.hpp"
 
@@ -128,6 +129,75 @@ void cancel_timer(EffectContext &ctx, const EffectDef &effect) {
   timers.erase(it);
 }
 
+// Records field `field` going from `before` to `after` on the entry, as one
+// change however many effects move it.
+void log_change(TimelineEntry &entry, const std::string &field, const std::string &before, const std::string &after) {
+  for (auto &c : entry.changes)
+    if (c.field == field) {
+      c.after = after;
+      return;
+    }
+  entry.changes.push_back({field, before, after});
+}
+
+// Moves the issue to `status` (and so to its stage), logged as one change.
+void move(EffectContext &ctx, const std::string &status) {
+  if (status == ctx.issue.status) return;
+  if (!ctx.workflow.status(status))
+    throw StorageError(fmt::format("workflow '{}' has no status '{}'", ctx.workflow.name(), status));
+  std::string status_before = ctx.issue.status, stage_before = ctx.issue.stage;
+  move_to(ctx.workflow, ctx.issue, status);
+  log_change(ctx.entry, "status", status_before, ctx.issue.status);
+  if (ctx.issue.stage != stage_before) log_change(ctx.entry, "stage", stage_before, ctx.issue.stage);
+}
+
+void set_status(EffectContext &ctx, const EffectDef &effect) { move(ctx, effect.params.at("status")); }
+
+void set_stage_status(EffectContext &ctx, const EffectDef &effect) {
+  StatusCategory category = *status_category_from_string(effect.params.at("category"));
+  move(ctx, stage_status(ctx.workflow, ctx.issue, category, "effect set_stage_status"));
+}
+
+// Reassigns the case to the task's assignee or creator, or its reporter
+// (staff), when that is a registered user who may own it; else leaves it.
+void reassign(EffectContext &ctx, const EffectDef &effect) {
+  const std::string to = effect.params.at("to");
+  std::string who;
+  if (to == "reporter")
+    who = ctx.issue.reporter_id;
+  else if (ctx.task)
+    who = to == "task_assignee" ? ctx.task->assignee : ctx.task->created_by;
+  if (who.empty() || who == ctx.issue.assignee) return;
+  const User *u = ctx.op.users->find(ctx.op.txn, who);
+  if (!u || u->role == Role::customer || u->role == Role::system) return;
+  ctx.entry.changes.push_back({"assignee", ctx.issue.assignee, who});
+  ctx.issue.assignee = who;
+}
+
+// A task of the named kind, to the effect's group (or the kind's first) and
+// assignee; written once the issue is (engine/tasks.hpp).
+void create_task(EffectContext &ctx, const EffectDef &effect) {
+  const std::string &name = effect.params.at("task");
+  const TaskKindDef *kind = ctx.workflow.task_kind(name);
+  if (!kind) throw StorageError(fmt::format("workflow '{}' has no task kind '{}'", ctx.workflow.name(), name));
+  std::string group = param(effect, "group", kind->groups.empty() ? "" : kind->groups.front());
+  std::string user = param(effect, "assignee");
+  try {
+    check_assignees(ctx.op, *kind, group, user);
+  } catch (const InvalidInput &e) {
+    throw InvalidState(fmt::format("the workflow's '{}' task cannot be created: {} ({})", kind->name, e.message(),
+                                   e.where()),
+                       "action");
+  }
+  Task task = new_task(ctx.op, ctx.workflow, ctx.issue, *kind, std::move(group), std::move(user), ctx.actor.id);
+  ctx.entry.changes.push_back({task_label(task), "", fmt::format("{} ({})", task.kind, task_holder(task))});
+  ctx.created_tasks.push_back(task);
+  const Task *outer = ctx.task;
+  ctx.task = &task;
+  run_rules(ctx, rule_on::task_created, task.kind);
+  ctx.task = outer;
+}
+
 using wf::ParamKind;
 
 const std::vector<wf::EffectSpec> &table() {
@@ -159,6 +229,18 @@ const std::vector<wf::EffectSpec> &table() {
       // Case ownership (seed 003/004).
       {"assign", {{"input", ParamKind::user_input, true, {}}}, &assign},
       {"unassign", {}, &unassign},
+      // Tasks (SPEC R8.4, seed 003): a task of a declared kind, to `group` (default: the kind's first
+      // group) and/or `assignee`.
+      {"create_task",
+       {{"task", ParamKind::task_kind, true, {}}, {"group", ParamKind::text, false, {}},
+        {"assignee", ParamKind::text, false, {}}},
+       &create_task},
+      // Automatic updates (seed 003): set the status (and so the stage), reassign the case.
+      {"set_status", {{"status", ParamKind::status_name, true, {}}}, &set_status},
+      {"set_stage_status",
+       {{"category", ParamKind::choice, true, {"open", "active", "pending", "resolved", "closed"}}},
+       &set_stage_status},
+      {"reassign", {{"to", ParamKind::choice, true, {"task_assignee", "task_creator", "reporter"}}}, &reassign},
       // Follow-up appointment date (seed 001: scheduling a follow-up).
       {"set_follow_up", {{"input", ParamKind::date_input, true, {}}}, &set_follow_up},
   };

@@ -11,6 +11,8 @@
 #include "engine/caches.hpp"
 #include "engine/change.hpp"
 #include "engine/effects.hpp"
+#include "engine/fields.hpp"
+#include "engine/tasks.hpp"
 #include "notify/notify.hpp"
 #include "workflow/catalog.hpp"
 
@@ -37,17 +39,7 @@ std::string target_status(const Workflow &wf, const ActionDef &action, const Iss
     case TargetDef::Kind::status: return to.status;
     case TargetDef::Kind::input_status: return inputs.at(to.input);
     case TargetDef::Kind::input_stage: return wf.stage(inputs.at(to.input))->statuses.front();
-    case TargetDef::Kind::stage_category: {
-      const StageDef *stage = wf.stage_of(issue.status);
-      if (!stage) stage = wf.stage(issue.stage);
-      if (stage)
-        for (const auto &name : stage->statuses)
-          if (wf.status(name)->category == to.category) return name;
-      throw InvalidState(fmt::format("action '{}' leads to the {} status of the current stage, and stage '{}' has "
-                                     "none",
-                                     check::excerpt(action.name), to_string(to.category), check::excerpt(issue.stage)),
-                         "action");
-    }
+    case TargetDef::Kind::stage_category: return stage_status(wf, issue, to.category, "action '" + action.name + "'");
   }
   return issue.status;
 }
@@ -115,6 +107,17 @@ void check_inputs(const Workflow &wf, const ActionDef &action, const Inputs &inp
         break;
     }
   }
+}
+
+std::string stage_status(const Workflow &wf, const Issue &issue, StatusCategory category, const std::string &who) {
+  const StageDef *stage = wf.stage_of(issue.status);
+  if (!stage) stage = wf.stage(issue.stage);
+  if (stage)
+    for (const auto &name : stage->statuses)
+      if (wf.status(name)->category == category) return name;
+  throw InvalidState(fmt::format("{} leads to the {} status of the current stage, and stage '{}' has none",
+                                 check::excerpt(who), to_string(category), check::excerpt(issue.stage)),
+                     "action");
 }
 
 void move_to(const Workflow &wf, Issue &issue, const std::string &status) {
@@ -244,11 +247,15 @@ Issue act(Op &op, const Actor &actor, const IssueRow &before, const Record &reco
   entry.changes.push_back({"status", current.status, after.status});
   if (after.stage != current.stage) entry.changes.push_back({"stage", current.stage, after.stage});
   log_inputs(*action, req.inputs, entry);
+  set_fields(wf, after, req.fields, entry, &action->fields);
+  require_fields(*action, after);
   EffectContext ctx{op, actor, wf, record, req.inputs, after, entry, action->name, nullptr, before.timeline_seq + 1};
   std::size_t mark = op.events.size();
   run_effects(ctx, action->effects);
+  if (after.stage != current.stage) run_rules(ctx, rule_on::stage_changed, after.stage);
   apply_status_policies(ctx);
   after = commit_change(op, actor, before, std::move(after), record, entry, EventKind::status_changed, mark);
+  write_created_tasks(ctx, after);
   announce_breaches(ctx, after, before.timeline_seq + 1);
   return after;
 }
@@ -281,6 +288,7 @@ Issue report(Op &op, const Actor &actor, const Record &record, const Workflow &w
   write_new(op, actor, issue, entry);
   announce(op, issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes), issue, record,
            entry.seq, mark);
+  write_created_tasks(ctx, issue);
   announce_breaches(ctx, issue, entry.seq);
   return issue;
 }

@@ -39,6 +39,12 @@ struct EffectContext {
   std::vector<std::pair<std::string, Audience>> sent{};
   /// SLA clocks this change found breached as it stopped them.
   std::vector<std::string> breached{};
+  /// Tasks the change's create_task effects made, written with it (engine/tasks.hpp).
+  std::vector<Task> created_tasks{};
+  /// The task whose event runs the workflow's rules (reassign to its assignee or creator); null otherwise.
+  const Task *task = nullptr;
+  /// True while rules run: what they do sets off no further rules.
+  bool in_rules = false;
 };
 
 /// Takes `request.action` on the issue `before` (read in op's transaction, on
@@ -89,5 +95,9 @@ void check_inputs(const Workflow &wf, const ActionDef &action, const Inputs &inp
 /// Moves the issue to `status`: sets status, category and stage (a status in
 /// a stage sets the stage; one outside every stage keeps it).
 void move_to(const Workflow &wf, Issue &issue, const std::string &status);
+
+/// The current stage's status of `category` (the first listed); InvalidState
+/// at "action" naming `who` when the stage has none.
+std::string stage_status(const Workflow &wf, const Issue &issue, StatusCategory category, const std::string &who);
 
 }  // namespace complaints::engine

@@ -10,6 +10,7 @@
 
 #include "domain/check.hpp"
 #include "domain/timestamp_text.hpp"
+#include "json/obj.hpp"
 #include "json/parse.hpp"
 
 namespace complaints::json {
@@ -231,6 +232,9 @@ void write(Writer &w, const Issue &v) {
   w.end_array().key("slas");
   write(w, v.slas);
   opt_time(w, "reminder_at", v.reminder_at);
+  w.key("fields").begin_object();
+  for (const auto &[name, value] : v.fields) w.field(name, value);
+  w.end_object();
   w.end_object();
 }
 
@@ -510,104 +514,6 @@ nlohmann::json parse(std::string_view text, std::string_view field, std::string_
 
 namespace {
 
-// One JSON object being read: checks its keys and the type of each value,
-// naming the field ("record.kind") in every error.
-class Obj {
- public:
-  Obj(const nlohmann::json &j, std::string path, std::initializer_list<std::string_view> keys)
-      : j_(j), path_(std::move(path)) {
-    if (!j.is_object()) throw InvalidInput(fmt::format("must be an object, not {}", j.type_name()), where());
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
-        throw InvalidInput("is not a known key", field(check::excerpt(it.key())));
-  }
-
-  std::string field(std::string_view k) const { return path_.empty() ? std::string(k) : path_ + "." + std::string(k); }
-  std::string where() const { return path_.empty() ? "request" : path_; }
-
-  const nlohmann::json *get(std::string_view k) const {
-    auto it = j_.find(k);
-    return it == j_.end() || it->is_null() ? nullptr : &*it;
-  }
-
-  std::optional<std::string> opt_str(std::string_view k) const {
-    const auto *v = get(k);
-    if (!v) return std::nullopt;
-    if (!v->is_string()) throw InvalidInput(fmt::format("must be a string, not {}", v->type_name()), field(k));
-    return v->get<std::string>();
-  }
-
-  std::string str(std::string_view k) const {
-    auto v = opt_str(k);
-    if (!v) throw InvalidInput("is required", field(k));
-    return *v;
-  }
-
-  std::string str_or(std::string_view k, std::string fallback) const { return opt_str(k).value_or(std::move(fallback)); }
-
-  std::optional<bool> opt_bool(std::string_view k) const {
-    const auto *v = get(k);
-    if (!v) return std::nullopt;
-    if (!v->is_boolean()) throw InvalidInput(fmt::format("must be true or false, not {}", v->type_name()), field(k));
-    return v->get<bool>();
-  }
-
-  bool flag(std::string_view k, bool fallback) const { return opt_bool(k).value_or(fallback); }
-
-  std::optional<std::int64_t> opt_int(std::string_view k) const {
-    const auto *v = get(k);
-    if (!v) return std::nullopt;
-    if (!v->is_number_integer()) throw InvalidInput(fmt::format("must be an integer, not {}", v->type_name()), field(k));
-    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
-      throw InvalidInput("is too large", field(k));
-    return v->get<std::int64_t>();
-  }
-
-  std::optional<Date> opt_date(std::string_view k) const {
-    auto s = opt_str(k);
-    if (!s) return std::nullopt;
-    return Date::parse(*s, field(k));
-  }
-
-  std::optional<Timestamp> opt_time(std::string_view k) const {
-    auto s = opt_str(k);
-    if (!s) return std::nullopt;
-    return parse_timestamp(*s, field(k));
-  }
-
-  std::vector<std::string> strs(std::string_view k) const {
-    std::vector<std::string> out;
-    const auto *v = get(k);
-    if (!v) return out;
-    if (!v->is_array()) throw InvalidInput(fmt::format("must be an array, not {}", v->type_name()), field(k));
-    for (std::size_t i = 0; i < v->size(); ++i) {
-      if (!(*v)[i].is_string()) throw InvalidInput("must be a string", fmt::format("{}[{}]", field(k), i));
-      out.push_back((*v)[i].get<std::string>());
-    }
-    return out;
-  }
-
-  template <typename E>
-  std::optional<E> opt_enum(std::string_view k, std::optional<E> (*from)(std::string_view) noexcept) const {
-    auto s = opt_str(k);
-    if (!s) return std::nullopt;
-    auto e = from(*s);
-    if (!e) throw InvalidInput(fmt::format("'{}' is not a known value", check::excerpt(*s)), field(k));
-    return e;
-  }
-
-  template <typename E>
-  E req_enum(std::string_view k, std::optional<E> (*from)(std::string_view) noexcept) const {
-    auto e = opt_enum(k, from);
-    if (!e) throw InvalidInput("is required", field(k));
-    return *e;
-  }
-
- private:
-  const nlohmann::json &j_;
-  std::string path_;
-};
-
 // {"minor", "currency"} at `path`; Money::of reports its problems at `money_field`.
 Money read_money_object(const nlohmann::json &v, const std::string &path, const std::string &money_field) {
   Obj m(v, path, {"minor", "currency"});
@@ -659,24 +565,45 @@ ReportRequest read_report(const nlohmann::json &j) {
   return r;
 }
 
-ActionRequest read_action(const nlohmann::json &j) {
-  Obj o(j, "", {"action", "inputs", "expected_version"});
-  ActionRequest r;
-  r.action = o.str("action");
-  if (const auto *inputs = o.get("inputs")) {
-    if (!inputs->is_object()) throw InvalidInput("must be an object of name: text", "inputs");
-    for (auto it = inputs->begin(); it != inputs->end(); ++it) {
-      if (!it->is_string()) throw InvalidInput("must be a string", "inputs." + check::excerpt(it.key()));
-      r.inputs.emplace(it.key(), it->get<std::string>());
+// An object of name: text ("inputs", "fields"); a case field's value may also be
+// an array of texts, the options of a multi_choice field.
+std::map<std::string, std::string, std::less<>> read_texts(const Obj &o, const char *key, bool lists) {
+  std::map<std::string, std::string, std::less<>> out;
+  const auto *obj = o.get(key);
+  if (!obj) return out;
+  if (!obj->is_object()) throw InvalidInput("must be an object of name: text", key);
+  for (auto it = obj->begin(); it != obj->end(); ++it) {
+    std::string where = std::string(key) + "." + check::excerpt(it.key());
+    if (it->is_string()) {
+      out.emplace(it.key(), it->get<std::string>());
+    } else if (lists && it->is_array()) {
+      std::string joined;
+      for (const auto &item : *it) {
+        if (!item.is_string()) throw InvalidInput("must be a string or an array of strings", where);
+        joined += (joined.empty() ? "" : ";") + item.get<std::string>();
+      }
+      out.emplace(it.key(), std::move(joined));
+    } else {
+      throw InvalidInput(lists ? "must be a string or an array of strings" : "must be a string", where);
     }
   }
+  return out;
+}
+
+ActionRequest read_action(const nlohmann::json &j) {
+  Obj o(j, "", {"action", "inputs", "expected_version", "fields"});
+  ActionRequest r;
+  r.action = o.str("action");
+  r.inputs = read_texts(o, "inputs", false);
+  r.fields = read_texts(o, "fields", true);
   r.expected_version = o.opt_int("expected_version");
   return r;
 }
 
 IssueEdit read_edit(const nlohmann::json &j) {
-  Obj o(j, "", {"type", "description", "to_follow", "deferred_date", "follow_up_date", "expected_version"});
+  Obj o(j, "", {"type", "description", "to_follow", "deferred_date", "follow_up_date", "expected_version", "fields"});
   IssueEdit e;
+  e.fields = read_texts(o, "fields", true);
   e.type = o.opt_str("type");
   e.description = o.opt_str("description");
   e.to_follow = o.opt_bool("to_follow");
@@ -689,7 +616,8 @@ IssueEdit read_edit(const nlohmann::json &j) {
 
 IssueFilter read_filter(const nlohmann::json &j) {
   Obj o(j, "", {"record", "record_kind", "workflow", "status", "categories", "open", "stage", "type", "fieldworker",
-                "assignee", "owner", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit"});
+                "assignee", "owner", "customer_id", "to_follow", "created_from", "created_to", "after_number", "limit",
+                "fields"});
   IssueFilter f;
   if (o.flag("open", false)) f = IssueFilter::open_issues();
   if (o.get("record")) f.record = read_record_ref(*o.get("record"), "record");
@@ -710,6 +638,7 @@ IssueFilter read_filter(const nlohmann::json &j) {
   f.to_follow = o.opt_bool("to_follow");
   f.created_from = o.opt_time("created_from");
   f.created_to = o.opt_time("created_to");
+  f.fields = read_texts(o, "fields", true);
   f.after_number = o.opt_int("after_number").value_or(0);
   f.limit = read_count(o, "limit", f.limit);
   return f;

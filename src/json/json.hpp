@@ -21,6 +21,7 @@
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
+#include "complaints/task.hpp"
 #include "complaints/timeline.hpp"
 #include "complaints/users.hpp"
 #include "complaints/workflow.hpp"
@@ -116,6 +117,9 @@ void write(Writer &w, const DeletedIssue &v);
 void write(Writer &w, const WorkflowProblem &v);
 void write(Writer &w, const BusinessCalendar &v);
 void write(Writer &w, const DueRun &v);
+void write(Writer &w, const Group &v);  // json/tasks.cpp
+void write(Writer &w, const Task &v);
+void write(Writer &w, const TaskCase &v);
 void write(Writer &w, const std::string &v);
 
 template <typename T>
@@ -166,6 +170,8 @@ MessageSettings read_message_settings(const nlohmann::json &j);
 RecordRef read_record_ref(const nlohmann::json &j, const std::string &field);
 /// `path` prefixes field names in errors ("calendar" for the stored one).
 BusinessCalendar read_calendar(const nlohmann::json &j, const std::string &path = "");
+Group read_group(const nlohmann::json &j);  // json/tasks.cpp
+TaskRequest read_task_request(const nlohmann::json &j);
 
 /// Base64 (RFC 4648, with padding).
 std::string base64_encode(std::string_view bytes);

@@ -9,6 +9,7 @@
 #include "complaints/limits.hpp"
 #include "complaints/event.hpp"
 #include "domain/check.hpp"
+#include "engine/caches.hpp"
 #include "messages/builtin.hpp"
 #include "render/strict_check.hpp"
 
@@ -23,7 +24,7 @@ constexpr std::string_view top_level_tags[] = {
     "complaint_type", "complaint_description", "complaint_status", "reported_date", "record_kind", "record_number",
     "fieldworkers", "fieldworker_names", "follow_up_date", "deferred_date", "agent_name", "agent_signature",
     "company_name", "company_logo_url", "company_phone", "company_email", "company_website", "brand_colour",
-    "discussion_link", "sla_promise", "public_comments", "open_complaints", "open_complaints_count",
+    "discussion_link", "sla_promise", "public_comments", "open_complaints", "open_complaints_count", "fields",
 };
 constexpr std::string_view fieldworker_fields[] = {"name"};
 constexpr std::string_view comment_fields[] = {"author", "date", "body"};
@@ -71,6 +72,9 @@ namespace messages {
 namespace {
 
 bool known_tag(std::string_view name) {
+  // A case field by name ({{fields.outcome}}): any field name; the strict check
+  // and the render decide the rest.
+  if (name.starts_with("fields.") && name.size() > 7 && name.find('.', 7) == std::string_view::npos) return true;
   const auto &tags = all_tags();
   return std::find(tags.begin(), tags.end(), name) != tags.end();
 }
@@ -91,6 +95,10 @@ const mustache::Shape &context_shape() {
       mustache::Shape &m = root.members.emplace_back();
       m.name = tag;
       m.kind = Kind::scalar;
+      if (tag == "fields") {  // the issue's case fields, by name: {{fields.outcome}}
+        m.kind = Kind::object;
+        m.open = true;
+      }
       for (const auto &list : list_tags)
         if (list.name == tag) {
           m.kind = Kind::list;
@@ -274,7 +282,14 @@ TemplateValue issue_context(Op &op, const Issue &issue, const Record &record, co
   if (auto at = link.find("{code}"); at != std::string::npos) link.replace(at, 6, issue.code);
   const Branding &b = settings.branding;
   std::string agent_name = agent.role == Role::system ? b.company_name : name_of_user(op, agent.id);
+  // Every field the workflow declares, "" when it has no value.
+  TemplateValue fields = TemplateValue::object(std::vector<std::pair<std::string, TemplateValue>>{});
+  for (const auto &f : op.caches->workflow(op, issue.workflow).definition().fields) {
+    auto it = issue.fields.find(f.name);
+    fields.set(f.name, it == issue.fields.end() ? std::string() : it->second);
+  }
   return TemplateValue::object({
+      {"fields", fields},
       {"customer_name", registered ? customer : std::string("customer")},
       {"customer_first_name", first},
       {"customer_last_name", last},
@@ -332,7 +347,7 @@ TemplateValue reminder_context(Op &op, const std::string &fieldworker, const Act
       {"company_phone", b.phone}, {"company_email", b.email}, {"company_website", b.website},
       {"brand_colour", b.colour}, {"discussion_link", ""}, {"sla_promise", promise(settings, "")},
       {"public_comments", TemplateValue::list({})}, {"open_complaints", open},
-      {"open_complaints_count", static_cast<std::int64_t>(issues.size())},
+      {"open_complaints_count", static_cast<std::int64_t>(issues.size())}, {"fields", TemplateValue::object(std::vector<std::pair<std::string, TemplateValue>>{})},
   });
 }
 

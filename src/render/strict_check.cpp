@@ -23,7 +23,8 @@ struct Scope {
 const Shape *member(const Shape &object, std::string_view name) {
   for (const auto &m : object.members)
     if (m.name == name) return &m;
-  return nullptr;
+  static const Shape any_scalar{"", Shape::Kind::scalar, {}, false};
+  return object.open ? &any_scalar : nullptr;
 }
 
 // The lists whose items have `name`, for saying where a tag is available.

@@ -25,6 +25,9 @@ struct Shape {
   std::string name;  ///< the key it is found under ("" for the root)
   Kind kind = Kind::object;
   std::vector<Shape> members;  ///< object: its members; list: those of each item
+  /// object: any name is a scalar member besides `members` (a map whose keys
+  /// the data decides, e.g. an issue's case fields).
+  bool open = false;
 };
 
 /// Walks every path through `tpl` (both sides of every section and inverted

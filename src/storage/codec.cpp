@@ -31,6 +31,29 @@ std::vector<FieldChange> decode_changes(std::string_view text) {
   return out;
 }
 
+std::string encode_fields(const std::map<std::string, std::string, std::less<>> &fields) {
+  if (fields.empty()) return "{}";
+  std::string out;
+  json::Writer w(out);
+  w.begin_object();
+  for (const auto &[name, value] : fields) w.key(name).value(value);
+  w.end_object();
+  w.finish();
+  return out;
+}
+
+std::map<std::string, std::string, std::less<>> decode_fields(std::string_view text) {
+  std::map<std::string, std::string, std::less<>> out;
+  if (text.empty() || text == "{}") return out;
+  try {
+    auto j = nlohmann::json::parse(text);
+    for (const auto &[name, value] : j.items()) out.emplace(name, value.get<std::string>());
+  } catch (const nlohmann::json::exception &e) {
+    throw StorageError(std::string("stored case fields are corrupt: ") + e.what());
+  }
+  return out;
+}
+
 namespace {
 
 // Timers and SLA clocks are stored as text a line per item, fields apart by

@@ -1,6 +1,7 @@
 // Text encodings shared by the backends that store rows as columns.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,11 @@ std::string encode_clocks(const std::vector<SlaClock> &clocks);
 /// Inverses; StorageError on text they did not write.
 std::vector<IssueTimer> decode_timers(std::string_view text);
 std::vector<SlaClock> decode_clocks(std::string_view text);
+
+/// An issue's case fields as a JSON object of strings ("{}" for none), so
+/// SQL can filter on them (json_extract); and its inverse.
+std::string encode_fields(const std::map<std::string, std::string, std::less<>> &fields);
+std::map<std::string, std::string, std::less<>> decode_fields(std::string_view text);
 
 /// Enum from its stored name; throws StorageError naming the column when unknown
 /// (a row written by a newer library or edited by hand).

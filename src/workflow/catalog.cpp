@@ -10,17 +10,10 @@ namespace {
 constexpr std::array<std::string_view, 4> templates = {
     "acknowledgement", "complaint_details", "final_resolution", "open_complaints_reminder"};
 
-// Named by seed 003's workflows, run once tasks exist (SPEC R8.4).
-constexpr std::array<std::string_view, 1> planned = {"create_task"};
-
 // The guards the engine runs (engine::act).
 constexpr std::array<std::string_view, 2> guards = {guard::no_open_tasks, guard::mandatory_tasks_done};
 
 }  // namespace
-
-bool is_planned(std::string_view name) noexcept {
-  return std::find(planned.begin(), planned.end(), name) != planned.end();
-}
 
 bool is_known_guard(std::string_view name) noexcept {
   return std::find(guards.begin(), guards.end(), name) != guards.end();

@@ -27,6 +27,8 @@ enum class ParamKind {
   sla_policy,     ///< an SLA policy the workflow declares
   date_input,     ///< the name of one of the action's inputs of type date
   user_input,     ///< the name of one of the action's inputs of type user
+  task_kind,      ///< a task kind the workflow declares
+  status_name,    ///< a status of the workflow
 };
 
 struct ParamSpec {
@@ -49,12 +51,7 @@ struct EffectSpec {
 const EffectSpec *effect_spec(std::string_view type) noexcept;
 std::span<const EffectSpec> effect_specs() noexcept;
 
-/// True for an effect or guard name a later version of the library runs
-/// (tasks, SPEC R8.4) but this one does not: validation says so rather than
-/// "unknown".
-bool is_planned(std::string_view name) noexcept;
-
-/// Guards this build runs. None yet: the guards are about tasks.
+/// Guards this build runs (ActionDef::guards).
 bool is_known_guard(std::string_view name) noexcept;
 
 /// Names of the templates shipped with the library.

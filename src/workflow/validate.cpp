@@ -138,10 +138,12 @@ class Validator {
     resolutions();
     slas();
     task_kinds();
+    fields();
     index_actions();
     effects(def_.on_report, Path(kRoot, "on_report"), nullptr);
     const Path actions(kRoot, "actions");
     for (std::size_t i = 0; i < def_.actions.size(); ++i) action(def_.actions[i], Path(actions, i));
+    rules();
     graph();
     return std::move(problems_);
   }
@@ -160,6 +162,7 @@ class Validator {
   bool action_name_unread_ = false;
   bool sla_name_unread_ = false;
   std::unordered_set<std::string_view> sla_names_;
+  std::unordered_set<std::string_view> field_names_;
   bool inputs_unread_ = false;
 
   // A problem, unless the reader already reported this value or one holding it.
@@ -211,6 +214,8 @@ class Validator {
     limit(def_.stages.size(), limits::workflow_stages, "stages", "stages");
     limit(def_.actions.size(), limits::workflow_actions, "actions", "actions");
     limit(def_.tasks.size(), limits::workflow_task_kinds, "tasks", "task kinds");
+    limit(def_.rules.size(), limits::workflow_rules, "rules", "rules");
+    limit(def_.fields.size(), limits::workflow_fields, "fields", "case fields");
     return ok;
   }
 
@@ -375,15 +380,107 @@ class Validator {
           problem(Path(Path(to, "roles"), j),
                   fmt::format("role '{}' cannot work tasks (admin, supervisor, office or fieldworker)",
                               to_string(k.roles[j])));
-      // Declared now so that documents need not change; refused until they run.
-      if (!k.sla.empty())
-        problem(Path(p, "sla"), "a task's own SLA clock is not available in this version of the library");
-      if (k.access != TaskAccess::summary)
-        problem(Path(p, "access"), "task access levels are not available in this version of the library");
+      if (!k.sla.empty() && !sla_name_unread_ && !sla_names_.count(k.sla))
+        problem(Path(p, "sla"), fmt::format("unknown SLA policy '{}' (declare it under \"slas\")", check::excerpt(k.sla)));
       if (!k.send_template.empty() && !templates_.count(k.send_template))
         problem(Path(p, "send_template"), fmt::format("unknown template '{}'", check::excerpt(k.send_template)));
       good_text(k.instructions, Path(p, "instructions"), limits::note_bytes);
     }
+  }
+
+  // Case fields (docs/tasks.md): named once in lower-case letters, digits
+  // and '_' (they are merge tags and filter keys); each option fits its type.
+  void fields() {
+    const Path fields(kRoot, "fields");
+    for (std::size_t i = 0; i < def_.fields.size(); ++i) {
+      const FieldDef &f = def_.fields[i];
+      const Path p(fields, i), name(p, "name");
+      if (good_name(f.name, name)) {
+        if (!std::all_of(f.name.begin(), f.name.end(),
+                         [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; }))
+          problem(name, "must use only lower-case letters, digits and '_'");
+        else if (!field_names_.insert(f.name).second)
+          problem(name, fmt::format("duplicate case field '{}'", f.name));
+      }
+      if (!f.label.empty()) good_text(f.label, Path(p, "label"), limits::name_bytes);
+      bool choices = f.type == FieldType::choice || f.type == FieldType::multi_choice;
+      const Path cp(p, "choices");
+      if (choices && f.choices.empty() && !unread(cp)) problem(cp, "a choice field needs its choices");
+      if (!choices && !f.choices.empty()) problem(cp, "only a choice or multi_choice field has choices");
+      if (f.choices.size() > limits::field_choices) {
+        problem(cp, too_many(f.choices.size(), "choices", limits::field_choices));
+      } else {
+        std::unordered_set<std::string_view> seen;
+        for (std::size_t j = 0; j < f.choices.size(); ++j) {
+          const Path at(cp, j);
+          if (!good_name(f.choices[j], at)) continue;
+          if (f.choices[j].find(';') != std::string::npos)
+            problem(at, "a choice cannot hold ';' (it separates the options of a multi_choice value)");
+          else if (!seen.insert(f.choices[j]).second)
+            problem(at, fmt::format("'{}' is listed twice", check::excerpt(f.choices[j])));
+        }
+      }
+      bool numeric = f.type == FieldType::number || f.type == FieldType::money;
+      if (!numeric && (f.min || f.max)) problem(Path(p, f.min ? "min" : "max"), "only a number or money field has bounds");
+      if (f.min && f.max && *f.min > *f.max) problem(Path(p, "max"), "is below min");
+      if (f.max_length != FieldDef{}.max_length && f.type != FieldType::text)
+        problem(Path(p, "max_length"), "only a text field has a max_length");
+      const Path cur(p, "currency");
+      if (f.type == FieldType::money) {
+        if (f.currency.size() != 3 ||
+            !std::all_of(f.currency.begin(), f.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+          problem(cur, f.currency.empty() ? std::string("a money field needs its currency (\"GBP\")")
+                                          : fmt::format("'{}' is not a currency code (three capital letters)",
+                                                        check::excerpt(f.currency)));
+      } else if (!f.currency.empty()) {
+        problem(cur, "only a money field has a currency");
+      }
+    }
+  }
+
+  // An action's fields and required_fields name declared fields, once each.
+  void field_refs(const std::vector<std::string> &list, const Path &path) {
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t j = 0; j < list.size(); ++j) {
+      const Path at(path, j);
+      if (!unread(Path(kRoot, "fields")) && !field_names_.count(list[j]))
+        problem(at, fmt::format("unknown case field '{}' (declare it under \"fields\")", check::excerpt(list[j])));
+      else if (!seen.insert(list[j]).second)
+        problem(at, fmt::format("'{}' is listed twice", check::excerpt(list[j])));
+    }
+  }
+
+  // Rules (docs/tasks.md): a known event, a filter that fits it and names a
+  // task kind or stage the workflow has, and effects that need no action inputs.
+  void rules() {
+    const Path rules(kRoot, "rules");
+    for (std::size_t i = 0; i < def_.rules.size(); ++i) {
+      const RuleDef &r = def_.rules[i];
+      const Path p(rules, i);
+      bool task_event = r.on == rule_on::task_created || r.on == rule_on::task_completed ||
+                        r.on == rule_on::task_cancelled;
+      if (!task_event && r.on != rule_on::stage_changed)
+        problem(Path(p, "on"), fmt::format("unknown event '{}' (expected task_created, task_completed, task_cancelled "
+                                           "or stage_changed)",
+                                           check::excerpt(r.on)));
+      if (!r.task.empty()) {
+        if (!task_event)
+          problem(Path(p, "task"), "only a task event's rule names a task kind");
+        else if (!task_kind_named(r.task))
+          problem(Path(p, "task"), fmt::format("unknown task kind '{}'", check::excerpt(r.task)));
+      }
+      if (!r.stage.empty()) {
+        if (r.on != rule_on::stage_changed)
+          problem(Path(p, "stage"), "only a stage_changed rule names a stage");
+        else if (!unread(Path(kRoot, "stages")) && !index_.stages.count(r.stage))
+          problem(Path(p, "stage"), fmt::format("unknown stage '{}'", check::excerpt(r.stage)));
+      }
+      effects(r.effects, Path(p, "effects"), nullptr);
+    }
+  }
+
+  bool task_kind_named(std::string_view name) const {
+    return std::any_of(def_.tasks.begin(), def_.tasks.end(), [&](const TaskKindDef &k) { return k.name == name; });
   }
 
   // Reports a text that is too long or holds control characters.
@@ -438,12 +535,11 @@ class Validator {
     const Path guards(p, "guards");
     for (std::size_t i = 0; i < a.guards.size(); ++i)
       if (!is_known_guard(a.guards[i]))
-        problem(Path(guards, i),
-                is_planned(a.guards[i])
-                    ? fmt::format("guard '{}' is not available in this version of the library (it needs tasks)",
-                                  a.guards[i])
-                    : fmt::format("unknown guard '{}'", check::excerpt(a.guards[i])));
+        problem(Path(guards, i), fmt::format("unknown guard '{}' (expected {} or {})", check::excerpt(a.guards[i]),
+                                             guard::no_open_tasks, guard::mandatory_tasks_done));
     effects(a.effects, Path(p, "effects"), &a);
+    field_refs(a.fields, Path(p, "fields"));
+    field_refs(a.required_fields, Path(p, "required_fields"));
     inputs_unread_ = false;
   }
 
@@ -540,10 +636,7 @@ class Validator {
     if (!spec) {
       std::string known;
       for (const auto &s : effect_specs()) known += (known.empty() ? "" : ", ") + std::string(s.type);
-      problem(Path(p, "type"),
-              is_planned(e.type)
-                  ? fmt::format("effect '{}' is not available in this version of the library (it needs tasks)", e.type)
-                  : fmt::format("unknown effect '{}' (expected one of: {})", check::excerpt(e.type), known));
+      problem(Path(p, "type"), fmt::format("unknown effect '{}' (expected one of: {})", check::excerpt(e.type), known));
       return;
     }
     for (const auto &param : e.params) {
@@ -585,6 +678,11 @@ class Validator {
       case ParamKind::boolean:
         if (value != "true" && value != "false") problem(pp, "must be true or false");
         break;
+      case ParamKind::task_kind:
+        if (!unread(Path(kRoot, "tasks")) && !task_kind_named(value))
+          problem(pp, fmt::format("unknown task kind '{}' (declare it under \"tasks\")", check::excerpt(value)));
+        break;
+      case ParamKind::status_name: status_ref(value, pp); break;
       case ParamKind::template_name:
         if (!templates_.count(value)) problem(pp, fmt::format("unknown template '{}'", check::excerpt(value)));
         break;
@@ -767,6 +865,25 @@ void Validator::graph() {
       case TargetDef::Kind::stage_category: g.edge(from, unknown); break;  // an unknown category
     }
   }
+
+  // set_status and set_stage_status effects (in actions, on_report and rules)
+  // are taken to move from any status: looser than the engine, never stricter.
+  auto effect_moves = [&](const std::vector<EffectDef> &list) {
+    for (const auto &e : list) {
+      if (e.type == "set_status") {
+        auto it = e.params.find("status");
+        const std::uint32_t *t = it == e.params.end() ? nullptr : find_status(it->second);
+        g.edge(any_all, t ? *t : unknown);
+      } else if (e.type == "set_stage_status") {
+        auto it = e.params.find("category");
+        auto c = it == e.params.end() ? std::nullopt : status_category_from_string(it->second);
+        if (c) g.edge(any_all, tgt_cat0 + cat(*c));
+      }
+    }
+  };
+  effect_moves(def_.on_report);
+  for (const auto &a : def_.actions) effect_moves(a.effects);
+  for (const auto &r : def_.rules) effect_moves(r.effects);
 
   // Forwards from the initial status; backwards from the closed ones.
   const std::uint32_t *initial = find_status(def_.initial);

@@ -78,6 +78,12 @@ const TaskKindDef *Workflow::task_kind(std::string_view name) const noexcept {
   return nullptr;
 }
 
+const FieldDef *Workflow::field(std::string_view name) const noexcept {
+  for (const auto &f : def_->fields)  // at most limits::workflow_fields: no index
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
 const ActionDef *Workflow::action(std::string_view name) const noexcept {
   return find(index_->actions, def_->actions, name);
 }

@@ -247,7 +247,9 @@ class Reader {
   ActionDef action(const json &v, const std::string &path) {
     ActionDef a;
     if (!is_object(v, path)) return a;
-    only_keys(v, path, {"name", "label", "from", "from_categories", "to", "allow", "inputs", "guards", "effects"});
+    only_keys(v, path,
+              {"name", "label", "from", "from_categories", "to", "allow", "inputs", "guards", "effects", "fields",
+               "required_fields"});
     a.name = string(v, "name", path, true);
     a.label = string(v, "label", path, false);
     if (a.label.empty()) a.label = a.name;
@@ -267,6 +269,8 @@ class Reader {
         a.allow.push_back(allow_rule((*it)[i], fmt::format("{}.allow[{}]", path, i)));
     a.guards = strings(v, "guards", path);
     a.effects = effects(v, "effects", path);
+    a.fields = strings(v, "fields", path);
+    a.required_fields = strings(v, "required_fields", path);
     return a;
   }
 
@@ -308,11 +312,61 @@ class Reader {
     return k;
   }
 
+  std::optional<double> bound(const json &obj, std::string_view key, const std::string &path) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return std::nullopt;
+    if (it->is_number()) return it->get<double>();
+    problem(path + "." + std::string(key), "must be a number");
+    return std::nullopt;
+  }
+
+  FieldDef field(const json &v, const std::string &path) {
+    FieldDef f;
+    if (!is_object(v, path)) return f;
+    only_keys(v, path, {"name", "label", "type", "choices", "max_length", "min", "max", "currency"});
+    f.name = string(v, "name", path, true);
+    f.label = string(v, "label", path, false);
+    if (auto it = v.find("type"); it == v.end()) {
+      problem(path + ".type", "is required");
+    } else {
+      std::string text = string_value(*it, path + ".type");
+      if (auto t = field_type_from_string(text))
+        f.type = *t;
+      else if (it->is_string())
+        problem(path + ".type", fmt::format("unknown field type '{}' (expected text, number, money, date, choice, "
+                                            "multi_choice or yes_no)",
+                                            check::excerpt(text)));
+    }
+    f.choices = strings(v, "choices", path);
+    if (auto it = v.find("max_length"); it != v.end()) {
+      if (it->is_number_unsigned() && it->get<std::uint64_t>() > 0 && it->get<std::uint64_t>() <= limits::note_bytes)
+        f.max_length = it->get<std::size_t>();
+      else
+        problem(path + ".max_length", fmt::format("must be an integer from 1 to {}", limits::note_bytes));
+    }
+    f.min = bound(v, "min", path);
+    f.max = bound(v, "max", path);
+    f.currency = string(v, "currency", path, false);
+    return f;
+  }
+
+  RuleDef rule(const json &v, const std::string &path) {
+    RuleDef r;
+    if (!is_object(v, path)) return r;
+    only_keys(v, path, {"on", "task", "stage", "effects"});
+    r.on = string(v, "on", path, true);
+    r.task = string(v, "task", path, false);
+    r.stage = string(v, "stage", path, false);
+    r.effects = effects(v, "effects", path);
+    return r;
+  }
+
   WorkflowDef workflow(const json &doc) {
     WorkflowDef def;
     if (!is_object(doc, "$")) return def;
     only_keys(doc, "$",
-              {"name", "title", "initial", "statuses", "stages", "resolutions", "on_report", "actions", "slas", "tasks"});
+              {"name", "title", "initial", "statuses", "stages", "resolutions", "on_report", "actions", "slas", "tasks",
+               "rules", "fields"});
     def.name = string(doc, "name", "$", true);
     def.title = string(doc, "title", "$", false);
     def.initial = string(doc, "initial", "$", true);
@@ -366,12 +420,18 @@ class Reader {
     if (auto it = doc.find("tasks"); it != doc.end() && is_array(*it, "$.tasks"))
       for (std::size_t i = 0; i < it->size(); ++i)
         def.tasks.push_back(task_kind((*it)[i], fmt::format("$.tasks[{}]", i)));
+    if (auto it = doc.find("fields"); it != doc.end() && is_array(*it, "$.fields"))
+      for (std::size_t i = 0; i < it->size(); ++i)
+        def.fields.push_back(field((*it)[i], fmt::format("$.fields[{}]", i)));
     def.on_report = effects(doc, "on_report", "$");
     if (auto it = doc.find("actions"); it == doc.end())
       problem("$.actions", "is required");
     else if (is_array(*it, "$.actions"))
       for (std::size_t i = 0; i < it->size(); ++i)
         def.actions.push_back(action((*it)[i], fmt::format("$.actions[{}]", i)));
+    if (auto it = doc.find("rules"); it != doc.end() && is_array(*it, "$.rules"))
+      for (std::size_t i = 0; i < it->size(); ++i)
+        def.rules.push_back(rule((*it)[i], fmt::format("$.rules[{}]", i)));
     return def;
   }
 };
@@ -460,6 +520,20 @@ std::string Workflow::to_json() const {
       j["tasks"].push_back(std::move(jk));
     }
   }
+  if (!d.fields.empty()) {
+    j["fields"] = ordered_json::array();
+    for (const auto &f : d.fields) {
+      ordered_json jf{{"name", f.name}};
+      if (!f.label.empty()) jf["label"] = f.label;
+      jf["type"] = to_string(f.type);
+      if (!f.choices.empty()) jf["choices"] = f.choices;
+      if (f.max_length != FieldDef{}.max_length) jf["max_length"] = f.max_length;
+      if (f.min) jf["min"] = *f.min;
+      if (f.max) jf["max"] = *f.max;
+      if (!f.currency.empty()) jf["currency"] = f.currency;
+      j["fields"].push_back(std::move(jf));
+    }
+  }
   j["actions"] = ordered_json::array();
   for (const auto &a : d.actions) {
     ordered_json ja;
@@ -508,7 +582,19 @@ std::string Workflow::to_json() const {
     }
     if (!a.guards.empty()) ja["guards"] = a.guards;
     if (!a.effects.empty()) ja["effects"] = effects_json(a.effects);
+    if (!a.fields.empty()) ja["fields"] = a.fields;
+    if (!a.required_fields.empty()) ja["required_fields"] = a.required_fields;
     j["actions"].push_back(std::move(ja));
+  }
+  if (!d.rules.empty()) {
+    j["rules"] = ordered_json::array();
+    for (const auto &r : d.rules) {
+      ordered_json jr{{"on", r.on}};
+      if (!r.task.empty()) jr["task"] = r.task;
+      if (!r.stage.empty()) jr["stage"] = r.stage;
+      jr["effects"] = effects_json(r.effects);
+      j["rules"].push_back(std::move(jr));
+    }
   }
   return j.dump(2);
 }

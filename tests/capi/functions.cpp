@@ -3,6 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
 namespace capi_test {
 
 Fixture::Fixture() {
@@ -25,6 +29,20 @@ Fixture::Fixture() {
                                     R"({"name":"a.txt","media_type":"text/plain","bytes_base64":"aGk="})") ==
           COMPLAINTS_OK);
   complaints_free(out);
+  // field-service with a task kind; group roads; task 1 in its queue, task 2 worked by admin-1.
+  REQUIRE(complaints_workflow_get(desk, &out, admin, "field-service") == COMPLAINTS_OK);
+  auto workflow = nlohmann::json::parse(out);
+  complaints_free(out);
+  workflow["tasks"] = nlohmann::json::array({{{"name", "investigate"}}});
+  REQUIRE(complaints_workflow_install(desk, admin, workflow.dump().c_str()) == COMPLAINTS_OK);
+  REQUIRE(complaints_user_put(desk, admin, R"({"id":"admin-1","role":"admin","name":"Ada"})") == COMPLAINTS_OK);
+  REQUIRE(complaints_group_put(desk, admin, R"({"id":"roads","name":"Roads","members":["admin-1","fw-1"]})") ==
+          COMPLAINTS_OK);
+  for (const char *request : {R"({"kind":"investigate","group":"roads"})",
+                              R"({"kind":"investigate","group":"roads","assignee":"admin-1"})"}) {
+    REQUIRE(complaints_task_create(desk, &out, admin, "CMP-00001", request) == COMPLAINTS_OK);
+    complaints_free(out);
+  }
 }
 
 Fixture::~Fixture() {
@@ -386,6 +404,66 @@ std::vector<Function> functions() {
                  return complaints_issue_to_follow_count(nul(fx.desk, 1, n), n == 0 ? nullptr : &count,
                                                          nul<const complaints_actor>(fx.admin, 2, n),
                                                          n == 3 ? nullptr : pick("fw-1", 0, text_at, text));
+               }});
+  f.push_back(no_out("complaints_group_put", {"group_json"},
+                     [](auto d, auto a, auto &v) { return complaints_group_put(d, a, v[0]); },
+                     {R"({"id":"parks","name":"Parks","members":["fw-1"]})"}, {true}));
+  f.push_back(out_desk_actor(
+      "complaints_group_list",
+      [](F &, char **o, complaints_desk *d, const complaints_actor *a) { return complaints_group_list(d, o, a); }));
+  f.push_back(
+      with_text("complaints_task_create", {"code", "request_json"},
+                [](auto &, auto o, auto d, auto a, auto &v) { return complaints_task_create(d, o, a, v[0], v[1]); },
+                {"CMP-00001", R"({"kind":"investigate","group":"roads"})"}, {false, true}));
+  // Task 1 is in roads' queue, task 2 is admin-1's (Fixture).
+  for (auto [name, fn, id] :
+       std::vector<std::tuple<const char *, int (*)(complaints_desk *, char **, const complaints_actor *, int64_t),
+                              int64_t>>{{"complaints_task_claim", &complaints_task_claim, 1},
+                                        {"complaints_task_release", &complaints_task_release, 2},
+                                        {"complaints_task_get", &complaints_task_get, 1},
+                                        {"complaints_task_case", &complaints_task_case, 1}}) {
+    auto call = fn;
+    auto task = id;
+    f.push_back(out_desk_actor(
+        name, [call, task](F &, char **o, complaints_desk *d, const complaints_actor *a) { return call(d, o, a, task); }));
+  }
+  Function assign = with_text(
+      "complaints_task_assign", {"group", "user"},
+      [](auto &, auto o, auto d, auto a, auto &v) { return complaints_task_assign(d, o, a, 1, v[0], v[1]); },
+      {"roads", "fw-1"}, {false, false});
+  assign.pointers[3].second = assign.pointers[4].second = true;  // NULL: no group, no user (one is enough)
+  f.push_back(assign);
+  f.push_back(
+      with_text("complaints_task_complete", {"notes"},
+                [](auto &, auto o, auto d, auto a, auto &v) { return complaints_task_complete(d, o, a, 2, v[0]); },
+                {"Done."}, {false}));
+  f.push_back(
+      with_text("complaints_task_cancel", {"reason"},
+                [](auto &, auto o, auto d, auto a, auto &v) { return complaints_task_cancel(d, o, a, 1, v[0]); },
+                {"Not needed."}, {false}));
+  f.push_back(with_text("complaints_task_list", {"code"},
+                        [](auto &, auto o, auto d, auto a, auto &v) { return complaints_task_list(d, o, a, v[0]); },
+                        {"CMP-00001"}, {false}));
+  f.push_back(out_desk_actor("complaints_task_claimable",
+                             [](F &, char **o, complaints_desk *d, const complaints_actor *a) {
+                               return complaints_task_claimable(d, o, a, 10, 0);
+                             }));
+  f.push_back(
+      out_desk_actor("complaints_task_mine", [](F &, char **o, complaints_desk *d, const complaints_actor *a) {
+        return complaints_task_mine(d, o, a, 10, 0);
+      }));
+  f.push_back({"complaints_task_attachment",
+               {{"out", false}, {"len", false}, {"desk", false}, {"actor", false}},
+               {},
+               0,
+               [](F &fx, int n, int, const char *) {
+                 unsigned char *out = nullptr;
+                 size_t len = 0;
+                 int rc = complaints_task_attachment(nul(fx.desk, 2, n), n == 0 ? nullptr : &out,
+                                                     n == 1 ? nullptr : &len, nul<const complaints_actor>(fx.admin, 3, n),
+                                                     2, 1);
+                 complaints_free(out);
+                 return rc;
                }});
   f.push_back({"complaints_outbox_pending",
                {{"out", false}, {"desk", false}, {"actor", false}},

@@ -15,7 +15,9 @@ namespace capi_test {
 
 /// A memory desk with a fixed clock: booking B-1 (customer c-1, fieldworker
 /// fw-1), user fw-1, issues CMP-00001 and CMP-00002, an attachment on the
-/// first; actors admin (every permission) and system.
+/// first; field-service declaring task kind "investigate", group "roads"
+/// (admin-1, fw-1), task 1 in its queue and task 2 worked by admin-1, both on
+/// CMP-00001; actors admin (admin-1, every permission) and system.
 struct Fixture {
   complaints_desk *desk = nullptr;
   complaints_actor *admin = nullptr, *system = nullptr;

@@ -100,6 +100,8 @@ std::string snapshot(Fixture &fx) {
   read([&](char **o) { return complaints_record_get(d, o, a, "booking", "B-1"); });
   read([&](char **o) { return complaints_record_get(d, o, a, "quote", "Q-1"); });
   read([&](char **o) { return complaints_outbox_pending(d, o, fx.system, 10000, 0); });
+  read([&](char **o) { return complaints_group_list(d, o, a); });
+  for (const char *code : {"CMP-00001", "CMP-00002"}) read([&](char **o) { return complaints_task_list(d, o, a, code); });
   return s;
 }
 

@@ -124,6 +124,9 @@ std::map<std::string, std::vector<Value>> facts() {
       {"limits::effects_per_list", {n(limits::effects_per_list)}},
       {"limits::workflow_task_kinds", {n(limits::workflow_task_kinds)}},
       {"limits::task_assignees", {n(limits::task_assignees)}},
+      {"limits::workflow_rules", {n(limits::workflow_rules)}},
+      {"limits::workflow_fields", {n(limits::workflow_fields)}},
+      {"limits::field_choices", {n(limits::field_choices)}},
       {"limits::duration_days", {limits::duration_days}},
       {"limits::template_name_bytes", {n(limits::template_name_bytes)}},
       {"limits::template_part_bytes", {n(limits::template_part_bytes)}},
@@ -603,6 +606,30 @@ std::map<std::string, Probe> probes() {
     Desk d;
     install_refused(row, d, many("tasks", limits::workflow_task_kinds + 1, kind));
   };
+  p["a workflow's rules"] = [many](const Row &row) {
+    auto rule = [](std::size_t) { return ojson{{"on", "stage_changed"}, {"effects", ojson::array()}}; };
+    CHECK(problems(many("rules", limits::workflow_rules, rule)).count("$.rules") == 0);
+    Desk d;
+    install_refused(row, d, many("rules", limits::workflow_rules + 1, rule));
+  };
+  p["a workflow's case fields"] = [many](const Row &row) {
+    auto field = [](std::size_t i) { return ojson{{"name", "f" + std::to_string(i)}, {"type", "text"}}; };
+    CHECK(problems(many("fields", limits::workflow_fields, field)).count("$.fields") == 0);
+    Desk d;
+    install_refused(row, d, many("fields", limits::workflow_fields + 1, field));
+  };
+  p["a case field's choices"] = [](const Row &row) {
+    auto with_choices = [](std::size_t count) {
+      ojson wf = mini_workflow();
+      ojson choices = ojson::array();
+      for (std::size_t i = 0; i < count; ++i) choices.push_back("c" + std::to_string(i));
+      wf["fields"] = {{{"name", "pick"}, {"type", "choice"}, {"choices", choices}}};
+      return wf;
+    };
+    CHECK(problems(with_choices(limits::field_choices)).empty());
+    Desk d;
+    install_refused(row, d, with_choices(limits::field_choices + 1));
+  };
   p["a task kind's assignees"] = [](const Row &row) {
     auto with_assignees = [](const char *key, std::size_t count) {
       ojson wf = mini_workflow();
@@ -774,6 +801,11 @@ std::map<std::string, Probe> probes() {
   p["complaints_outbox_pending"] = [c_limit](const Row &row) {
     Desk d;
     c_limit(row, d, [&](char **out, int n) { return complaints_outbox_pending(d.desk, out, d.system, n, 0); });
+  };
+  p["complaints_task_claimable, complaints_task_mine"] = [c_limit](const Row &row) {
+    Desk d;
+    c_limit(row, d, [&](char **out, int n) { return complaints_task_claimable(d.desk, out, d.admin, n, 0); });
+    c_limit(row, d, [&](char **out, int n) { return complaints_task_mine(d.desk, out, d.admin, n, 0); });
   };
   p["complaints_outbox_ack"] = [](const Row &row) {
     Desk d;

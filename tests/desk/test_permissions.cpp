@@ -110,6 +110,7 @@ struct World {
   std::int64_t claimable = 0;                 // in group roads' queue
   std::int64_t others = 0;                    // worked by office-2
   std::map<std::string, std::int64_t> works;  // by actor id: a task that actor works
+  std::int64_t tasked_attachment = 0;         // on `tasked`, which its tasks (access: attachments) show
 
   World() {
     for (auto role : {Role::admin, Role::supervisor, Role::office, Role::system, Role::fieldworker, Role::customer})
@@ -127,12 +128,16 @@ struct World {
     f.desk.save_template(root, MessageTemplate{"custom_note", "Custom note", "About {{complaint_number}}", "<p>Hi</p>", "Hi"});
     WorkflowDef def = Workflow::builtin("field-service").definition();
     def.name = "tasked";
-    def.tasks.push_back(TaskKindDef{"investigate"});
+    TaskKindDef investigate{"investigate"};
+    investigate.access = TaskAccess::attachments;
+    def.tasks.push_back(investigate);
     f.desk.install_workflow(root, Workflow::from_definition(def));
     f.desk.put_group(root, Group{"roads", "Roads", {"admin-1", "fw-1", "office-1", "office-2", "super-1"}});
     ReportRequest r = complaint();
     r.workflow = "tasked";
     tasked = f.desk.report(root, r);
+    tasked_attachment =
+        f.desk.attach(root, tasked.code, AttachmentRequest{"plan.pdf", "application/pdf", std::nullopt, "PDF"}).id;
     claimable = f.desk.create_task(root, tasked.code, TaskRequest{"investigate", "roads"}).id;
     others = f.desk.create_task(root, tasked.code, TaskRequest{"investigate", "roads", "office-2"}).id;
     for (const char *id : {"admin-1", "super-1", "office-1", "fw-1"})
@@ -279,6 +284,9 @@ std::map<std::string, std::vector<Call>> operations() {
         {[](W &w, A a) { w.desk().cancel_task(a, w.claimable, "Not needed."); }}}},
       {"task", {reads([](W &w, A a) { w.desk().task(a, w.claimable); })}},
       {"tasks", {reads([](W &w, A a) { w.desk().tasks(a, w.tasked.code); })}},
+      {"task_case, task_attachment: a task you work, or on an issue you see",
+       {reads([](W &w, A a) { w.desk().task_case(a, w.mine(a)); }),
+        reads([](W &w, A a) { w.desk().task_attachment(a, w.mine(a), w.tasked_attachment); })}},
       {"claimable_tasks, my_tasks",
        {reads([](W &w, A a) { w.desk().claimable_tasks(a); }), reads([](W &w, A a) { w.desk().my_tasks(a); })}},
       {"process_due", {reads([](W &w, A a) { w.desk().process_due(a); })}},

@@ -44,17 +44,18 @@ std::vector<WorkflowProblem> problems(const json &doc) {
 
 TEST_CASE("an effect or guard this build cannot run is refused at load, at its path") {
   json doc = small();
-  doc["on_report"] = json::array({{{"type", "create_task"}, {"task", "acknowledgement"}}});
+  doc["on_report"] = json::array({{{"type", "create_task"}, {"task", "acknowledgement"}}, {{"type", "teleport"}}});
   doc["actions"][0]["guards"] = json::array({"no_open_tasks", "all_paid"});
   auto ps = problems(doc);
-  CHECK(has(ps, "$.on_report[0].type", "effect 'create_task' is not available in this version"));
+  CHECK(has(ps, "$.on_report[0].task", "unknown task kind 'acknowledgement'"));
+  CHECK(has(ps, "$.on_report[1].type", "unknown effect 'teleport'"));
   CHECK(has(ps, "$.actions[0].guards[1]", "unknown guard 'all_paid'"));
-  CHECK(ps.size() == 2);  // the task guards run
+  CHECK(ps.size() == 3);  // the task guards and create_task run
   // Through the Desk too, with nothing stored.
   test::DeskFixture<test::MemoryBackend> f;
   std::string before = f.desk.dump();
   auto e = test::expect_error(Errc::invalid_workflow, [&] { f.desk.install_workflow(test::admin(), doc.dump()); });
-  CHECK(e.where() == "$.on_report[0].type");
+  CHECK(e.where() == "$.on_report[0].task");
   CHECK(f.desk.dump() == before);
 }
 
@@ -99,37 +100,80 @@ TEST_CASE("SLA effects name a declared policy and timers an action the system ca
   CHECK(has(problems(doc), "$.slas[0].warn_percent", "0 (no warning) to 99"));
 }
 
-TEST_CASE_TEMPLATE("every action of the staged-escalation workflow runs (seed 003, without tasks)", B, TEST_BACKENDS) {
+TEST_CASE_TEMPLATE("every action, task kind and rule of the staged-escalation workflow runs (seed 003)", B,
+                   TEST_BACKENDS) {
   test::DeskFixture<B> f;
-  f.desk.install_workflow(test::admin(), Workflow::builtin("staged-escalation"));
-  f.desk.put_record(test::office(), test::booking());
+  const Actor admin = test::admin(), office = test::office();
+  f.desk.install_workflow(admin, Workflow::builtin("staged-escalation"));
+  f.desk.put_user(admin, User{"office-1", Role::office, "Olive Office", {}});
+  f.desk.put_user(admin, User{"waste-team", Role::office, "Waste Team", {}});
+  f.desk.put_user(admin, User{"insp-1", Role::fieldworker, "Inspector", {}});
+  f.desk.put_group(admin, Group{"waste", "Waste services", {"insp-1"}});
+  f.desk.put_record(office, test::booking());
   ReportRequest r;
   r.record = {RecordKind::booking, "B-1"};
   r.type = "Other";
   r.description = "The bins were not collected for three weeks.";
   r.workflow = "staged-escalation";
-  Issue i = f.desk.report(test::office(), r);
+  Issue i = f.desk.report(office, r);
   CHECK(i.stage == "Service request");
   REQUIRE(i.slas.size() == 1);
   CHECK(i.slas[0].name == "response");
   CHECK(i.slas[0].due_at == parse_timestamp("2026-01-19T09:00:00Z"));  // ten working days
-  i = f.act(test::office(), i, "assign_to_service", {{"service", "waste-team"}});
+  i = f.act(office, i, "assign_to_service", {{"service", "waste-team"}});
   CHECK(i.status == "Service request (with service)");
   CHECK(i.assignee == "waste-team");
-  i = f.act(test::office(), i, "change_stage", {{"stage", "Stage 1"}});
+  f.clock->advance(std::chrono::hours(24));
+  i = f.act(office, i, "change_stage", {{"stage", "Stage 1"}});
   CHECK(i.status == "Stage 1");
-  CHECK(i.slas[0].due_at == parse_timestamp("2026-02-02T09:00:00Z"));  // reset: twenty working days
-  i = f.act(test::office(), i, "change_status", {{"status", "Stage 1 (with service)"}});
-  i = f.act(test::office(), i, "record_outcome", {{"outcome", "Apologised and rescheduled."}});
+  CHECK(i.slas[0].due_at == parse_timestamp("2026-01-20T09:00:00Z"));  // the stage's rule: ten more working days
+  i = f.act(office, i, "change_status", {{"status", "Stage 1 (with service)"}});
+  i = f.act(office, i, "change_status", {{"status", "Stage 1"}});
+
+  // Every task kind: an investigation moves the case to "with service" and, done, hands it back.
+  f.desk.create_task(office, i.code, TaskRequest{"acknowledgement", "", "office-1"});
+  Task investigate = f.desk.create_task(office, i.code, TaskRequest{"investigate", "waste"});
+  CHECK(investigate.slas.at(0).name == "investigation");
+  CHECK(f.desk.get(admin, i.code).status == "Stage 1 (with service)");
+  f.desk.claim_task(test::fieldworker("insp-1"), investigate.id);
+  f.desk.complete_task(test::fieldworker("insp-1"), investigate.id, "Collections missed: the round was re-routed.");
+  CHECK(f.desk.get(admin, i.code).assignee == "office-1");  // the task's creator
+  Task respond = f.desk.create_task(office, i.code, TaskRequest{"send_response", "", "office-1"});
+  Task both = f.desk.create_task(office, i.code, TaskRequest{"investigate_and_respond", "waste"});
+  f.desk.complete_task(office, respond.id, "Sent.");
+  f.desk.complete_task(office, f.desk.tasks(admin, i.code).at(0).id, "Acknowledged by phone.");
+
+  // The soft close needs its outcome field; the full close waits for every task.
+  i = f.desk.get(admin, i.code);
+  CHECK(test::expect_error(Errc::invalid_input, [&] { f.act(office, i, "record_outcome"); }).where() ==
+        "fields.outcome");
+  ActionRequest outcome{"record_outcome", {{"note", "Apologised and rescheduled."}}, std::nullopt};
+  outcome.fields = {{"outcome", "Upheld"}, {"remedy", "Apology"}, {"compensation", "20"}};
+  i = f.desk.act(office, i.code, outcome);
   CHECK(i.status == "Stage 1 resolved");
   CHECK(i.slas[0].state == SlaState::stopped);
   CHECK(i.assignee.empty());
-  i = f.act(test::office(), i, "close", {{"resolution", "Upheld"}});
+  CHECK(i.fields.at("compensation") == "20.00");
+  auto e = test::expect_error(Errc::invalid_state, [&] { f.act(office, i, "close", {{"resolution", "Upheld"}}); });
+  CHECK(std::string(e.what()).find("investigate_and_respond") != std::string::npos);
+  f.desk.claim_task(test::fieldworker("insp-1"), both.id);
+  f.desk.complete_task(test::fieldworker("insp-1"), both.id, "Round restored.");
+  i = f.act(office, i, "close", {{"resolution", "Upheld"}});
   CHECK(i.status == "Closed");
-  i = f.act(test::admin(), i, "reopen", {{"note", "The customer wrote again."}});
+  i = f.act(admin, i, "reopen", {{"note", "The customer wrote again."}});
   CHECK(i.status == "Stage 1");
   CHECK(i.slas[0].state == SlaState::running);
-  CHECK(f.desk.verify_timeline(test::admin(), i.code).ok);
+  for (const char *stage : {"Stage 2", "Ombudsman"}) {
+    i = f.act(office, i, "change_stage", {{"stage", stage}});
+    CHECK(i.stage == stage);
+    CHECK(i.slas[0].state == SlaState::running);
+  }
+  CHECK(f.desk.verify_timeline(admin, i.code).ok);
+  // The responses went to the customer.
+  std::size_t responses = 0;
+  for (const auto &item : f.desk.outbox_pending(test::system_actor(), 100))
+    if (item.kind == OutboxKind::message && item.subject.find("is resolved") != std::string::npos) ++responses;
+  CHECK(responses == 2);
 }
 
 TEST_CASE("docs/workflows.md shows each built-in workflow exactly as the library ships it") {

@@ -74,6 +74,12 @@ EVENT_KINDS = (
     "sla_warning",
     "sla_breached",
     "reminder_due",
+    "task_created",
+    "task_claimed",
+    "task_released",
+    "task_assigned",
+    "task_completed",
+    "task_cancelled",
 )
 EVENT_ANY = -1
 
@@ -158,14 +164,29 @@ PROTOTYPES = {
     "complaints_message_settings_get": (c_int, [_desk, _out, _actor]),
     "complaints_message_render": (c_int, [_desk, _out, _actor, _str, _str, _str, c_int]),
     "complaints_message_reminder": (c_int, [_desk, _out, _actor, _str, c_int]),
-    # outbox
+    # time
     "complaints_due_process": (c_int, [_desk, _out, _actor, c_int]),
     "complaints_due_next": (c_int, [_desk, _out, _actor]),
     "complaints_calendar_set": (c_int, [_desk, _actor, _str]),
     "complaints_calendar_get": (c_int, [_desk, _out, _actor]),
     "complaints_issue_slas": (c_int, [_desk, _out, _actor, _str]),
     "complaints_issue_to_follow_count": (c_int, [_desk, POINTER(c_int64), _actor, _str]),
-
+    # groups and tasks
+    "complaints_group_put": (c_int, [_desk, _actor, _str]),
+    "complaints_group_list": (c_int, [_desk, _out, _actor]),
+    "complaints_task_create": (c_int, [_desk, _out, _actor, _str, _str]),
+    "complaints_task_claim": (c_int, [_desk, _out, _actor, c_int64]),
+    "complaints_task_release": (c_int, [_desk, _out, _actor, c_int64]),
+    "complaints_task_assign": (c_int, [_desk, _out, _actor, c_int64, _str, _str]),
+    "complaints_task_complete": (c_int, [_desk, _out, _actor, c_int64, _str]),
+    "complaints_task_cancel": (c_int, [_desk, _out, _actor, c_int64, _str]),
+    "complaints_task_get": (c_int, [_desk, _out, _actor, c_int64]),
+    "complaints_task_list": (c_int, [_desk, _out, _actor, _str]),
+    "complaints_task_claimable": (c_int, [_desk, _out, _actor, c_int, c_int64]),
+    "complaints_task_mine": (c_int, [_desk, _out, _actor, c_int, c_int64]),
+    "complaints_task_case": (c_int, [_desk, _out, _actor, c_int64]),
+    "complaints_task_attachment": (c_int, [_desk, _out, POINTER(c_size_t), _actor, c_int64, c_int64]),
+    # outbox
     "complaints_outbox_pending": (c_int, [_desk, _out, _actor, c_int, c_int64]),
     "complaints_outbox_ack": (c_int, [_desk, POINTER(c_size_t), _actor, POINTER(c_int64), c_size_t]),
     # events

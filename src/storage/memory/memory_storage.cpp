@@ -802,6 +802,10 @@ class MemoryTransaction final : public StorageTransaction {
     if (f.to_follow && i.to_follow != *f.to_follow) return false;
     if (f.created_from && i.created_at < *f.created_from) return false;
     if (f.created_to && i.created_at >= *f.created_to) return false;
+    for (const auto &[name, value] : f.fields) {
+      auto it = i.fields.find(name);
+      if ((it == i.fields.end() ? std::string_view() : std::string_view(it->second)) != value) return false;
+    }
     return true;
   }
 

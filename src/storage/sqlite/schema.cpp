@@ -344,7 +344,12 @@ CREATE INDEX tasks_claimable ON tasks (group_id, id) WHERE state = 'open' AND as
 CREATE INDEX tasks_by_assignee ON tasks (assignee, id) WHERE state = 'open' AND assignee <> '';
 )sql";
 
-constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7};
+// Version 8: case fields (docs/tasks.md), a JSON object of strings per issue.
+constexpr const char *v8 = R"sql(
+ALTER TABLE issues ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 
 }  // namespace
 
