@@ -139,6 +139,7 @@ std::map<std::string, std::vector<Value>> facts() {
       {"limits::page_items", {n(limits::page_items)}},
       {"limits::hold_page_items", {n(limits::hold_page_items)}},
       {"IssueFilter::limit", {n(IssueFilter{}.limit)}},
+      {"ExportOptions::page_issues", {n(ExportOptions{}.page_issues)}},
       {"HoldFilter::limit", {n(HoldFilter{}.limit)}},
       {"SqliteOptions::busy_timeout_ms", {std::int64_t{sqlite.busy_timeout_ms}, std::int64_t{INT32_MAX}}},
       {"SqliteOptions::cache_kib", {std::int64_t{sqlite.cache_kib}, std::int64_t{INT32_MAX}}},
