@@ -10,13 +10,18 @@
 
 namespace bench {
 
+// Removes a database file and its WAL and shared-memory files.
+inline void discard(const std::string &path) {
+  for (const char *s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+}
+
 // A fresh path under the temporary directory, with any earlier database at
 // that path (and its WAL and shared-memory files) removed.
 inline std::string scratch(const std::string &name) {
   auto dir = std::filesystem::temp_directory_path() / "complaints-bench";
   std::filesystem::create_directories(dir);
   std::string path = (dir / name).string();
-  for (const char *s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  discard(path);
   return path;
 }
 

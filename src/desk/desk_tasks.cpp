@@ -34,29 +34,39 @@ void check_task_id(std::int64_t id) {
 
 NotFound no_task(std::int64_t id) { return NotFound(fmt::format("no task {}", id), "id"); }
 
-// The task, its issue and record, and its kind; NotFound when the actor may
-// not see the task (staff who see its issue, or whoever works it).
+// The task, its issue and its kind; NotFound when the actor may not see the
+// task (staff who see its issue, or whoever works it). The issue's record is
+// read only where it decides: for an actor access::needs_record says so, and
+// for a change that needs it (record()).
 struct TaskContext {
   Task task;
   IssueRow row;
-  Record record;
+  std::optional<Record> loaded;
   const TaskKindDef *kind;
+
+  const Record &record(Op &op) {
+    if (!loaded) loaded = engine::record_of(op.txn, row.issue);
+    return *loaded;
+  }
 };
 
 TaskContext task_context(Op &op, const Actor &actor, std::int64_t id) {
   auto task = op.txn.task(id);
   if (!task) throw no_task(id);
-  auto found = op.txn.issue_with_record(task->number);
-  if (!found) throw StorageError(fmt::format("task {} names issue {}, which is missing", id, task->issue_code));
-  bool works_it = task->assignee == actor.id;
-  if (!works_it && !(is_staff(actor.role) && access::sees_issue(actor, found->first.issue, found->second)) &&
-      !(actor.role == Role::fieldworker && !task->group.empty() &&
-        std::ranges::binary_search(op.txn.groups_of_user(actor.id), task->group)))
+  auto row = op.txn.issue(task->number);
+  if (!row) throw StorageError(fmt::format("task {} names issue {}, which is missing", id, task->issue_code));
+  TaskContext ctx{*std::move(task), *std::move(row), std::nullopt, nullptr};
+  const Task &t = ctx.task;
+  bool works_it = t.assignee == actor.id;
+  bool staff_sees = is_staff(actor.role) &&
+                    (!access::needs_record(actor) || access::sees_issue(actor, ctx.row.issue, ctx.record(op)));
+  if (!works_it && !staff_sees &&
+      !(actor.role == Role::fieldworker && !t.group.empty() &&
+        std::ranges::binary_search(op.txn.groups_of_user(actor.id), t.group)))
     throw no_task(id);
-  const Workflow &wf = op.caches->workflow(op, found->first.issue.workflow);
-  const TaskKindDef *kind = wf.task_kind(task->kind);
-  engine::as_of_now(op, task->slas);
-  return {*std::move(task), std::move(found->first), std::move(found->second), kind};
+  ctx.kind = op.caches->workflow(op, ctx.row.issue.workflow).task_kind(t.kind);
+  engine::as_of_now(op, ctx.task.slas);
+  return ctx;
 }
 
 // Tasks with their clocks as of now, as every snapshot shows them.
@@ -91,9 +101,9 @@ Issue summary_of(const Issue &issue) {
 }
 
 // Writes a change to the task in ctx (engine::change_task), as `event`.
-Task change(Op &op, const Actor &actor, const TaskContext &ctx, Task after, EventKind event, FieldChange field,
+Task change(Op &op, const Actor &actor, TaskContext &ctx, Task after, EventKind event, FieldChange field,
             std::string note = {}, std::string send = {}) {
-  return engine::change_task(op, actor, ctx.row, ctx.record,
+  return engine::change_task(op, actor, ctx.row, ctx.loaded,
                              {ctx.task, std::move(after), event, std::move(field), std::move(note), std::move(send)});
 }
 
@@ -271,8 +281,9 @@ TaskCase Desk::task_case(const Actor &actor, std::int64_t id) {
     out.access = level_for(actor, ctx);
     out.issue = summary_of(ctx.row.issue);
     if (out.access >= TaskAccess::contact) {
-      const User *customer = op.users->find(op.txn, ctx.record.customer_id);
-      out.contact = TaskContact{ctx.record.customer_id, customer ? customer->name : std::string()};
+      const Record &record = ctx.record(op);
+      const User *customer = op.users->find(op.txn, record.customer_id);
+      out.contact = TaskContact{record.customer_id, customer ? customer->name : std::string()};
     }
     std::int64_t number = ctx.row.issue.number;
     if (out.access >= TaskAccess::attachments) out.attachments = op.txn.attachments(number);

@@ -144,7 +144,7 @@ void write_created_tasks(EffectContext &ctx, const Issue &written) {
   ctx.created_tasks.clear();
 }
 
-Task change_task(Op &op, const Actor &actor, const IssueRow &row, const Record &record, TaskChange c) {
+Task change_task(Op &op, const Actor &actor, const IssueRow &row, std::optional<Record> record, TaskChange c) {
   TimelineEntry entry;
   entry.kind = entry_kind::task;
   entry.internal = true;
@@ -155,16 +155,7 @@ Task change_task(Op &op, const Actor &actor, const IssueRow &row, const Record &
     c.after.updated_at = op.now;
     if (c.after.state != TaskState::open) stop_task_clocks(op, c.after, entry);
   }
-  const Workflow &wf = op.caches->workflow(op, row.issue.workflow);
-  Issue issue = row.issue;
-  Inputs no_inputs;
-  EffectContext ctx{op, actor, wf, record, no_inputs, issue, entry, "task", nullptr, row.timeline_seq + 1};
-  ctx.task = &c.after;
-  std::size_t mark = op.events.size();
-  if (!c.send_template.empty()) send_message(ctx, c.send_template, Audience::customer);
-  run_rules(ctx, rule_event(c.event), c.after.kind);
-  if (issue.status != row.issue.status) apply_status_policies(ctx);
-  // The task itself, before the issue: a lost claim race fails here, cheaply.
+  // The task itself first: a lost claim race fails here, cheaply.
   if (c.before) {
     if (!op.txn.update_task(*c.before, c.after))
       throw Conflict(fmt::format("task {} changed while this call ran; read it again", c.after.id), "id");
@@ -172,13 +163,31 @@ Task change_task(Op &op, const Actor &actor, const IssueRow &row, const Record &
   } else {
     insert_with_due(op, c.after);
   }
+  const Workflow &wf = op.caches->workflow(op, row.issue.workflow);
+  std::string_view on = rule_event(c.event);
+  bool rules = !on.empty() && std::any_of(wf.definition().rules.begin(), wf.definition().rules.end(),
+                                          [&](const RuleDef &r) { return r.on == on; });
+  std::size_t mark = op.events.size();
+  if (c.send_template.empty() && !rules) {  // a claim, a release...: the entry alone
+    Issue written = write(op, actor, row, row.issue, entry, false);
+    op.events.push_back(task_event(c.event, actor, op.now, written, c.after, entry.changes));
+    return c.after;
+  }
+  if (!record) record = record_of(op.txn, row.issue);
+  Issue issue = row.issue;
+  Inputs no_inputs;
+  EffectContext ctx{op, actor, wf, *record, no_inputs, issue, entry, "task", nullptr, row.timeline_seq + 1};
+  ctx.task = &c.after;
+  if (!c.send_template.empty()) send_message(ctx, c.send_template, Audience::customer);
+  run_rules(ctx, on, c.after.kind);
+  if (issue.status != row.issue.status) apply_status_policies(ctx);
   bool changed = !(issue == row.issue);
   Issue written = write(op, actor, row, std::move(issue), entry, changed);
   write_created_tasks(ctx, written);
-  Event e = task_event(c.event, actor, op.now, written, c.after, entry.changes);
-  op.events.insert(op.events.begin() + static_cast<std::ptrdiff_t>(mark), std::move(e));
+  op.events.insert(op.events.begin() + static_cast<std::ptrdiff_t>(mark),
+                   task_event(c.event, actor, op.now, written, c.after, entry.changes));
   if (written.status != row.issue.status)  // a rule moved the issue
-    announce(op, issue_event(EventKind::status_changed, actor, op.now, written, "", entry.changes), written, record,
+    announce(op, issue_event(EventKind::status_changed, actor, op.now, written, "", entry.changes), written, *record,
              entry.seq, mark + 1, NoticeExtras{true});
   announce_breaches(ctx, written, entry.seq);
   return c.after;

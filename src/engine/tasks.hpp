@@ -53,8 +53,10 @@ struct TaskChange {
 /// version: Conflict when another change came first) and its due work; the
 /// issue's internal timeline entry; the message; the workflow's rules on the
 /// task event (docs/tasks.md) with the SLA policies of a status they set;
-/// the tasks those rules create; and the events. Returns the task as written.
-Task change_task(Op &op, const Actor &actor, const IssueRow &row, const Record &record, TaskChange c);
+/// the tasks those rules create; and the events. `record` is the issue's
+/// record when the caller has it; otherwise it is read only if the change
+/// needs it (a message, rules on the event). Returns the task as written.
+Task change_task(Op &op, const Actor &actor, const IssueRow &row, std::optional<Record> record, TaskChange c);
 
 /// Runs the workflow's rules on `on` (a rule's "on": task_created,
 /// task_completed, task_cancelled, stage_changed) whose filter matches

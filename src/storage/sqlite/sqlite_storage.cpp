@@ -53,10 +53,14 @@ class StatementCache {
     return *by_ptr_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql)).first->second;
   }
 
-  // A statement known by a key of the caller's (the set of columns an UPDATE
-  // writes); `make_sql` gives its text the first time.
+  // The tables whose UPDATE statements are cached by the columns they write.
+  enum class Table : std::uint64_t { issues, tasks };
+
+  // An UPDATE of `table` known by the set of columns it writes (a bit per
+  // column); `make_sql` gives its text the first time.
   template <typename F>
-  SQLite::Statement &update(std::uint32_t key, F &&make_sql) {
+  SQLite::Statement &update(Table table, std::uint32_t columns, F &&make_sql) {
+    std::uint64_t key = static_cast<std::uint64_t>(table) << 32 | columns;
     auto it = by_key_.find(key);
     if (it != by_key_.end()) return *it->second;
     return *by_key_.emplace(key, std::make_unique<SQLite::Statement>(db_, make_sql())).first->second;
@@ -73,7 +77,7 @@ class StatementCache {
   SQLite::Database &db_;
   std::unordered_map<const char *, std::unique_ptr<SQLite::Statement>> by_ptr_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> by_text_;
-  std::unordered_map<std::uint32_t, std::unique_ptr<SQLite::Statement>> by_key_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<SQLite::Statement>> by_key_;
 };
 
 // Borrows a cached statement and resets it (bindings too) when done, so no
@@ -235,28 +239,68 @@ Task read_task(const SQLite::Statement &s) {
   return t;
 }
 
+// The tasks columns after its id, in the order of task_columns (and of insert_task's VALUES).
+constexpr const char *task_column_names[] = {
+    "number",     "kind",       "stage",   "group_id", "assignee", "state", "mandatory", "access",  "instructions",
+    "created_by", "created_at", "updated_at", "done_at", "done_by", "notes", "slas",      "version"};
+constexpr int task_column_count = static_cast<int>(std::size(task_column_names));
+constexpr int task_version_column = 16;
+
+// Binds tasks column `column` (0-based, as task_column_names) of `t` to parameter `index`.
+void bind_task_column(SQLite::Statement &s, int index, const Task &t, int column) {
+  switch (column) {
+    case 0: s.bind(index, t.number); return;
+    case 1: s.bind(index, t.kind); return;
+    case 2: s.bind(index, t.stage); return;
+    case 3: s.bind(index, t.group); return;
+    case 4: s.bind(index, t.assignee); return;
+    case 5: s.bind(index, to_string(t.state)); return;
+    case 6: s.bind(index, t.mandatory ? 1 : 0); return;
+    case 7: s.bind(index, to_string(t.access)); return;
+    case 8: s.bind(index, t.instructions); return;
+    case 9: s.bind(index, t.created_by); return;
+    case 10: s.bind(index, to_millis(t.created_at)); return;
+    case 11: s.bind(index, to_millis(t.updated_at)); return;
+    case 12:
+      if (t.done_at)
+        s.bind(index, to_millis(*t.done_at));
+      else
+        s.bind(index);
+      return;
+    case 13: s.bind(index, t.done_by); return;
+    case 14: s.bind(index, t.notes); return;
+    case 15: s.bind(index, codec::encode_clocks(t.slas)); return;
+    case 16: s.bind(index, t.version); return;
+  }
+}
+
+// Whether tasks column `column` differs between two tasks.
+bool task_column_differs(const Task &a, const Task &b, int column) {
+  switch (column) {
+    case 0: return a.number != b.number;
+    case 1: return a.kind != b.kind;
+    case 2: return a.stage != b.stage;
+    case 3: return a.group != b.group;
+    case 4: return a.assignee != b.assignee;
+    case 5: return a.state != b.state;
+    case 6: return a.mandatory != b.mandatory;
+    case 7: return a.access != b.access;
+    case 8: return a.instructions != b.instructions;
+    case 9: return a.created_by != b.created_by;
+    case 10: return a.created_at != b.created_at;
+    case 11: return a.updated_at != b.updated_at;
+    case 12: return a.done_at != b.done_at;
+    case 13: return a.done_by != b.done_by;
+    case 14: return a.notes != b.notes;
+    case 15: return a.slas != b.slas;
+    case 16: return a.version != b.version;
+  }
+  return true;
+}
+
 // Binds a task's columns after its id, in the order of task_columns, from `first`.
 void bind_task(SQLite::Statement &s, int first, const Task &t) {
-  s.bind(first, t.number);
-  s.bind(first + 1, t.kind);
-  s.bind(first + 2, t.stage);
-  s.bind(first + 3, t.group);
-  s.bind(first + 4, t.assignee);
-  s.bind(first + 5, to_string(t.state));
-  s.bind(first + 6, t.mandatory ? 1 : 0);
-  s.bind(first + 7, to_string(t.access));
-  s.bind(first + 8, t.instructions);
-  s.bind(first + 9, t.created_by);
-  s.bind(first + 10, to_millis(t.created_at));
-  s.bind(first + 11, to_millis(t.updated_at));
-  if (t.done_at)
-    s.bind(first + 12, to_millis(*t.done_at));
-  else
-    s.bind(first + 12);
-  s.bind(first + 13, t.done_by);
-  s.bind(first + 14, t.notes);
-  s.bind(first + 15, codec::encode_clocks(t.slas));
-  s.bind(first + 16, t.version);
+  for (int c = 0; c < task_column_count; ++c) bind_task_column(s, first + c, t, c);
 }
 
 // The issues columns in the order of issue_columns (and of insert_issue's VALUES).
@@ -771,7 +815,7 @@ class SqliteTransaction final : public StorageTransaction {
         for (int c = 1; c < issue_column_count; ++c)
           if (issue_column_differs(before, after, c)) changed |= 1u << c;
         changed |= 1u << 18;  // the version is always written: it is the condition of the update
-        Use s(stmts_.update(changed, [&] {
+        Use s(stmts_.update(StatementCache::Table::issues, changed, [&] {
           std::string sql = "UPDATE issues SET ";
           for (int c = 1; c < issue_column_count; ++c)
             if (changed & (1u << c)) sql += std::string(sql.back() == ' ' ? "" : ", ") + issue_column_names[c] + " = ?";
@@ -1063,12 +1107,22 @@ class SqliteTransaction final : public StorageTransaction {
   bool update_task(const Task &before, const Task &after) override {
     return guarded("update task", [&] {
       if (after.id != before.id) throw StorageError("update task: the id cannot change");
-      Use s(stmts_.get("UPDATE tasks SET number = ?, kind = ?, stage = ?, group_id = ?, assignee = ?, state = ?, "
-                       "mandatory = ?, access = ?, instructions = ?, created_by = ?, created_at = ?, updated_at = ?, "
-                       "done_at = ?, done_by = ?, notes = ?, slas = ?, version = ? WHERE id = ? AND version = ?"));
-      bind_task(*s, 1, after);
-      s->bind(18, before.id);
-      s->bind(19, before.version);
+      // Only the columns that changed are written (a claim: assignee,
+      // updated_at, version), so the index on the issue is left alone.
+      std::uint32_t changed = 1u << task_version_column;  // always written: it is the condition of the update
+      for (int c = 0; c < task_column_count; ++c)
+        if (task_column_differs(before, after, c)) changed |= 1u << c;
+      Use s(stmts_.update(StatementCache::Table::tasks, changed, [&] {
+        std::string sql = "UPDATE tasks SET ";
+        for (int c = 0; c < task_column_count; ++c)
+          if (changed & (1u << c)) sql += std::string(sql.back() == ' ' ? "" : ", ") + task_column_names[c] + " = ?";
+        return sql + " WHERE id = ? AND version = ?";
+      }));
+      int index = 1;
+      for (int c = 0; c < task_column_count; ++c)
+        if (changed & (1u << c)) bind_task_column(*s, index++, after, c);
+      s->bind(index++, before.id);
+      s->bind(index, before.version);
       return s->exec() == 1;
     });
   }
