@@ -60,7 +60,7 @@ void csv_time(std::string &out, std::int64_t ms) {
   std::time_t s = ms / 1000;
   std::tm tm{};
   gmtime_r(&s, &tm);
-  char buf[32];
+  char buf[96];  // room for any int the format could be given
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   out += buf;
