@@ -184,5 +184,6 @@ int main(int argc, char **argv) {
   }
   std::printf("RESULT export rows=%lld rows_per_s=%.0f baseline=%.0f ratio=%.2f peak_rss_growth_kb=%ld\n",
               static_cast<long long>(rows), lib / 3, base / 3, lib / base, rss_growth);
+  bench::discard(path);
   return 0;
 }
