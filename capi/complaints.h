@@ -607,6 +607,41 @@ COMPLAINTS_C_API int complaints_outbox_pending(complaints_desk *desk, char **out
 COMPLAINTS_C_API int complaints_outbox_ack(complaints_desk *desk, size_t *acked, const complaints_actor *actor,
                                            const int64_t *ids, size_t count);
 
+/* ---- the complaint register export (docs/reporting.md, "Export") ---------------------------- */
+
+/**
+** Receives the export in order, a chunk at a time: `size` bytes of UTF-8 at
+** `chunk` (not NUL-terminated), valid during the call only; a page of rows
+** per call, the CSV header with the first. Called on the calling thread,
+** outside the desk's lock: it may call the desk. Return 0 to go on; anything
+** else stops the export, which then returns COMPLAINTS_ESTATE (errwhere "sink").
+*/
+typedef int (*complaints_export_sink)(void *user, const char *chunk, size_t size);
+
+/**
+** Exports the complaint register: one row per issue, by number, with its
+** fields, SLA clocks as of now, case fields and resolution (docs/reporting.md
+** names every column). export_json (NULL is {}): a filter as
+** complaints_issue_list takes ("after_number" starts after that issue;
+** "limit" is not used: the export runs to the last matching issue) with two
+** more keys: "format", "csv" (RFC 4180, the default) or "json_lines", and
+** "page_issues", the issues read per read transaction (default 500, 1 to
+** 10,000; EINVALID at "page_issues"). Memory stays that of one page.
+** *summary (may be NULL): {"rows": n, "last_number": n, "columns": [...]},
+** to free with complaints_free; NULL on failure. Staff only (admin,
+** supervisor, office, system); fieldworkers and customers EFORBIDDEN.
+**
+** complaints_export_file writes to `path`, by way of "<path>.partial",
+** renamed over `path` when the export is complete: on any failure `path` is
+** as it was and the partial file is removed. EINVALID at "path" when it
+** cannot be created, ESTORAGE at "path" when writing or renaming fails.
+*/
+COMPLAINTS_C_API int complaints_export_file(complaints_desk *desk, char **summary, const complaints_actor *actor,
+                                            const char *path, const char *export_json);
+/** The same to fn(user, ...); fn must not be NULL (EMISUSE). */
+COMPLAINTS_C_API int complaints_export_callback(complaints_desk *desk, char **summary, const complaints_actor *actor,
+                                                const char *export_json, complaints_export_sink fn, void *user);
+
 /* ---- events ------------------------------------------------------------------------------- */
 
 #define COMPLAINTS_EVENT_ISSUE_REPORTED 0

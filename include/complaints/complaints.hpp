@@ -9,6 +9,7 @@
 #include "complaints/events.hpp"
 #include "complaints/discussion.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/issue_export.hpp"
 #include "complaints/limits.hpp"
 #include "complaints/messages.hpp"
 #include "complaints/outbox.hpp"

@@ -49,6 +49,7 @@
 #include "complaints/due.hpp"
 #include "complaints/events.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/issue_export.hpp"
 #include "complaints/limits.hpp"
 #include "complaints/messages.hpp"
 #include "complaints/outbox.hpp"
@@ -235,6 +236,25 @@ class COMPLAINTS_API Desk {
   /// timeline notes and attachments are not searched. Returns the first
   /// `limit` (1 to limits::page_items) by number; no paging. Any actor.
   std::vector<Issue> search(const Actor &actor, std::string_view text, std::size_t limit = 100);
+
+  // --- reporting (docs/reporting.md) ----------------------------------------------
+
+  /// Writes the complaint register to `sink`: one row per issue matching
+  /// options.filter (every criterion of list; after_number starts after that
+  /// issue, limit is not used), by number ascending, as CSV or JSON lines,
+  /// with the issue's fields, its SLA clocks as of now, its case fields and
+  /// the resolution last picked; docs/reporting.md ("Export") names each
+  /// column. The columns follow the workflows installed when the export
+  /// starts: a column per SLA policy and per case field of any of them.
+  /// Reads options.page_issues issues per read transaction, by number (each
+  /// issue once, none skipped, an issue as it was when its page was read),
+  /// and calls the sink with each page's text outside the desk's lock; it
+  /// holds one page at a time. Staff only (admin, supervisor, office,
+  /// system; Forbidden for others), who see every issue. InvalidInput names
+  /// the field ("format", "page_issues", "sink", a filter's field). An
+  /// exception from the sink stops the export and propagates; rows already
+  /// given stay given. Returns how many rows it wrote and the columns.
+  ExportSummary export_issues(const Actor &actor, const ExportOptions &options, const ExportSink &sink);
 
   // --- delete forever (SPEC R9) ---------------------------------------------------
 

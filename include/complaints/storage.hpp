@@ -85,6 +85,14 @@ struct SearchQuery {
   std::size_t limit = 100;
 };
 
+/// One change found on a timeline by StorageTransaction::timeline_changes.
+struct NumberedChange {
+  std::int64_t number = 0;  ///< the issue
+  std::int64_t seq = 0;     ///< the timeline entry
+  FieldChange change;
+  friend bool operator==(const NumberedChange &, const NumberedChange &) = default;
+};
+
 /// One piece of work that falls due at a moment (SPEC R8.1): a workflow
 /// timer, an SLA's warning or breach, a To Follow reminder, a scheduled
 /// reminder run. The engine decides what is due and when, and hands the
@@ -191,6 +199,12 @@ class COMPLAINTS_API StorageTransaction {
   virtual void append_timeline(const TimelineEntry &entry) = 0;
   /// An issue's entries by seq ascending.
   virtual std::vector<TimelineEntry> timeline(std::int64_t number) = 0;
+  /// The changes to any of `fields` (exact names) on the timelines of the
+  /// issues `numbers` (ascending, each once), by number, then seq ascending;
+  /// none when `fields` is empty. One read for a page of issues (the export
+  /// finds their resolutions this way), at most limits::page_items numbers.
+  virtual std::vector<NumberedChange> timeline_changes(std::span<const std::int64_t> numbers,
+                                                       std::span<const std::string> fields) = 0;
 
   // --- due work ----------------------------------------------------------------
   /// Inserts an item, or moves the one with its key (number, kind, name) to

@@ -370,9 +370,7 @@ Issue Desk::get(const Actor &actor, std::string_view code) {
                     [&](Op &op) { return Impl::seen_by(actor, impl_->visible_row(op.txn, actor, code).issue); });
 }
 
-std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
-  access::check_actor(actor);
-  check::count(filter.limit, "limit", limits::page_items);
+IssueQuery Desk::Impl::issue_query(const Actor &actor, const IssueFilter &filter) {
   if (filter.after_number < 0) throw InvalidInput("must not be negative", "after_number");
   if (filter.record) check_record_ref(*filter.record, "record");
   for (auto [text, key] : {std::pair{&filter.workflow, "workflow"}, {&filter.status, "status"},
@@ -396,6 +394,13 @@ std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
   IssueQuery q{filter, std::nullopt, std::nullopt};
   if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
   if (actor.role == Role::customer) q.visible_to_customer = actor.id;
+  return q;
+}
+
+std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
+  access::check_actor(actor);
+  check::count(filter.limit, "limit", limits::page_items);
+  IssueQuery q = Impl::issue_query(actor, filter);
   return impl_->run(TxnMode::read, [&](Op &op) { return Impl::seen_by(actor, op.txn.find_issues(q)); });
 }
 

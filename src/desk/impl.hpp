@@ -1,6 +1,6 @@
 // Desk::Impl and the helpers every Desk operation shares; the operations
 // themselves are in desk.cpp (issues, settings, records, outbox),
-// desk_holds.cpp and desk_discussion.cpp.
+// desk_holds.cpp, desk_discussion.cpp and the other desk_*.cpp.
 #pragma once
 
 #include <algorithm>
@@ -92,6 +92,11 @@ struct Desk::Impl {
     return *std::move(row);
   }
 
+
+  // Checks every criterion of `filter` but its limit (InvalidInput naming it;
+  // Forbidden at "fields" for a customer) and adds the actor's scope: the
+  // issues Desk::list, and everything that lists issues, may show the actor.
+  static IssueQuery issue_query(const Actor &actor, const IssueFilter &filter);
 
   // The issue as `actor` may read it: customers do not see its case fields.
   static Issue seen_by(const Actor &actor, Issue issue) {

@@ -644,6 +644,34 @@ IssueFilter read_filter(const nlohmann::json &j) {
   return f;
 }
 
+ExportOptions read_export_options(const nlohmann::json &j) {
+  if (!j.is_object()) throw InvalidInput(fmt::format("must be an object, not {}", j.type_name()), "request");
+  // A list filter with two keys of its own, read here; the filter reader sees the rest.
+  nlohmann::json filter = j;
+  filter.erase("format");
+  filter.erase("page_issues");
+  ExportOptions o;
+  o.filter = read_filter(filter);
+  Obj own(j, "",
+          {"format", "page_issues", "record", "record_kind", "workflow", "status", "categories", "open", "stage", "type",
+           "fieldworker", "assignee", "owner", "customer_id", "to_follow", "created_from", "created_to",
+           "after_number", "limit", "fields"});
+  if (auto format = own.opt_str("format")) {
+    auto f = export_format_from_string(*format);
+    if (!f) throw InvalidInput(fmt::format("'{}' is not an export format (csv, json_lines)", check::excerpt(*format)),
+                               "format");
+    o.format = *f;
+  }
+  o.page_issues = read_count(own, "page_issues", o.page_issues);
+  return o;
+}
+
+void write(Writer &w, const ExportSummary &v) {
+  w.begin_object().field("rows", v.rows).field("last_number", v.last_number);
+  strings(w, "columns", v.columns);
+  w.end_object();
+}
+
 Record read_record(const nlohmann::json &j) {
   Obj o(j, "", {"kind", "id", "customer_id", "fieldworkers", "visibility", "paid_out", "invoice_id"});
   Record r;

@@ -17,6 +17,7 @@
 #include "complaints/errors.hpp"
 #include "complaints/event.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/issue_export.hpp"
 #include "complaints/messages.hpp"
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
@@ -120,6 +121,7 @@ void write(Writer &w, const DueRun &v);
 void write(Writer &w, const Group &v);  // json/tasks.cpp
 void write(Writer &w, const Task &v);
 void write(Writer &w, const TaskCase &v);
+void write(Writer &w, const ExportSummary &v);
 void write(Writer &w, const std::string &v);
 
 template <typename T>
@@ -153,6 +155,8 @@ ReportRequest read_report(const nlohmann::json &j);
 ActionRequest read_action(const nlohmann::json &j);
 IssueEdit read_edit(const nlohmann::json &j);
 IssueFilter read_filter(const nlohmann::json &j);
+/// A filter document with "format" and "page_issues" besides (complaints_export_*).
+ExportOptions read_export_options(const nlohmann::json &j);
 Record read_record(const nlohmann::json &j);
 StatusDef read_status(const nlohmann::json &j);
 IssueType read_issue_type(const nlohmann::json &j);

@@ -3,7 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <filesystem>
 #include <tuple>
+
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -278,6 +282,39 @@ std::vector<Function> functions() {
                 {R"({"open":true})"}, {true});
   list.pointers[3].second = true;  // NULL filter: everything
   f.push_back(list);
+  // The export: to a file of this process's own (removed after each call), and to a callback.
+  static const std::string export_path =
+      (std::filesystem::temp_directory_path() / ("complaints-capi-export-" + std::to_string(getpid()) + ".csv"))
+          .string();
+  Function export_file = with_text(
+      "complaints_export_file", {"path", "export_json"},
+      [](auto &, auto o, auto d, auto a, auto &v) {
+        int rc = complaints_export_file(d, o, a, v[0], v[1]);
+        if (v[0]) std::remove(v[0]);
+        return rc;
+      },
+      {export_path.c_str(), R"({"format":"json_lines","page_issues":1})"}, {false, true}, true);
+  export_file.pointers[4].second = true;  // NULL export_json: the CSV of every issue
+  f.push_back(export_file);
+  f.push_back({"complaints_export_callback",
+               {{"summary", true}, {"desk", false}, {"actor", false}, {"export_json", true}, {"fn", false},
+                {"user", true}},
+               {{"export_json", true, R"({"page_issues":1})"}},
+               COMPLAINTS_EINVALID,
+               [](F &fx, int n, int text_at, const char *text) {
+                 char *out = nullptr;
+                 std::size_t bytes = 0;
+                 complaints_export_sink sink = +[](void *user, const char *, size_t size) {
+                   if (user) *static_cast<std::size_t *>(user) += size;
+                   return 0;
+                 };
+                 int rc = complaints_export_callback(nul(fx.desk, 1, n), n == 0 ? nullptr : &out,
+                                                     nul<const complaints_actor>(fx.admin, 2, n),
+                                                     n == 3 ? nullptr : pick(R"({"page_issues":1})", 0, text_at, text),
+                                                     n == 4 ? nullptr : sink, n == 5 ? nullptr : &bytes);
+                 complaints_free(out);
+                 return rc;
+               }});
   f.push_back(
       with_text("complaints_issue_search", {"text"},
                 [](auto &, auto o, auto d, auto a, auto &v) { return complaints_issue_search(d, o, a, v[0], 10); },

@@ -139,6 +139,7 @@ std::map<std::string, std::vector<Value>> facts() {
       {"limits::page_items", {n(limits::page_items)}},
       {"limits::hold_page_items", {n(limits::hold_page_items)}},
       {"IssueFilter::limit", {n(IssueFilter{}.limit)}},
+      {"ExportOptions::page_issues", {n(ExportOptions{}.page_issues)}},
       {"HoldFilter::limit", {n(HoldFilter{}.limit)}},
       {"SqliteOptions::busy_timeout_ms", {std::int64_t{sqlite.busy_timeout_ms}, std::int64_t{INT32_MAX}}},
       {"SqliteOptions::cache_kib", {std::int64_t{sqlite.cache_kib}, std::int64_t{INT32_MAX}}},
@@ -806,6 +807,18 @@ std::map<std::string, Probe> probes() {
     Desk d;
     c_limit(row, d, [&](char **out, int n) { return complaints_task_claimable(d.desk, out, d.admin, n, 0); });
     c_limit(row, d, [&](char **out, int n) { return complaints_task_mine(d.desk, out, d.admin, n, 0); });
+  };
+  p["complaints_export_file, complaints_export_callback"] = [](const Row &row) {
+    Desk d;
+    auto sink = [](void *, const char *, size_t) { return 0; };
+    auto with_page = [](std::size_t n) { return ojson{{"page_issues", n}}.dump(); };
+    d.ok(complaints_export_callback(d.desk, nullptr, d.admin, with_page(limits::page_items).c_str(), sink, nullptr));
+    for (std::size_t n : {std::size_t{0}, limits::page_items + 1}) {
+      refused(row, d, complaints_export_callback(d.desk, nullptr, d.admin, with_page(n).c_str(), sink, nullptr));
+      test::TempDir dir;
+      refused(row, d, complaints_export_file(d.desk, nullptr, d.admin, dir.file("register.csv").c_str(),
+                                             with_page(n).c_str()));
+    }
   };
   p["complaints_outbox_ack"] = [](const Row &row) {
     Desk d;

@@ -226,6 +226,7 @@ std::map<std::string, std::vector<Call>> operations() {
        {reads([](W &w, A a) { w.desk().get(a, w.issue.code); }), reads([](W &w, A a) { w.desk().list(a, {}); }),
         reads([](W &w, A a) { w.desk().timeline(a, w.issue.code); })}},
       {"search", {reads([](W &w, A a) { w.desk().search(a, "bench"); })}},
+      {"export_issues", {reads([](W &w, A a) { w.desk().export_issues(a, {}, [](std::string_view) {}); })}},
       {"verify_timeline", {reads([](W &w, A a) { w.desk().verify_timeline(a, w.issue.code); })}},
       {"delete_forever", {{[](W &w, A a) { w.desk().delete_forever(a, w.issue.code); }}}},
       {"add_comment, thread",

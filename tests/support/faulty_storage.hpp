@@ -97,6 +97,10 @@ class FaultyTransaction final : public StorageTransaction {
   }
   std::vector<DueItem> due_items(Timestamp now, std::size_t limit) override { return inner_->due_items(now, limit); }
   std::optional<Timestamp> next_due() override { return inner_->next_due(); }
+  std::vector<NumberedChange> timeline_changes(std::span<const std::int64_t> n,
+                                               std::span<const std::string> f) override {
+    return inner_->timeline_changes(n, f);
+  }
   void append_timeline(const TimelineEntry &e) override {
     owner_.count("append_timeline");
     inner_->append_timeline(e);

@@ -86,6 +86,9 @@ EVENT_ANY = -1
 # void (*complaints_event_fn)(void *user, int kind, const char *event_json)
 EVENT_FN = CFUNCTYPE(None, c_void_p, c_int, c_char_p)
 
+# int (*complaints_export_sink)(void *user, const char *chunk, size_t size): chunk is not NUL-terminated
+EXPORT_SINK = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
+
 # ---- prototypes ----------------------------------------------------------------------
 
 _desk = c_void_p
@@ -189,6 +192,9 @@ PROTOTYPES = {
     # outbox
     "complaints_outbox_pending": (c_int, [_desk, _out, _actor, c_int, c_int64]),
     "complaints_outbox_ack": (c_int, [_desk, POINTER(c_size_t), _actor, POINTER(c_int64), c_size_t]),
+    # the register export
+    "complaints_export_file": (c_int, [_desk, _out, _actor, _str, _str]),
+    "complaints_export_callback": (c_int, [_desk, _out, _actor, _str, EXPORT_SINK, c_void_p]),
     # events
     "complaints_desk_on": (c_int, [_desk, POINTER(c_int64), c_int, EVENT_FN, c_void_p]),
     "complaints_desk_off": (c_int, [_desk, c_int64]),

@@ -38,6 +38,7 @@ from ._convert import (_C_INT_MAX, JSONInput, _actor, _days, _dumps, _enc, _id64
                        format_instant)
 from .actor import Actor
 from .errors import MisuseError, call_handleless, error_for
+from .export import ExportCalls
 from .tasks import TaskCalls
 
 _log = logging.getLogger("complaints")
@@ -233,7 +234,7 @@ def _in_callback() -> bool:
 # ---- the desk --------------------------------------------------------------------------------
 
 
-class Desk(TaskCalls):
+class Desk(TaskCalls, ExportCalls):
     """A complaints desk over a SQLite file or an in-memory store.
 
     Open one with :meth:`open_sqlite` or :meth:`open_memory`; close it with

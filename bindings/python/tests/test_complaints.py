@@ -1100,6 +1100,7 @@ class TestHeader(unittest.TestCase):
             "char * *": ctypes.POINTER(ctypes.c_void_p), "unsigned char * *": ctypes.POINTER(ctypes.c_void_p),
             "size_t *": ctypes.POINTER(ctypes.c_size_t), "int64_t *": ctypes.POINTER(ctypes.c_int64),
             "int *": ctypes.POINTER(ctypes.c_int), "complaints_event_fn": _native.EVENT_FN,
+            "complaints_export_sink": _native.EXPORT_SINK,
         }
         self.assertIn(decl, table)
         return table[decl]

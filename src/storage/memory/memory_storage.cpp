@@ -256,6 +256,19 @@ class MemoryTransaction final : public StorageTransaction {
     return it->second;
   }
 
+  std::vector<NumberedChange> timeline_changes(std::span<const std::int64_t> numbers,
+                                               std::span<const std::string> fields) override {
+    std::vector<NumberedChange> out;
+    for (auto n : numbers) {
+      auto it = state_.timeline.find(n);
+      if (it == state_.timeline.end()) continue;
+      for (const auto &e : it->second)
+        for (const auto &c : e.changes)
+          if (std::find(fields.begin(), fields.end(), c.field) != fields.end()) out.push_back({n, e.seq, c});
+    }
+    return out;
+  }
+
   void put_group(const Group &group) override {
     write();
     Group stored = group;

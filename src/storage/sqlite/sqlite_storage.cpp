@@ -927,6 +927,39 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
+  std::vector<NumberedChange> timeline_changes(std::span<const std::int64_t> numbers,
+                                               std::span<const std::string> fields) override {
+    return guarded("read timeline changes", [&] {
+      std::vector<NumberedChange> out;
+      if (numbers.empty() || fields.empty()) return out;
+      // The page's numbers as one JSON array (one statement whatever their
+      // count); the text test skips entries that cannot hold such a change,
+      // the decoding below keeps the exact names.
+      std::string list = "[";
+      for (auto n : numbers) list += (list.size() > 1 ? "," : "") + std::to_string(n);
+      list += "]";
+      std::string sql = "SELECT number, seq, changes FROM timeline WHERE number IN (SELECT value FROM json_each(?1)) AND (";
+      for (std::size_t i = 0; i < fields.size(); ++i)
+        sql += fmt::format("{}instr(changes, ?{}) > 0", i ? " OR " : "", i + 2);
+      sql += ") ORDER BY number, seq";
+      Use s(stmts_.get(sql));
+      s->bind(1, list);
+      std::vector<std::string> needles;
+      for (const auto &f : fields) {  // '["<field as encoded>"': how a change to it starts
+        std::string encoded = codec::encode_changes({{f, "", ""}});
+        needles.push_back(encoded.substr(1, encoded.size() - 1 - std::string_view(R"(,"",""]])").size()));
+      }
+      for (std::size_t i = 0; i < fields.size(); ++i) s->bindNoCopy(static_cast<int>(i + 2), needles[i]);
+      while (s->executeStep()) {
+        std::int64_t number = integer(*s, 0), seq = integer(*s, 1);
+        for (auto &c : codec::decode_changes(text(*s, 2)))
+          if (std::find(fields.begin(), fields.end(), c.field) != fields.end())
+            out.push_back({number, seq, std::move(c)});
+      }
+      return out;
+    });
+  }
+
   void put_due(const DueItem &item) override {
     guarded("write due item", [&] {
       Use s(stmts_.get("INSERT INTO due (number, kind, name, due_at) VALUES (?, ?, ?, ?) "
