@@ -363,6 +363,36 @@ void outbox(Harness &h, const Call &c) {
          [&](char **) { return complaints_outbox_ack(h.desk(), &acked, h.actor(c.actor), ids.data(), ids.size()); });
 }
 
+// Task work on the task the text numbers (the first if none): every call that
+// takes a task id, by the chosen actor, then what its case shows them.
+void task_work(Harness &h, const Call &c) {
+  std::int64_t id = c.number(1);
+  const complaints_actor *a = h.actor(c.actor);
+  using Op = int (*)(complaints_desk *, char **, const complaints_actor *, std::int64_t);
+  constexpr std::pair<const char *, Op> ops[] = {{"complaints_task_claim", complaints_task_claim},
+                                                 {"complaints_task_get", complaints_task_get},
+                                                 {"complaints_task_case", complaints_task_case},
+                                                 {"complaints_task_release", complaints_task_release}};
+  for (const auto &[name, fn] : ops)
+    h.call(name, Out::json, [&, op = fn](char **out) { return op(h.desk(), out, a, id); });
+  auto f = c.fields(2);
+  h.call("complaints_task_complete", Out::json,
+         [&](char **out) { return complaints_task_complete(h.desk(), out, a, id, f[0].c_str()); });
+  h.call("complaints_task_cancel", Out::json,
+         [&](char **out) { return complaints_task_cancel(h.desk(), out, a, id, f[1].c_str()); });
+  h.call("complaints_task_claimable", Out::json,
+         [&](char **out) { return complaints_task_claimable(h.desk(), out, a, 100, 0); });
+  h.call("complaints_task_mine", Out::json, [&](char **out) { return complaints_task_mine(h.desk(), out, a, 100, 0); });
+}
+
+// The register export of the text's options, into a callback that keeps nothing.
+void export_register(Harness &h, const Call &c) {
+  auto sink = [](void *, const char *, size_t) { return 0; };
+  h.call("complaints_export_callback", Out::json, [&](char **out) {
+    return complaints_export_callback(h.desk(), out, h.actor(c.actor), c.text.c_str(), sink, nullptr);
+  });
+}
+
 const std::vector<Entry> &entries() {
   static const std::vector<Entry> list = {
       // --- JSON documents
@@ -408,6 +438,10 @@ const std::vector<Entry> &entries() {
       {"template_save", NO_OUT_TEXT(complaints_template_save)},
       {"message_settings_set", NO_OUT_TEXT(complaints_message_settings_set)},
       {"calendar_set", NO_OUT_TEXT(complaints_calendar_set)},
+      {"group_put", NO_OUT_TEXT(complaints_group_put)},
+      {"task_create", OUT_CODE_TEXT(complaints_task_create)},
+      {"task_work", task_work},
+      {"export", export_register},
       {"desk_open_memory",
        [](Harness &h, const Call &c) {
          h.call(
