@@ -118,6 +118,10 @@ void write(Writer &w, const DeletedIssue &v);
 void write(Writer &w, const WorkflowProblem &v);
 void write(Writer &w, const BusinessCalendar &v);
 void write(Writer &w, const DueRun &v);
+/// `"k": "<instant>"`, and the same or `"k": null` (json.cpp; every writer's instants).
+void time(Writer &w, std::string_view k, Timestamp t);
+void opt_time(Writer &w, std::string_view k, const std::optional<Timestamp> &t);
+
 void write(Writer &w, const Group &v);  // json/tasks.cpp
 void write(Writer &w, const Task &v);
 void write(Writer &w, const TaskCase &v);

@@ -7,18 +7,6 @@
 
 namespace complaints::json {
 
-namespace {
-
-void time(Writer &w, std::string_view k, const std::optional<Timestamp> &t) {
-  w.key(k);
-  if (t)
-    w.value(format_timestamp(*t));
-  else
-    w.null();
-}
-
-}  // namespace
-
 void write(Writer &w, const Group &v) {
   w.begin_object().field("id", v.id).field("name", v.name).key("members");
   write(w, v.members);
@@ -42,7 +30,7 @@ void write(Writer &w, const Task &v) {
       .field("created_by", v.created_by);
   time(w, "created_at", v.created_at);
   time(w, "updated_at", v.updated_at);
-  time(w, "done_at", v.done_at);
+  opt_time(w, "done_at", v.done_at);
   w.field("done_by", v.done_by).field("notes", v.notes).key("slas");
   write(w, v.slas);
   w.field("version", v.version).end_object();
