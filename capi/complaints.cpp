@@ -431,12 +431,12 @@ int complaints_issue_search(complaints_desk *desk, char **out, const complaints_
   });
 }
 
-int complaints_search(complaints_desk *desk, char **out, const complaints_actor *actor, const char *options_json) {
+int complaints_search(complaints_desk *desk, char **out, const complaints_actor *actor, const char *search_json) {
   return shielded(desk, [&] {
     out_param(out, "out");
     auto &d = need(desk, "desk");
     Actor a = actor_of(actor);
-    SearchOptions o = json::read_search_options(doc(options_json, "options_json"));
+    SearchOptions o = json::read_search_options(doc(search_json, "search_json"));
     give(out, d.desk.search(a, o));
   });
 }

@@ -299,13 +299,13 @@ COMPLAINTS_C_API int complaints_issue_list(complaints_desk *desk, char **out, co
 /**
 ** Full-text search (docs/reporting.md, "Search") over the issues the actor may see: their
 ** descriptions, comments and attachment names (a customer's search reads only what customers may see).
-** options_json: {"query": "roof leak*", "limit": 50, "offset": 0, "snippet_words": 16,
+** search_json: {"query": "roof leak*", "limit": 50, "offset": 0, "snippet_words": 16,
 ** "mark_open": "[", "mark_close": "]"}; only "query" is required (1 to 200 bytes, at most 16 words
 ** and phrases). *out: an array of {"issue", "score", "snippet"}, most relevant first, then by issue
 ** number. A query that does not parse is COMPLAINTS_EINVALID with errwhere "query, byte N". Any actor.
 */
 COMPLAINTS_C_API int complaints_search(complaints_desk *desk, char **out, const complaints_actor *actor,
-                                       const char *options_json);
+                                       const char *search_json);
 /**
 ** The issues of complaints_search with {"query": text, "limit": limit} (1 to 10,000), without
 ** scores or snippets. Any actor.
