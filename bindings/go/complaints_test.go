@@ -1195,7 +1195,7 @@ func TestSearchHits(t *testing.T) {
 	f := newFixture(t)
 	first := f.report("Café door left open; the door squeaks")
 	second := f.report("Door handle loose")
-	_, err := f.desk.AddComment(f.office, second.Code, complaints.CommentRequest{Body: "secretword door", Internal: true})
+	_, err := f.desk.AddComment(f.office, second.Code, complaints.CommentRequest{Body: "secretword door"})
 	f.must(err)
 	hits, err := f.desk.SearchHits(f.office, complaints.SearchOptions{Query: "cafe OR door", MarkOpen: "<", MarkClose: ">"})
 	f.must(err)
