@@ -12,6 +12,25 @@ namespace complaints::sqlite_search {
 
 namespace {
 
+// Whether FTS5's xInst reports, for every row the query matches, exactly the
+// occurrences search_score counts: true when no OR stands under an AND or a
+// NOT (FTS5 leaves out instances of phrases in such an OR), which covers
+// words, phrases, their ANDs and ORs, and NOTs of those.
+bool instances_count(const SearchExpr &e, bool under_and) {
+  switch (e.kind) {
+    case SearchExpr::Kind::phrase: return true;
+    case SearchExpr::Kind::any:
+      if (under_and) return false;
+      for (const auto &c : e.children)
+        if (!instances_count(c, false)) return false;
+      return true;
+    default:
+      for (const auto &c : e.children)
+        if (!instances_count(c, true)) return false;
+      return true;
+  }
+}
+
 // Per statement run, what the score needs of the whole table.
 SearchStats *table_stats(const Fts5ExtensionApi *api, Fts5Context *fts, std::size_t phrases) {
   if (auto *found = static_cast<SearchStats *>(api->xGetAuxdata(fts, 0))) return found;
@@ -44,14 +63,24 @@ void score(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *out, 
       return sqlite3_result_error(out, "complaints_score: the query's phrases and FTS5's differ", -1);
     SearchStats *stats = table_stats(api, fts, phrases);
     if (!stats) return sqlite3_result_error_nomem(out);
-    // The frequencies come from the row's own words, counted by the code the
-    // in-memory backend runs: FTS5's xInst leaves out instances of some
-    // phrases nested in OR under AND, so it cannot be the measure both share.
+    std::vector<std::int64_t> frequency(phrases, 0);
+    if (instances_count(query->expr, false)) {
+      int instances = 0, words = 0;
+      if (api->xInstCount(fts, &instances) != SQLITE_OK) return sqlite3_result_error_nomem(out);
+      for (int k = 0; k < instances; ++k) {
+        int phrase = 0, column = 0, offset = 0;
+        if (api->xInst(fts, k, &phrase, &column, &offset) != SQLITE_OK) return sqlite3_result_error_nomem(out);
+        if (phrase >= 0 && static_cast<std::size_t>(phrase) < phrases) ++frequency[static_cast<std::size_t>(phrase)];
+      }
+      if (api->xColumnSize(fts, -1, &words) != SQLITE_OK) return sqlite3_result_error_nomem(out);
+      return sqlite3_result_double(out, search_score(*query, *stats, frequency, words));
+    }
+    // Otherwise the frequencies come from the row's own words, counted by the
+    // code the in-memory backend runs.
     const char *text = nullptr;
     int bytes = 0;
     if (api->xColumnText(fts, 0, &text, &bytes) != SQLITE_OK) return sqlite3_result_error_nomem(out);
     std::vector<std::string> words = search::words(std::string_view(text ? text : "", static_cast<std::size_t>(bytes)));
-    std::vector<std::int64_t> frequency;
     search::evaluate(*query, search::occurrences(*query, words), frequency);
     sqlite3_result_double(out, search_score(*query, *stats, frequency, static_cast<std::int64_t>(words.size())));
   } catch (const std::bad_alloc &) {
