@@ -431,6 +431,16 @@ int complaints_issue_search(complaints_desk *desk, char **out, const complaints_
   });
 }
 
+int complaints_search(complaints_desk *desk, char **out, const complaints_actor *actor, const char *search_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    Actor a = actor_of(actor);
+    SearchOptions o = json::read_search_options(doc(search_json, "search_json"));
+    give(out, d.desk.search(a, o));
+  });
+}
+
 int complaints_issue_actions(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
   return shielded(desk, [&] {
     out_param(out, "out");

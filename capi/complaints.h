@@ -297,10 +297,18 @@ COMPLAINTS_C_API int complaints_issue_get(complaints_desk *desk, char **out, con
 COMPLAINTS_C_API int complaints_issue_list(complaints_desk *desk, char **out, const complaints_actor *actor,
                                            const char *filter_json);
 /**
-** Issues the actor may see whose description, or a comment the actor may see (a customer: public
-** ones), contains `text`: 1 to 200 bytes, a plain substring, ASCII letters matched without regard to
-** case. Not types, codes, timeline notes or attachments. *out: the first `limit` (1 to 10,000) by
-** number; no paging. Any actor.
+** Full-text search (docs/reporting.md, "Search") over the issues the actor may see: their
+** descriptions, comments and attachment names (a customer's search reads only what customers may see).
+** search_json: {"query": "roof leak*", "limit": 50, "offset": 0, "snippet_words": 16,
+** "mark_open": "[", "mark_close": "]"}; only "query" is required (1 to 200 bytes, at most 16 words
+** and phrases). *out: an array of {"issue", "score", "snippet"}, most relevant first, then by issue
+** number. A query that does not parse is COMPLAINTS_EINVALID with errwhere "query, byte N". Any actor.
+*/
+COMPLAINTS_C_API int complaints_search(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                       const char *search_json);
+/**
+** The issues of complaints_search with {"query": text, "limit": limit} (1 to 10,000), without
+** scores or snippets. Any actor.
 */
 COMPLAINTS_C_API int complaints_issue_search(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *text, int limit);

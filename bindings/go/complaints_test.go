@@ -1188,3 +1188,36 @@ func TestCalendarSLAClocksAndToFollow(t *testing.T) {
 		t.Fatalf("ToFollowCount = %d", n)
 	}
 }
+
+// Full-text search through SearchHits: folding, ranking, snippets, what a
+// customer may not find, and a query that does not parse.
+func TestSearchHits(t *testing.T) {
+	f := newFixture(t)
+	first := f.report("Café door left open; the door squeaks")
+	second := f.report("Door handle loose")
+	_, err := f.desk.AddComment(f.office, second.Code, complaints.CommentRequest{Body: "secretword door"})
+	f.must(err)
+	hits, err := f.desk.SearchHits(f.office, complaints.SearchOptions{Query: "cafe OR door", MarkOpen: "<", MarkClose: ">"})
+	f.must(err)
+	if len(hits) != 2 || hits[0].Issue.Code != first.Code || hits[0].Score <= hits[1].Score {
+		t.Fatalf("hits: %+v", hits)
+	}
+	if hits[0].Snippet != "<Café> <door> left open; the <door> squeaks" {
+		t.Fatalf("snippet %q", hits[0].Snippet)
+	}
+	for _, q := range []string{"secretword", "secret*"} {
+		mine, err := f.desk.SearchHits(f.casey, complaints.SearchOptions{Query: q})
+		f.must(err)
+		if len(mine) != 0 {
+			t.Fatalf("a customer found %q: %+v", q, mine)
+		}
+	}
+	_, err = f.desk.SearchHits(f.office, complaints.SearchOptions{Query: "door AND"})
+	if e := expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput); e.Where != "query, byte 5" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+	_, err = f.desk.SearchHits(f.office, complaints.SearchOptions{Query: "door", SnippetWords: 65})
+	if e := expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput); e.Where != "snippet_words" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+}

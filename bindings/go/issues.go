@@ -127,19 +127,54 @@ func (d *Desk) List(a *Actor, f IssueFilter) ([]Issue, error) {
 	})
 }
 
-// Search returns up to limit issues the actor may see whose description, or
-// a comment the actor may see, contains text: a plain substring,
-// case-insensitive for ASCII letters. The first limit (1 to 10,000) by
-// number; no paging.
+// Search returns the issues of SearchHits for the query text, most relevant
+// first: at most limit (1 to 10,000), without scores or snippets.
 //
-// Errors: ErrInvalidInput when text is empty or longer than 200 bytes, or
-// limit is outside 1 to 10,000.
+// Errors: ErrInvalidInput when the query does not parse (where "query, byte
+// N"), is empty or longer than 200 bytes, or limit is outside 1 to 10,000.
 func (d *Desk) Search(a *Actor, text string, limit int) ([]Issue, error) {
 	var cs cstrings
 	defer cs.free()
 	ctext := cs.str("text", text)
 	return fetchJSON[[]Issue](d, a, &cs, "issues", func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
 		return C.complaints_issue_search(dp, out, ap, ctext, cInt(limit))
+	})
+}
+
+// SearchOptions says what SearchHits looks for and how much it returns. Zero
+// values take the library's defaults (limit 50, snippet_words 16, marks "["
+// and "]").
+type SearchOptions struct {
+	// Query is 1 to 200 bytes of words, "phrases", prefix*, AND, OR, NOT and
+	// parentheses, at most 16 words and phrases (docs/reporting.md, "Search").
+	Query        string `json:"query"`
+	Limit        int    `json:"limit,omitempty"`         // hits, 1 to 10,000
+	Offset       int    `json:"offset,omitempty"`        // hits skipped first, 0 to 10,000
+	SnippetWords int    `json:"snippet_words,omitempty"` // 1 to 64
+	MarkOpen     string `json:"mark_open,omitempty"`     // at most 16 bytes
+	MarkClose    string `json:"mark_close,omitempty"`    // at most 16 bytes
+}
+
+// SearchHit is one issue a search found.
+type SearchHit struct {
+	Issue   Issue   `json:"issue"`
+	Score   float64 `json:"score"`   // relevance within this search, higher first
+	Snippet string  `json:"snippet"` // words around the matches, each match between the marks
+}
+
+// SearchHits runs a full-text query over the descriptions, comments and
+// attachment names of the issues the actor may see (a customer's reads only
+// what customers may see): most relevant first, then by issue number. Any
+// actor.
+//
+// Errors: ErrInvalidInput when the query does not parse (where "query, byte
+// N") or an option is out of range (where names it).
+func (d *Desk) SearchHits(a *Actor, o SearchOptions) ([]SearchHit, error) {
+	var cs cstrings
+	defer cs.free()
+	doc := cs.json("options", o)
+	return fetchJSON[[]SearchHit](d, a, &cs, "hits", func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
+		return C.complaints_search(dp, out, ap, doc)
 	})
 }
 

@@ -55,6 +55,7 @@
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
 #include "complaints/record.hpp"
+#include "complaints/search.hpp"
 #include "complaints/storage.hpp"
 #include "complaints/task.hpp"
 #include "complaints/timeline.hpp"
@@ -230,12 +231,16 @@ class COMPLAINTS_API Desk {
 
   // --- search (SPEC R11.1) -------------------------------------------------------
 
-  /// Issues the actor can see whose description, or a comment the actor can
-  /// see, contains `text`: a plain substring of 1 to limits::search_bytes
-  /// (200) bytes, case-insensitive for ASCII letters only. Types, codes,
-  /// timeline notes and attachments are not searched. Returns the first
-  /// `limit` (1 to limits::page_items) by number; no paging. Any actor.
-  std::vector<Issue> search(const Actor &actor, std::string_view text, std::size_t limit = 100);
+  /// Full-text search (docs/reporting.md, "Search") over the issues the
+  /// actor may see: their descriptions, comments and attachment names, a
+  /// customer's search reading only what customers may see (an internal word
+  /// never matches, ranks or shows in a snippet for them). Hits come by
+  /// relevance, then issue number. Any actor. Throws QuerySyntaxError (an
+  /// InvalidInput naming the byte) for a query that does not parse;
+  /// InvalidInput for options out of range (SearchOptions). Reads only.
+  std::vector<SearchHit> search(const Actor &actor, const SearchOptions &options);
+  /// The issues of search(actor, {query, limit}), without scores or snippets.
+  std::vector<Issue> search(const Actor &actor, std::string_view query, std::size_t limit = 100);
 
   // --- reporting (docs/reporting.md) ----------------------------------------------
 

@@ -29,7 +29,13 @@ inline constexpr std::size_t attachment_name_bytes = 255;
 inline constexpr std::size_t media_type_bytes = 127;
 inline constexpr std::size_t storage_key_bytes = 1024;
 inline constexpr std::size_t attachments_per_comment = 20;
-inline constexpr std::size_t search_bytes = 200;
+inline constexpr std::size_t search_bytes = 200;  ///< a search query (SearchOptions::query)
+/// Words and quoted phrases in one search query.
+inline constexpr std::size_t search_phrases = 16;
+/// Words in a search hit's snippet (SearchOptions::snippet_words, from 1).
+inline constexpr std::size_t snippet_words = 64;
+/// Each of a snippet's marks (SearchOptions::mark_open, mark_close).
+inline constexpr std::size_t snippet_mark_bytes = 16;
 inline constexpr std::size_t template_name_bytes = 64;       ///< a message template's name: a-z, 0-9, _
 inline constexpr std::size_t template_part_bytes = 64 << 10;  ///< its subject, HTML body, text body, each
 inline constexpr std::size_t url_bytes = 2048;               ///< logo, website and discussion URLs

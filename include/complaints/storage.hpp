@@ -76,13 +76,78 @@ struct IssueQuery {
   std::optional<std::string> visible_to_customer;
 };
 
-/// What Desk::search asks of storage: text in descriptions and comments, within the reader's scope.
+/// One phrase of a full-text query: words as the index keeps them (see
+/// docs/reporting.md, "Search"), to be found one after another; with
+/// `prefix` the last word is a prefix ("leak*" finds "leaking").
+struct SearchPhrase {
+  std::vector<std::string> words{};
+  bool prefix = false;
+  /// false for a phrase under NOT: it excludes issues and adds nothing to the rank.
+  bool scored = true;
+  friend bool operator==(const SearchPhrase &, const SearchPhrase &) = default;
+};
+
+/// A full-text query as a tree: a phrase (by index into SearchQuery::phrases),
+/// or all / any of its children, or its first child except issues matching the second.
+struct SearchExpr {
+  enum class Kind : std::uint8_t { phrase, all, any, except };
+  Kind kind = Kind::phrase;
+  std::size_t phrase = 0;
+  std::vector<SearchExpr> children{};
+  friend bool operator==(const SearchExpr &, const SearchExpr &) = default;
+};
+
+/// Which text of an issue a search reads: a customer's (the description,
+/// public comments and the names of public attachments) or everyone else's
+/// (all of them). The Desk writes both with put_search_text.
+enum class SearchAudience : std::uint8_t { customer, staff };
+
+/// What Desk::search asks of storage. The Desk parses the host's query once
+/// into `phrases` and `expr`, and also spells it in SQLite FTS5's syntax
+/// (`fts5`) for backends built on FTS5; a backend uses one or the other.
 struct SearchQuery {
-  std::string text;  ///< matched case-insensitively (ASCII) anywhere in a description or comment
+  std::vector<SearchPhrase> phrases{};
+  SearchExpr expr{};
+  std::string fts5{};
+  SearchAudience audience = SearchAudience::staff;
   std::optional<std::string> visible_to_fieldworker{};  ///< as in IssueQuery
   std::optional<std::string> visible_to_customer{};
-  bool include_internal = true;  ///< false: internal comments are not searched
   std::size_t limit = 100;
+  std::size_t offset = 0;
+};
+
+/// The two texts of an issue a search reads (see SearchAudience): parts
+/// joined by newlines, in the order description, comments by id, attachment
+/// names by id.
+struct SearchText {
+  std::string customer{};
+  std::string staff{};
+  friend bool operator==(const SearchText &, const SearchText &) = default;
+};
+
+/// What search_score needs of a whole audience's texts (every issue's).
+struct SearchStats {
+  std::int64_t texts = 0;  ///< issues with a text
+  std::int64_t words = 0;  ///< words in all of them
+  /// Per phrase of the query: texts in which the phrase occurs at least once.
+  std::vector<std::int64_t> texts_with_phrase{};
+};
+
+/// The relevance of one text to a query: Okapi BM25 (k1 = 1.2, b = 0.75)
+/// summed over the scored phrases. `frequency[i]` counts the occurrences of
+/// phrase i in the text, counted only where the phrase's branch of the query
+/// holds for the text (a phrase of an "any" child that does not hold, or of
+/// the second child of an "except", counts 0); `words` is the text's length in
+/// words. idf = ln((texts - n + 0.5) / (n + 0.5)), at least 1e-6. Every backend
+/// ranks with this function. Throws InvalidInput when the sizes disagree.
+COMPLAINTS_API double search_score(const SearchQuery &query, const SearchStats &stats,
+                                   std::span<const std::int64_t> frequency, std::int64_t words);
+
+/// One issue found by StorageTransaction::search.
+struct SearchMatch {
+  Issue issue{};
+  double score = 0;  ///< search::score over the audience's texts; higher is more relevant
+  std::string text;  ///< the audience's text of the issue, for the snippet
 };
 
 /// One change found on a timeline by StorageTransaction::timeline_changes.
@@ -319,11 +384,18 @@ class COMPLAINTS_API StorageTransaction {
   virtual std::vector<std::string> message_template_names() = 0;
 
   // --- search and erasure ------------------------------------------------------
-  /// Issues whose description, or a comment within the query's reach,
-  /// contains the text; by number, at most query.limit.
-  virtual std::vector<Issue> search(const SearchQuery &query) = 0;
+  /// Issues within the query's scope whose audience text matches
+  /// query.expr: every issue for which the expression holds, where a phrase
+  /// holds when its words occur in a row of the text. Ordered by score
+  /// (descending), then number; `offset` of them skipped, at most `limit`.
+  /// The score is search_score() over the audience's texts of every issue
+  /// (not only those in scope), so that all backends rank alike.
+  virtual std::vector<SearchMatch> search(const SearchQuery &query) = 0;
+  /// Replaces the texts a search reads of an issue. Write.
+  virtual void put_search_text(std::int64_t number, const SearchText &text) = 0;
   /// Erases an issue and everything about it: its row, fieldworker index,
   /// due items, tasks, timeline, comments, attachments, watchers, links (both ways), hold links,
+  /// its search texts (gone from the index's files too once the scrub is done),
   /// and the undelivered outbox items naming it; holds ledger lines stay but
   /// drop its code from their issues. Erased bytes must not remain in the
   /// store's files once its scrub is done (see Storage::scrub). SQLite records

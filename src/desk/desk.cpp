@@ -7,6 +7,7 @@
 #include "engine/fields.hpp"
 #include "engine/engine.hpp"
 #include "holds/holds.hpp"
+#include "search/texts.hpp"
 
 namespace complaints {
 
@@ -349,7 +350,10 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
     entry.kind = entry_kind::edited;
     const Issue &b = before.issue;
     if (b.type != after.type) entry.changes.push_back({"type", b.type, after.type});
-    if (b.description != after.description) entry.changes.push_back({"description", b.description, after.description});
+    if (b.description != after.description) {
+      entry.changes.push_back({"description", b.description, after.description});
+      search::reindex(op.txn, after);
+    }
     if (b.to_follow != after.to_follow)
       entry.changes.push_back({"to_follow", b.to_follow ? "true" : "false", after.to_follow ? "true" : "false"});
     if (b.deferred_date != after.deferred_date)

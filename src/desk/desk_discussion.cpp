@@ -3,6 +3,9 @@
 #include "desk/impl.hpp"
 #include "domain/sha256.hpp"
 #include "notify/notify.hpp"
+#include "search/match.hpp"
+#include "search/query.hpp"
+#include "search/texts.hpp"
 
 namespace complaints {
 
@@ -220,6 +223,7 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
     entry.note = c.body;
     entry.internal = internal;
     engine::write(op, actor, row, issue, entry, false);
+    search::reindex(op.txn, issue);
 
     std::size_t mark = op.events.size();
     for (const auto &m : mentioned) {
@@ -268,6 +272,7 @@ Attachment Desk::attach(const Actor &actor, std::string_view code, const Attachm
     entry.changes.push_back({"attachment", "", a.name});
     entry.internal = a.internal;
     engine::write(op, actor, row, row.issue, entry, false);
+    search::reindex(op.txn, row.issue);
     Event e = plain_event(EventKind::attachment_added, actor, op.now, row.issue);
     e.item_id = a.id;
     e.detail = a.name;
@@ -419,14 +424,50 @@ std::vector<IssueLink> Desk::links(const Actor &actor, std::string_view code) {
 
 // --- search -----------------------------------------------------------------------------
 
-std::vector<Issue> Desk::search(const Actor &actor, std::string_view text, std::size_t limit) {
-  access::check_actor(actor);
-  check::text(text, "text", limits::search_bytes, true);
+namespace {
+
+// The storage query of a search by `actor`: the parsed query, the text the
+// actor's role may read, and the actor's scope.
+SearchQuery search_query(const Actor &actor, std::string_view text, std::size_t limit, std::size_t offset) {
+  check::text(text, "query", limits::search_bytes, true);
   check::count(limit, "limit", limits::page_items);
-  SearchQuery q{std::string(text), std::nullopt, std::nullopt, actor.role != Role::customer, limit};
+  if (offset > limits::page_items)
+    throw InvalidInput(fmt::format("must be at most {}", limits::page_items), "offset");
+  SearchQuery q;
+  search::parse(text, q);
+  q.audience = actor.role == Role::customer ? SearchAudience::customer : SearchAudience::staff;
   if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
   if (actor.role == Role::customer) q.visible_to_customer = actor.id;
-  return impl_->run(TxnMode::read, [&](Op &op) { return Impl::seen_by(actor, op.txn.search(q)); });
+  q.limit = limit;
+  q.offset = offset;
+  return q;
+}
+
+}  // namespace
+
+std::vector<SearchHit> Desk::search(const Actor &actor, const SearchOptions &options) {
+  access::check_actor(actor);
+  SearchQuery q = search_query(actor, options.query, options.limit, options.offset);
+  check::count(options.snippet_words, "snippet_words", limits::snippet_words);
+  check::text(options.mark_open, "mark_open", limits::snippet_mark_bytes, false);
+  check::text(options.mark_close, "mark_close", limits::snippet_mark_bytes, false);
+  std::vector<SearchMatch> found = impl_->run(TxnMode::read, [&](Op &op) { return op.txn.search(q); });
+  std::vector<SearchHit> out;
+  out.reserve(found.size());
+  for (auto &m : found)
+    out.push_back({Impl::seen_by(actor, std::move(m.issue)), m.score,
+                   search::snippet(q, m.text, options.snippet_words, options.mark_open, options.mark_close)});
+  return out;
+}
+
+std::vector<Issue> Desk::search(const Actor &actor, std::string_view query, std::size_t limit) {
+  access::check_actor(actor);
+  SearchQuery q = search_query(actor, query, limit, 0);
+  return impl_->run(TxnMode::read, [&](Op &op) {
+    std::vector<Issue> out;
+    for (auto &m : op.txn.search(q)) out.push_back(Impl::seen_by(actor, std::move(m.issue)));
+    return out;
+  });
 }
 
 // --- delete forever -----------------------------------------------------------------

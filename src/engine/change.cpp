@@ -8,6 +8,7 @@
 #include "engine/caches.hpp"
 #include "engine/due.hpp"
 #include "notify/notify.hpp"
+#include "search/texts.hpp"
 #include "time/sla.hpp"
 #include "timeline/chain.hpp"
 
@@ -90,6 +91,7 @@ void write_new(Op &op, const Actor &actor, Issue &issue, TimelineEntry &entry) {
   chain::link(entry, 0, "");
   op.txn.insert_issue({issue, entry.seq, entry.hash});
   op.txn.append_timeline(entry);
+  op.txn.put_search_text(issue.number, search::texts(issue, {}, {}));
   sync_due(op.txn, issue.number, {}, due_of(issue));
 }
 

@@ -501,6 +501,14 @@ void write(Writer &w, const WorkflowProblem &v) {
 }
 
 // --- reading ------------------------------------------------------------------------------------
+void write(Writer &w, const SearchHit &v) {
+  w.begin_object().key("issue");
+  write(w, v.issue);
+  // A score is finite and at least 0: its shortest exact form is plain JSON.
+  w.key("score").raw(fmt::format("{}", v.score));
+  w.field("snippet", v.snippet).end_object();
+}
+
 void write(Writer &w, const ExportSummary &v) {
   w.begin_object().field("rows", v.rows).field("last_number", v.last_number);
   strings(w, "columns", v.columns);

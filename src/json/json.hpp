@@ -18,6 +18,7 @@
 #include "complaints/event.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/issue_export.hpp"
+#include "complaints/search.hpp"
 #include "complaints/messages.hpp"
 #include "complaints/outbox.hpp"
 #include "complaints/payment_hold.hpp"
@@ -126,6 +127,7 @@ void write(Writer &w, const Group &v);  // json/tasks.cpp
 void write(Writer &w, const Task &v);
 void write(Writer &w, const TaskCase &v);
 void write(Writer &w, const ExportSummary &v);
+void write(Writer &w, const SearchHit &v);
 void write(Writer &w, const std::string &v);
 
 template <typename T>
@@ -161,6 +163,8 @@ IssueEdit read_edit(const nlohmann::json &j);
 IssueFilter read_filter(const nlohmann::json &j);
 /// A filter document with "format" and "page_issues" besides (complaints_export_*).
 ExportOptions read_export_options(const nlohmann::json &j);
+/// {"query", "limit", "offset", "snippet_words", "mark_open", "mark_close"} (complaints_search).
+SearchOptions read_search_options(const nlohmann::json &j);
 Record read_record(const nlohmann::json &j);
 StatusDef read_status(const nlohmann::json &j);
 IssueType read_issue_type(const nlohmann::json &j);

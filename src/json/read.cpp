@@ -181,6 +181,21 @@ ExportOptions read_export_options(const nlohmann::json &j) {
   return o;
 }
 
+SearchOptions read_search_options(const nlohmann::json &j) {
+  Obj o(j, "", {"query", "limit", "offset", "snippet_words", "mark_open", "mark_close"});
+  SearchOptions s;
+  s.query = o.str("query");
+  s.limit = read_count(o, "limit", s.limit);
+  if (auto offset = o.opt_int("offset")) {
+    if (*offset < 0) throw InvalidInput("must not be negative", "offset");
+    s.offset = static_cast<std::size_t>(*offset);
+  }
+  s.snippet_words = read_count(o, "snippet_words", s.snippet_words);
+  s.mark_open = o.str_or("mark_open", s.mark_open);
+  s.mark_close = o.str_or("mark_close", s.mark_close);
+  return s;
+}
+
 Record read_record(const nlohmann::json &j) {
   Obj o(j, "", {"kind", "id", "customer_id", "fieldworkers", "visibility", "paid_out", "invoice_id"});
   Record r;

@@ -315,6 +315,9 @@ std::vector<Function> functions() {
                  complaints_free(out);
                  return rc;
                }});
+  f.push_back(with_text("complaints_search", {"search_json"},
+                        [](auto &, auto o, auto d, auto a, auto &v) { return complaints_search(d, o, a, v[0]); },
+                        {R"({"query":"x"})"}, {true}));
   f.push_back(
       with_text("complaints_issue_search", {"text"},
                 [](auto &, auto o, auto d, auto a, auto &v) { return complaints_issue_search(d, o, a, v[0], 10); },

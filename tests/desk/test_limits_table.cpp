@@ -112,6 +112,12 @@ std::map<std::string, std::vector<Value>> facts() {
       {"limits::storage_key_bytes", {n(limits::storage_key_bytes)}},
       {"limits::attachments_per_comment", {n(limits::attachments_per_comment)}},
       {"limits::search_bytes", {n(limits::search_bytes)}},
+      {"limits::search_phrases", {n(limits::search_phrases)}},
+      {"limits::snippet_words", {n(limits::snippet_words)}},
+      {"SearchOptions::snippet_words", {n(SearchOptions{}.snippet_words)}},
+      {"limits::snippet_mark_bytes", {n(limits::snippet_mark_bytes), std::string(SearchOptions{}.mark_open),
+                                      std::string(SearchOptions{}.mark_close)}},
+      {"SearchOptions::limit", {n(SearchOptions{}.limit)}},
       {"Money::max_minor", {Money::max_minor}},
       {"Date::from_ymd", {std::int64_t{1900}, std::int64_t{9999}}},
       {"parse_issue_code", {std::int64_t{5}, std::int64_t{18}}},
@@ -503,14 +509,59 @@ std::map<std::string, Probe> probes() {
     d.ok(comment(limits::attachments_per_comment));
     refused(row, d, comment(limits::attachments_per_comment + 1));
   };
-  p["search text"] = [](const Row &row) {
+  // complaints_search with these options; the hits are in d.got.
+  auto search = [](Desk &d, const ojson &options) {
+    std::string text = options.dump();
+    return d.call([&](char **out) { return complaints_search(d.desk, out, d.admin, text.c_str()); });
+  };
+  p["a search query"] = [search](const Row &row) {
     Desk d;
-    auto search = [&](const std::string &t) {
-      return d.call([&](char **out) { return complaints_issue_search(d.desk, out, d.admin, t.c_str(), 10); });
-    };
-    d.ok(search(text(limits::search_bytes)));
-    refused(row, d, search(text(limits::search_bytes + 1)));
-    refused(row, d, search(""));
+    d.ok(search(d, {{"query", text(limits::search_bytes)}}));
+    refused(row, d, search(d, {{"query", text(limits::search_bytes + 1)}}));
+    refused(row, d, search(d, {{"query", " "}}));
+  };
+  p["words in a search query"] = [search](const Row &row) {
+    Desk d;
+    std::string q;
+    for (std::size_t k = 0; k < limits::search_phrases; ++k) q += (k ? " OR w" : "w") + std::to_string(k);
+    d.ok(search(d, {{"query", q}}));
+    refused(row, d, search(d, {{"query", q + " OR \"one more\""}}));
+  };
+  p["a snippet's words"] = [search](const Row &row) {
+    Desk d;
+    d.ok(d.report(R"({"record":{"kind":"booking","id":"B-1"},"type":"Other","description":)"
+                  R"("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen )"
+                  R"(sixteen seventeen eighteen nineteen twenty"})"));
+    d.ok(search(d, {{"query", "one"}}));
+    REQUIRE(d.got.size() == 1);  // the default: 16 words, then "..."
+    CHECK(d.got[0]["snippet"] == "[one] two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+                                 "fifteen sixteen ...");
+    d.ok(search(d, {{"query", "one"}, {"snippet_words", limits::snippet_words}}));
+    refused(row, d, search(d, {{"query", "one"}, {"snippet_words", limits::snippet_words + 1}}));
+    refused(row, d, search(d, {{"query", "one"}, {"snippet_words", 0}}));
+  };
+  p["a snippet's marks"] = [search](const Row &row) {
+    Desk d;
+    d.ok(search(d, {{"query", "one"}, {"mark_open", text(limits::snippet_mark_bytes)},
+                    {"mark_close", text(limits::snippet_mark_bytes)}}));
+    refused(row, d, search(d, {{"query", "one"}, {"mark_open", text(limits::snippet_mark_bytes + 1)}}));
+    refused(row, d, search(d, {{"query", "one"}, {"mark_close", text(limits::snippet_mark_bytes + 1)}}));
+  };
+  p["complaints_search"] = [search](const Row &row) {
+    Desk d;
+    std::size_t page = SearchOptions{}.limit;
+    for (std::size_t i = 0; i <= page; ++i)
+      d.ok(d.report(R"({"record":{"kind":"booking","id":"B-1"},"type":"Other","description":"Again."})"));
+    d.ok(search(d, {{"query", "again"}}));
+    CHECK(d.got.size() == page);  // of page + 1 hits: the default page
+    d.ok(search(d, {{"query", "again"}, {"offset", page}}));
+    CHECK(d.got.size() == 1);
+    d.ok(search(d, {{"query", "again"}, {"limit", limits::page_items}, {"offset", limits::page_items}}));
+    CHECK(d.got.empty());
+    refused(row, d, search(d, {{"query", "again"}, {"limit", limits::page_items + 1}}));
+    refused(row, d, search(d, {{"query", "again"}, {"limit", 0}}));
+    refused(row, d, search(d, {{"query", "again"}, {"offset", limits::page_items + 1}}));
+    refused(row, d, search(d, {{"query", "again"}, {"offset", -1}}));
   };
   p["an amount"] = [](const Row &row) {
     Desk d;

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <iterator>
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
 #include "support/faulty_storage.hpp"
 #include "support/support.hpp"
 
@@ -19,6 +22,8 @@ namespace {
 
 const Actor remover{"admin-9", Role::admin, Permissions::all()};
 const std::string marker = "ZQX-ERASE-ME-7f3a";  // written into every field that takes text
+// One word as the search index keeps it (lower case, whole): a term of its own in FTS5's index.
+const std::string index_word = "qjxvzindexword";
 
 // Builds an issue with the marker everywhere: description, edit history,
 // action notes, comments, replies, attachment names, keys and bytes, links, watchers.
@@ -30,12 +35,12 @@ Issue marked_issue(F &f) {
   ReportRequest r;
   r.record = {RecordKind::booking, "B-1"};
   r.type = "Damage Caused";
-  r.description = "First words " + marker;
+  r.description = "First words " + marker + " " + index_word;
   r.to_follow = true;
   r.deferred_date = Date::parse("2026-02-01");
   Issue i = f.desk.report(test::office(), r);
   IssueEdit e;
-  e.description = "Second words " + marker + " edited";
+  e.description = "Second words " + marker + " edited " + index_word;
   f.desk.edit(test::office(), i.code, e);
   i = f.act(test::office(), i, "schedule_follow_up", {{"date", "2026-01-20"}, {"note", "Note " + marker}});
   Comment c = f.desk.add_comment(
@@ -145,6 +150,22 @@ TEST_CASE_TEMPLATE("after delete forever no read, list, report or search returns
   expect_error(Errc::not_found, [&] { f.desk.delete_forever(remover, i.code); });
 }
 
+// How many of the two search indexes hold `term` (FTS5's own view of its index, not its content table).
+int index_terms(const std::string &path, const std::string &term) {
+  SQLite::Database db(path, SQLite::OPEN_READWRITE);
+  int found = 0;
+  for (const char *table : {"search_customer", "search_staff"}) {
+    db.exec(std::string("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, ") + table + ", 'row')");
+    SQLite::Statement s(db, "SELECT count(*) FROM temp.vocab WHERE term = ?");
+    s.bind(1, term);
+    s.executeStep();
+    found += s.getColumn(0).getInt();
+    s.reset();
+    db.exec("DROP TABLE temp.vocab");
+  }
+  return found;
+}
+
 TEST_CASE("erased text cannot be found in the raw bytes of the database, its WAL or journal") {
   test::TempDir dir;
   std::string path = dir.file("erase.db");
@@ -158,13 +179,16 @@ TEST_CASE("erased text cannot be found in the raw bytes of the database, its WAL
     std::vector<std::int64_t> ids;
     for (std::size_t k = 0; k < items.size(); k += 2) ids.push_back(items[k].id);
     f.desk.outbox_ack(test::system_actor(), ids);
-    // The marker is in the files before.
+    // The marker is in the files before, and the word is a term of the search index.
     f.desk.scrub();
     CHECK(file_bytes(path).find(marker) != std::string::npos);
+    CHECK(index_terms(path, index_word) == 2);  // in the customer's and in everyone's index
     DeletedIssue d = f.desk.delete_forever(remover, code);
     CHECK(d.files_scrubbed);
   }
   CHECK_FALSE(marker_in_files(path));
+  for (const char *suffix : store_files) CHECK(file_bytes(path + suffix).find(index_word) == std::string::npos);
+  CHECK(index_terms(path, index_word) == 0);
   // And the store still works, with the code not reused.
   Desk desk(open_sqlite(path));
   expect_error(Errc::not_found, [&] { desk.get(test::admin(), code); });

@@ -2,6 +2,8 @@
 // checked directly against every backend.
 #include <functional>
 
+#include "search/query.hpp"
+#include "search/texts.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -477,6 +479,9 @@ TEST_CASE_TEMPLATE("storage: users, comments, attachments, watchers, links, sear
     item.idempotency_key = "k2";
     item.issue_code = "CMP-00002";
     t->enqueue(item);
+    // Search reads the texts the Desk writes (search::texts), per audience.
+    t->put_search_text(1, search::texts(t->issue(1)->issue, t->comments(1), t->attachments(1)));
+    t->put_search_text(2, search::texts(t->issue(2)->issue, {}, {}));
     t->commit();
   }
   {
@@ -501,14 +506,25 @@ TEST_CASE_TEMPLATE("storage: users, comments, attachments, watchers, links, sear
     REQUIRE(links.size() == 2);
     CHECK(links[0].kind == LinkKind::duplicate_of);
     CHECK(links[0].from == 2);
-    SearchQuery q{"searchable", std::nullopt, std::nullopt, true, 10};
+    SearchQuery q;
+    search::parse("searchable", q);
+    q.limit = 10;
+    auto found = t->search(q);
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].issue.number == 1);
+    CHECK(found[0].score > 0);
+    CHECK(found[0].text.find("Hello Searchable world") != std::string::npos);
+    q.audience = SearchAudience::customer;  // the comment is internal
+    CHECK(t->search(q).empty());
+    search::parse("public AND p.jpg", q);
     CHECK(t->search(q).size() == 1);
-    q.include_internal = false;
+    q.visible_to_customer = "someone else";
     CHECK(t->search(q).empty());
-    q.text = "LINE TWO";  // in the description, any case
+    q.visible_to_customer.reset();
+    search::parse("\"LINE two\"", q);  // in both descriptions, any case
     CHECK(t->search(q).size() == 2);
-    q.text = "%";  // LIKE's own characters are plain text: this matches nothing
-    CHECK(t->search(q).empty());
+    q.offset = 1;
+    CHECK(t->search(q).size() == 1);
   }
   {
     auto t = s->begin(TxnMode::write);

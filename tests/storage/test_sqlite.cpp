@@ -135,6 +135,50 @@ TEST_CASE("a version 1 database is migrated to the current schema with its data 
   CHECK_FALSE(desk.may_pay(test::admin(), r.ref, "fw-1").may_pay);
 }
 
+TEST_CASE("a version 8 database gains search texts equal to those the library writes") {
+  test::TempDir dir;
+  std::string path = dir.file("v8.db");
+  std::vector<std::string> codes;
+  {
+    Desk desk(open_sqlite(path));
+    desk.put_record(test::office(), test::booking("B-1"));
+    for (const char *text : {"Café roof leaks", "Gate broken", "Nothing"}) {
+      ReportRequest r;
+      r.record = {RecordKind::booking, "B-1"};
+      r.type = "Other";
+      r.description = text;
+      codes.push_back(desk.report(test::office(), r).code);
+    }
+    desk.add_comment(test::office(), codes[0], CommentRequest{"internal ladder note", true, std::nullopt, {}});
+    desk.add_comment(test::office(), codes[0], CommentRequest{"public reply", false, std::nullopt, {}});
+    desk.attach(test::office(), codes[1],
+                AttachmentRequest{"gate-photo.jpg", "image/jpeg", "k/1", std::nullopt, 1, std::string(64, 'a'), false});
+    desk.attach(test::office(), codes[1],
+                AttachmentRequest{"quote.pdf", "application/pdf", "k/2", std::nullopt, 1, std::string(64, 'b'), true});
+  }
+  // What the library wrote, then the database as version 8 left it: no search tables.
+  auto texts = [&] {
+    std::vector<std::string> out;
+    SQLite::Database db(path);
+    for (const char *table : {"search_customer", "search_staff"}) {
+      SQLite::Statement s(db, std::string("SELECT rowid, text FROM ") + table + " ORDER BY rowid");
+      while (s.executeStep()) out.push_back(s.getColumn(0).getString() + ":" + s.getColumn(1).getString());
+    }
+    return out;
+  };
+  auto written = texts();
+  REQUIRE(written.size() == 6);
+  CHECK(written[0] == "1:Café roof leaks\npublic reply");
+  CHECK(written[4] == "2:Gate broken\ngate-photo.jpg\nquote.pdf");
+  exec(path, "DROP TABLE search_customer; DROP TABLE search_staff; PRAGMA user_version = 8;");
+  Desk desk(open_sqlite(path));
+  CHECK(pragma(path, "user_version") == std::to_string(sqlite_schema_version()));
+  CHECK(texts() == written);
+  CHECK(desk.search(test::office(), "ladder").size() == 1);
+  CHECK(desk.search(test::customer(), "ladder").empty());
+  CHECK(desk.search(test::customer(), "cafe").size() == 1);
+}
+
 TEST_CASE("a version 4 database's holds get their issue lists on migration, and keep them after") {
   test::TempDir dir;
   std::string path = dir.file("v4.db");

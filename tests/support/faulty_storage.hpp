@@ -193,7 +193,11 @@ class FaultyTransaction final : public StorageTransaction {
     return inner_->remove_link(f, t, k);
   }
   std::vector<StoredLink> links(std::int64_t n) override { return inner_->links(n); }
-  std::vector<Issue> search(const SearchQuery &q) override { return inner_->search(q); }
+  std::vector<SearchMatch> search(const SearchQuery &q) override { return inner_->search(q); }
+  void put_search_text(std::int64_t n, const SearchText &t) override {
+    owner_.count("put_search_text");
+    inner_->put_search_text(n, t);
+  }
   std::optional<MessageTemplate> message_template(std::string_view n) override { return inner_->message_template(n); }
   void put_message_template(const MessageTemplate &t) override {
     owner_.count("put_message_template");

@@ -136,6 +136,7 @@ PROTOTYPES = {
     "complaints_issue_edit": (c_int, [_desk, _out, _actor, _str, _str]),
     "complaints_issue_get": (c_int, [_desk, _out, _actor, _str]),
     "complaints_issue_list": (c_int, [_desk, _out, _actor, _str]),
+    "complaints_search": (c_int, [_desk, _out, _actor, _str]),
     "complaints_issue_search": (c_int, [_desk, _out, _actor, _str, c_int]),
     "complaints_issue_actions": (c_int, [_desk, _out, _actor, _str]),
     "complaints_issue_timeline": (c_int, [_desk, _out, _actor, _str]),

@@ -493,9 +493,21 @@ class Desk(TaskCalls, ExportCalls):
         return self._get(self._lib.complaints_issue_list, actor, _dumps(_with_record(merged)))
 
     def search(self, actor: Actor, text: str, limit: int = 100) -> list:
-        """Issues whose description or visible comments contain ``text`` (1 to 200 bytes, a substring,
-        ASCII case-insensitive): the first ``limit`` (1 to 10,000) by number."""
+        """The issues of :meth:`search_hits` for the query ``text``, most relevant first: at most ``limit``
+        (1 to 10,000), without scores or snippets."""
         return self._get(self._lib.complaints_issue_search, actor, _enc(text), _limit(limit))
+
+    def search_hits(self, actor: Actor, query: str, limit: int = 50, offset: int = 0, snippet_words: int = 16,
+                    mark_open: str = "[", mark_close: str = "]") -> list:
+        """Full-text search (docs/reporting.md, "Search") over the issues the actor may see: a list of
+        ``{"issue", "score", "snippet"}``, most relevant first, then by number. ``query`` is 1 to 200 bytes of
+        words, ``"phrases"``, ``prefix*``, AND, OR, NOT and parentheses (at most 16 words and phrases);
+        ``limit`` 1 to 10,000 hits after skipping ``offset`` (0 to 10,000); a snippet has ``snippet_words``
+        (1 to 64) words with each match between ``mark_open`` and ``mark_close`` (at most 16 bytes each).
+        A query that does not parse raises InvalidInput whose ``where`` is "query, byte N"."""
+        options = {"query": query, "limit": limit, "offset": offset, "snippet_words": snippet_words,
+                   "mark_open": mark_open, "mark_close": mark_close}
+        return self._get(self._lib.complaints_search, actor, _dumps(options))
 
     def actions(self, actor: Actor, code: str) -> list:
         """The names of the actions the actor could take on the issue now."""

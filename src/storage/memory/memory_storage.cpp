@@ -3,6 +3,7 @@
 // log; rollback replays it backwards, so an uncommitted transaction leaves
 // the containers exactly as they were.
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -15,11 +16,19 @@
 
 #include "complaints/errors.hpp"
 #include "complaints/storage.hpp"
+#include "search/match.hpp"
+#include "search/tokenizer.hpp"
 #include "storage/codec.hpp"
 
 namespace complaints {
 
 namespace {
+
+// A search text and the words the index would keep of it.
+struct IndexedText {
+  std::string text;
+  std::vector<std::string> words;
+};
 
 struct State {
   std::map<std::string, std::string, std::less<>> settings;
@@ -49,15 +58,10 @@ struct State {
   std::map<std::string, Group, std::less<>> groups;  // members ascending, unique
   std::map<std::int64_t, Task> tasks;
   std::int64_t last_task_id = 0;
+  // Search texts by issue number, each with its words, customer's first
+  // (indexed by SearchAudience).
+  std::map<std::int64_t, std::array<IndexedText, 2>> search;
 };
-
-// ASCII case-insensitive "contains", as SQLite's LIKE.
-bool contains_text(std::string_view haystack, std::string_view needle) {
-  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; };
-  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [&](char a, char b) {
-           return lower(static_cast<unsigned char>(a)) == lower(static_cast<unsigned char>(b));
-         }) != haystack.end();
-}
 
 class MemoryTransaction final : public StorageTransaction {
  public:
@@ -605,20 +609,47 @@ class MemoryTransaction final : public StorageTransaction {
     return out;
   }
 
-  std::vector<Issue> search(const SearchQuery &q) override {
-    // The issues whose comments match, found in one pass over the comments.
-    std::set<std::string, std::less<>> in_comments;
-    for (const auto &[id, c] : state_.comments)
-      if ((q.include_internal || !c.internal) && contains_text(c.body, q.text)) in_comments.insert(c.issue_code);
-    std::vector<Issue> out;
-    for (const auto &[n, row] : state_.issues) {
-      if (out.size() >= q.limit) break;
-      const Issue &i = row.issue;
+  std::vector<SearchMatch> search(const SearchQuery &q) override {
+    // Every text is read: the in-memory backend is for tests and small desks.
+    const auto audience = static_cast<std::size_t>(q.audience);
+    SearchStats stats;
+    stats.texts_with_phrase.assign(q.phrases.size(), 0);
+    struct Found {
+      std::int64_t number;
+      std::vector<std::int64_t> frequency;
+      std::int64_t words;
+      double score = 0;
+    };
+    std::vector<Found> found;
+    std::vector<std::int64_t> frequency;
+    for (const auto &[n, texts] : state_.search) {
+      const IndexedText &t = texts[audience];
+      ++stats.texts;
+      stats.words += static_cast<std::int64_t>(t.words.size());
+      auto places = search::occurrences(q, t.words);
+      for (std::size_t p = 0; p < places.size(); ++p)
+        if (!places[p].empty()) ++stats.texts_with_phrase[p];
+      if (!search::evaluate(q, places, frequency)) continue;
+      const Issue &i = state_.issues.at(n).issue;
       if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) continue;
       if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) continue;
-      if (contains_text(i.description, q.text) || in_comments.count(i.code)) out.push_back(i);
+      found.push_back({n, frequency, static_cast<std::int64_t>(t.words.size())});
     }
+    for (auto &f : found) f.score = search_score(q, stats, f.frequency, f.words);
+    std::sort(found.begin(), found.end(),
+              [](const Found &a, const Found &b) { return a.score != b.score ? a.score > b.score : a.number < b.number; });
+    std::vector<SearchMatch> out;
+    for (std::size_t k = q.offset; k < found.size() && out.size() < q.limit; ++k)
+      out.push_back({state_.issues.at(found[k].number).issue, found[k].score,
+                     state_.search.at(found[k].number)[audience].text});
     return out;
+  }
+
+  void put_search_text(std::int64_t number, const SearchText &text) override {
+    write();
+    remember(state_.search, number);
+    state_.search[number] = {IndexedText{text.customer, search::words(text.customer)},
+                             IndexedText{text.staff, search::words(text.staff)}};
   }
 
   ErasedCounts erase_issue(std::int64_t number) override {
@@ -655,6 +686,8 @@ class MemoryTransaction final : public StorageTransaction {
       remember(state_.timeline, number);
       state_.timeline.erase(it);
     }
+    remember(state_.search, number);
+    state_.search.erase(number);
     remember(state_.issues, number);
     state_.issues.erase(number);
     return n;
@@ -685,6 +718,8 @@ class MemoryTransaction final : public StorageTransaction {
           to_millis(i.updated_at), i.version, row.timeline_seq, row.timeline_hash, codec::encode_timers(i.timers),
           codec::encode_clocks(i.slas), i.reminder_at ? to_millis(*i.reminder_at) : 0);
     }
+    for (const auto &[n, t] : state_.search)
+      out += fmt::format("search {} customer={} staff={}\n", n, t[0].text, t[1].text);
     for (const auto &[n, entries] : state_.timeline)
       for (const auto &e : entries)
         out += fmt::format("timeline {} #{} at={} actor={}/{} kind={} action={} changes={} note={} internal={} "

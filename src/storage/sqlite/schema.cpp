@@ -349,7 +349,30 @@ constexpr const char *v8 = R"sql(
 ALTER TABLE issues ADD COLUMN fields TEXT NOT NULL DEFAULT '{}';
 )sql";
 
-constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+// Version 9: full-text search (docs/reporting.md, "Search"). Two FTS5 tables
+// of the texts search reads: a customer's and everyone else's, so that no
+// customer's match, rank or snippet depends on an internal word. Each row's
+// rowid is its issue's number; the text is built as search::texts builds it.
+constexpr const char *v9 = R"sql(
+CREATE VIRTUAL TABLE search_customer USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE search_staff USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO search_staff (rowid, text)
+SELECT i.number, i.description
+  || coalesce((SELECT group_concat(char(10) || body, '') FROM
+               (SELECT body FROM comments c WHERE c.number = i.number ORDER BY c.id)), '')
+  || coalesce((SELECT group_concat(char(10) || name, '') FROM
+               (SELECT name FROM attachments a WHERE a.number = i.number ORDER BY a.id)), '')
+FROM issues i;
+INSERT INTO search_customer (rowid, text)
+SELECT i.number, i.description
+  || coalesce((SELECT group_concat(char(10) || body, '') FROM
+               (SELECT body FROM comments c WHERE c.number = i.number AND c.internal = 0 ORDER BY c.id)), '')
+  || coalesce((SELECT group_concat(char(10) || name, '') FROM
+               (SELECT name FROM attachments a WHERE a.number = i.number AND a.internal = 0 ORDER BY a.id)), '')
+FROM issues i;
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
 
 }  // namespace
 

@@ -17,6 +17,7 @@
 #include "storage/codec.hpp"
 #include "storage/sqlite/schema.hpp"
 #include "storage/sqlite/scrub.hpp"
+#include "storage/sqlite/search.hpp"
 
 namespace complaints {
 
@@ -476,6 +477,8 @@ class Conditions {
     return "?" + std::to_string(n_);
   }
   void where(std::string condition) { where_.push_back(std::move(condition)); }
+  // Leaves the first `count` parameters (after those taken so far) to the caller.
+  void skip(int count) { n_ += count; }
 
   // " WHERE a AND b", or "" without conditions.
   std::string clause() const {
@@ -496,6 +499,10 @@ class Conditions {
   int n_ = 0;
 };
 
+// Which records a fieldworker's issues come from (rf: record_fieldworkers
+// naming them, r: the record): bookings, and other records shown to all.
+constexpr const char *fieldworker_sees_record = "(rf.kind = 'booking' OR r.visibility = 'all')";
+
 // Builds "SELECT issue columns FROM ... WHERE ..." for the reader's scope and a
 // host's criteria, and runs it.
 class IssueSql : public Conditions {
@@ -507,7 +514,7 @@ class IssueSql : public Conditions {
       sql_ += "record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = rf.host_id "
               "JOIN issues i ON i.record_kind = rf.kind AND i.record_id = rf.host_id";
       where("rf.fieldworker_id = " + text(*fieldworker));
-      where("(rf.kind = 'booking' OR r.visibility = 'all')");
+      where(fieldworker_sees_record);
     } else {
       sql_ += "issues i";
     }
@@ -534,16 +541,6 @@ class IssueSql : public Conditions {
  private:
   std::string sql_;
 };
-
-// "%text%" for LIKE, with the pattern characters of `text` escaped by '\'.
-std::string like_pattern(std::string_view text) {
-  std::string out = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
 
 Comment read_comment(const SQLite::Statement &s) {
   Comment c;
@@ -592,8 +589,9 @@ Attachment read_attachment(const SQLite::Statement &s) {
 
 class SqliteTransaction final : public StorageTransaction {
  public:
-  SqliteTransaction(SQLite::Database &db, StatementCache &stmts, sqlite_scrub::Debt &debt, TxnMode mode)
-      : db_(db), stmts_(stmts), debt_(debt), mode_(mode) {
+  SqliteTransaction(SQLite::Database &db, StatementCache &stmts, sqlite_scrub::Debt &debt,
+                    sqlite_search::QuerySlot &search, TxnMode mode)
+      : db_(db), stmts_(stmts), debt_(debt), search_(search), mode_(mode) {
     guarded("begin transaction", [&] {
       Use begin(stmts_.get(mode == TxnMode::write ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
       begin->exec();
@@ -1609,14 +1607,46 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
-  std::vector<Issue> search(const SearchQuery &q) override {
+  std::vector<SearchMatch> search(const SearchQuery &q) override {
     return guarded("search", [&] {
-      IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);
-      std::string pattern = sql.text(like_pattern(q.text));
-      sql.where("(i.description LIKE " + pattern + " ESCAPE '\\' OR EXISTS (SELECT 1 FROM comments c WHERE c.number = "
-                "i.number" + std::string(q.include_internal ? "" : " AND c.internal = 0") + " AND c.body LIKE " +
-                pattern + " ESCAPE '\\'))");
-      return sql.run(stmts_, static_cast<std::int64_t>(q.limit));
+      // Driven from the index (CROSS JOIN keeps that order): a first page
+      // costs what the matches of the words cost, whatever the history.
+      const char *table = q.audience == SearchAudience::customer ? "search_customer" : "search_staff";
+      Conditions c;
+      std::string sql = fmt::format(
+          "SELECT {0}, {1}.text, complaints_score({1}) AS score FROM {1} CROSS JOIN issues i ON i.number = "
+          "{1}.rowid WHERE {1} MATCH ?1",
+          issue_columns, table);
+      c.skip(1);
+      if (q.visible_to_customer) sql += " AND i.customer_id = " + c.text(*q.visible_to_customer);
+      if (q.visible_to_fieldworker)
+        sql += " AND EXISTS (SELECT 1 FROM record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = "
+               "rf.host_id WHERE rf.kind = i.record_kind AND rf.host_id = i.record_id AND rf.fieldworker_id = " +
+               c.text(*q.visible_to_fieldworker) + " AND " + fieldworker_sees_record + ")";
+      sql += " ORDER BY score DESC, i.number LIMIT " + c.integer(static_cast<std::int64_t>(q.limit)) + " OFFSET " +
+             c.integer(static_cast<std::int64_t>(q.offset));
+      Use s(stmts_.get(sql));
+      sqlite_search::UseQuery ranking(search_, q);
+      s->bindNoCopy(1, q.fts5);
+      c.bind(*s);
+      std::vector<SearchMatch> out;
+      const int text_column = s->getColumnCount() - 2;
+      while (s->executeStep())
+        out.push_back({read_issue(*s).issue, s->getColumn(text_column + 1).getDouble(), text(*s, text_column)});
+      return out;
+    });
+  }
+
+  void put_search_text(std::int64_t number, const SearchText &t) override {
+    guarded("index an issue for search", [&] {
+      for (auto [sql, text] :
+           {std::pair{"INSERT OR REPLACE INTO search_customer (rowid, text) VALUES (?, ?)", &t.customer},
+            {"INSERT OR REPLACE INTO search_staff (rowid, text) VALUES (?, ?)", &t.staff}}) {
+        Use s(stmts_.get(sql));
+        s->bind(1, number);
+        s->bindNoCopy(2, *text);
+        s->exec();
+      }
     });
   }
 
@@ -1649,6 +1679,20 @@ class SqliteTransaction final : public StorageTransaction {
       {
         Use s(stmts_.get("DELETE FROM due WHERE number = ?"));
         s->bind(1, number);
+        s->exec();
+      }
+      for (const char *sql : {"DELETE FROM search_customer WHERE rowid = ?", "DELETE FROM search_staff WHERE rowid = ?"}) {
+        Use s(stmts_.get(sql));
+        s->bind(1, number);
+        s->exec();
+      }
+      // FTS5 only marks a row's words deleted; its index keeps them until the
+      // segments holding them are merged. Merging everything now leaves no
+      // erased word in the index (secure_delete zeroes the freed pages). Its
+      // cost grows with the index: delete forever is rare.
+      for (const char *sql : {"INSERT INTO search_customer (search_customer) VALUES ('optimize')",
+                              "INSERT INTO search_staff (search_staff) VALUES ('optimize')"}) {
+        Use s(stmts_.get(sql));
         s->exec();
       }
       {
@@ -1763,6 +1807,7 @@ class SqliteTransaction final : public StorageTransaction {
   SQLite::Database &db_;
   StatementCache &stmts_;
   sqlite_scrub::Debt &debt_;
+  sqlite_search::QuerySlot &search_;
   TxnMode mode_;
   bool open_ = false;
 };
@@ -1804,6 +1849,7 @@ class SqliteStorage final : public Storage {
       // forever must leave nothing to recover (SPEC R9), and neither should the
       // old text an edit replaced.
       db_.exec("PRAGMA secure_delete = ON");
+      search_ = &sqlite_search::add_functions(db_.getHandle());
     });
     open_schema();
     // A scrub an erasure left owed (its process may have died right after the commit).
@@ -1817,7 +1863,7 @@ class SqliteStorage final : public Storage {
 
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
     if (mode == TxnMode::write) refuse_if_read_only("nothing can be changed");
-    return std::make_unique<SqliteTransaction>(db_, stmts_, debt_, mode);
+    return std::make_unique<SqliteTransaction>(db_, stmts_, debt_, *search_, mode);
   }
 
   std::string_view backend_name() const noexcept override { return "sqlite"; }
@@ -1909,6 +1955,7 @@ class SqliteStorage final : public Storage {
   SQLite::Database db_;
   StatementCache stmts_;
   sqlite_scrub::Debt debt_;  // after db_: its statements are finalized before the connection closes
+  sqlite_search::QuerySlot *search_ = nullptr;  // owned by the connection (its ranking function)
 };
 
 }  // namespace
