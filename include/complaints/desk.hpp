@@ -135,7 +135,12 @@ class COMPLAINTS_API Desk {
   /// Issues matching the filter among those the actor may see, by number
   /// ascending: at most filter.limit (default 100, 1 to limits::page_items).
   /// The next page: the same filter with after_number set to the last
-  /// issue's number. Any actor.
+  /// issue's number; a page shorter than the limit is the last. Paging is by
+  /// keyset, each page in its own read transaction: an issue that matches
+  /// throughout appears once, however the store changes between pages.
+  /// docs/reporting.md ("Lists and paging") says which lists cost the same
+  /// however long the history. InvalidInput names a bad field ("limit",
+  /// "after_number", a filter's field). Any actor.
   std::vector<Issue> list(const Actor &actor, const IssueFilter &filter);
   /// The actions the actor could take on the issue now.
   std::vector<std::string> available_actions(const Actor &actor, std::string_view code);

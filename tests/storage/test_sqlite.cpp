@@ -3,8 +3,10 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <tuple>
 
 #include <SQLiteCpp/Database.h>
+#include <fmt/format.h>
 
 #include "storage/sqlite/schema.hpp"
 #include "storage/sqlite/scrub.hpp"
@@ -249,4 +251,50 @@ TEST_CASE("a scrub clears only the debt it saw: an erasure recorded meanwhile st
   CHECK(debt.settle(debt.owed(), false));
   CHECK_FALSE(debt.owed());
   CHECK(debt.settle(std::nullopt, false));  // nothing owed: still checkpoints
+}
+
+TEST_CASE("a version 8 database's lists are the same after the migration, for fieldworkers and by open issues") {
+  test::TempDir dir;
+  std::string path = dir.file("v8.db");
+  for (int v = 0; v < 8; ++v) exec(path, sqlite_schema::migrations()[v]);
+  exec(path, "PRAGMA application_id = " + std::to_string(sqlite_schema::application_id) + "; PRAGMA user_version = 8;");
+  // Issues 1-3 on a booking of fw-1 and fw-2, 4 on a restricted quote of fw-1, 5 on a quote all may see; 2 closed.
+  std::string issues;
+  for (auto [n, kind, id, category] : {std::tuple{1, "booking", "B-1", "open"},
+                                       {2, "booking", "B-1", "closed"},
+                                       {3, "booking", "B-1", "active"},
+                                       {4, "quote", "Q-1", "open"},
+                                       {5, "quote", "Q-2", "open"}})
+    issues += fmt::format(
+        "INSERT INTO issues (number, record_kind, record_id, customer_id, type, description, to_follow, workflow, "
+        "status, category, stage, assignee, reporter_id, reporter_role, channel, created_at, updated_at, version, "
+        "timeline_seq, timeline_hash, fieldworkers) VALUES ({0}, '{1}', '{2}', 'cust-1', 'Other', 'Old.', 0, "
+        "'field-service', 'New', '{3}', '', '', 'office-1', 'office', 'office', 0, 0, 1, 1, '', 'fw-1');"
+        "INSERT INTO issue_fieldworkers VALUES ('fw-1', {0});",
+        n, kind, id, category);
+  exec(path,
+       "INSERT INTO records (kind, host_id, customer_id, visibility, paid_out) VALUES ('booking', 'B-1', "
+       "'cust-1', 'restricted', 0), ('quote', 'Q-1', 'cust-1', 'restricted', 0), ('quote', 'Q-2', 'cust-1', "
+       "'all', 0); INSERT INTO record_fieldworkers VALUES ('booking', 'B-1', 0, 'fw-1'), ('booking', 'B-1', 1, "
+       "'fw-2'), ('quote', 'Q-1', 0, 'fw-1'), ('quote', 'Q-2', 0, 'fw-1');" +
+           issues);
+
+  Desk desk(open_sqlite(path));
+  CHECK(pragma(path, "user_version") == std::to_string(sqlite_schema_version()));
+  auto numbers = [&](const Actor &actor, IssueFilter filter) {
+    std::vector<std::int64_t> out;
+    for (const auto &i : desk.list(actor, filter)) out.push_back(i.number);
+    return out;
+  };
+  using V = std::vector<std::int64_t>;
+  IssueFilter open = IssueFilter::open_issues(), by_fw1;
+  by_fw1.fieldworker = "fw-1";
+  CHECK(numbers(test::fieldworker("fw-1"), {}) == V{1, 2, 3, 5});
+  CHECK(numbers(test::fieldworker("fw-1"), open) == V{1, 3, 5});
+  CHECK(numbers(test::fieldworker("fw-2"), open) == V{1, 3});
+  CHECK(numbers(test::admin(), open) == V{1, 3, 4, 5});
+  by_fw1.categories = open.categories;
+  CHECK(numbers(test::admin(), by_fw1) == V{1, 3, 4, 5});
+  by_fw1.categories = {StatusCategory::closed};
+  CHECK(numbers(test::admin(), by_fw1) == V{2});
 }
