@@ -10,10 +10,11 @@ Dashboard Desk::dashboard(const Actor &actor, const DashboardOptions &options) {
   access::check_actor(actor);
   if (actor.role == Role::customer) throw Forbidden("dashboards are for staff and fieldworkers", "actor");
   if (options.to < options.from) throw InvalidInput("is before from", "to");
-  if (options.repeat_days < 1 || options.repeat_days > 366) throw InvalidInput("must be 1 to 366 days", "repeat_days");
-  if (options.top < 1 || options.top > 100) throw InvalidInput("must be 1 to 100", "top");
-  if (options.stalled_after.count() < 0 || options.stalled_after > std::chrono::hours(24 * 3660))
-    throw InvalidInput("must be 0 to 3,660 days", "stalled_after");
+  if (options.repeat_days < 1 || options.repeat_days > limits::repeat_days)
+    throw InvalidInput(fmt::format("must be 1 to {} days", limits::repeat_days), "repeat_days");
+  check::count(options.top, "top", limits::dashboard_top);
+  if (options.stalled_after.count() < 0 || options.stalled_after > std::chrono::hours(24) * limits::duration_days)
+    throw InvalidInput(fmt::format("must be 0 to {} days", limits::duration_days), "stalled_after");
   IssueFilter filter;
   filter.workflow = options.workflow;
   filter.record_kind = options.record_kind;
