@@ -12,7 +12,7 @@ import (
 // [From, To) matching every filter set. Zero values take the library's
 // defaults (RepeatDays 30, Top 10, StalledAfterHours 336).
 type DashboardOptions struct {
-	From, To          time.Time
+	From, To          time.Time  `json:"-"`
 	Workflow          string     `json:"workflow,omitempty"`
 	RecordKind        RecordKind `json:"record_kind,omitempty"`
 	Type              string     `json:"type,omitempty"`
