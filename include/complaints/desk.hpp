@@ -45,6 +45,7 @@
 #include "complaints/actor.hpp"
 #include "complaints/calendar.hpp"
 #include "complaints/clock.hpp"
+#include "complaints/dashboard.hpp"
 #include "complaints/discussion.hpp"
 #include "complaints/due.hpp"
 #include "complaints/events.hpp"
@@ -265,6 +266,17 @@ class COMPLAINTS_API Desk {
   /// exception from the sink stops the export and propagates; rows already
   /// given stay given. Returns how many rows it wrote and the columns.
   ExportSummary export_issues(const Actor &actor, const ExportOptions &options, const ExportSink &sink);
+
+  /// The dashboard of the issues reported in [options.from, options.to)
+  /// that match its filters (docs/reporting.md, "Dashboards", says how each
+  /// figure is computed), as of the desk's clock, in one read transaction.
+  /// Staff see every issue; a fieldworker only the issues they may see and
+  /// their own holds; customers are Forbidden. InvalidInput names the field
+  /// ("to" before "from", "repeat_days", "top", "stalled_after", a filter's
+  /// name). Its cost grows with the issues of the period (and the
+  /// repeat_days before it), not with the history; it holds them all while
+  /// it counts.
+  Dashboard dashboard(const Actor &actor, const DashboardOptions &options);
 
   // --- delete forever (SPEC R9) ---------------------------------------------------
 

@@ -437,7 +437,26 @@ constexpr const char *v10 =
 #undef COMPLAINTS_ISSUES_OF
 #undef COMPLAINTS_FIELDWORKER_ISSUES
 
-constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
+// Version 11: status periods and issues by creation (dashboards,
+// docs/reporting.md). Issues older than this version get one open period:
+// their current status since their last change.
+constexpr const char *v11 = R"sql(
+CREATE TABLE status_periods (
+  number    INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  seq       INTEGER NOT NULL,
+  status    TEXT NOT NULL,
+  category  TEXT NOT NULL,
+  stage     TEXT NOT NULL,
+  since     INTEGER NOT NULL,
+  until     INTEGER,
+  PRIMARY KEY (number, seq)
+) WITHOUT ROWID;
+INSERT INTO status_periods (number, seq, status, category, stage, since, until)
+SELECT number, 1, status, category, stage, updated_at, NULL FROM issues;
+CREATE INDEX issues_by_created ON issues (created_at);
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 
 }  // namespace
 

@@ -1655,6 +1655,49 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
+  void begin_status_period(const StatusPeriod &p) override {
+    guarded("record a status period", [&] {
+      {
+        Use s(stmts_.get("UPDATE status_periods SET until = ?2 WHERE number = ?1 AND until IS NULL"));
+        s->bind(1, p.number);
+        s->bind(2, to_millis(p.since));
+        s->exec();
+      }
+      Use s(stmts_.get("INSERT INTO status_periods (number, seq, status, category, stage, since) SELECT ?1, "
+                       "coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5 FROM status_periods WHERE number = ?1"));
+      s->bind(1, p.number);
+      s->bindNoCopy(2, p.status);
+      s->bind(3, to_string(p.category));
+      s->bindNoCopy(4, p.stage);
+      s->bind(5, to_millis(p.since));
+      s->exec();
+    });
+  }
+
+  std::vector<StatusPeriod> status_periods(std::span<const std::int64_t> numbers) override {
+    return guarded("read status periods", [&] {
+      std::string list = "[";
+      for (auto n : numbers) list += (list.size() > 1 ? "," : "") + std::to_string(n);
+      list += "]";
+      Use s(stmts_.get("SELECT number, status, category, stage, since, until FROM status_periods WHERE number IN "
+                       "(SELECT value FROM json_each(?1)) ORDER BY number, seq"));
+      s->bind(1, list);
+      std::vector<StatusPeriod> out;
+      while (s->executeStep()) {
+        StatusPeriod p;
+        p.number = integer(*s, 0);
+        p.status = text(*s, 1);
+        p.category = codec::decode_enum(status_category_from_string(view(*s, 2)), "status_periods.category",
+                                        view(*s, 2));
+        p.stage = text(*s, 3);
+        p.since = from_millis(integer(*s, 4));
+        if (!is_null(*s, 5)) p.until = from_millis(integer(*s, 5));
+        out.push_back(std::move(p));
+      }
+      return out;
+    });
+  }
+
   std::vector<SearchMatch> search(const SearchQuery &q) override {
     return guarded("search", [&] {
       // Driven from the index (CROSS JOIN keeps that order): a first page
