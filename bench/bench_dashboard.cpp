@@ -258,7 +258,8 @@ class Baseline {
         since = created;
         resolved = false;
       }
-      if (at <= to_millis(now)) f.durations[before].push_back(at - since);
+      // The report's entry sets the first status (from ""): it ends no period.
+      if (!before.empty() && at <= to_millis(now)) f.durations[before].push_back(at - since);
       since = at;
       const std::string &cat = category.at(after);
       if (!resolved && (cat == "resolved" || cat == "closed")) {
