@@ -77,7 +77,12 @@ class RawReport {
                             "'office', ?, ?, 0)")),
         message_(raw.prepare("INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, "
                              "subject, body_text, body_html, created_at) VALUES (?, 'message', "
-                             "'message:acknowledgement', ?, 'cust-1', 'email', ?, ?, ?, ?)")) {}
+                             "'message:acknowledgement', ?, 'cust-1', 'email', ?, ?, ?, ?)")),
+        // The issue's search texts (a customer's and everyone's: the description) and first status period.
+        search_customer_(raw.prepare("INSERT INTO search_customer (rowid, text) VALUES (?, ?)")),
+        search_staff_(raw.prepare("INSERT INTO search_staff (rowid, text) VALUES (?, ?)")),
+        period_(raw.prepare("INSERT INTO status_periods (number, seq, status, category, stage, since) VALUES "
+                            "(?, 1, 'New', 'open', '', ?)")) {}
 
   // The acknowledgement email the library renders for the customer, and the
   // issue's SLA clock: the baseline writes the same bytes (it does not render
@@ -159,6 +164,14 @@ class RawReport {
     put(timeline_, 3, changes);
     put(timeline_, 4, e.hash);
     raw_.step_done(timeline_);
+    for (sqlite3_stmt *search : {search_customer_, search_staff_}) {
+      put(search, 1, number);
+      put(search, 2, description);
+      raw_.step_done(search);
+    }
+    put(period_, 1, number);
+    put(period_, 2, now);
+    raw_.step_done(period_);
     for (auto [who, channel] : {std::pair{"fw-1", "push"}, {"fw-2", "push"}, {"cust-1", "email"}})
       notify(code, "issue_reported", now, {{who, channel}}, 1, code + " logged: Damage Caused",
              code + " on booking:" + booking + " (Damage Caused): New",
@@ -192,7 +205,7 @@ class RawReport {
  private:
   Raw &raw_;
   sqlite3_stmt *begin_, *commit_, *counter_, *issue_, *due_, *index_, *timeline_, *outbox_, *hold_exists_, *hold_,
-      *link_, *ledger_, *message_;
+      *link_, *ledger_, *message_, *search_customer_, *search_staff_, *period_;
   OutboxItem ack_;
   std::string slas_, sla_change_;
 };
@@ -221,7 +234,11 @@ class RawAct {
                             "subject, body_text, body_html, created_at) VALUES (?, 'notification', 'status_changed', "
                             "?, ?, ?, ?, ?, '', ?)")),
         stop_clock_(raw.prepare("UPDATE issues SET slas = ? WHERE number = ?")),
-        undue_(raw.prepare("DELETE FROM due WHERE number = ? AND kind = ? AND name = 'acknowledgement'")) {}
+        undue_(raw.prepare("DELETE FROM due WHERE number = ? AND kind = ? AND name = 'acknowledgement'")),
+        // The status period the change ends, and the one it opens.
+        end_period_(raw.prepare("UPDATE status_periods SET until = ?2 WHERE number = ?1 AND until IS NULL")),
+        period_(raw.prepare("INSERT INTO status_periods (number, seq, status, category, stage, since) SELECT ?1, "
+                            "max(seq) + 1, ?2, ?3, '', ?4 FROM status_periods WHERE number = ?1")) {}
 
   // The acknowledgement SLA the first resolve of an issue stops: its clock and due items.
   void set_stopped_clock(std::string slas) { stopped_ = std::move(slas); }
@@ -298,6 +315,14 @@ class RawAct {
     put(timeline_, 8, prev);
     put(timeline_, 9, e.hash);
     raw_.step_done(timeline_);
+    put(end_period_, 1, number);
+    put(end_period_, 2, now);
+    raw_.step_done(end_period_);
+    put(period_, 1, number);
+    put(period_, 2, to);
+    put(period_, 3, std::string(resolve ? "pending" : "active"));
+    put(period_, 4, now);
+    raw_.step_done(period_);
     std::string subject = code + " is now " + to;
     std::string body = code + " on booking:" + booking + " (Damage Caused): " + to + "\nstatus: " + status + " -> " + to;
     std::vector<std::pair<std::string, std::string>> recipients;
@@ -319,7 +344,8 @@ class RawAct {
 
  private:
   Raw &raw_;
-  sqlite3_stmt *begin_, *commit_, *head_, *hold_, *link_, *update_, *timeline_, *outbox_, *stop_clock_, *undue_;
+  sqlite3_stmt *begin_, *commit_, *head_, *hold_, *link_, *update_, *timeline_, *outbox_, *stop_clock_, *undue_,
+      *end_period_, *period_;
   std::string stopped_;
 };
 

@@ -189,9 +189,8 @@ class Baseline {
         "i.fieldworkers, i.assignee, i.timers, i.slas, i.reminder_at, i.fields, "
         "snippet(search_staff, 0, '[', ']', '...', 16), bm25(search_staff) AS score "
         "FROM search_staff CROSS JOIN issues i ON i.number = search_staff.rowid WHERE search_staff MATCH ?1 "
-        "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND "
-        "r.host_id = rf.host_id WHERE rf.kind = i.record_kind AND rf.host_id = i.record_id AND rf.fieldworker_id = "
-        "?2 AND (rf.kind = 'booking' OR r.visibility = 'all'))) ORDER BY score, i.number LIMIT 50";
+        "AND (?2 IS NULL OR EXISTS (SELECT 1 FROM fieldworker_issues s WHERE s.fieldworker_id = ?2 AND "
+        "s.number = i.number)) ORDER BY score, i.number LIMIT 50";
     sqlite3_prepare_v2(db_, sql, -1, &stmt_, nullptr);
   }
   ~Baseline() {

@@ -441,6 +441,16 @@ int complaints_search(complaints_desk *desk, char **out, const complaints_actor 
   });
 }
 
+int complaints_dashboard(complaints_desk *desk, char **out, const complaints_actor *actor, const char *dashboard_json) {
+  return shielded(desk, [&] {
+    out_param(out, "out");
+    auto &d = need(desk, "desk");
+    Actor a = actor_of(actor);
+    DashboardOptions o = json::read_dashboard_options(doc(dashboard_json, "dashboard_json"));
+    give(out, d.desk.dashboard(a, o));
+  });
+}
+
 int complaints_issue_actions(complaints_desk *desk, char **out, const complaints_actor *actor, const char *code) {
   return shielded(desk, [&] {
     out_param(out, "out");

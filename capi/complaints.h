@@ -312,6 +312,16 @@ COMPLAINTS_C_API int complaints_search(complaints_desk *desk, char **out, const 
 */
 COMPLAINTS_C_API int complaints_issue_search(complaints_desk *desk, char **out, const complaints_actor *actor,
                                              const char *text, int limit);
+/**
+** The dashboard of the issues reported in [from, to) (docs/reporting.md, "Dashboards", names every
+** figure). dashboard_json: {"from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"} required,
+** optional "workflow", "record_kind", "type", "fieldworker", "stage" (filters), "repeat_days" (default
+** 30, 1 to 366), "top" (default 10, 1 to 100), "stalled_after_hours" (default 336, 0 to 87,840).
+** *out: the dashboard document, durations in milliseconds. Staff, and fieldworkers (their own issues
+** and holds); customers COMPLAINTS_EFORBIDDEN.
+*/
+COMPLAINTS_C_API int complaints_dashboard(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                          const char *dashboard_json);
 /** *out: the names of the actions the actor could take now. Any actor who may see the issue. */
 COMPLAINTS_C_API int complaints_issue_actions(complaints_desk *desk, char **out, const complaints_actor *actor,
                                               const char *code);

@@ -1221,3 +1221,28 @@ func TestSearchHits(t *testing.T) {
 		t.Fatalf("refusal names %q", e.Where)
 	}
 }
+
+// A dashboard through the C API: counts, repeats, a fieldworker's own view,
+// and a customer refused.
+func TestDashboard(t *testing.T) {
+	f := newFixture(t)
+	f.report("Scratched the bench")
+	f.advance(2 * time.Hour)
+	f.report("Late again")
+	o := complaints.DashboardOptions{From: start, To: start.Add(24 * time.Hour)}
+	d, err := f.desk.Dashboard(f.office, o)
+	f.must(err)
+	if d.Issues != 2 || d.Repeats != 1 || d.Active != 2 || len(d.ByCategory) != 5 || !d.AsOf.Equal(start.Add(2*time.Hour)) {
+		t.Fatalf("dashboard: %+v", d)
+	}
+	if len(d.TopRecords) != 1 || d.TopRecords[0].Issues != 2 {
+		t.Fatalf("top records: %+v", d.TopRecords)
+	}
+	o.RepeatDays = 400
+	_, err = f.desk.Dashboard(f.office, o)
+	if e := expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput); e.Where != "repeat_days" {
+		t.Fatalf("refusal names %q", e.Where)
+	}
+	_, err = f.desk.Dashboard(f.casey, complaints.DashboardOptions{From: start, To: start})
+	expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden)
+}

@@ -45,6 +45,7 @@
 #include "complaints/actor.hpp"
 #include "complaints/calendar.hpp"
 #include "complaints/clock.hpp"
+#include "complaints/dashboard.hpp"
 #include "complaints/discussion.hpp"
 #include "complaints/due.hpp"
 #include "complaints/events.hpp"
@@ -135,7 +136,12 @@ class COMPLAINTS_API Desk {
   /// Issues matching the filter among those the actor may see, by number
   /// ascending: at most filter.limit (default 100, 1 to limits::page_items).
   /// The next page: the same filter with after_number set to the last
-  /// issue's number. Any actor.
+  /// issue's number; a page shorter than the limit is the last. Paging is by
+  /// keyset, each page in its own read transaction: an issue that matches
+  /// throughout appears once, however the store changes between pages.
+  /// docs/reporting.md ("Lists and paging") says which lists cost the same
+  /// however long the history. InvalidInput names a bad field ("limit",
+  /// "after_number", a filter's field). Any actor.
   std::vector<Issue> list(const Actor &actor, const IssueFilter &filter);
   /// The actions the actor could take on the issue now.
   std::vector<std::string> available_actions(const Actor &actor, std::string_view code);
@@ -260,6 +266,17 @@ class COMPLAINTS_API Desk {
   /// exception from the sink stops the export and propagates; rows already
   /// given stay given. Returns how many rows it wrote and the columns.
   ExportSummary export_issues(const Actor &actor, const ExportOptions &options, const ExportSink &sink);
+
+  /// The dashboard of the issues reported in [options.from, options.to)
+  /// that match its filters (docs/reporting.md, "Dashboards", says how each
+  /// figure is computed), as of the desk's clock, in one read transaction.
+  /// Staff see every issue; a fieldworker only the issues they may see and
+  /// their own holds; customers are Forbidden. InvalidInput names the field
+  /// ("to" before "from", "repeat_days", "top", "stalled_after", a filter's
+  /// name). Its cost grows with the issues of the period (and the
+  /// repeat_days before it), not with the history; it holds them all while
+  /// it counts.
+  Dashboard dashboard(const Actor &actor, const DashboardOptions &options);
 
   // --- delete forever (SPEC R9) ---------------------------------------------------
 

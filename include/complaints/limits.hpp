@@ -30,6 +30,11 @@ inline constexpr std::size_t media_type_bytes = 127;
 inline constexpr std::size_t storage_key_bytes = 1024;
 inline constexpr std::size_t attachments_per_comment = 20;
 inline constexpr std::size_t search_bytes = 200;  ///< a search query (SearchOptions::query)
+/// Days before an issue in which another on its record makes it a repeat
+/// (DashboardOptions::repeat_days, from 1).
+inline constexpr int repeat_days = 366;
+/// Entries of each "most complaints" list of a dashboard (DashboardOptions::top, from 1).
+inline constexpr std::size_t dashboard_top = 100;
 /// Words and quoted phrases in one search query.
 inline constexpr std::size_t search_phrases = 16;
 /// Words in a search hit's snippet (SearchOptions::snippet_words, from 1).

@@ -150,6 +150,19 @@ struct SearchMatch {
   std::string text;  ///< the audience's text of the issue, for the snippet
 };
 
+/// A stretch of time an issue spent in one status (dashboards: docs/reporting.md).
+/// The Desk opens one when an issue is reported and another at each change of
+/// status, in the same transaction as the change.
+struct StatusPeriod {
+  std::int64_t number = 0;
+  std::string status;
+  StatusCategory category = StatusCategory::open;
+  std::string stage;                  ///< "" where the workflow has no stages
+  Timestamp since;
+  std::optional<Timestamp> until{};   ///< empty while the issue is still in it
+  friend bool operator==(const StatusPeriod &, const StatusPeriod &) = default;
+};
+
 /// One change found on a timeline by StorageTransaction::timeline_changes.
 struct NumberedChange {
   std::int64_t number = 0;  ///< the issue
@@ -383,6 +396,14 @@ class COMPLAINTS_API StorageTransaction {
   /// Names of the saved templates, ascending.
   virtual std::vector<std::string> message_template_names() = 0;
 
+  // --- dashboards ----------------------------------------------------------------
+  /// Ends the issue's open status period (if any) at p.since and opens `p`
+  /// (its `until` ignored). Write.
+  virtual void begin_status_period(const StatusPeriod &p) = 0;
+  /// The status periods of these issues (numbers ascending, at most
+  /// limits::page_items), by number then since. Issues without periods give none.
+  virtual std::vector<StatusPeriod> status_periods(std::span<const std::int64_t> numbers) = 0;
+
   // --- search and erasure ------------------------------------------------------
   /// Issues within the query's scope whose audience text matches
   /// query.expr: every issue for which the expression holds, where a phrase
@@ -396,6 +417,7 @@ class COMPLAINTS_API StorageTransaction {
   /// Erases an issue and everything about it: its row, fieldworker index,
   /// due items, tasks, timeline, comments, attachments, watchers, links (both ways), hold links,
   /// its search texts (gone from the index's files too once the scrub is done),
+  /// its status periods,
   /// and the undelivered outbox items naming it; holds ledger lines stay but
   /// drop its code from their issues. Erased bytes must not remain in the
   /// store's files once its scrub is done (see Storage::scrub). SQLite records

@@ -78,6 +78,8 @@ Issue write(Op &op, const Actor &actor, const IssueRow &before, Issue after, Tim
   if (!op.txn.update_issue(before, IssueRow{after, entry.seq, entry.hash}))
     throw Conflict(fmt::format("issue {} changed while this operation ran", after.code), "version");
   op.txn.append_timeline(entry);
+  if (before.issue.status != after.status)
+    op.txn.begin_status_period({after.number, after.status, after.category, after.stage, op.now, std::nullopt});
   if (bump) sync_due(op.txn, after.number, due_of(before.issue), due_of(after));
   return after;
 }
@@ -92,6 +94,7 @@ void write_new(Op &op, const Actor &actor, Issue &issue, TimelineEntry &entry) {
   op.txn.insert_issue({issue, entry.seq, entry.hash});
   op.txn.append_timeline(entry);
   op.txn.put_search_text(issue.number, search::texts(issue, {}, {}));
+  op.txn.begin_status_period({issue.number, issue.status, issue.category, issue.stage, op.now, std::nullopt});
   sync_due(op.txn, issue.number, {}, due_of(issue));
 }
 

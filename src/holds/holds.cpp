@@ -210,19 +210,21 @@ PayDecision decide(const PayQuery &q, std::optional<PaymentHold> hold, Timestamp
   return d;
 }
 
+void add_total(std::vector<CurrencyTotal> &totals, const Money &amount, std::string_view field) {
+  auto it =
+      std::find_if(totals.begin(), totals.end(), [&](const auto &t) { return t.currency == amount.currency(); });
+  if (it == totals.end()) it = totals.insert(totals.end(), CurrencyTotal{amount.currency(), 0, 0});
+  if (__builtin_add_overflow(it->minor, amount.minor(), &it->minor))
+    throw InvalidState(fmt::format("the {} total does not fit in 64 bits; ask for a shorter period", amount.currency()),
+                       std::string(field));
+  ++it->count;
+}
+
 HoldReport report(std::vector<HoldLedgerEntry> entries, Timestamp from, Timestamp to) {
   HoldReport r;
   r.from = from;
   r.to = to;
-  auto add = [](std::vector<CurrencyTotal> &totals, const Money &m) {
-    auto it = std::find_if(totals.begin(), totals.end(), [&](const auto &t) { return t.currency == m.currency(); });
-    if (it == totals.end()) it = totals.insert(totals.end(), CurrencyTotal{m.currency(), 0, 0});
-    if (__builtin_add_overflow(it->minor, m.minor(), &it->minor))
-      throw InvalidState(fmt::format("the {} total of the period does not fit in 64 bits; ask for a shorter period",
-                                     m.currency()),
-                         "to");
-    ++it->count;
-  };
+  auto add = [](std::vector<CurrencyTotal> &totals, const Money &m) { add_total(totals, m, "to"); };
   for (const auto &e : entries) {
     if (e.action == LedgerAction::withheld || e.action == LedgerAction::reapplied) {
       ++r.withheld_count;

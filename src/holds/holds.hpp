@@ -57,4 +57,8 @@ PayDecision decide(const PayQuery &query, std::optional<PaymentHold> hold, Times
 /// does not fit in 64 bits.
 HoldReport report(std::vector<HoldLedgerEntry> entries, Timestamp from, Timestamp to);
 
+/// Adds `amount` to its currency's total in `totals` (appended when new);
+/// InvalidState naming `field` when the sum overflows 64 bits.
+void add_total(std::vector<CurrencyTotal> &totals, const Money &amount, std::string_view field);
+
 }  // namespace complaints::holds

@@ -389,20 +389,21 @@ void write(Writer &w, const HoldLedgerEntry &v) {
   w.field("override_release", v.override_release).end_object();
 }
 
+void totals(Writer &w, std::string_view k, const std::vector<CurrencyTotal> &list) {
+  w.key(k).begin_array();
+  for (const auto &t : list)
+    w.begin_object().field("currency", t.currency).field("minor", t.minor).field("count", t.count).end_object();
+  w.end_array();
+}
+
 void write(Writer &w, const HoldReport &v) {
-  auto totals = [&](std::string_view k, const std::vector<CurrencyTotal> &list) {
-    w.key(k).begin_array();
-    for (const auto &t : list)
-      w.begin_object().field("currency", t.currency).field("minor", t.minor).field("count", t.count).end_object();
-    w.end_array();
-  };
   w.begin_object();
   time(w, "from", v.from);
   time(w, "to", v.to);
   w.key("entries");
   write(w, v.entries);
-  totals("withheld", v.withheld);
-  totals("released", v.released);
+  totals(w, "withheld", v.withheld);
+  totals(w, "released", v.released);
   w.field("withheld_count", v.withheld_count).field("released_count", v.released_count).end_object();
 }
 

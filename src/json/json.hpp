@@ -17,6 +17,7 @@
 #include "complaints/errors.hpp"
 #include "complaints/event.hpp"
 #include "complaints/issue.hpp"
+#include "complaints/dashboard.hpp"
 #include "complaints/issue_export.hpp"
 #include "complaints/search.hpp"
 #include "complaints/messages.hpp"
@@ -122,11 +123,14 @@ void write(Writer &w, const DueRun &v);
 /// `"k": "<instant>"`, and the same or `"k": null` (json.cpp; every writer's instants).
 void time(Writer &w, std::string_view k, Timestamp t);
 void opt_time(Writer &w, std::string_view k, const std::optional<Timestamp> &t);
+/// `"k": [{"currency", "minor", "count"}, ...]` (the holds report's and a dashboard's totals).
+void totals(Writer &w, std::string_view k, const std::vector<CurrencyTotal> &list);
 
 void write(Writer &w, const Group &v);  // json/tasks.cpp
 void write(Writer &w, const Task &v);
 void write(Writer &w, const TaskCase &v);
 void write(Writer &w, const ExportSummary &v);
+void write(Writer &w, const Dashboard &v);  // json/dashboard.cpp
 void write(Writer &w, const SearchHit &v);
 void write(Writer &w, const std::string &v);
 
@@ -163,6 +167,9 @@ IssueEdit read_edit(const nlohmann::json &j);
 IssueFilter read_filter(const nlohmann::json &j);
 /// A filter document with "format" and "page_issues" besides (complaints_export_*).
 ExportOptions read_export_options(const nlohmann::json &j);
+/// {"from", "to", "workflow", "record_kind", "type", "fieldworker", "stage",
+/// "repeat_days", "top", "stalled_after_hours"} (complaints_dashboard; json/dashboard.cpp).
+DashboardOptions read_dashboard_options(const nlohmann::json &j);
 /// {"query", "limit", "offset", "snippet_words", "mark_open", "mark_close"} (complaints_search).
 SearchOptions read_search_options(const nlohmann::json &j);
 Record read_record(const nlohmann::json &j);

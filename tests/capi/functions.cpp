@@ -315,6 +315,9 @@ std::vector<Function> functions() {
                  complaints_free(out);
                  return rc;
                }});
+  f.push_back(with_text("complaints_dashboard", {"dashboard_json"},
+                        [](auto &, auto o, auto d, auto a, auto &v) { return complaints_dashboard(d, o, a, v[0]); },
+                        {R"({"from":"2026-01-01T00:00:00Z","to":"2026-02-01T00:00:00Z"})"}, {true}));
   f.push_back(with_text("complaints_search", {"search_json"},
                         [](auto &, auto o, auto d, auto a, auto &v) { return complaints_search(d, o, a, v[0]); },
                         {R"({"query":"x"})"}, {true}));

@@ -118,6 +118,11 @@ std::map<std::string, std::vector<Value>> facts() {
       {"limits::snippet_mark_bytes", {n(limits::snippet_mark_bytes), std::string(SearchOptions{}.mark_open),
                                       std::string(SearchOptions{}.mark_close)}},
       {"SearchOptions::limit", {n(SearchOptions{}.limit)}},
+      {"limits::repeat_days", {std::int64_t{limits::repeat_days}}},
+      {"DashboardOptions::repeat_days", {std::int64_t{DashboardOptions{}.repeat_days}}},
+      {"limits::dashboard_top", {n(limits::dashboard_top)}},
+      {"DashboardOptions::top", {n(DashboardOptions{}.top)}},
+      {"DashboardOptions::stalled_after", {std::int64_t{DashboardOptions{}.stalled_after.count()}, std::int64_t{14}}},
       {"Money::max_minor", {Money::max_minor}},
       {"Date::from_ymd", {std::int64_t{1900}, std::int64_t{9999}}},
       {"parse_issue_code", {std::int64_t{5}, std::int64_t{18}}},
@@ -546,6 +551,33 @@ std::map<std::string, Probe> probes() {
                     {"mark_close", text(limits::snippet_mark_bytes)}}));
     refused(row, d, search(d, {{"query", "one"}, {"mark_open", text(limits::snippet_mark_bytes + 1)}}));
     refused(row, d, search(d, {{"query", "one"}, {"mark_close", text(limits::snippet_mark_bytes + 1)}}));
+  };
+  // complaints_dashboard over January 2026 with these options besides.
+  auto dashboard = [](Desk &d, ojson options) {
+    options["from"] = "2026-01-01T00:00:00Z";
+    options["to"] = "2026-02-01T00:00:00Z";
+    std::string text = options.dump();
+    return d.call([&](char **out) { return complaints_dashboard(d.desk, out, d.admin, text.c_str()); });
+  };
+  p["a dashboard's repeat window"] = [dashboard](const Row &row) {
+    Desk d;
+    d.ok(dashboard(d, {{"repeat_days", limits::repeat_days}}));
+    d.ok(dashboard(d, {{"repeat_days", 1}}));
+    refused(row, d, dashboard(d, {{"repeat_days", limits::repeat_days + 1}}));
+    refused(row, d, dashboard(d, {{"repeat_days", 0}}));
+  };
+  p["a dashboard's lists"] = [dashboard](const Row &row) {
+    Desk d;
+    d.ok(dashboard(d, {{"top", limits::dashboard_top}}));
+    refused(row, d, dashboard(d, {{"top", limits::dashboard_top + 1}}));
+    refused(row, d, dashboard(d, {{"top", 0}}));
+  };
+  p["a dashboard's stalled holds"] = [dashboard](const Row &row) {
+    Desk d;
+    d.ok(dashboard(d, {{"stalled_after_hours", 0}}));
+    d.ok(dashboard(d, {{"stalled_after_hours", 24 * limits::duration_days}}));
+    refused(row, d, dashboard(d, {{"stalled_after_hours", 24 * limits::duration_days + 1}}));
+    refused(row, d, dashboard(d, {{"stalled_after_hours", -1}}));
   };
   p["complaints_search"] = [search](const Row &row) {
     Desk d;

@@ -228,6 +228,12 @@ std::map<std::string, std::vector<Call>> operations() {
       {"search", {reads([](W &w, A a) { w.desk().search(a, "bench"); }),
                   reads([](W &w, A a) { w.desk().search(a, SearchOptions{"bench OR kitchen"}); })}},
       {"export_issues", {reads([](W &w, A a) { w.desk().export_issues(a, {}, [](std::string_view) {}); })}},
+      {"dashboard", {reads([](W &w, A a) {
+         DashboardOptions o;
+         o.from = test::t0();
+         o.to = test::t0() + std::chrono::hours(24);
+         w.desk().dashboard(a, o);
+       })}},
       {"verify_timeline", {reads([](W &w, A a) { w.desk().verify_timeline(a, w.issue.code); })}},
       {"delete_forever", {{[](W &w, A a) { w.desk().delete_forever(a, w.issue.code); }}}},
       {"add_comment, thread",

@@ -153,6 +153,15 @@ TEST_CASE_TEMPLATE("the visibility matrix: role x record kind x visibility x rea
       CHECK(found(c.tag + "desc") == sees);
       CHECK(found(c.tag + "public") == sees);
       CHECK(found(c.tag + "secret") == (sees && !is_customer(r)));
+      // Snippets: a customer's hit on every word of the case shows none of its internal ones
+      // (their ranking is the subject of tests/search/test_search.cpp).
+      SearchOptions every{c.tag + "desc OR " + c.tag + "public OR " + c.tag + "secret"};
+      every.snippet_words = limits::snippet_words;
+      for (const auto &hit : f.desk.search(a, every)) {
+        if (hit.issue.code != c.issue.code) continue;
+        CHECK(hit.snippet.find(c.tag + "public") != std::string::npos);
+        CHECK((hit.snippet.find(c.tag + "secret") != std::string::npos) == !is_customer(r));
+      }
       checks += 1;
     }
   CHECK(checks == static_cast<int>(cases.size() * readers.size()));

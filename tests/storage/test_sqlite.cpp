@@ -3,11 +3,15 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <tuple>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
 
 #include "storage/sqlite/schema.hpp"
 #include "storage/sqlite/scrub.hpp"
+#include "search/texts.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -135,48 +139,58 @@ TEST_CASE("a version 1 database is migrated to the current schema with its data 
   CHECK_FALSE(desk.may_pay(test::admin(), r.ref, "fw-1").may_pay);
 }
 
-TEST_CASE("a version 8 database gains search texts equal to those the library writes") {
+TEST_CASE("a version 8 database gains search texts and status periods equal to those the library writes") {
   test::TempDir dir;
   std::string path = dir.file("v8.db");
-  std::vector<std::string> codes;
-  {
-    Desk desk(open_sqlite(path));
-    desk.put_record(test::office(), test::booking("B-1"));
-    for (const char *text : {"Café roof leaks", "Gate broken", "Nothing"}) {
-      ReportRequest r;
-      r.record = {RecordKind::booking, "B-1"};
-      r.type = "Other";
-      r.description = text;
-      codes.push_back(desk.report(test::office(), r).code);
-    }
-    desk.add_comment(test::office(), codes[0], CommentRequest{"internal ladder note", true, std::nullopt, {}});
-    desk.add_comment(test::office(), codes[0], CommentRequest{"public reply", false, std::nullopt, {}});
-    desk.attach(test::office(), codes[1],
-                AttachmentRequest{"gate-photo.jpg", "image/jpeg", "k/1", std::nullopt, 1, std::string(64, 'a'), false});
-    desk.attach(test::office(), codes[1],
-                AttachmentRequest{"quote.pdf", "application/pdf", "k/2", std::nullopt, 1, std::string(64, 'b'), true});
-  }
-  // What the library wrote, then the database as version 8 left it: no search tables.
-  auto texts = [&] {
-    std::vector<std::string> out;
-    SQLite::Database db(path);
-    for (const char *table : {"search_customer", "search_staff"}) {
-      SQLite::Statement s(db, std::string("SELECT rowid, text FROM ") + table + " ORDER BY rowid");
-      while (s.executeStep()) out.push_back(s.getColumn(0).getString() + ":" + s.getColumn(1).getString());
-    }
-    return out;
-  };
-  auto written = texts();
-  REQUIRE(written.size() == 6);
-  CHECK(written[0] == "1:Café roof leaks\npublic reply");
-  CHECK(written[4] == "2:Gate broken\ngate-photo.jpg\nquote.pdf");
-  exec(path, "DROP TABLE search_customer; DROP TABLE search_staff; PRAGMA user_version = 8;");
-  Desk desk(open_sqlite(path));
+  for (int v = 0; v < 8; ++v) exec(path, sqlite_schema::migrations()[v]);
+  exec(path, "PRAGMA application_id = " + std::to_string(sqlite_schema::application_id) + "; PRAGMA user_version = 8;");
+  // Three issues as version 8 left them, with public and internal comments and files.
+  std::string sql =
+      "INSERT INTO records (kind, host_id, customer_id, visibility, paid_out) VALUES ('booking', 'B-1', 'cust-1', "
+      "'restricted', 0); INSERT INTO record_fieldworkers VALUES ('booking', 'B-1', 0, 'fw-1');";
+  const char *descriptions[] = {"Café roof leaks", "Gate broken", "Nothing"};
+  for (int n = 1; n <= 3; ++n)
+    sql += fmt::format(
+        "INSERT INTO issues (number, record_kind, record_id, customer_id, type, description, to_follow, workflow, "
+        "status, category, stage, assignee, reporter_id, reporter_role, channel, created_at, updated_at, version, "
+        "timeline_seq, timeline_hash, fieldworkers) VALUES ({0}, 'booking', 'B-1', 'cust-1', 'Other', '{1}', 0, "
+        "'field-service', 'New', 'open', '', '', 'office-1', 'office', 'office', 1000, {2}, 1, 1, '', 'fw-1');",
+        n, descriptions[n - 1], 1000 + n);
+  sql +=
+      "INSERT INTO comments (number, author_id, author_role, internal, body, reply_to, mentions, created_at) VALUES "
+      "(1, 'office-1', 'office', 1, 'internal ladder note', NULL, '', 0), "
+      "(1, 'office-1', 'office', 0, 'public reply', NULL, '', 0);"
+      "INSERT INTO attachments (number, comment_id, name, media_type, size, sha256, storage_key, bytes, internal, "
+      "uploaded_by, created_at) VALUES (2, NULL, 'gate-photo.jpg', 'image/jpeg', 1, '', 'k/1', NULL, 0, 'o', 0), "
+      "(2, NULL, 'quote.pdf', 'application/pdf', 1, '', 'k/2', NULL, 1, 'o', 0);";
+  exec(path, sql);
+
+  auto storage = open_sqlite(path);
   CHECK(pragma(path, "user_version") == std::to_string(sqlite_schema_version()));
-  CHECK(texts() == written);
+  {
+    // The texts are those the library itself writes (search::texts).
+    SQLite::Database db(path);
+    auto t = storage->begin(TxnMode::read);
+    for (std::int64_t n = 1; n <= 3; ++n) {
+      SearchText want = search::texts(t->issue(n)->issue, t->comments(n), t->attachments(n));
+      for (auto [table, text] : {std::pair{"search_customer", &want.customer}, {"search_staff", &want.staff}}) {
+        SQLite::Statement s(db, std::string("SELECT text FROM ") + table + " WHERE rowid = ?");
+        s.bind(1, n);
+        REQUIRE(s.executeStep());
+        CHECK(s.getColumn(0).getString() == *text);
+      }
+    }
+    // One open period each: the current status since the last change.
+    auto periods = t->status_periods(std::vector<std::int64_t>{1, 2, 3});
+    REQUIRE(periods.size() == 3);
+    CHECK(periods[1] == StatusPeriod{2, "New", StatusCategory::open, "", from_millis(1002), std::nullopt});
+  }
+  Desk desk(std::move(storage));
   CHECK(desk.search(test::office(), "ladder").size() == 1);
   CHECK(desk.search(test::customer(), "ladder").empty());
   CHECK(desk.search(test::customer(), "cafe").size() == 1);
+  CHECK(desk.search(test::customer(), "quote").empty());
+  CHECK(desk.search(test::office(), "quote").size() == 1);
 }
 
 TEST_CASE("a version 4 database's holds get their issue lists on migration, and keep them after") {
@@ -249,4 +263,50 @@ TEST_CASE("a scrub clears only the debt it saw: an erasure recorded meanwhile st
   CHECK(debt.settle(debt.owed(), false));
   CHECK_FALSE(debt.owed());
   CHECK(debt.settle(std::nullopt, false));  // nothing owed: still checkpoints
+}
+
+TEST_CASE("a version 8 database's lists are the same after the migration, for fieldworkers and by open issues") {
+  test::TempDir dir;
+  std::string path = dir.file("v8.db");
+  for (int v = 0; v < 8; ++v) exec(path, sqlite_schema::migrations()[v]);
+  exec(path, "PRAGMA application_id = " + std::to_string(sqlite_schema::application_id) + "; PRAGMA user_version = 8;");
+  // Issues 1-3 on a booking of fw-1 and fw-2, 4 on a restricted quote of fw-1, 5 on a quote all may see; 2 closed.
+  std::string issues;
+  for (auto [n, kind, id, category] : {std::tuple{1, "booking", "B-1", "open"},
+                                       {2, "booking", "B-1", "closed"},
+                                       {3, "booking", "B-1", "active"},
+                                       {4, "quote", "Q-1", "open"},
+                                       {5, "quote", "Q-2", "open"}})
+    issues += fmt::format(
+        "INSERT INTO issues (number, record_kind, record_id, customer_id, type, description, to_follow, workflow, "
+        "status, category, stage, assignee, reporter_id, reporter_role, channel, created_at, updated_at, version, "
+        "timeline_seq, timeline_hash, fieldworkers) VALUES ({0}, '{1}', '{2}', 'cust-1', 'Other', 'Old.', 0, "
+        "'field-service', 'New', '{3}', '', '', 'office-1', 'office', 'office', 0, 0, 1, 1, '', 'fw-1');"
+        "INSERT INTO issue_fieldworkers VALUES ('fw-1', {0});",
+        n, kind, id, category);
+  exec(path,
+       "INSERT INTO records (kind, host_id, customer_id, visibility, paid_out) VALUES ('booking', 'B-1', "
+       "'cust-1', 'restricted', 0), ('quote', 'Q-1', 'cust-1', 'restricted', 0), ('quote', 'Q-2', 'cust-1', "
+       "'all', 0); INSERT INTO record_fieldworkers VALUES ('booking', 'B-1', 0, 'fw-1'), ('booking', 'B-1', 1, "
+       "'fw-2'), ('quote', 'Q-1', 0, 'fw-1'), ('quote', 'Q-2', 0, 'fw-1');" +
+           issues);
+
+  Desk desk(open_sqlite(path));
+  CHECK(pragma(path, "user_version") == std::to_string(sqlite_schema_version()));
+  auto numbers = [&](const Actor &actor, IssueFilter filter) {
+    std::vector<std::int64_t> out;
+    for (const auto &i : desk.list(actor, filter)) out.push_back(i.number);
+    return out;
+  };
+  using V = std::vector<std::int64_t>;
+  IssueFilter open = IssueFilter::open_issues(), by_fw1;
+  by_fw1.fieldworker = "fw-1";
+  CHECK(numbers(test::fieldworker("fw-1"), {}) == V{1, 2, 3, 5});
+  CHECK(numbers(test::fieldworker("fw-1"), open) == V{1, 3, 5});
+  CHECK(numbers(test::fieldworker("fw-2"), open) == V{1, 3});
+  CHECK(numbers(test::admin(), open) == V{1, 3, 4, 5});
+  by_fw1.categories = open.categories;
+  CHECK(numbers(test::admin(), by_fw1) == V{1, 3, 4, 5});
+  by_fw1.categories = {StatusCategory::closed};
+  CHECK(numbers(test::admin(), by_fw1) == V{2});
 }

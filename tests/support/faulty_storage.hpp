@@ -194,6 +194,13 @@ class FaultyTransaction final : public StorageTransaction {
   }
   std::vector<StoredLink> links(std::int64_t n) override { return inner_->links(n); }
   std::vector<SearchMatch> search(const SearchQuery &q) override { return inner_->search(q); }
+  void begin_status_period(const StatusPeriod &p) override {
+    owner_.count("begin_status_period");
+    inner_->begin_status_period(p);
+  }
+  std::vector<StatusPeriod> status_periods(std::span<const std::int64_t> n) override {
+    return inner_->status_periods(n);
+  }
   void put_search_text(std::int64_t n, const SearchText &t) override {
     owner_.count("put_search_text");
     inner_->put_search_text(n, t);

@@ -137,6 +137,7 @@ PROTOTYPES = {
     "complaints_issue_get": (c_int, [_desk, _out, _actor, _str]),
     "complaints_issue_list": (c_int, [_desk, _out, _actor, _str]),
     "complaints_search": (c_int, [_desk, _out, _actor, _str]),
+    "complaints_dashboard": (c_int, [_desk, _out, _actor, _str]),
     "complaints_issue_search": (c_int, [_desk, _out, _actor, _str, c_int]),
     "complaints_issue_actions": (c_int, [_desk, _out, _actor, _str]),
     "complaints_issue_timeline": (c_int, [_desk, _out, _actor, _str]),

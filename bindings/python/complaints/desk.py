@@ -652,6 +652,17 @@ class Desk(TaskCalls, ExportCalls):
         return self._get(self._lib.complaints_hold_report, actor, _enc(format_instant(start)),
                          _enc(format_instant(end)))
 
+    def dashboard(self, actor: Actor, start: Union[str, _dt.datetime], end: Union[str, _dt.datetime],
+                  **filters) -> dict:
+        """The dashboard of the issues reported in [start, end) (docs/reporting.md, "Dashboards"): a dict
+        with every figure, durations in milliseconds. ``filters``: workflow, record_kind, type, fieldworker,
+        stage, repeat_days (1 to 366), top (1 to 100), stalled_after_hours (0 to 87,840). Staff, and
+        fieldworkers (their own issues and holds); customers get Forbidden."""
+        options = dict(filters)
+        options["from"] = format_instant(start)
+        options["to"] = format_instant(end)
+        return self._get(self._lib.complaints_dashboard, actor, _dumps(options))
+
     # -- customer messages --------------------------------------------------------------------
 
     def save_template(self, actor: Actor, template: JSONInput = None, **fields) -> None:

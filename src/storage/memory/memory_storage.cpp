@@ -61,6 +61,7 @@ struct State {
   // Search texts by issue number, each with its words, customer's first
   // (indexed by SearchAudience).
   std::map<std::int64_t, std::array<IndexedText, 2>> search;
+  std::map<std::int64_t, std::vector<StatusPeriod>> periods;  // by issue, oldest first
 };
 
 class MemoryTransaction final : public StorageTransaction {
@@ -645,6 +646,23 @@ class MemoryTransaction final : public StorageTransaction {
     return out;
   }
 
+  void begin_status_period(const StatusPeriod &p) override {
+    write();
+    remember(state_.periods, p.number);
+    auto &list = state_.periods[p.number];
+    if (!list.empty() && !list.back().until) list.back().until = p.since;
+    list.push_back(p);
+    list.back().until.reset();
+  }
+
+  std::vector<StatusPeriod> status_periods(std::span<const std::int64_t> numbers) override {
+    std::vector<StatusPeriod> out;
+    for (auto n : numbers)
+      if (auto it = state_.periods.find(n); it != state_.periods.end())
+        out.insert(out.end(), it->second.begin(), it->second.end());
+    return out;
+  }
+
   void put_search_text(std::int64_t number, const SearchText &text) override {
     write();
     remember(state_.search, number);
@@ -688,6 +706,8 @@ class MemoryTransaction final : public StorageTransaction {
     }
     remember(state_.search, number);
     state_.search.erase(number);
+    remember(state_.periods, number);
+    state_.periods.erase(number);
     remember(state_.issues, number);
     state_.issues.erase(number);
     return n;
@@ -718,6 +738,10 @@ class MemoryTransaction final : public StorageTransaction {
           to_millis(i.updated_at), i.version, row.timeline_seq, row.timeline_hash, codec::encode_timers(i.timers),
           codec::encode_clocks(i.slas), i.reminder_at ? to_millis(*i.reminder_at) : 0);
     }
+    for (const auto &[n, list] : state_.periods)
+      for (const auto &p : list)
+        out += fmt::format("period {} {} {} {} {} {}\n", n, p.status, to_string(p.category), p.stage,
+                           to_millis(p.since), p.until ? to_millis(*p.until) : -1);
     for (const auto &[n, t] : state_.search)
       out += fmt::format("search {} customer={} staff={}\n", n, t[0].text, t[1].text);
     for (const auto &[n, entries] : state_.timeline)

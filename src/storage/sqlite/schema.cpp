@@ -372,7 +372,91 @@ SELECT i.number, i.description
 FROM issues i;
 )sql";
 
-constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+// Version 10: first pages that cost the same whatever the history (docs/reporting.md,
+// "Lists and paging"). A list reads issues by number and stops after its page,
+// so each reader's scope and each common filter gets an index in number order
+// (a secondary index ends with the rowid, the number): a workflow, a status, a
+// record kind, the issues not closed. fieldworker_issues holds the issues each
+// fieldworker may see (IssueQuery::visible_to_fieldworker: on a record
+// assigned to them that is a booking or has visibility "all"); the triggers
+// keep it as issues are reported or move record, and as records change their
+// fieldworkers or visibility, and it goes with an issue's erasure. It and
+// issue_fieldworkers (the responsible fieldworkers) mirror "the issue is not
+// closed" in `open`, so a fieldworker's open issues have their own index too.
+//
+// COMPLAINTS_FIELDWORKER_ISSUES adds the rows of the issues its condition selects.
+#define COMPLAINTS_FIELDWORKER_ISSUES(condition)                                        \
+  "INSERT OR IGNORE INTO fieldworker_issues (fieldworker_id, number, open) "            \
+  "SELECT rf.fieldworker_id, i.number, i.category <> 'closed' "                         \
+  "FROM issues i JOIN records r ON r.kind = i.record_kind AND r.host_id = i.record_id " \
+  "JOIN record_fieldworkers rf ON rf.kind = r.kind AND rf.host_id = r.host_id "         \
+  "WHERE (r.kind = 'booking' OR r.visibility = 'all') AND " condition
+#define COMPLAINTS_ISSUES_OF(row) \
+  "SELECT number FROM issues WHERE record_kind = " row ".kind AND record_id = " row ".host_id"
+
+constexpr const char *v10 =
+    "CREATE TABLE fieldworker_issues (\n"
+    "  fieldworker_id TEXT NOT NULL,\n"
+    "  number         INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,\n"
+    "  open           INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (fieldworker_id, number)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX fieldworker_issues_by_number ON fieldworker_issues (number);\n"
+    "CREATE INDEX fieldworker_issues_open ON fieldworker_issues (fieldworker_id, number) WHERE open = 1;\n"
+    COMPLAINTS_FIELDWORKER_ISSUES("1") ";\n"
+    "CREATE TRIGGER fieldworker_issues_reported AFTER INSERT ON issues BEGIN\n  "
+    COMPLAINTS_FIELDWORKER_ISSUES("i.number = NEW.number") ";\nEND;\n"
+    "CREATE TRIGGER fieldworker_issues_relinked AFTER UPDATE OF record_kind, record_id ON issues "
+    "WHEN OLD.record_kind IS NOT NEW.record_kind OR OLD.record_id IS NOT NEW.record_id BEGIN\n"
+    "  DELETE FROM fieldworker_issues WHERE number = NEW.number;\n  "
+    COMPLAINTS_FIELDWORKER_ISSUES("i.number = NEW.number") ";\nEND;\n"
+    "CREATE TRIGGER fieldworker_issues_assigned AFTER INSERT ON record_fieldworkers BEGIN\n  "
+    COMPLAINTS_FIELDWORKER_ISSUES("r.kind = NEW.kind AND r.host_id = NEW.host_id AND rf.fieldworker_id = "
+                                  "NEW.fieldworker_id") ";\nEND;\n"
+    "CREATE TRIGGER fieldworker_issues_unassigned AFTER DELETE ON record_fieldworkers "
+    "WHEN NOT EXISTS (SELECT 1 FROM record_fieldworkers WHERE kind = OLD.kind AND host_id = OLD.host_id AND "
+    "fieldworker_id = OLD.fieldworker_id) BEGIN\n"
+    "  DELETE FROM fieldworker_issues WHERE fieldworker_id = OLD.fieldworker_id AND number IN ("
+    COMPLAINTS_ISSUES_OF("OLD") ");\nEND;\n"
+    "CREATE TRIGGER fieldworker_issues_visibility AFTER UPDATE OF visibility ON records "
+    "WHEN OLD.visibility IS NOT NEW.visibility BEGIN\n"
+    "  DELETE FROM fieldworker_issues WHERE number IN (" COMPLAINTS_ISSUES_OF("NEW") ");\n  "
+    COMPLAINTS_FIELDWORKER_ISSUES("r.kind = NEW.kind AND r.host_id = NEW.host_id") ";\nEND;\n"
+    "ALTER TABLE issue_fieldworkers ADD COLUMN open INTEGER NOT NULL DEFAULT 1;\n"
+    "UPDATE issue_fieldworkers SET open = 0 WHERE number IN (SELECT number FROM issues WHERE category = 'closed');\n"
+    "CREATE INDEX issue_fieldworkers_open ON issue_fieldworkers (fieldworker_id, number) WHERE open = 1;\n"
+    "CREATE TRIGGER fieldworker_issues_closed_or_reopened AFTER UPDATE OF category ON issues "
+    "WHEN (OLD.category = 'closed') IS NOT (NEW.category = 'closed') BEGIN\n"
+    "  UPDATE fieldworker_issues SET open = NEW.category <> 'closed' WHERE number = NEW.number;\n"
+    "  UPDATE issue_fieldworkers SET open = NEW.category <> 'closed' WHERE number = NEW.number;\nEND;\n"
+    "CREATE INDEX issues_by_workflow ON issues (workflow);\n"
+    "CREATE INDEX issues_by_status ON issues (status);\n"
+    "CREATE INDEX issues_by_record_kind ON issues (record_kind);\n"
+    "CREATE INDEX issues_not_closed ON issues (number) WHERE category <> 'closed';\n";
+
+#undef COMPLAINTS_ISSUES_OF
+#undef COMPLAINTS_FIELDWORKER_ISSUES
+
+// Version 11: status periods and issues by creation (dashboards,
+// docs/reporting.md). Issues older than this version get one open period:
+// their current status since their last change.
+constexpr const char *v11 = R"sql(
+CREATE TABLE status_periods (
+  number    INTEGER NOT NULL REFERENCES issues (number) ON DELETE CASCADE,
+  seq       INTEGER NOT NULL,
+  status    TEXT NOT NULL,
+  category  TEXT NOT NULL,
+  stage     TEXT NOT NULL,
+  since     INTEGER NOT NULL,
+  until     INTEGER,
+  PRIMARY KEY (number, seq)
+) WITHOUT ROWID;
+INSERT INTO status_periods (number, seq, status, category, stage, since, until)
+SELECT number, 1, status, category, stage, updated_at, NULL FROM issues;
+CREATE INDEX issues_by_created ON issues (created_at);
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
 
 }  // namespace
 

@@ -499,27 +499,64 @@ class Conditions {
   int n_ = 0;
 };
 
-// Which records a fieldworker's issues come from (rf: record_fieldworkers
-// naming them, r: the record): bookings, and other records shown to all.
-constexpr const char *fieldworker_sees_record = "(rf.kind = 'booking' OR r.visibility = 'all')";
-
-// Builds "SELECT issue columns FROM ... WHERE ..." for the reader's scope and a
-// host's criteria, and runs it.
+// Builds "SELECT issue columns FROM ... WHERE ... ORDER BY number" for the
+// reader's scope and a host's criteria, and runs it. A page must cost the same
+// however long the history (docs/reporting.md, "Lists and paging"): its rows
+// come in number order from an index that holds only the issues in question,
+// so LIMIT stops after the page and nothing is sorted. SQLite keeps no
+// statistics to know which index holds few issues, so the query names it,
+// the first that applies: a record's (issues_by_record), a fieldworker's
+// (fieldworker_issues, or only its open issues), a customer's
+// (issues_by_customer), a responsible fieldworker's (issue_fieldworkers, or
+// its open issues). Other lists are left to SQLite, whose indexes on the
+// other criteria all keep number order.
 class IssueSql : public Conditions {
  public:
-  IssueSql(const std::optional<std::string> &fieldworker, const std::optional<std::string> &customer) {
+  /// `filter`: its record, customer and responsible fieldworker criteria,
+  /// which may choose the index, and whether its categories leave out
+  /// closed; the caller adds every other criterion (categories too).
+  IssueSql(const std::optional<std::string> &fieldworker, const std::optional<std::string> &customer,
+           const IssueFilter &filter = {}) {
+    enum class By : std::uint8_t { record, fieldworker, customer, responsible, any };
+    By by = filter.record                    ? By::record
+            : fieldworker                    ? By::fieldworker
+            : customer || filter.customer_id ? By::customer
+            : filter.fieldworker             ? By::responsible
+                                             : By::any;
     sql_ = fmt::format("SELECT {} FROM ", issue_columns);
-    if (fieldworker) {
-      // Driven from the fieldworker's records: fast among many issues.
-      sql_ += "record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = rf.host_id "
-              "JOIN issues i ON i.record_kind = rf.kind AND i.record_id = rf.host_id";
-      where("rf.fieldworker_id = " + text(*fieldworker));
-      where(fieldworker_sees_record);
-    } else {
-      sql_ += "issues i";
+    // Only issues not closed: the fieldworker tables' "open" rows have an index of their own.
+    bool open = !filter.categories.empty() && std::find(filter.categories.begin(), filter.categories.end(),
+                                                        StatusCategory::closed) == filter.categories.end();
+    switch (by) {
+      case By::record: sql_ += "issues i INDEXED BY issues_by_record"; break;
+      case By::customer: sql_ += "issues i INDEXED BY issues_by_customer"; break;
+      case By::fieldworker:
+        sql_ += open ? "fieldworker_issues s INDEXED BY fieldworker_issues_open" : "fieldworker_issues s";
+        break;
+      case By::responsible:
+        sql_ += open ? "issue_fieldworkers s INDEXED BY issue_fieldworkers_open" : "issue_fieldworkers s";
+        break;
+      case By::any: sql_ += "issues i"; break;
     }
+    if (by == By::fieldworker || by == By::responsible) {
+      sql_ += " JOIN issues i ON i.number = s.number";
+      number_ = "s.number";  // ordered by s's key: "i.number" would be sorted again
+      if (open) where("s.open = 1");
+    }
+    // Implied by the categories, but SQLite needs it spelled so to read issues_not_closed.
+    if (open) where("i.category <> 'closed'");
+    if (filter.record) {
+      where("i.record_kind = " + text(to_string(filter.record->kind)));
+      where("i.record_id = " + text(filter.record->id));
+    }
+    if (fieldworker) among(by == By::fieldworker, "fieldworker_issues", *fieldworker);
     if (customer) where("i.customer_id = " + text(*customer));
+    if (filter.customer_id) where("i.customer_id = " + text(*filter.customer_id));
+    if (filter.fieldworker) among(by == By::responsible, "issue_fieldworkers", *filter.fieldworker);
   }
+
+  /// The issue number column of the driving index, for keyset conditions.
+  const std::string &number() const { return number_; }
 
   std::int64_t count(StatementCache &stmts) {
     std::string sql = "SELECT count(*) FROM (" + sql_ + clause() + ")";
@@ -530,7 +567,7 @@ class IssueSql : public Conditions {
 
   std::vector<Issue> run(StatementCache &stmts, std::int64_t limit) {
     std::string sql = sql_ + clause();
-    sql += " ORDER BY i.number LIMIT " + integer(limit);
+    sql += " ORDER BY " + number_ + " LIMIT " + integer(limit);
     Use s(stmts.get(sql));
     bind(*s);
     std::vector<Issue> out;
@@ -539,7 +576,18 @@ class IssueSql : public Conditions {
   }
 
  private:
+  // Only issues with a row for fieldworker `id` in `table`: the driving
+  // table's key, or a lookup in it.
+  void among(bool drives, const char *table, const std::string &id) {
+    if (drives)
+      where("s.fieldworker_id = " + text(id));
+    else
+      where(fmt::format("EXISTS (SELECT 1 FROM {} f WHERE f.fieldworker_id = {} AND f.number = i.number)", table,
+                        text(id)));
+  }
+
   std::string sql_;
+  std::string number_ = "i.number";
 };
 
 Comment read_comment(const SQLite::Statement &s) {
@@ -799,7 +847,7 @@ class SqliteTransaction final : public StorageTransaction {
         bind_issue(*s, row);
         s->exec();
       }
-      index_fieldworkers(row.issue.number, row.issue.fieldworkers);
+      index_fieldworkers(row.issue);
       if (row.issue.is_closed()) mark_links_open(row.issue.number, false);
     });
   }
@@ -830,7 +878,7 @@ class SqliteTransaction final : public StorageTransaction {
         Use s(stmts_.get("DELETE FROM issue_fieldworkers WHERE number = ?"));
         s->bind(1, after.issue.number);
         s->exec();
-        index_fieldworkers(after.issue.number, after.issue.fieldworkers);
+        index_fieldworkers(after.issue);
       }
       if (before.issue.is_closed() != after.issue.is_closed()) mark_links_open(after.issue.number, !after.issue.is_closed());
       return true;
@@ -840,7 +888,7 @@ class SqliteTransaction final : public StorageTransaction {
   std::vector<Issue> find_issues(const IssueQuery &q) override {
     return guarded("find issues", [&] {
       IssueSql sql = issue_sql(q);
-      if (q.filter.after_number > 0) sql.where("i.number > " + sql.integer(q.filter.after_number));
+      if (q.filter.after_number > 0) sql.where(sql.number() + " > " + sql.integer(q.filter.after_number));
       return sql.run(stmts_, static_cast<std::int64_t>(q.filter.limit));
     });
   }
@@ -1607,6 +1655,49 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
+  void begin_status_period(const StatusPeriod &p) override {
+    guarded("record a status period", [&] {
+      {
+        Use s(stmts_.get("UPDATE status_periods SET until = ?2 WHERE number = ?1 AND until IS NULL"));
+        s->bind(1, p.number);
+        s->bind(2, to_millis(p.since));
+        s->exec();
+      }
+      Use s(stmts_.get("INSERT INTO status_periods (number, seq, status, category, stage, since) SELECT ?1, "
+                       "coalesce(max(seq), 0) + 1, ?2, ?3, ?4, ?5 FROM status_periods WHERE number = ?1"));
+      s->bind(1, p.number);
+      s->bindNoCopy(2, p.status);
+      s->bind(3, to_string(p.category));
+      s->bindNoCopy(4, p.stage);
+      s->bind(5, to_millis(p.since));
+      s->exec();
+    });
+  }
+
+  std::vector<StatusPeriod> status_periods(std::span<const std::int64_t> numbers) override {
+    return guarded("read status periods", [&] {
+      std::string list = "[";
+      for (auto n : numbers) list += (list.size() > 1 ? "," : "") + std::to_string(n);
+      list += "]";
+      Use s(stmts_.get("SELECT number, status, category, stage, since, until FROM status_periods WHERE number IN "
+                       "(SELECT value FROM json_each(?1)) ORDER BY number, seq"));
+      s->bind(1, list);
+      std::vector<StatusPeriod> out;
+      while (s->executeStep()) {
+        StatusPeriod p;
+        p.number = integer(*s, 0);
+        p.status = text(*s, 1);
+        p.category = codec::decode_enum(status_category_from_string(view(*s, 2)), "status_periods.category",
+                                        view(*s, 2));
+        p.stage = text(*s, 3);
+        p.since = from_millis(integer(*s, 4));
+        if (!is_null(*s, 5)) p.until = from_millis(integer(*s, 5));
+        out.push_back(std::move(p));
+      }
+      return out;
+    });
+  }
+
   std::vector<SearchMatch> search(const SearchQuery &q) override {
     return guarded("search", [&] {
       // Driven from the index (CROSS JOIN keeps that order): a first page
@@ -1619,10 +1710,9 @@ class SqliteTransaction final : public StorageTransaction {
           issue_columns, table);
       c.skip(1);
       if (q.visible_to_customer) sql += " AND i.customer_id = " + c.text(*q.visible_to_customer);
-      if (q.visible_to_fieldworker)
-        sql += " AND EXISTS (SELECT 1 FROM record_fieldworkers rf JOIN records r ON r.kind = rf.kind AND r.host_id = "
-               "rf.host_id WHERE rf.kind = i.record_kind AND rf.host_id = i.record_id AND rf.fieldworker_id = " +
-               c.text(*q.visible_to_fieldworker) + " AND " + fieldworker_sees_record + ")";
+      if (q.visible_to_fieldworker)  // the issues the fieldworker may see, as lists read them
+        sql += " AND EXISTS (SELECT 1 FROM fieldworker_issues s WHERE s.fieldworker_id = " +
+               c.text(*q.visible_to_fieldworker) + " AND s.number = i.number)";
       sql += " ORDER BY score DESC, i.number LIMIT " + c.integer(static_cast<std::int64_t>(q.limit)) + " OFFSET " +
              c.integer(static_cast<std::int64_t>(q.offset));
       Use s(stmts_.get(sql));
@@ -1754,11 +1844,7 @@ class SqliteTransaction final : public StorageTransaction {
   // The host's criteria and the reader's scope of an issue query, without paging.
   static IssueSql issue_sql(const IssueQuery &q) {
     const IssueFilter &f = q.filter;
-    IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer);
-    if (f.record) {
-      sql.where("i.record_kind = " + sql.text(to_string(f.record->kind)));
-      sql.where("i.record_id = " + sql.text(f.record->id));
-    }
+    IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer, f);
     if (f.record_kind) sql.where("i.record_kind = " + sql.text(to_string(*f.record_kind)));
     if (f.workflow) sql.where("i.workflow = " + sql.text(*f.workflow));
     if (f.status) sql.where("i.status = " + sql.text(*f.status));
@@ -1769,11 +1855,10 @@ class SqliteTransaction final : public StorageTransaction {
     }
     if (f.stage) sql.where("i.stage = " + sql.text(*f.stage));
     if (f.type) sql.where("i.type = " + sql.text(*f.type));
-    if (f.fieldworker)
-      sql.where("i.number IN (SELECT number FROM issue_fieldworkers WHERE fieldworker_id = " +
-                sql.text(*f.fieldworker) + ")");
-    if (f.customer_id) sql.where("i.customer_id = " + sql.text(*f.customer_id));
-    if (f.assignee) sql.where("i.assignee = " + sql.text(*f.assignee));
+    if (f.assignee) {
+      sql.where("i.assignee = " + sql.text(*f.assignee));
+      sql.where("i.assignee <> ''");  // implied (an id is never empty); SQLite needs it to read issues_by_assignee
+    }
     if (f.owner) {
       std::string who = sql.text(*f.owner);
       sql.where("(i.reporter_id = " + who + " OR i.assignee = " + who + ")");
@@ -1795,11 +1880,12 @@ class SqliteTransaction final : public StorageTransaction {
     s->exec();
   }
 
-  void index_fieldworkers(std::int64_t number, const std::vector<std::string> &ids) {
-    for (const auto &id : ids) {
-      Use s(stmts_.get("INSERT OR IGNORE INTO issue_fieldworkers (fieldworker_id, number) VALUES (?, ?)"));
+  void index_fieldworkers(const Issue &issue) {
+    for (const auto &id : issue.fieldworkers) {
+      Use s(stmts_.get("INSERT OR IGNORE INTO issue_fieldworkers (fieldworker_id, number, open) VALUES (?, ?, ?)"));
       s->bind(1, id);
-      s->bind(2, number);
+      s->bind(2, issue.number);
+      s->bind(3, issue.is_closed() ? 0 : 1);
       s->exec();
     }
   }
