@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "complaints/limits.hpp"
 #include "json/json.hpp"
 #include "json/obj.hpp"
 
@@ -98,8 +99,11 @@ DashboardOptions read_dashboard_options(const nlohmann::json &j) {
   // Out of range reads as a value the Desk refuses, naming the field.
   if (auto n = o.opt_int("repeat_days")) d.repeat_days = static_cast<int>(std::clamp<std::int64_t>(*n, -1, 100000));
   if (auto n = o.opt_int("top")) d.top = *n < 0 ? 0 : static_cast<std::size_t>(std::min<std::int64_t>(*n, 1000000));
-  if (auto n = o.opt_int("stalled_after_hours"))
-    d.stalled_after = std::chrono::hours(std::clamp<std::int64_t>(*n, -1, 24LL * 100000));
+  if (auto n = o.opt_int("stalled_after_hours")) {
+    const std::int64_t most = 24LL * limits::duration_days;
+    if (*n < 0 || *n > most) throw InvalidInput(fmt::format("must be 0 to {} hours", most), "stalled_after_hours");
+    d.stalled_after = std::chrono::hours(*n);
+  }
   return d;
 }
 

@@ -269,6 +269,22 @@ TEST_CASE_TEMPLATE("storage: timeline entries and the outbox", B, TEST_BACKENDS)
     t->commit();
   }
   CHECK(s->begin(TxnMode::read)->pending_outbox(10, 0).size() == 2);
+  {
+    // A key is taken while its item waits, and free again once the item is
+    // acknowledged or erased with its issue.
+    auto t = s->begin(TxnMode::write);
+    item.idempotency_key = "k4";
+    CHECK_THROWS_AS(t->enqueue(item), StorageError);
+    item.idempotency_key = "k2";  // acknowledged above
+    CHECK(t->enqueue(item) == 5);
+    t->erase_issue(1);  // its items go: k1, k4 and the new k2
+    for (const char *key : {"k1", "k4", "k2"}) {
+      item.idempotency_key = key;
+      item.issue_code = "";
+      CHECK(t->enqueue(item) > 5);
+    }
+    t->commit();
+  }
 }
 
 TEST_CASE_TEMPLATE("storage: a transaction not committed leaves no trace", B, TEST_BACKENDS) {
@@ -293,6 +309,13 @@ TEST_CASE_TEMPLATE("storage: a transaction not committed leaves no trace", B, TE
     // destroyed without commit
   }
   CHECK(s->begin(TxnMode::read)->dump() == before);
+  {
+    // The rolled-back item's key is free.
+    auto t = s->begin(TxnMode::write);
+    OutboxItem again;
+    again.idempotency_key = "k";
+    t->enqueue(again);
+  }
   // The rolled-back number is handed out again: it never named an issue.
   CHECK(s->begin(TxnMode::write)->allocate_issue_number() == 1);
 }

@@ -39,6 +39,7 @@ struct State {
   std::map<std::int64_t, IssueRow> issues;
   std::map<std::int64_t, std::vector<TimelineEntry>> timeline;
   std::map<std::int64_t, OutboxItem> outbox;
+  std::map<std::string, std::int64_t, std::less<>> outbox_keys;  // idempotency key -> id, of the items in outbox
   std::int64_t last_outbox_id = 0;
   // Holds are stored without their links; links live beside them.
   std::map<std::pair<RecordRef, std::string>, PaymentHold> holds;
@@ -359,13 +360,14 @@ class MemoryTransaction final : public StorageTransaction {
 
   std::int64_t enqueue(const OutboxItem &item) override {
     write();
-    for (const auto &[id, existing] : state_.outbox)
-      if (existing.idempotency_key == item.idempotency_key)
-        throw StorageError(fmt::format("queue outbox item: idempotency key '{}' exists", item.idempotency_key));
+    if (state_.outbox_keys.count(item.idempotency_key))
+      throw StorageError(fmt::format("queue outbox item: idempotency key '{}' exists", item.idempotency_key));
     OutboxItem stored = item;
     stored.id = next_id(state_.last_outbox_id);
     remember(state_.outbox, stored.id);
     state_.outbox[stored.id] = stored;
+    remember(state_.outbox_keys, stored.idempotency_key);
+    state_.outbox_keys[stored.idempotency_key] = stored.id;
     return stored.id;
   }
 
@@ -380,7 +382,9 @@ class MemoryTransaction final : public StorageTransaction {
     write();
     std::size_t n = 0;
     for (auto id : ids) {
-      if (!state_.outbox.count(id)) continue;
+      auto it = state_.outbox.find(id);
+      if (it == state_.outbox.end()) continue;
+      forget_key(it->second.idempotency_key);
       remember(state_.outbox, id);
       state_.outbox.erase(id);
       ++n;
@@ -677,6 +681,8 @@ class MemoryTransaction final : public StorageTransaction {
     auto of_issue = [&](const auto &item) { return item.issue_code == code; };
     n.comments = erase_where(state_.comments, of_issue);
     n.attachments = erase_where(state_.attachments, of_issue);
+    for (const auto &[id, item] : state_.outbox)
+      if (of_issue(item)) forget_key(item.idempotency_key);
     n.outbox_items = erase_where(state_.outbox, of_issue);
     erase_where(state_.links, [&](const StoredLink &l) { return l.from == number || l.to == number; });
     for (auto &[key, set] : state_.hold_links)
@@ -830,6 +836,12 @@ class MemoryTransaction final : public StorageTransaction {
     } else {
       undo_.push_back([&map, key, saved = it->second] { map.insert_or_assign(key, saved); });
     }
+  }
+
+  // Frees an outbox item's idempotency key (undoably), as its item goes.
+  void forget_key(const std::string &key) {
+    remember(state_.outbox_keys, key);
+    state_.outbox_keys.erase(key);
   }
 
   // The next value of an id counter, restored on rollback.
