@@ -49,10 +49,29 @@ struct Desk::Impl {
     return ValidationContext{txn.message_template_names()};
   }
 
+  // How many times run() tries an operation whose transaction the backend
+  // aborted to keep concurrent ones serializable (TransientStorageError).
+  static constexpr int transient_attempts = 8;
+
   // Runs `body` in a transaction under the desk lock; commits writes, then fires
-  // the events the body collected, after the lock is released.
+  // the events the body collected, after the lock is released. When the
+  // backend aborts the transaction for a conflict with a concurrent one
+  // (TransientStorageError), the whole body runs again from a fresh
+  // transaction, at most transient_attempts times in all; only the attempt
+  // that commits fires its events.
   template <typename F>
   auto run(TxnMode mode, F &&body) {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return run_once(mode, body);
+      } catch (const TransientStorageError &) {
+        if (attempt == transient_attempts) throw;
+      }
+    }
+  }
+
+  template <typename F>
+  auto run_once(TxnMode mode, F &body) {
     std::vector<Event> fired;
     auto result = [&] {
       std::lock_guard lock(mutex);
