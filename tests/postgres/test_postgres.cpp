@@ -167,3 +167,45 @@ TEST_CASE("concurrent writers on one issue lose no update: the loser retries and
   CHECK(desk_a.thread(test::office(), issue.code).size() == 20);
   CHECK(desk_a.verify_timeline(test::office(), issue.code).ok);
 }
+
+TEST_CASE("of two write transactions updating one row at once, the later is a TransientStorageError") {
+  PostgresBackend backend;
+  auto a = backend.open();
+  auto b = backend.open();
+  {
+    auto t = a->begin(TxnMode::write);
+    t->put_setting("k", "0");
+    t->commit();
+  }
+  auto ta = a->begin(TxnMode::write);
+  auto tb = b->begin(TxnMode::write);
+  CHECK(ta->setting("k") == "0");
+  CHECK(tb->setting("k") == "0");
+  ta->put_setting("k", "a");
+  ta->commit();
+  CHECK_THROWS_AS(tb->put_setting("k", "b"), TransientStorageError);
+  tb.reset();
+  CHECK(a->begin(TxnMode::read)->setting("k") == "a");
+}
+
+TEST_CASE("scrub after an erasure vacuums the touched tables and reports it done") {
+  PostgresBackend backend;
+  auto clock = std::make_shared<ManualClock>(test::t0());
+  Desk desk{backend.open(), DeskOptions{clock}};
+  desk.put_record(test::office(), test::booking("B-1"));
+  ReportRequest r;
+  r.record = {RecordKind::booking, "B-1"};
+  r.type = "Damage Caused";
+  r.description = "Secret words to forget.";
+  Issue issue = desk.report(test::office(), r);
+  auto storage = backend.open();
+  {
+    auto t = storage->begin(TxnMode::write);
+    t->erase_issue(issue.number);
+    t->commit();
+  }
+  CHECK(storage->scrub());
+  auto t = storage->begin(TxnMode::read);
+  CHECK(t->dump().find("Secret") == std::string::npos);
+  CHECK_FALSE(t->issue(issue.number));
+}
