@@ -66,8 +66,10 @@ struct PostgresOptions {
   /// (else InvalidInput at "lock_timeout_ms").
   int lock_timeout_ms = 10000;
   /// How long connecting (and each reconnection) may take, in seconds (libpq's
-  /// connect_timeout; the conninfo's own setting, if any, wins). 0 waits
-  /// indefinitely. 0 to 3600 (else InvalidInput at "connect_timeout_s").
+  /// connect_timeout; a keyword/value conninfo's own connect_timeout wins). A
+  /// "postgresql://" URI is passed as it is: give connect_timeout in it (or
+  /// PGCONNECT_TIMEOUT). 0 waits indefinitely. 0 to 3600 (else InvalidInput
+  /// at "connect_timeout_s").
   int connect_timeout_s = 10;
 };
 
