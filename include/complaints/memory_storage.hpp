@@ -5,9 +5,9 @@
 // It implements the whole interface of complaints/storage.hpp and passes the
 // same conformance suite as SQLite (docs/storage.md).
 //
-// Thread-safety: a store may be shared by threads; a transaction holds the
-// store's mutex from begin to commit or destruction, so transactions on one
-// store run one after another.
+// Thread-safety: as every Storage (complaints/storage.hpp): one thread at a
+// time, one transaction open at once. (A transaction holds the store's mutex
+// from begin to commit or destruction.)
 #pragma once
 
 #include <memory>

@@ -1,11 +1,13 @@
 // complaints/storage.hpp - the pluggable storage interface (SPEC R12).
 //
 // Like LevelDB's Env: an abstract interface with every method's contract
-// written here, and implementations the library owns: SQLite (the embedded
-// default) and in-memory (for hosts' unit tests; no SQLite inside). Domain
-// code only ever talks to this interface, so a new backend touches no domain
-// code. A conformance suite (tests/storage) runs the same cases on every
-// backend.
+// written here, and implementations the library owns, each opened from a
+// header of its own: SQLite, the embedded default (complaints/sqlite.hpp:
+// SqliteOptions, open_sqlite), and in-memory, for hosts' unit tests
+// (complaints/memory_storage.hpp: make_memory_storage). Domain code only ever
+// talks to this interface, so a new backend touches no domain code. A
+// conformance suite, installed with the library, runs the same cases on
+// every backend, a host's own too (docs/storage.md).
 //
 // All work happens inside a StorageTransaction. A write transaction sees its
 // own writes, is isolated from every other transaction (on SQLite, across
@@ -18,8 +20,9 @@
 // prevented). After a StorageError the transaction must be discarded. No
 // method validates domain rules; the Desk does that before calling.
 //
-// Read-only stores (SqliteOptions::read_only): begin(TxnMode::write) and
-// scrub() throw StorageError with where() "read_only"; reads work.
+// Read-only stores (SqliteOptions::read_only, complaints/sqlite.hpp):
+// begin(TxnMode::write) and scrub() throw StorageError with where()
+// "read_only"; reads work.
 //
 // Thread-safety: a Storage and its transactions are used by one thread at a
 // time; at most one transaction per Storage object is open at once (the
