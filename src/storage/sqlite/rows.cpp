@@ -82,9 +82,6 @@ IssueRow read_issue(const SQLite::Statement &s) {
   return row;
 }
 
-// Reads a record from columns `first`.. (customer_id, visibility, paid_out,
-// invoice_id, fieldworker_id) of the current row, then its fieldworkers from
-// this and the following rows (the statement is left done).
 Record read_record(SQLite::Statement &s, int first, const RecordRef &ref) {
   Record r;
   r.ref = ref;
@@ -123,7 +120,6 @@ Task read_task(const SQLite::Statement &s) {
   return t;
 }
 
-// Binds tasks column `column` (0-based, as task_column_names) of `t` to parameter `index`.
 void bind_task_column(SQLite::Statement &s, int index, const Task &t, int column) {
   switch (column) {
     case 0: s.bind(index, t.number); return;
@@ -151,7 +147,6 @@ void bind_task_column(SQLite::Statement &s, int index, const Task &t, int column
   }
 }
 
-// Whether tasks column `column` differs between two tasks.
 bool task_column_differs(const Task &a, const Task &b, int column) {
   switch (column) {
     case 0: return a.number != b.number;
@@ -175,12 +170,10 @@ bool task_column_differs(const Task &a, const Task &b, int column) {
   return true;
 }
 
-// Binds a task's columns after its id, in the order of task_columns, from `first`.
 void bind_task(SQLite::Statement &s, int first, const Task &t) {
   for (int c = 0; c < task_column_count; ++c) bind_task_column(s, first + c, t, c);
 }
 
-// Binds issues column `column` (0-based, as issue_column_names) of `row` to parameter `index`.
 void bind_issue_column(SQLite::Statement &s, int index, const IssueRow &row, int column) {
   const Issue &i = row.issue;
   switch (column) {
@@ -219,7 +212,6 @@ void bind_issue_column(SQLite::Statement &s, int index, const IssueRow &row, int
   }
 }
 
-// Whether issues column `column` differs between two rows.
 bool issue_column_differs(const IssueRow &a, const IssueRow &b, int column) {
   const Issue &x = a.issue, &y = b.issue;
   switch (column) {
@@ -254,7 +246,6 @@ bool issue_column_differs(const IssueRow &a, const IssueRow &b, int column) {
   return true;
 }
 
-// Binds every issues column in the order of issue_columns, from index 1.
 void bind_issue(SQLite::Statement &s, const IssueRow &row) {
   for (int c = 0; c < issue_column_count; ++c) bind_issue_column(s, c + 1, row, c);
 }
@@ -297,7 +288,6 @@ std::vector<std::string> issue_codes(std::string_view numbers, const char *colum
 
 }  // namespace
 
-// Reads hold_state_columns from column `c` on into `h`.
 void read_hold_state(const SQLite::Statement &s, int c, PaymentHold &h) {
   h.state = codec::decode_enum(hold_state_from_string(view(s, c)), "holds.state", view(s, c));
   h.amount = money_columns(s, c + 1, "holds");
@@ -310,7 +300,6 @@ void read_hold_state(const SQLite::Statement &s, int c, PaymentHold &h) {
   h.blocking = blocking == issues ? h.issues : issue_codes(blocking, "holds.blocking");
 }
 
-// Reads hold_columns.
 PaymentHold read_hold(const SQLite::Statement &s) {
   PaymentHold h;
   h.record.kind = codec::decode_enum(record_kind_from_string(view(s, 0)), "holds.record_kind", view(s, 0));
