@@ -152,7 +152,7 @@ typedef struct complaints_desk complaints_desk;
 ** -wal and -shm files beside it). "immutable": true is read-only for a copy
 ** nobody changes: read without locks, without its -wal and -shm, creating
 ** nothing (for a directory the process may not write); never for a live file.
-** docs/c-api.md and SqliteOptions in complaints/storage.hpp say more. On
+** docs/c-api.md and SqliteOptions in complaints/sqlite.hpp say more. On
 ** failure *out is NULL and, if errmsg is not NULL, *errmsg is the message
 ** ("options.sync: must be ..."), to free with complaints_free. Errors:
 ** EINVALID (options), ESTORAGE (cannot open, not a database, newer schema;

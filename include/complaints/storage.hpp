@@ -1,11 +1,13 @@
 // complaints/storage.hpp - the pluggable storage interface (SPEC R12).
 //
 // Like LevelDB's Env: an abstract interface with every method's contract
-// written here, and implementations the library owns: SQLite (the embedded
-// default) and in-memory (for hosts' unit tests; no SQLite inside). Domain
-// code only ever talks to this interface, so a new backend touches no domain
-// code. A conformance suite (tests/storage) runs the same cases on every
-// backend.
+// written here, and implementations the library owns, each opened from a
+// header of its own: SQLite, the embedded default (complaints/sqlite.hpp:
+// SqliteOptions, open_sqlite), and in-memory, for hosts' unit tests
+// (complaints/memory_storage.hpp: make_memory_storage). Domain code only ever
+// talks to this interface, so a new backend touches no domain code. A
+// conformance suite, installed with the library, runs the same cases on
+// every backend, a host's own too (docs/storage.md).
 //
 // All work happens inside a StorageTransaction. A write transaction sees its
 // own writes, is isolated from every other transaction (on SQLite, across
@@ -18,8 +20,9 @@
 // prevented). After a StorageError the transaction must be discarded. No
 // method validates domain rules; the Desk does that before calling.
 //
-// Read-only stores (SqliteOptions::read_only): begin(TxnMode::write) and
-// scrub() throw StorageError with where() "read_only"; reads work.
+// Read-only stores (SqliteOptions::read_only, complaints/sqlite.hpp):
+// begin(TxnMode::write) and scrub() throw StorageError with where()
+// "read_only"; reads work.
 //
 // Thread-safety: a Storage and its transactions are used by one thread at a
 // time; at most one transaction per Storage object is open at once (the
@@ -457,54 +460,5 @@ class COMPLAINTS_API Storage {
   /// keeps nothing erased: true. Throws StorageError (I/O; a read-only store).
   virtual bool scrub() = 0;
 };
-
-/// Options of the SQLite backend.
-struct SqliteOptions {
-  /// FULL syncs every commit to disk (survives power loss). NORMAL, in WAL
-  /// mode, survives an application crash but may lose the last commits on
-  /// power loss; it is several times faster on real disks.
-  enum class Sync : std::uint8_t { full, normal } sync = Sync::full;
-  int busy_timeout_ms = 10000;  ///< how long a write waits for another writer
-  int cache_kib = 32768;        ///< page cache per connection (an upper bound; grows as used)
-  bool create = true;           ///< create the file if missing (never when read_only)
-  /// Opens the file for reading only (SQLITE_OPEN_READONLY), for backups,
-  /// replicas and inspection: the library never writes the database file,
-  /// every write transaction and scrub() is refused (StorageError, where()
-  /// "read_only"), reads see what other connections commit. The schema must
-  /// be current (no migration can run) and the file must exist. SQLite still
-  /// needs the -wal and -shm files beside a WAL database, to read it safely
-  /// while another process writes: it creates them when missing, so the
-  /// directory must be writable unless they exist, or use `immutable`. A
-  /// read-only store never scrubs: a scrub owed by an erasure waits for a
-  /// read-write connection.
-  bool read_only = false;
-  /// Read-only, and the file is a copy nobody changes (a backup, a snapshot
-  /// on read-only media): SQLite reads it without locks and without its -wal
-  /// and -shm files, creating nothing beside it (its `immutable` URI
-  /// parameter), so it opens in a directory the process may not write. Commits
-  /// that were still only in a -wal file are not seen. Never set it for a
-  /// file another connection may write: reads could see torn pages.
-  bool immutable = false;
-};
-
-/// Opens (creating if allowed) a SQLite database file in WAL mode with foreign
-/// keys on, and migrates its schema forward. The schema version is read in a
-/// read transaction: a store whose schema is current is opened without the
-/// write lock (another connection's write transaction does not delay it) and
-/// without writing anything to the file (SPEC R12.3), except to finish a scrub
-/// an erasure left owed (see StorageTransaction::erase_issue). Only when a
-/// migration is due is the write lock taken (waiting up to busy_timeout_ms),
-/// the version read again under it, and every missing step applied in one
-/// transaction. Throws StorageError when the file cannot be opened, is not a
-/// complaints database, was written by a newer schema version than this
-/// library knows, or is read-only (where() "read_only") and needs a migration.
-/// The Storage's connection is closed when it is destroyed.
-COMPLAINTS_API std::unique_ptr<Storage> open_sqlite(const std::string &path, const SqliteOptions &options = {});
-
-/// A new, empty in-memory store. Everything is lost when it is destroyed.
-COMPLAINTS_API std::unique_ptr<Storage> make_memory_storage();
-
-/// Schema version the SQLite backend writes.
-COMPLAINTS_API int sqlite_schema_version() noexcept;
 
 }  // namespace complaints
