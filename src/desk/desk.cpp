@@ -183,6 +183,10 @@ void Desk::put_record(const Actor &actor, const Record &record) {
                                      check::excerpt(record.ref.to_string())),
                          "record.customer_id");
     op.txn.put_record(record);
+    // Who reads the record's issues may have changed with it.
+    auto readers = access::readers(record);
+    if (existing && access::readers(*existing) != readers)
+      for (std::int64_t number : op.txn.issues_of_record(record.ref)) op.txn.put_readers(number, readers);
     return 0;
   });
 }
@@ -237,6 +241,7 @@ std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from
         engine::withhold_as_reported(ctx);
       }
       moved.push_back(engine::commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked, mark));
+      op.txn.put_readers(number, access::readers(*target));
     }
     return moved;
   });
@@ -395,10 +400,7 @@ IssueQuery Desk::Impl::issue_query(const Actor &actor, const IssueFilter &filter
                          "fields");
     check::text(value, "fields." + check::excerpt(name), limits::note_bytes, false);
   }
-  IssueQuery q{filter, std::nullopt, std::nullopt};
-  if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
-  if (actor.role == Role::customer) q.visible_to_customer = actor.id;
-  return q;
+  return IssueQuery{filter, access::scope(actor)};
 }
 
 std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {

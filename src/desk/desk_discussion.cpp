@@ -436,8 +436,7 @@ SearchQuery search_query(const Actor &actor, std::string_view text, std::size_t 
   SearchQuery q;
   search::parse(text, q);
   q.audience = actor.role == Role::customer ? SearchAudience::customer : SearchAudience::staff;
-  if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
-  if (actor.role == Role::customer) q.visible_to_customer = actor.id;
+  q.scope = access::scope(actor);
   q.limit = limit;
   q.offset = offset;
   return q;
@@ -493,6 +492,8 @@ DeletedIssue Desk::delete_forever(const Actor &actor, std::string_view code) {
     for (const auto &a : op.txn.attachments(issue.number))
       if (!a.storage_key.empty()) d.storage_keys.push_back(a.storage_key);
     ErasedCounts n = op.txn.erase_issue(issue.number);
+    // The holds ledger is the finance record: its lines stay, without the code.
+    op.txn.drop_from_ledger(issue.code);
     d.comments = n.comments;
     d.attachments = n.attachments;
     d.timeline_entries = n.timeline_entries;

@@ -156,7 +156,14 @@ TEST_CASE_TEMPLATE("storage: find_issues applies every filter and the reader's s
       row.issue.created_at = test::t0() + std::chrono::hours(n);
       if (n == 6) row.issue.status = "Closed", row.issue.category = StatusCategory::closed;
       t->insert_issue(row);
+      // Readers are data the Desk hands down; storage does not work them out from records.
+      std::vector<std::string> readers{"fw-1"};
+      if (n == 1) readers = {"fw-3", "fw-1", "fw-2"};
+      if (n == 3 || n == 4) readers.clear();
+      t->put_readers(row.issue.number, readers);
     }
+    t->put_readers(2, std::vector<std::string>{"fw-2"});  // replaces
+    t->put_readers(2, std::vector<std::string>{"fw-1"});
     t->commit();
   }
   auto t = s->begin(TxnMode::read);
@@ -168,13 +175,19 @@ TEST_CASE_TEMPLATE("storage: find_issues applies every filter and the reader's s
   using V = std::vector<std::int64_t>;
   IssueQuery q;
   CHECK(numbers(q) == V{1, 2, 3, 4, 5, 6});
-  q.visible_to_fieldworker = "fw-1";
+  q.scope.reader = "fw-1";
   CHECK(numbers(q) == V{1, 2, 5, 6});
   q.filter.categories = {StatusCategory::open};
   CHECK(numbers(q) == V{1, 2, 5});
+  q.scope.reader = "fw-2";
+  CHECK(numbers(q) == V{1});
+  q.scope.reader = "fw-9";
+  CHECK(numbers(q).empty());
   q = {};
-  q.visible_to_customer = "cust-2";
+  q.scope.customer = "cust-2";
   CHECK(numbers(q) == V{3, 4, 5, 6});
+  q.scope.reader = "fw-1";  // both: the customer's issues this reader reads
+  CHECK(numbers(q) == V{5, 6});
   q = {};
   q.filter.to_follow = true;
   CHECK(numbers(q) == V{2, 4, 6});
@@ -334,14 +347,14 @@ TEST_CASE_TEMPLATE("storage: holds, their links and the ledger", B, TEST_BACKEND
     t->put_hold(h);
     // The issue may come after its link, in the same transaction.
     IssueRow one = sample_issue(t->allocate_issue_number());
-    t->link_hold(b1, "fw-1", 1);
-    t->link_hold(b1, "fw-1", 1);
+    t->link_hold(b1, "fw-1", 1, true);
+    t->link_hold(b1, "fw-1", 1, false);  // linking again changes nothing
     t->insert_issue(one);
     IssueRow two = sample_issue(t->allocate_issue_number());
     two.issue.status = "Closed";
     two.issue.category = StatusCategory::closed;
     t->insert_issue(two);
-    t->link_hold(b1, "fw-1", 2);
+    t->link_hold(b1, "fw-1", 2, false);  // the Desk decides: a closed issue blocks nothing
     PaymentHold other{{RecordKind::invoice, "INV-1"}, "fw-2", HoldState::released, std::nullopt, HoldScope::portion,
                       test::t0() - std::chrono::days(3), test::t0(), {}, {}};
     t->put_hold(other);
@@ -388,6 +401,23 @@ TEST_CASE_TEMPLATE("storage: holds, their links and the ledger", B, TEST_BACKEND
   REQUIRE(lines.size() == 2);
   CHECK(lines[1].override_release);
   CHECK_FALSE(lines[1].amount);
+  t.reset();
+  {
+    // Erasing an issue leaves the ledger alone; dropping its code keeps the lines.
+    auto w = s->begin(TxnMode::write);
+    w->erase_issue(1);
+    CHECK(w->ledger(test::t0(), test::t0() + std::chrono::hours(2))[0].issues == std::vector<std::string>{"CMP-00001"});
+    CHECK(w->drop_from_ledger("CMP-00001") == 2);
+    CHECK(w->drop_from_ledger("CMP-00001") == 0);
+    CHECK(w->drop_from_ledger("CMP-0000") == 0);  // whole codes only
+    lines = w->ledger(test::t0(), test::t0() + std::chrono::hours(2));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].issues.empty());
+    CHECK(lines[1].issues.empty());
+  }
+  t = s->begin(TxnMode::read);
+  CHECK(t->ledger(test::t0(), test::t0() + std::chrono::hours(2))[0].issues ==
+        std::vector<std::string>{"CMP-00001"});  // rolled back
 }
 
 TEST_CASE_TEMPLATE("storage: a hold's issues and blocking issues follow closing, reopening and erasure", B,
@@ -421,8 +451,8 @@ TEST_CASE_TEMPLATE("storage: a hold's issues and blocking issues follow closing,
       t->insert_issue(rows.back());
     }
     // Linked out of order: the lists come back ascending.
-    for (std::int64_t n : {3, 1, 2}) t->link_hold(b1, "fw-1", n);
-    t->link_hold(b1, "fw-2", 1);
+    for (std::int64_t n : {3, 1, 2}) t->link_hold(b1, "fw-1", n, true);
+    t->link_hold(b1, "fw-2", 1, true);
     t->commit();
   }
   CHECK(lists("fw-1") == std::pair(Codes{"CMP-00001", "CMP-00002", "CMP-00003"},
@@ -434,9 +464,20 @@ TEST_CASE_TEMPLATE("storage: a hold's issues and blocking issues follow closing,
     after.issue.category = closed ? StatusCategory::closed : StatusCategory::active;
     after.issue.version = rows[k].issue.version + 1;
     REQUIRE(t->update_issue(rows[k], after));
+    t->mark_blocking(after.issue.number, !closed);
     t->commit();
     rows[k] = after;
   };
+  {
+    // An update alone does not touch the links: whether an issue blocks is the Desk's to say.
+    auto t = s->begin(TxnMode::write);
+    IssueRow after = rows[2];
+    after.issue.category = StatusCategory::closed;
+    after.issue.version = rows[2].issue.version + 1;
+    REQUIRE(t->update_issue(rows[2], after));
+    t->mark_blocking(99, false);  // an issue without links: nothing to mark
+    CHECK(t->hold(b1, "fw-1")->blocking == Codes{"CMP-00001", "CMP-00002", "CMP-00003"});
+  }
   set_closed(1, true);
   set_closed(0, true);
   CHECK(lists("fw-1") == std::pair(Codes{"CMP-00001", "CMP-00002", "CMP-00003"}, Codes{"CMP-00003"}));
@@ -458,6 +499,7 @@ TEST_CASE_TEMPLATE("storage: a hold's issues and blocking issues follow closing,
     after.issue.category = StatusCategory::closed;
     after.issue.version = rows[2].issue.version + 1;
     REQUIRE(t->update_issue(rows[2], after));
+    t->mark_blocking(3, false);
   }
   CHECK(lists("fw-1") == std::pair(Codes{"CMP-00002", "CMP-00003"}, Codes{"CMP-00003"}));
 }
@@ -541,9 +583,12 @@ TEST_CASE_TEMPLATE("storage: users, comments, attachments, watchers, links, sear
     CHECK(t->search(q).empty());
     search::parse("public AND p.jpg", q);
     CHECK(t->search(q).size() == 1);
-    q.visible_to_customer = "someone else";
+    q.scope.customer = "someone else";
     CHECK(t->search(q).empty());
-    q.visible_to_customer.reset();
+    q.scope.customer.reset();
+    q.scope.reader = "fw-1";  // no readers were put
+    CHECK(t->search(q).empty());
+    q.scope.reader.reset();
     search::parse("\"LINE two\"", q);  // in both descriptions, any case
     CHECK(t->search(q).size() == 2);
     q.offset = 1;

@@ -37,13 +37,15 @@ struct State {
   std::vector<IssueType> issue_types;
   std::map<RecordRef, Record> records;
   std::map<std::int64_t, IssueRow> issues;
+  std::map<std::int64_t, std::set<std::string, std::less<>>> readers;  // put_readers, by issue
   std::map<std::int64_t, std::vector<TimelineEntry>> timeline;
   std::map<std::int64_t, OutboxItem> outbox;
   std::map<std::string, std::int64_t, std::less<>> outbox_keys;  // idempotency key -> id, of the items in outbox
   std::int64_t last_outbox_id = 0;
   // Holds are stored without their links; links live beside them.
   std::map<std::pair<RecordRef, std::string>, PaymentHold> holds;
-  std::map<std::pair<RecordRef, std::string>, std::set<std::int64_t>> hold_links;
+  // Each hold's linked issues, by number, with whether the link blocks.
+  std::map<std::pair<RecordRef, std::string>, std::map<std::int64_t, bool>> hold_links;
   std::map<std::int64_t, HoldLedgerEntry> ledger;
   std::int64_t last_ledger_id = 0;
   std::map<std::string, User, std::less<>> users;
@@ -169,6 +171,12 @@ class MemoryTransaction final : public StorageTransaction {
       throw StorageError(fmt::format("insert issue: number {} exists", row.issue.number));
     remember(state_.issues, row.issue.number);
     state_.issues[row.issue.number] = row;
+  }
+
+  void put_readers(std::int64_t number, std::span<const std::string> readers) override {
+    write();
+    if (!state_.issues.count(number)) throw StorageError(fmt::format("put readers: no issue {}", number));
+    set_readers(number, readers);
   }
 
   bool update_issue(const IssueRow &before, const IssueRow &after) override {
@@ -408,12 +416,21 @@ class MemoryTransaction final : public StorageTransaction {
     state_.holds[key] = std::move(stored);
   }
 
-  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) override {
+  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number, bool blocking) override {
     write();
     std::pair<RecordRef, std::string> key{record, std::string(fieldworker)};
     if (!state_.holds.count(key)) throw StorageError("link hold: no such hold");
     remember(state_.hold_links, key);
-    state_.hold_links[key].insert(number);
+    state_.hold_links[key].emplace(number, blocking);
+  }
+
+  void mark_blocking(std::int64_t number, bool blocking) override {
+    write();
+    for (auto &[key, links] : state_.hold_links)
+      if (auto it = links.find(number); it != links.end() && it->second != blocking) {
+        remember(state_.hold_links, key);
+        links[number] = blocking;
+      }
   }
 
   std::vector<PaymentHold> holds_of_issue(std::int64_t number) override {
@@ -460,6 +477,18 @@ class MemoryTransaction final : public StorageTransaction {
     for (const auto &[id, e] : state_.ledger)
       if (e.at >= from && e.at < to) out.push_back(e);
     return out;
+  }
+
+  std::int64_t drop_from_ledger(std::string_view code) override {
+    write();
+    std::int64_t n = 0;
+    for (auto &[id, line] : state_.ledger)
+      if (std::find(line.issues.begin(), line.issues.end(), code) != line.issues.end()) {
+        remember(state_.ledger, id);
+        std::erase(line.issues, code);
+        ++n;
+      }
+    return n;
   }
 
   std::optional<User> user(std::string_view id) override {
@@ -636,8 +665,7 @@ class MemoryTransaction final : public StorageTransaction {
         if (!places[p].empty()) ++stats.texts_with_phrase[p];
       if (!search::evaluate(q, places, frequency)) continue;
       const Issue &i = state_.issues.at(n).issue;
-      if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) continue;
-      if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) continue;
+      if (!in_scope(q.scope, i)) continue;
       found.push_back({n, frequency, static_cast<std::int64_t>(t.words.size())});
     }
     for (auto &f : found) f.score = search_score(q, stats, f.frequency, f.words);
@@ -685,16 +713,12 @@ class MemoryTransaction final : public StorageTransaction {
       if (of_issue(item)) forget_key(item.idempotency_key);
     n.outbox_items = erase_where(state_.outbox, of_issue);
     erase_where(state_.links, [&](const StoredLink &l) { return l.from == number || l.to == number; });
-    for (auto &[key, set] : state_.hold_links)
-      if (set.count(number)) {
+    for (auto &[key, links] : state_.hold_links)
+      if (links.count(number)) {
         remember(state_.hold_links, key);
-        set.erase(number);
+        links.erase(number);
       }
-    for (auto &[id, line] : state_.ledger)
-      if (std::find(line.issues.begin(), line.issues.end(), code) != line.issues.end()) {
-        remember(state_.ledger, id);
-        std::erase(line.issues, code);
-      }
+    set_readers(number, {});
     if (state_.watchers.count(number)) {
       remember(state_.watchers, number);
       state_.watchers.erase(number);
@@ -767,7 +791,9 @@ class MemoryTransaction final : public StorageTransaction {
                          h.record.to_string(), h.fieldworker, to_string(h.state),
                          h.amount ? h.amount->to_string() : "-", to_string(h.scope), to_millis(h.since),
                          h.released_at ? to_millis(*h.released_at) : 0, fmt::join(full.issues, ","));
+      out += fmt::format("hold {} {} blocking={}\n", h.record.to_string(), h.fieldworker, fmt::join(full.blocking, ","));
     }
+    for (const auto &[n, set] : state_.readers) out += fmt::format("readers {} {}\n", n, fmt::join(set, ","));
     for (const auto &[id, e] : state_.ledger)
       out += fmt::format("ledger {} {} {} {} at={} actor={}/{} reason={} issues={} amount={} override={}\n", id,
                          e.record.to_string(), e.fieldworker, to_string(e.action), to_millis(e.at), e.actor_id,
@@ -814,11 +840,11 @@ class MemoryTransaction final : public StorageTransaction {
     PaymentHold h = stored;
     auto links = state_.hold_links.find(key);
     if (links == state_.hold_links.end()) return h;
-    for (std::int64_t number : links->second) {
+    for (auto [number, blocking] : links->second) {
       auto issue = state_.issues.find(number);
       if (issue == state_.issues.end()) continue;
       h.issues.push_back(issue->second.issue.code);
-      if (!issue->second.issue.is_closed()) h.blocking.push_back(issue->second.issue.code);
+      if (blocking) h.blocking.push_back(issue->second.issue.code);
     }
     return h;
   }
@@ -868,8 +894,7 @@ class MemoryTransaction final : public StorageTransaction {
 
   bool matches(const IssueQuery &q, const Issue &i) const {
     const IssueFilter &f = q.filter;
-    if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) return false;
-    if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) return false;
+    if (!in_scope(q.scope, i)) return false;
     if (f.record && i.record != *f.record) return false;
     if (f.record_kind && i.record.kind != *f.record_kind) return false;
     if (f.workflow && i.workflow != *f.workflow) return false;
@@ -893,12 +918,22 @@ class MemoryTransaction final : public StorageTransaction {
     return true;
   }
 
-  bool fieldworker_sees(const std::string &fieldworker, const Issue &i) const {
-    auto it = state_.records.find(i.record);
-    if (it == state_.records.end()) return false;
-    const Record &r = it->second;
-    bool assigned = std::find(r.fieldworkers.begin(), r.fieldworkers.end(), fieldworker) != r.fieldworkers.end();
-    return assigned && (r.ref.kind == RecordKind::booking || r.visibility == RecordVisibility::all);
+  bool in_scope(const ReadScope &scope, const Issue &i) const {
+    if (scope.customer && i.customer_id != *scope.customer) return false;
+    if (scope.reader) {
+      auto it = state_.readers.find(i.number);
+      if (it == state_.readers.end() || !it->second.count(*scope.reader)) return false;
+    }
+    return true;
+  }
+
+  // Replaces an issue's readers (undoably); none erases its entry.
+  void set_readers(std::int64_t number, std::span<const std::string> readers) {
+    remember(state_.readers, number);
+    if (readers.empty())
+      state_.readers.erase(number);
+    else
+      state_.readers[number] = {readers.begin(), readers.end()};
   }
 
   State &state_;

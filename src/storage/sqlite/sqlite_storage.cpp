@@ -515,8 +515,9 @@ class IssueSql : public Conditions {
   /// `filter`: its record, customer and responsible fieldworker criteria,
   /// which may choose the index, and whether its categories leave out
   /// closed; the caller adds every other criterion (categories too).
-  IssueSql(const std::optional<std::string> &fieldworker, const std::optional<std::string> &customer,
-           const IssueFilter &filter = {}) {
+  IssueSql(const ReadScope &scope, const IssueFilter &filter = {}) {
+    const std::optional<std::string> &fieldworker = scope.reader;
+    const std::optional<std::string> &customer = scope.customer;
     enum class By : std::uint8_t { record, fieldworker, customer, responsible, any };
     By by = filter.record                    ? By::record
             : fieldworker                    ? By::fieldworker
@@ -848,7 +849,24 @@ class SqliteTransaction final : public StorageTransaction {
         s->exec();
       }
       index_fieldworkers(row.issue);
-      if (row.issue.is_closed()) mark_links_open(row.issue.number, false);
+    });
+  }
+
+  void put_readers(std::int64_t number, std::span<const std::string> readers) override {
+    guarded("put readers", [&] {
+      {
+        Use s(stmts_.get("DELETE FROM fieldworker_issues WHERE number = ?"));
+        s->bind(1, number);
+        s->exec();
+      }
+      for (const auto &id : readers) {
+        // `open` mirrors the issue's category for the lists' partial index (as issue_fieldworkers' does).
+        Use s(stmts_.get("INSERT OR IGNORE INTO fieldworker_issues (fieldworker_id, number, open) "
+                         "SELECT ?, number, category <> 'closed' FROM issues WHERE number = ?"));
+        s->bind(1, id);
+        s->bind(2, number);
+        if (s->exec() == 0 && !issue(number)) throw StorageError(fmt::format("put readers: no issue {}", number));
+      }
     });
   }
 
@@ -880,7 +898,6 @@ class SqliteTransaction final : public StorageTransaction {
         s->exec();
         index_fieldworkers(after.issue);
       }
-      if (before.issue.is_closed() != after.issue.is_closed()) mark_links_open(after.issue.number, !after.issue.is_closed());
       return true;
     });
   }
@@ -1323,16 +1340,25 @@ class SqliteTransaction final : public StorageTransaction {
     });
   }
 
-  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) override {
+  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number, bool blocking) override {
     guarded("link hold", [&] {
-      // An issue not written yet is a new one, and new issues are never closed.
       Use s(stmts_.get("INSERT OR IGNORE INTO hold_issues (record_kind, record_id, fieldworker_id, number, open) "
-                       "VALUES (?1, ?2, ?3, ?4, coalesce((SELECT category <> 'closed' FROM issues WHERE number = "
-                       "?4), 1))"));
+                       "VALUES (?, ?, ?, ?, ?)"));
       s->bindNoCopy(1, to_string(record.kind));
       s->bindNoCopy(2, record.id);
       s->bind(3, std::string(fieldworker));
       s->bind(4, number);
+      s->bind(5, blocking ? 1 : 0);
+      s->exec();
+    });
+  }
+
+  void mark_blocking(std::int64_t number, bool blocking) override {
+    guarded("mark hold links", [&] {
+      // Schema triggers carry the change to each linked hold's list of blocking issues.
+      Use s(stmts_.get("UPDATE hold_issues SET open = ? WHERE number = ?"));
+      s->bind(1, blocking ? 1 : 0);
+      s->bind(2, number);
       s->exec();
     });
   }
@@ -1397,6 +1423,17 @@ class SqliteTransaction final : public StorageTransaction {
       s->bind(12, e.override_release ? 1 : 0);
       s->exec();
       return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.getHandle()));
+    });
+  }
+
+  std::int64_t drop_from_ledger(std::string_view code) override {
+    return guarded("drop an issue from the ledger", [&] {
+      // Deletion is rare, so the ledger is scanned.
+      Use s(stmts_.get("UPDATE hold_ledger SET issues = trim(replace(char(10) || issues || char(10), char(10) || "
+                       "?1 || char(10), char(10)), char(10)) WHERE instr(char(10) || issues || char(10), "
+                       "char(10) || ?1 || char(10)) > 0"));
+      s->bind(1, std::string(code));
+      return static_cast<std::int64_t>(s->exec());
     });
   }
 
@@ -1709,10 +1746,10 @@ class SqliteTransaction final : public StorageTransaction {
           "{1}.rowid WHERE {1} MATCH ?1",
           issue_columns, table);
       c.skip(1);
-      if (q.visible_to_customer) sql += " AND i.customer_id = " + c.text(*q.visible_to_customer);
-      if (q.visible_to_fieldworker)  // the issues the fieldworker may see, as lists read them
+      if (q.scope.customer) sql += " AND i.customer_id = " + c.text(*q.scope.customer);
+      if (q.scope.reader)  // the issues the reader may see, as lists read them
         sql += " AND EXISTS (SELECT 1 FROM fieldworker_issues s WHERE s.fieldworker_id = " +
-               c.text(*q.visible_to_fieldworker) + " AND s.number = i.number)";
+               c.text(*q.scope.reader) + " AND s.number = i.number)";
       sql += " ORDER BY score DESC, i.number LIMIT " + c.integer(static_cast<std::int64_t>(q.limit)) + " OFFSET " +
              c.integer(static_cast<std::int64_t>(q.offset));
       Use s(stmts_.get(sql));
@@ -1756,15 +1793,6 @@ class SqliteTransaction final : public StorageTransaction {
         Use s(stmts_.get("DELETE FROM outbox WHERE issue_code = ?"));
         s->bind(1, format_issue_code(number));
         n.outbox_items = s->exec();
-      }
-      {
-        // Ledger lines stay (payouts were withheld and released) but no longer
-        // name the issue. Deletion is rare, so the ledger is scanned.
-        Use s(stmts_.get("UPDATE hold_ledger SET issues = trim(replace(char(10) || issues || char(10), char(10) || "
-                         "?1 || char(10), char(10)), char(10)) WHERE instr(char(10) || issues || char(10), "
-                         "char(10) || ?1 || char(10)) > 0"));
-        s->bind(1, format_issue_code(number));
-        s->exec();
       }
       {
         Use s(stmts_.get("DELETE FROM due WHERE number = ?"));
@@ -1844,7 +1872,7 @@ class SqliteTransaction final : public StorageTransaction {
   // The host's criteria and the reader's scope of an issue query, without paging.
   static IssueSql issue_sql(const IssueQuery &q) {
     const IssueFilter &f = q.filter;
-    IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer, f);
+    IssueSql sql(q.scope, f);
     if (f.record_kind) sql.where("i.record_kind = " + sql.text(to_string(*f.record_kind)));
     if (f.workflow) sql.where("i.workflow = " + sql.text(*f.workflow));
     if (f.status) sql.where("i.status = " + sql.text(*f.status));
@@ -1870,14 +1898,6 @@ class SqliteTransaction final : public StorageTransaction {
     for (const auto &[name, value] : f.fields)
       sql.where("coalesce(json_extract(i.fields, " + sql.text("$." + name) + "), '') = " + sql.text(value));
     return sql;
-  }
-
-  void mark_links_open(std::int64_t number, bool open) {
-    // Schema triggers carry the change to each linked hold's list of blocking issues.
-    Use s(stmts_.get("UPDATE hold_issues SET open = ? WHERE number = ?"));
-    s->bind(1, open ? 1 : 0);
-    s->bind(2, number);
-    s->exec();
   }
 
   void index_fieldworkers(const Issue &issue) {
