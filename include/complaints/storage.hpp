@@ -467,6 +467,16 @@ class COMPLAINTS_API Storage {
   virtual std::unique_ptr<StorageTransaction> begin(TxnMode mode) = 0;
   /// "sqlite", "memory", ...
   virtual std::string_view backend_name() const noexcept = 0;
+  /// Opens another connection to the same store, for reads that run beside
+  /// this one's transactions: the Desk keeps a few (DeskOptions::read_connections)
+  /// so that reads on other threads need not wait for a write. The new Storage
+  /// refuses writes and scrub() (StorageError, where() "read_only"), sees what
+  /// was committed before each of its transactions began, and is used by one
+  /// thread at a time. May be called while another thread uses this Storage.
+  /// Returns nullptr when the backend cannot serve reads apart (the default;
+  /// the in-memory backend; SQLite on "" or ":memory:"). Throws
+  /// StorageError when the connection cannot be opened.
+  virtual std::unique_ptr<Storage> open_reader() { return nullptr; }
   /// Makes sure content erased by any connection is gone from the backend's
   /// files, not just unreachable, and settles the scrub an erasure left owed.
   /// SQLite: checkpoints the write-ahead log and truncates it to zero bytes

@@ -125,7 +125,7 @@ void Desk::put_user(const Actor &actor, const User &user) {
     if (op.txn.user(user.id))
       access::require(actor, Permission::manage_settings, "changing a registered user");
     op.txn.put_user(user);
-    impl_->caches.bump_revision(op);  // every desk's cached users go
+    op.caches->bump_revision(op);  // every desk's cached users go
     return 0;
   });
 }
@@ -153,7 +153,7 @@ void Desk::set_notification_settings(const Actor &actor, std::string_view user_i
     if (!u) throw NotFound(fmt::format("no user '{}'; register it with put_user", check::excerpt(user_id)), "user_id");
     u->settings = settings;
     op.txn.put_user(*u);
-    impl_->caches.bump_revision(op);
+    op.caches->bump_revision(op);
     return 0;
   });
 }
