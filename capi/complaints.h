@@ -139,10 +139,12 @@ typedef struct complaints_desk complaints_desk;
 ** Opens a desk over a SQLite file, created if missing and migrated forward.
 ** options_json may be NULL or {"sync": "full"|"normal", "busy_timeout_ms": n,
 ** "cache_kib": n, "clock": "<RFC 3339 UTC instant>", "read_only": bool,
-** "immutable": bool}. Defaults: "sync" "full", "busy_timeout_ms" 10000 (how
-** long a write waits for another connection's, then ESTORAGE), "cache_kib"
-** 32768 per connection; both numbers 0 to 2147483647; the system clock;
-** read-write. With "clock" the desk's time stands still at that
+** "immutable": bool, "read_connections": n}. Defaults: "sync" "full",
+** "busy_timeout_ms" 10000 (how long a write waits for another connection's,
+** then ESTORAGE), "cache_kib" 32768 per connection; both numbers 0 to
+** 2147483647; the system clock; read-write; "read_connections" 4 (0 to 64:
+** extra connections opened as needed so that reads on several threads run
+** side by side and never wait for this desk's write; 0 for one connection). With "clock" the desk's time stands still at that
 ** instant until complaints_desk_set_clock (for tests and simulations).
 ** Opening a store whose schema is current takes no write lock and writes
 ** nothing (unless a scrub is owed: complaints_desk_scrub). "read_only": true opens

@@ -185,7 +185,14 @@ TEST_CASE("storage: find_issues applies every filter and the reader's scope") {
       row.issue.created_at = t0() + std::chrono::hours(n);
       if (n == 6) row.issue.status = "Closed", row.issue.category = StatusCategory::closed;
       t->insert_issue(row);
+      // Readers are data the Desk hands down; storage does not work them out from records.
+      std::vector<std::string> readers{"fw-1"};
+      if (n == 1) readers = {"fw-3", "fw-1", "fw-2"};
+      if (n == 3 || n == 4) readers.clear();
+      t->put_readers(row.issue.number, readers);
     }
+    t->put_readers(2, std::vector<std::string>{"fw-2"});  // replaces
+    t->put_readers(2, std::vector<std::string>{"fw-1"});
     t->commit();
   }
   auto t = s->begin(TxnMode::read);
@@ -197,13 +204,19 @@ TEST_CASE("storage: find_issues applies every filter and the reader's scope") {
   using V = std::vector<std::int64_t>;
   IssueQuery q;
   CHECK(numbers(q) == V{1, 2, 3, 4, 5, 6});
-  q.visible_to_fieldworker = "fw-1";
+  q.scope.reader = "fw-1";
   CHECK(numbers(q) == V{1, 2, 5, 6});
   q.filter.categories = {StatusCategory::open};
   CHECK(numbers(q) == V{1, 2, 5});
+  q.scope.reader = "fw-2";
+  CHECK(numbers(q) == V{1});
+  q.scope.reader = "fw-9";
+  CHECK(numbers(q).empty());
   q = {};
-  q.visible_to_customer = "cust-2";
+  q.scope.customer = "cust-2";
   CHECK(numbers(q) == V{3, 4, 5, 6});
+  q.scope.reader = "fw-1";  // both: the customer's issues this reader reads
+  CHECK(numbers(q) == V{5, 6});
   q = {};
   q.filter.to_follow = true;
   CHECK(numbers(q) == V{2, 4, 6});
@@ -360,14 +373,14 @@ TEST_CASE("storage: holds, their links and the ledger") {
     t->put_hold(h);
     // The issue may come after its link, in the same transaction.
     IssueRow one = sample_issue(t->allocate_issue_number());
-    t->link_hold(b1, "fw-1", 1);
-    t->link_hold(b1, "fw-1", 1);
+    t->link_hold(b1, "fw-1", 1, true);
+    t->link_hold(b1, "fw-1", 1, false);  // linking again changes nothing
     t->insert_issue(one);
     IssueRow two = sample_issue(t->allocate_issue_number());
     two.issue.status = "Closed";
     two.issue.category = StatusCategory::closed;
     t->insert_issue(two);
-    t->link_hold(b1, "fw-1", 2);
+    t->link_hold(b1, "fw-1", 2, false);  // the Desk decides: a closed issue blocks nothing
     PaymentHold other{{RecordKind::invoice, "INV-1"}, "fw-2", HoldState::released, std::nullopt, HoldScope::portion,
                       t0() - std::chrono::days(3), t0(), {}, {}};
     t->put_hold(other);
@@ -414,6 +427,23 @@ TEST_CASE("storage: holds, their links and the ledger") {
   REQUIRE(lines.size() == 2);
   CHECK(lines[1].override_release);
   CHECK_FALSE(lines[1].amount);
+  t.reset();
+  {
+    // Erasing an issue leaves the ledger alone; dropping its code keeps the lines.
+    auto w = s->begin(TxnMode::write);
+    w->erase_issue(1);
+    CHECK(w->ledger(t0(), t0() + std::chrono::hours(2))[0].issues == std::vector<std::string>{"CMP-00001"});
+    CHECK(w->drop_from_ledger("CMP-00001") == 2);
+    CHECK(w->drop_from_ledger("CMP-00001") == 0);
+    CHECK(w->drop_from_ledger("CMP-0000") == 0);  // whole codes only
+    lines = w->ledger(t0(), t0() + std::chrono::hours(2));
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0].issues.empty());
+    CHECK(lines[1].issues.empty());
+  }
+  t = s->begin(TxnMode::read);
+  CHECK(t->ledger(t0(), t0() + std::chrono::hours(2))[0].issues ==
+        std::vector<std::string>{"CMP-00001"});  // rolled back
 }
 
 TEST_CASE("storage: a hold's issues and blocking issues follow closing, reopening and erasure") {
@@ -445,8 +475,8 @@ TEST_CASE("storage: a hold's issues and blocking issues follow closing, reopenin
       t->insert_issue(rows.back());
     }
     // Linked out of order: the lists come back ascending.
-    for (std::int64_t n : {3, 1, 2}) t->link_hold(b1, "fw-1", n);
-    t->link_hold(b1, "fw-2", 1);
+    for (std::int64_t n : {3, 1, 2}) t->link_hold(b1, "fw-1", n, true);
+    t->link_hold(b1, "fw-2", 1, true);
     t->commit();
   }
   CHECK(lists("fw-1") == std::pair(Codes{"CMP-00001", "CMP-00002", "CMP-00003"},
@@ -458,9 +488,20 @@ TEST_CASE("storage: a hold's issues and blocking issues follow closing, reopenin
     after.issue.category = closed ? StatusCategory::closed : StatusCategory::active;
     after.issue.version = rows[k].issue.version + 1;
     REQUIRE(t->update_issue(rows[k], after));
+    t->mark_blocking(after.issue.number, !closed);
     t->commit();
     rows[k] = after;
   };
+  {
+    // An update alone does not touch the links: whether an issue blocks is the Desk's to say.
+    auto t = s->begin(TxnMode::write);
+    IssueRow after = rows[2];
+    after.issue.category = StatusCategory::closed;
+    after.issue.version = rows[2].issue.version + 1;
+    REQUIRE(t->update_issue(rows[2], after));
+    t->mark_blocking(99, false);  // an issue without links: nothing to mark
+    CHECK(t->hold(b1, "fw-1")->blocking == Codes{"CMP-00001", "CMP-00002", "CMP-00003"});
+  }
   set_closed(1, true);
   set_closed(0, true);
   CHECK(lists("fw-1") == std::pair(Codes{"CMP-00001", "CMP-00002", "CMP-00003"}, Codes{"CMP-00003"}));
@@ -482,6 +523,7 @@ TEST_CASE("storage: a hold's issues and blocking issues follow closing, reopenin
     after.issue.category = StatusCategory::closed;
     after.issue.version = rows[2].issue.version + 1;
     REQUIRE(t->update_issue(rows[2], after));
+    t->mark_blocking(3, false);
   }
   CHECK(lists("fw-1") == std::pair(Codes{"CMP-00002", "CMP-00003"}, Codes{"CMP-00003"}));
 }
@@ -567,7 +609,10 @@ TEST_CASE("storage: users, comments, attachments, watchers, links, search and er
     SearchQuery both = all_of({{"public"}, {"p", "jpg"}}, R"(("public" AND "p jpg"))");
     both.audience = SearchAudience::customer;
     CHECK(t->search(both).size() == 1);
-    both.visible_to_customer = "someone else";
+    both.scope.customer = "someone else";
+    CHECK(t->search(both).empty());
+    both.scope.customer.reset();
+    both.scope.reader = "fw-1";  // no readers were put
     CHECK(t->search(both).empty());
     SearchQuery phrase = all_of({{"line", "two"}}, R"("line two")");  // in both descriptions
     phrase.audience = SearchAudience::customer;

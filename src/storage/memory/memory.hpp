@@ -32,13 +32,15 @@ struct State {
   std::vector<IssueType> issue_types;
   std::map<RecordRef, Record> records;
   std::map<std::int64_t, IssueRow> issues;
+  std::map<std::int64_t, std::set<std::string, std::less<>>> readers;  // put_readers, by issue
   std::map<std::int64_t, std::vector<TimelineEntry>> timeline;
   std::map<std::int64_t, OutboxItem> outbox;
   std::map<std::string, std::int64_t, std::less<>> outbox_keys;  // idempotency key -> id, of the items in outbox
   std::int64_t last_outbox_id = 0;
   // Holds are stored without their links; links live beside them.
   std::map<std::pair<RecordRef, std::string>, PaymentHold> holds;
-  std::map<std::pair<RecordRef, std::string>, std::set<std::int64_t>> hold_links;
+  // Each hold's linked issues, by number, with whether the link blocks.
+  std::map<std::pair<RecordRef, std::string>, std::map<std::int64_t, bool>> hold_links;
   std::map<std::int64_t, HoldLedgerEntry> ledger;
   std::int64_t last_ledger_id = 0;
   std::map<std::string, User, std::less<>> users;
@@ -83,6 +85,7 @@ class MemoryTransaction final : public StorageTransaction {
   std::optional<IssueRow> issue(std::int64_t number) override;
   std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) override;
   void insert_issue(const IssueRow &row) override;
+  void put_readers(std::int64_t number, std::span<const std::string> readers) override;
   bool update_issue(const IssueRow &before, const IssueRow &after) override;
   std::vector<Issue> find_issues(const IssueQuery &q) override;
   std::int64_t count_issues(const IssueQuery &q) override;
@@ -113,11 +116,13 @@ class MemoryTransaction final : public StorageTransaction {
   std::size_t ack_outbox(std::span<const std::int64_t> ids) override;
   std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) override;
   void put_hold(const PaymentHold &h) override;
-  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) override;
+  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number, bool blocking) override;
+  void mark_blocking(std::int64_t number, bool blocking) override;
   std::vector<PaymentHold> holds_of_issue(std::int64_t number) override;
   std::vector<PaymentHold> find_holds(const HoldFilter &f) override;
   std::int64_t append_ledger(const HoldLedgerEntry &e) override;
   std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) override;
+  std::int64_t drop_from_ledger(std::string_view code) override;
   std::optional<User> user(std::string_view id) override;
   void put_user(const User &u) override;
   std::vector<User> users_with_role(Role role) override;
@@ -148,11 +153,11 @@ class MemoryTransaction final : public StorageTransaction {
     PaymentHold h = stored;
     auto links = state_.hold_links.find(key);
     if (links == state_.hold_links.end()) return h;
-    for (std::int64_t number : links->second) {
+    for (auto [number, blocking] : links->second) {
       auto issue = state_.issues.find(number);
       if (issue == state_.issues.end()) continue;
       h.issues.push_back(issue->second.issue.code);
-      if (!issue->second.issue.is_closed()) h.blocking.push_back(issue->second.issue.code);
+      if (blocking) h.blocking.push_back(issue->second.issue.code);
     }
     return h;
   }
@@ -202,8 +207,7 @@ class MemoryTransaction final : public StorageTransaction {
 
   bool matches(const IssueQuery &q, const Issue &i) const {
     const IssueFilter &f = q.filter;
-    if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) return false;
-    if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) return false;
+    if (!in_scope(q.scope, i)) return false;
     if (f.record && i.record != *f.record) return false;
     if (f.record_kind && i.record.kind != *f.record_kind) return false;
     if (f.workflow && i.workflow != *f.workflow) return false;
@@ -227,12 +231,22 @@ class MemoryTransaction final : public StorageTransaction {
     return true;
   }
 
-  bool fieldworker_sees(const std::string &fieldworker, const Issue &i) const {
-    auto it = state_.records.find(i.record);
-    if (it == state_.records.end()) return false;
-    const Record &r = it->second;
-    bool assigned = std::find(r.fieldworkers.begin(), r.fieldworkers.end(), fieldworker) != r.fieldworkers.end();
-    return assigned && (r.ref.kind == RecordKind::booking || r.visibility == RecordVisibility::all);
+  bool in_scope(const ReadScope &scope, const Issue &i) const {
+    if (scope.customer && i.customer_id != *scope.customer) return false;
+    if (scope.reader) {
+      auto it = state_.readers.find(i.number);
+      if (it == state_.readers.end() || !it->second.count(*scope.reader)) return false;
+    }
+    return true;
+  }
+
+  // Replaces an issue's readers (undoably); none erases its entry.
+  void set_readers(std::int64_t number, std::span<const std::string> readers) {
+    remember(state_.readers, number);
+    if (readers.empty())
+      state_.readers.erase(number);
+    else
+      state_.readers[number] = {readers.begin(), readers.end()};
   }
 
   State &state_;

@@ -54,7 +54,9 @@ std::string MemoryTransaction::dump() {
                        h.record.to_string(), h.fieldworker, to_string(h.state),
                        h.amount ? h.amount->to_string() : "-", to_string(h.scope), to_millis(h.since),
                        h.released_at ? to_millis(*h.released_at) : 0, fmt::join(full.issues, ","));
+    out += fmt::format("hold {} {} blocking={}\n", h.record.to_string(), h.fieldworker, fmt::join(full.blocking, ","));
   }
+  for (const auto &[n, set] : state_.readers) out += fmt::format("readers {} {}\n", n, fmt::join(set, ","));
   for (const auto &[id, e] : state_.ledger)
     out += fmt::format("ledger {} {} {} {} at={} actor={}/{} reason={} issues={} amount={} override={}\n", id,
                        e.record.to_string(), e.fieldworker, to_string(e.action), to_millis(e.at), e.actor_id,

@@ -30,8 +30,7 @@ std::vector<SearchMatch> MemoryTransaction::search(const SearchQuery &q) {
       if (!places[p].empty()) ++stats.texts_with_phrase[p];
     if (!search::evaluate(q, places, frequency)) continue;
     const Issue &i = state_.issues.at(n).issue;
-    if (q.visible_to_fieldworker && !fieldworker_sees(*q.visible_to_fieldworker, i)) continue;
-    if (q.visible_to_customer && i.customer_id != *q.visible_to_customer) continue;
+    if (!in_scope(q.scope, i)) continue;
     found.push_back({n, frequency, static_cast<std::int64_t>(t.words.size())});
   }
   for (auto &f : found) f.score = search_score(q, stats, f.frequency, f.words);

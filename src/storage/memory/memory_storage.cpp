@@ -119,6 +119,12 @@ void MemoryTransaction::insert_issue(const IssueRow &row) {
   state_.issues[row.issue.number] = row;
 }
 
+void MemoryTransaction::put_readers(std::int64_t number, std::span<const std::string> readers) {
+  write();
+  if (!state_.issues.count(number)) throw StorageError(fmt::format("put readers: no issue {}", number));
+  set_readers(number, readers);
+}
+
 bool MemoryTransaction::update_issue(const IssueRow &before, const IssueRow &after) {
   write();
   auto it = state_.issues.find(before.issue.number);
@@ -356,12 +362,22 @@ void MemoryTransaction::put_hold(const PaymentHold &h) {
   state_.holds[key] = std::move(stored);
 }
 
-void MemoryTransaction::link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) {
+void MemoryTransaction::link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number,
+                                  bool blocking) {
   write();
   std::pair<RecordRef, std::string> key{record, std::string(fieldworker)};
   if (!state_.holds.count(key)) throw StorageError("link hold: no such hold");
   remember(state_.hold_links, key);
-  state_.hold_links[key].insert(number);
+  state_.hold_links[key].emplace(number, blocking);
+}
+
+void MemoryTransaction::mark_blocking(std::int64_t number, bool blocking) {
+  write();
+  for (auto &[key, links] : state_.hold_links)
+    if (auto it = links.find(number); it != links.end() && it->second != blocking) {
+      remember(state_.hold_links, key);
+      links[number] = blocking;
+    }
 }
 
 std::vector<PaymentHold> MemoryTransaction::holds_of_issue(std::int64_t number) {
@@ -401,6 +417,18 @@ std::int64_t MemoryTransaction::append_ledger(const HoldLedgerEntry &e) {
   remember(state_.ledger, stored.id);
   state_.ledger[stored.id] = stored;
   return stored.id;
+}
+
+std::int64_t MemoryTransaction::drop_from_ledger(std::string_view code) {
+  write();
+  std::int64_t n = 0;
+  for (auto &[id, line] : state_.ledger)
+    if (std::find(line.issues.begin(), line.issues.end(), code) != line.issues.end()) {
+      remember(state_.ledger, id);
+      std::erase(line.issues, code);
+      ++n;
+    }
+  return n;
 }
 
 std::vector<HoldLedgerEntry> MemoryTransaction::ledger(Timestamp from, Timestamp to) {
@@ -590,16 +618,12 @@ ErasedCounts MemoryTransaction::erase_issue(std::int64_t number) {
     if (of_issue(item)) forget_key(item.idempotency_key);
   n.outbox_items = erase_where(state_.outbox, of_issue);
   erase_where(state_.links, [&](const StoredLink &l) { return l.from == number || l.to == number; });
-  for (auto &[key, set] : state_.hold_links)
-    if (set.count(number)) {
+  for (auto &[key, links] : state_.hold_links)
+    if (links.count(number)) {
       remember(state_.hold_links, key);
-      set.erase(number);
+      links.erase(number);
     }
-  for (auto &[id, line] : state_.ledger)
-    if (std::find(line.issues.begin(), line.issues.end(), code) != line.issues.end()) {
-      remember(state_.ledger, id);
-      std::erase(line.issues, code);
-    }
+  set_readers(number, {});
   if (state_.watchers.count(number)) {
     remember(state_.watchers, number);
     state_.watchers.erase(number);

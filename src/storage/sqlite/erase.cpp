@@ -28,15 +28,6 @@ ErasedCounts SqliteTransaction::erase_issue(std::int64_t number) {
       n.outbox_items = s->exec();
     }
     {
-      // Ledger lines stay (payouts were withheld and released) but no longer
-      // name the issue. Deletion is rare, so the ledger is scanned.
-      Use s(stmts_.get("UPDATE hold_ledger SET issues = trim(replace(char(10) || issues || char(10), char(10) || "
-                       "?1 || char(10), char(10)), char(10)) WHERE instr(char(10) || issues || char(10), "
-                       "char(10) || ?1 || char(10)) > 0"));
-      s->bind(1, format_issue_code(number));
-      s->exec();
-    }
-    {
       Use s(stmts_.get("DELETE FROM due WHERE number = ?"));
       s->bind(1, number);
       s->exec();

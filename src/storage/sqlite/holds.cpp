@@ -53,16 +53,26 @@ void SqliteTransaction::put_hold(const PaymentHold &h) {
   });
 }
 
-void SqliteTransaction::link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) {
+void SqliteTransaction::link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number,
+                                  bool blocking) {
   guarded("link hold", [&] {
-    // An issue not written yet is a new one, and new issues are never closed.
     Use s(stmts_.get("INSERT OR IGNORE INTO hold_issues (record_kind, record_id, fieldworker_id, number, open) "
-                     "VALUES (?1, ?2, ?3, ?4, coalesce((SELECT category <> 'closed' FROM issues WHERE number = "
-                     "?4), 1))"));
+                     "VALUES (?, ?, ?, ?, ?)"));
     s->bindNoCopy(1, to_string(record.kind));
     s->bindNoCopy(2, record.id);
     s->bind(3, std::string(fieldworker));
     s->bind(4, number);
+    s->bind(5, blocking ? 1 : 0);
+    s->exec();
+  });
+}
+
+void SqliteTransaction::mark_blocking(std::int64_t number, bool blocking) {
+  guarded("mark hold links", [&] {
+    // Schema triggers carry the change to each linked hold's list of blocking issues.
+    Use s(stmts_.get("UPDATE hold_issues SET open = ? WHERE number = ?"));
+    s->bind(1, blocking ? 1 : 0);
+    s->bind(2, number);
     s->exec();
   });
 }
@@ -127,6 +137,17 @@ std::int64_t SqliteTransaction::append_ledger(const HoldLedgerEntry &e) {
     s->bind(12, e.override_release ? 1 : 0);
     s->exec();
     return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db_.getHandle()));
+  });
+}
+
+std::int64_t SqliteTransaction::drop_from_ledger(std::string_view code) {
+  return guarded("drop an issue from the ledger", [&] {
+    // Deletion is rare, so the ledger is scanned.
+    Use s(stmts_.get("UPDATE hold_ledger SET issues = trim(replace(char(10) || issues || char(10), char(10) || "
+                     "?1 || char(10), char(10)), char(10)) WHERE instr(char(10) || issues || char(10), "
+                     "char(10) || ?1 || char(10)) > 0"));
+    s->bind(1, std::string(code));
+    return static_cast<std::int64_t>(s->exec());
   });
 }
 

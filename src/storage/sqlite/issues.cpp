@@ -29,8 +29,9 @@ class IssueSql : public Conditions {
   /// `filter`: its record, customer and responsible fieldworker criteria,
   /// which may choose the index, and whether its categories leave out
   /// closed; the caller adds every other criterion (categories too).
-  IssueSql(const std::optional<std::string> &fieldworker, const std::optional<std::string> &customer,
-           const IssueFilter &filter = {}) {
+  IssueSql(const ReadScope &scope, const IssueFilter &filter = {}) {
+    const std::optional<std::string> &fieldworker = scope.reader;
+    const std::optional<std::string> &customer = scope.customer;
     enum class By : std::uint8_t { record, fieldworker, customer, responsible, any };
     By by = filter.record                    ? By::record
             : fieldworker                    ? By::fieldworker
@@ -107,7 +108,7 @@ class IssueSql : public Conditions {
 // The host's criteria and the reader's scope of an issue query, without paging.
 IssueSql issue_sql(const IssueQuery &q) {
   const IssueFilter &f = q.filter;
-  IssueSql sql(q.visible_to_fieldworker, q.visible_to_customer, f);
+  IssueSql sql(q.scope, f);
   if (f.record_kind) sql.where("i.record_kind = " + sql.text(to_string(*f.record_kind)));
   if (f.workflow) sql.where("i.workflow = " + sql.text(*f.workflow));
   if (f.status) sql.where("i.status = " + sql.text(*f.status));
@@ -236,7 +237,24 @@ void SqliteTransaction::insert_issue(const IssueRow &row) {
       s->exec();
     }
     index_fieldworkers(row.issue);
-    if (row.issue.is_closed()) mark_links_open(row.issue.number, false);
+  });
+}
+
+void SqliteTransaction::put_readers(std::int64_t number, std::span<const std::string> readers) {
+  guarded("put readers", [&] {
+    {
+      Use s(stmts_.get("DELETE FROM fieldworker_issues WHERE number = ?"));
+      s->bind(1, number);
+      s->exec();
+    }
+    for (const auto &id : readers) {
+      // `open` mirrors the issue's category for the lists' partial index (as issue_fieldworkers' does).
+      Use s(stmts_.get("INSERT OR IGNORE INTO fieldworker_issues (fieldworker_id, number, open) "
+                       "SELECT ?, number, category <> 'closed' FROM issues WHERE number = ?"));
+      s->bind(1, id);
+      s->bind(2, number);
+      if (s->exec() == 0 && !issue(number)) throw StorageError(fmt::format("put readers: no issue {}", number));
+    }
   });
 }
 
@@ -268,7 +286,6 @@ bool SqliteTransaction::update_issue(const IssueRow &before, const IssueRow &aft
       s->exec();
       index_fieldworkers(after.issue);
     }
-    if (before.issue.is_closed() != after.issue.is_closed()) mark_links_open(after.issue.number, !after.issue.is_closed());
     return true;
   });
 }
@@ -435,14 +452,6 @@ std::vector<StatusPeriod> SqliteTransaction::status_periods(std::span<const std:
     }
     return out;
   });
-}
-
-void SqliteTransaction::mark_links_open(std::int64_t number, bool open) {
-  // Schema triggers carry the change to each linked hold's list of blocking issues.
-  Use s(stmts_.get("UPDATE hold_issues SET open = ? WHERE number = ?"));
-  s->bind(1, open ? 1 : 0);
-  s->bind(2, number);
-  s->exec();
 }
 
 void SqliteTransaction::index_fieldworkers(const Issue &issue) {

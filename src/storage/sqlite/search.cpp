@@ -131,10 +131,10 @@ std::vector<SearchMatch> SqliteTransaction::search(const SearchQuery &q) {
         "{1}.rowid WHERE {1} MATCH ?1",
         issue_columns, table);
     c.skip(1);
-    if (q.visible_to_customer) sql += " AND i.customer_id = " + c.text(*q.visible_to_customer);
-    if (q.visible_to_fieldworker)  // the issues the fieldworker may see, as lists read them
+    if (q.scope.customer) sql += " AND i.customer_id = " + c.text(*q.scope.customer);
+    if (q.scope.reader)  // the issues the reader may see, as lists read them
       sql += " AND EXISTS (SELECT 1 FROM fieldworker_issues s WHERE s.fieldworker_id = " +
-             c.text(*q.visible_to_fieldworker) + " AND s.number = i.number)";
+             c.text(*q.scope.reader) + " AND s.number = i.number)";
     sql += " ORDER BY score DESC, i.number LIMIT " + c.integer(static_cast<std::int64_t>(q.limit)) + " OFFSET " +
            c.integer(static_cast<std::int64_t>(q.offset));
     Use s(stmts_.get(sql));

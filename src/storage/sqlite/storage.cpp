@@ -81,6 +81,8 @@ class SqliteStorage final : public Storage {
  public:
   SqliteStorage(const std::string &path, const SqliteOptions &options)
       : path_(check::excerpt(path, 200)),
+        file_(path),
+        options_(options),
         read_only_(options.read_only || options.immutable),
         db_(open(path, options)),
         stmts_(db_),
@@ -116,6 +118,15 @@ class SqliteStorage final : public Storage {
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
     if (mode == TxnMode::write) refuse_if_read_only("nothing can be changed");
     return std::make_unique<SqliteTransaction>(db_, stmts_, debt_, *search_, mode);
+  }
+
+  std::unique_ptr<Storage> open_reader() override {
+    // A private in-memory or temporary database is this connection's alone.
+    if (file_.empty() || file_ == ":memory:") return nullptr;
+    SqliteOptions o = options_;
+    o.read_only = true;
+    o.create = false;
+    return std::make_unique<SqliteStorage>(file_, o);
   }
 
   std::string_view backend_name() const noexcept override { return "sqlite"; }
@@ -202,7 +213,9 @@ class SqliteStorage final : public Storage {
     }
   }
 
-  std::string path_;
+  std::string path_;  // for messages
+  std::string file_;
+  SqliteOptions options_;
   bool read_only_;
   SQLite::Database db_;
   StatementCache stmts_;

@@ -184,6 +184,7 @@ class SqliteTransaction final : public StorageTransaction {
   std::int64_t allocate_issue_number() override;
   std::optional<IssueRow> issue(std::int64_t number) override;
   void insert_issue(const IssueRow &row) override;
+  void put_readers(std::int64_t number, std::span<const std::string> readers) override;
   bool update_issue(const IssueRow &before, const IssueRow &after) override;
   std::vector<Issue> find_issues(const IssueQuery &q) override;
   std::int64_t count_issues(const IssueQuery &q) override;
@@ -199,11 +200,13 @@ class SqliteTransaction final : public StorageTransaction {
   // --- holds.cpp
   std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) override;
   void put_hold(const PaymentHold &h) override;
-  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) override;
+  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number, bool blocking) override;
+  void mark_blocking(std::int64_t number, bool blocking) override;
   std::vector<PaymentHold> holds_of_issue(std::int64_t number) override;
   std::vector<PaymentHold> find_holds(const HoldFilter &f) override;
   std::int64_t append_ledger(const HoldLedgerEntry &e) override;
   std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) override;
+  std::int64_t drop_from_ledger(std::string_view code) override;
 
   // --- discussion.cpp: comments, attachments, watchers, links, message templates
   std::int64_t add_comment(std::int64_t number, const Comment &c) override;
@@ -232,7 +235,6 @@ class SqliteTransaction final : public StorageTransaction {
 
  private:
   // issues.cpp
-  void mark_links_open(std::int64_t number, bool open);
   void index_fieldworkers(const Issue &issue);
 
   SQLite::Database &db_;
