@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "access/access.hpp"
 #include "complaints/complaints.hpp"
 #include "harness.hpp"
 #include "storage/codec.hpp"
@@ -171,6 +172,7 @@ void seed(const std::string &path, int issues) {
       row.timeline_seq = seq;
       row.timeline_hash = hash;
       t->insert_issue(row);
+      t->put_readers(row.issue.number, access::readers(rec));  // as the Desk does when it reports
       for (const auto &e : entries) t->append_timeline(e);
       for (Comment c : tpl.comments) {
         c.issue_code = i.code;

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "access/access.hpp"
 #include "complaints/complaints.hpp"
 #include "harness.hpp"
 #include "timeline/chain.hpp"
@@ -175,6 +176,7 @@ void seed(const std::string &path, int issues) {
       Record record = record_of(static_cast<std::int64_t>((h >> 20) % static_cast<std::uint64_t>(records)));
       IssueRow row = copy(tpl, t->allocate_issue_number(), record, t0 + std::chrono::seconds(30) * k, entries);
       t->insert_issue(row);
+      t->put_readers(row.issue.number, access::readers(record));  // as the Desk does when it reports
       for (const auto &e : entries) t->append_timeline(e);
     }
     t->commit();

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "access/access.hpp"
 #include "complaints/complaints.hpp"
 #include "harness.hpp"
 #include "search/texts.hpp"
@@ -144,6 +145,7 @@ void seed(const std::string &path, int issues, int comments, int notes) {
       row.timeline_seq = seq;
       row.timeline_hash = hash;
       t->insert_issue(row);
+      t->put_readers(row.issue.number, access::readers(rec));  // as the Desk does when it reports
       for (const auto &e : entries) t->append_timeline(e);
       std::vector<Comment> thread;
       for (int c = 0; c < comments; ++c) {

@@ -79,9 +79,11 @@ RecordKind kind_of(const char *kind, const char *name) {
   return *k;
 }
 
-std::unique_ptr<complaints_desk> make_handle(std::unique_ptr<Storage> storage, const std::shared_ptr<ManualClock> &clock) {
+std::unique_ptr<complaints_desk> make_handle(std::unique_ptr<Storage> storage, const std::shared_ptr<ManualClock> &clock,
+                                             std::size_t read_connections = DeskOptions{}.read_connections) {
   DeskOptions o;
   if (clock) o.clock = clock;
+  o.read_connections = read_connections;
   auto store = std::make_shared<complaints_store>(Desk(std::move(storage), o), clock);
   return std::make_unique<complaints_desk>(std::move(store));
 }
@@ -97,6 +99,7 @@ namespace {
 struct OpenOptions {
   SqliteOptions sqlite;
   std::shared_ptr<ManualClock> clock;
+  std::size_t read_connections = DeskOptions{}.read_connections;
 };
 
 OpenOptions read_options(const char *options_json) {
@@ -121,6 +124,10 @@ OpenOptions read_options(const char *options_json) {
       o.sqlite.busy_timeout_ms = integer();
     } else if (k == "cache_kib") {
       o.sqlite.cache_kib = integer();
+    } else if (k == "read_connections") {
+      int n = integer();
+      if (n > 64) throw InvalidInput("must be an integer from 0 to 64", "options.read_connections");
+      o.read_connections = static_cast<std::size_t>(n);
     } else if (k == "read_only" || k == "immutable") {
       if (!it->is_boolean()) throw InvalidInput("must be true or false", "options." + k);
       (k == "read_only" ? o.sqlite.read_only : o.sqlite.immutable) = it->get<bool>();
@@ -228,14 +235,14 @@ int complaints_desk_open_sqlite(complaints_desk **out, const char *path, const c
   return open_with(out, errmsg, [&] {
     std::string file(need_text(path, "path"));
     OpenOptions o = read_options(options_json);
-    return make_handle(open_sqlite(file, o.sqlite), o.clock);
+    return make_handle(open_sqlite(file, o.sqlite), o.clock, o.read_connections);
   });
 }
 
 int complaints_desk_open_memory(complaints_desk **out, const char *options_json, char **errmsg) {
   return open_with(out, errmsg, [&] {
     OpenOptions o = read_options(options_json);
-    return make_handle(make_memory_storage(), o.clock);
+    return make_handle(make_memory_storage(), o.clock, o.read_connections);
   });
 }
 

@@ -139,10 +139,12 @@ typedef struct complaints_desk complaints_desk;
 ** Opens a desk over a SQLite file, created if missing and migrated forward.
 ** options_json may be NULL or {"sync": "full"|"normal", "busy_timeout_ms": n,
 ** "cache_kib": n, "clock": "<RFC 3339 UTC instant>", "read_only": bool,
-** "immutable": bool}. Defaults: "sync" "full", "busy_timeout_ms" 10000 (how
-** long a write waits for another connection's, then ESTORAGE), "cache_kib"
-** 32768 per connection; both numbers 0 to 2147483647; the system clock;
-** read-write. With "clock" the desk's time stands still at that
+** "immutable": bool, "read_connections": n}. Defaults: "sync" "full",
+** "busy_timeout_ms" 10000 (how long a write waits for another connection's,
+** then ESTORAGE), "cache_kib" 32768 per connection; both numbers 0 to
+** 2147483647; the system clock; read-write; "read_connections" 4 (0 to 64:
+** extra connections opened as needed so that reads on several threads run
+** side by side and never wait for this desk's write; 0 for one connection). With "clock" the desk's time stands still at that
 ** instant until complaints_desk_set_clock (for tests and simulations).
 ** Opening a store whose schema is current takes no write lock and writes
 ** nothing (unless a scrub is owed: complaints_desk_scrub). "read_only": true opens
@@ -152,7 +154,7 @@ typedef struct complaints_desk complaints_desk;
 ** -wal and -shm files beside it). "immutable": true is read-only for a copy
 ** nobody changes: read without locks, without its -wal and -shm, creating
 ** nothing (for a directory the process may not write); never for a live file.
-** docs/c-api.md and SqliteOptions in complaints/storage.hpp say more. On
+** docs/c-api.md and SqliteOptions in complaints/sqlite.hpp say more. On
 ** failure *out is NULL and, if errmsg is not NULL, *errmsg is the message
 ** ("options.sync: must be ..."), to free with complaints_free. Errors:
 ** EINVALID (options), ESTORAGE (cannot open, not a database, newer schema;

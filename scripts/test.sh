@@ -25,11 +25,13 @@ LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart build
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart_c build/examples-installed/c.db >/dev/null
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/confirmation build/examples-installed/confirmation.db
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/council build/examples-installed/council.db
+# A host's own backend (examples/conformance) through the installed storage conformance suite.
+LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/storage_conformance
 PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" \
   c++ -std=c++20 -Wall -Wextra -Wpedantic -Werror examples/quickstart/main.cpp -o build/examples-installed/quickstart-pc \
   $(PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" pkg-config --cflags --libs complaints)
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart-pc build/examples-installed/pc.db >/dev/null
-echo "examples built and ran against the installed library (CMake package and pkg-config)"
+echo "examples and the storage conformance suite built and ran against the installed library (CMake package and pkg-config)"
 
 echo "== Python binding: tests and example"
 stage_lib="$PWD/build/stage/lib"

@@ -936,7 +936,7 @@ func TestSQLiteFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "complaints.db")
 	opts := []complaints.Option{
 		complaints.WithSync(complaints.SyncNormal), complaints.WithBusyTimeout(2 * time.Second),
-		complaints.WithCacheKiB(4096), complaints.WithClock(start),
+		complaints.WithCacheKiB(4096), complaints.WithReadConnections(2), complaints.WithClock(start),
 	}
 	desk, err := complaints.OpenSQLite(path, opts...)
 	if err != nil {

@@ -64,6 +64,7 @@ type deskOptions struct {
 	Sync          SyncMode `json:"sync,omitempty"`
 	BusyTimeoutMS *int64   `json:"busy_timeout_ms,omitempty"`
 	CacheKiB      *int64   `json:"cache_kib,omitempty"`
+	ReadConns     *int64   `json:"read_connections,omitempty"`
 	Clock         string   `json:"clock,omitempty"`
 	ReadOnly      bool     `json:"read_only,omitempty"`
 	Immutable     bool     `json:"immutable,omitempty"`
@@ -76,6 +77,13 @@ func WithSync(mode SyncMode) Option { return func(o *deskOptions) { o.Sync = mod
 // on the file before failing with ErrStorage (SQLite only).
 func WithBusyTimeout(d time.Duration) Option {
 	return func(o *deskOptions) { ms := d.Milliseconds(); o.BusyTimeoutMS = &ms }
+}
+
+// WithReadConnections sets how many extra connections the desk may open so
+// that reads on several goroutines run side by side and never wait for its
+// writes (default 4, 0 to 64; 0 serves everything on one connection).
+func WithReadConnections(n int) Option {
+	return func(o *deskOptions) { k := int64(n); o.ReadConns = &k }
 }
 
 // WithCacheKiB sets SQLite's page cache size in KiB (SQLite only).

@@ -28,9 +28,12 @@
 // permission checks pass, throws StorageError with where() "read_only",
 // changing nothing; scrub() too.
 //
-// Thread-safety: a Desk may be shared by threads; operations are serialized
-// internally. Events fire on the calling thread after the internal lock is
-// released. Several Desks (in several processes) may share one SQLite file.
+// Thread-safety: a Desk may be shared by threads. Operations that change
+// something are serialized internally; reads run side by side on connections
+// of their own (DeskOptions::read_connections), each seeing what was
+// committed before it began, so a read never waits for a write of this desk.
+// Events fire on the calling thread after the internal lock is released.
+// Several Desks (in several processes) may share one SQLite file.
 #pragma once
 
 #include "complaints/export.hpp"
@@ -69,6 +72,13 @@ namespace complaints {
 struct DeskOptions {
   /// Where "now" comes from; default: the system clock.
   std::shared_ptr<const Clock> clock;
+  /// How many extra connections the desk may open (Storage::open_reader), on
+  /// first need, to serve reads on several threads at once and beside a
+  /// write; 0 serves every operation on the one connection, in turn. Each
+  /// SQLite connection has its own page cache (SqliteOptions::cache_kib). At
+  /// most 64 (InvalidInput at "read_connections"). Backends without readers
+  /// (the in-memory one) serve everything on their one connection whatever this says.
+  std::size_t read_connections = 4;
 };
 
 class COMPLAINTS_API Desk {

@@ -1,11 +1,13 @@
 // complaints/storage.hpp - the pluggable storage interface (SPEC R12).
 //
 // Like LevelDB's Env: an abstract interface with every method's contract
-// written here, and implementations the library owns: SQLite (the embedded
-// default) and in-memory (for hosts' unit tests; no SQLite inside). Domain
-// code only ever talks to this interface, so a new backend touches no domain
-// code. A conformance suite (tests/storage) runs the same cases on every
-// backend.
+// written here, and implementations the library owns, each opened from a
+// header of its own: SQLite, the embedded default (complaints/sqlite.hpp:
+// SqliteOptions, open_sqlite), and in-memory, for hosts' unit tests
+// (complaints/memory_storage.hpp: make_memory_storage). Domain code only ever
+// talks to this interface, so a new backend touches no domain code. A
+// conformance suite, installed with the library, runs the same cases on
+// every backend, a host's own too (docs/storage.md).
 //
 // All work happens inside a StorageTransaction. A write transaction sees its
 // own writes, is isolated from every other transaction (on SQLite, across
@@ -18,8 +20,9 @@
 // prevented). After a StorageError the transaction must be discarded. No
 // method validates domain rules; the Desk does that before calling.
 //
-// Read-only stores (SqliteOptions::read_only): begin(TxnMode::write) and
-// scrub() throw StorageError with where() "read_only"; reads work.
+// Read-only stores (SqliteOptions::read_only, complaints/sqlite.hpp):
+// begin(TxnMode::write) and scrub() throw StorageError with where()
+// "read_only"; reads work.
 //
 // Thread-safety: a Storage and its transactions are used by one thread at a
 // time; at most one transaction per Storage object is open at once (the
@@ -66,14 +69,22 @@ struct StoredWorkflow {
   friend bool operator==(const StoredWorkflow &, const StoredWorkflow &) = default;
 };
 
+/// Whose issues a read may return. The Desk computes it once from the reader
+/// (access::scope): staff read every issue, a customer their own, a
+/// fieldworker the issues whose readers (put_readers) include them. A backend
+/// only filters by it; it never decides who sees what.
+struct ReadScope {
+  /// Only issues whose customer_id is this.
+  std::optional<std::string> customer{};
+  /// Only issues whose readers, as last written by put_readers, include this id.
+  std::optional<std::string> reader{};
+  friend bool operator==(const ReadScope &, const ReadScope &) = default;
+};
+
 /// What Desk::list asks of storage: the host's filter plus the reader's scope.
 struct IssueQuery {
   IssueFilter filter;
-  /// Only issues on records assigned to this fieldworker that are bookings or
-  /// have visibility "all".
-  std::optional<std::string> visible_to_fieldworker;
-  /// Only issues of this customer.
-  std::optional<std::string> visible_to_customer;
+  ReadScope scope{};
 };
 
 /// One phrase of a full-text query: words as the index keeps them (see
@@ -110,8 +121,7 @@ struct SearchQuery {
   SearchExpr expr{};
   std::string fts5{};
   SearchAudience audience = SearchAudience::staff;
-  std::optional<std::string> visible_to_fieldworker{};  ///< as in IssueQuery
-  std::optional<std::string> visible_to_customer{};
+  ReadScope scope{};  ///< as in IssueQuery
   std::size_t limit = 100;
   std::size_t offset = 0;
 };
@@ -257,6 +267,11 @@ class COMPLAINTS_API StorageTransaction {
   virtual std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) = 0;
   /// Inserts a new issue (its number from allocate_issue_number). Write.
   virtual void insert_issue(const IssueRow &row) = 0;
+  /// Replaces the readers of issue `number`: the ids, besides staff and the
+  /// issue's customer, whose ReadScope::reader finds it (the Desk computes them
+  /// with access::readers when an issue is reported or moves record, and when
+  /// its record changes). The issue exists in this transaction. Write.
+  virtual void put_readers(std::int64_t number, std::span<const std::string> readers) = 0;
   /// Replaces the stored issue `before` (as read in this transaction) with
   /// `after`, if the stored version is still before.issue.version; returns
   /// false (and writes nothing) otherwise. Knowing `before` lets a backend
@@ -334,14 +349,19 @@ class COMPLAINTS_API StorageTransaction {
 
   // --- payment holds ---------------------------------------------------------
   /// The hold of (record, fieldworker) with `issues` (every linked issue) and
-  /// `blocking` (those whose stored category is not closed), both ascending.
+  /// `blocking` (those whose link is marked blocking: see link_hold), both ascending.
   virtual std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) = 0;
   /// Inserts or replaces a hold's state, amount, scope and times; its links
   /// (issues, blocking) are ignored: see link_hold. Write.
   virtual void put_hold(const PaymentHold &hold) = 0;
-  /// Links an issue to an existing hold; linking twice is harmless. The issue
-  /// may be inserted later in the same transaction. Write.
-  virtual void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) = 0;
+  /// Links an issue to an existing hold, marked `blocking` or not (the Desk
+  /// decides: holds::blocks); linking again changes nothing, not even the mark.
+  /// The issue may be inserted later in the same transaction. Write.
+  virtual void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number,
+                         bool blocking) = 0;
+  /// Marks every hold link of issue `number` blocking or not (the Desk calls it
+  /// when holds::blocks of the issue changes). Write.
+  virtual void mark_blocking(std::int64_t number, bool blocking) = 0;
   /// Every hold an issue is linked to, ordered by fieldworker.
   virtual std::vector<PaymentHold> holds_of_issue(std::int64_t number) = 0;
   /// Holds matching the filter, ordered by record kind, record id and
@@ -351,6 +371,10 @@ class COMPLAINTS_API StorageTransaction {
   virtual std::int64_t append_ledger(const HoldLedgerEntry &entry) = 0;
   /// Ledger lines with from <= at < to, by id.
   virtual std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) = 0;
+  /// Removes the issue code `code` from the issues of every ledger line that
+  /// names it; the lines stay (the Desk calls it when it erases an issue).
+  /// Returns how many lines changed. Write.
+  virtual std::int64_t drop_from_ledger(std::string_view code) = 0;
 
   // --- users -----------------------------------------------------------------
   virtual std::optional<User> user(std::string_view id) = 0;
@@ -414,12 +438,12 @@ class COMPLAINTS_API StorageTransaction {
   virtual std::vector<SearchMatch> search(const SearchQuery &query) = 0;
   /// Replaces the texts a search reads of an issue. Write.
   virtual void put_search_text(std::int64_t number, const SearchText &text) = 0;
-  /// Erases an issue and everything about it: its row, fieldworker index,
+  /// Erases an issue and everything about it: its row, its readers,
   /// due items, tasks, timeline, comments, attachments, watchers, links (both ways), hold links,
   /// its search texts (gone from the index's files too once the scrub is done),
   /// its status periods,
-  /// and the undelivered outbox items naming it; holds ledger lines stay but
-  /// drop its code from their issues. Erased bytes must not remain in the
+  /// and the undelivered outbox items naming it. The holds ledger is not
+  /// touched (see drop_from_ledger). Erased bytes must not remain in the
   /// store's files once its scrub is done (see Storage::scrub). SQLite records
   /// in this same transaction that a scrub is owed, so that if it cannot
   /// happen at the commit (another connection reads an older snapshot, the
@@ -446,6 +470,16 @@ class COMPLAINTS_API Storage {
   virtual std::unique_ptr<StorageTransaction> begin(TxnMode mode) = 0;
   /// "sqlite", "memory", ...
   virtual std::string_view backend_name() const noexcept = 0;
+  /// Opens another connection to the same store, for reads that run beside
+  /// this one's transactions: the Desk keeps a few (DeskOptions::read_connections)
+  /// so that reads on other threads need not wait for a write. The new Storage
+  /// refuses writes and scrub() (StorageError, where() "read_only"), sees what
+  /// was committed before each of its transactions began, and is used by one
+  /// thread at a time. May be called while another thread uses this Storage.
+  /// Returns nullptr when the backend cannot serve reads apart (the default;
+  /// the in-memory backend; SQLite on "" or ":memory:"). Throws
+  /// StorageError when the connection cannot be opened.
+  virtual std::unique_ptr<Storage> open_reader() { return nullptr; }
   /// Makes sure content erased by any connection is gone from the backend's
   /// files, not just unreachable, and settles the scrub an erasure left owed.
   /// SQLite: checkpoints the write-ahead log and truncates it to zero bytes
@@ -457,54 +491,5 @@ class COMPLAINTS_API Storage {
   /// keeps nothing erased: true. Throws StorageError (I/O; a read-only store).
   virtual bool scrub() = 0;
 };
-
-/// Options of the SQLite backend.
-struct SqliteOptions {
-  /// FULL syncs every commit to disk (survives power loss). NORMAL, in WAL
-  /// mode, survives an application crash but may lose the last commits on
-  /// power loss; it is several times faster on real disks.
-  enum class Sync : std::uint8_t { full, normal } sync = Sync::full;
-  int busy_timeout_ms = 10000;  ///< how long a write waits for another writer
-  int cache_kib = 32768;        ///< page cache per connection (an upper bound; grows as used)
-  bool create = true;           ///< create the file if missing (never when read_only)
-  /// Opens the file for reading only (SQLITE_OPEN_READONLY), for backups,
-  /// replicas and inspection: the library never writes the database file,
-  /// every write transaction and scrub() is refused (StorageError, where()
-  /// "read_only"), reads see what other connections commit. The schema must
-  /// be current (no migration can run) and the file must exist. SQLite still
-  /// needs the -wal and -shm files beside a WAL database, to read it safely
-  /// while another process writes: it creates them when missing, so the
-  /// directory must be writable unless they exist, or use `immutable`. A
-  /// read-only store never scrubs: a scrub owed by an erasure waits for a
-  /// read-write connection.
-  bool read_only = false;
-  /// Read-only, and the file is a copy nobody changes (a backup, a snapshot
-  /// on read-only media): SQLite reads it without locks and without its -wal
-  /// and -shm files, creating nothing beside it (its `immutable` URI
-  /// parameter), so it opens in a directory the process may not write. Commits
-  /// that were still only in a -wal file are not seen. Never set it for a
-  /// file another connection may write: reads could see torn pages.
-  bool immutable = false;
-};
-
-/// Opens (creating if allowed) a SQLite database file in WAL mode with foreign
-/// keys on, and migrates its schema forward. The schema version is read in a
-/// read transaction: a store whose schema is current is opened without the
-/// write lock (another connection's write transaction does not delay it) and
-/// without writing anything to the file (SPEC R12.3), except to finish a scrub
-/// an erasure left owed (see StorageTransaction::erase_issue). Only when a
-/// migration is due is the write lock taken (waiting up to busy_timeout_ms),
-/// the version read again under it, and every missing step applied in one
-/// transaction. Throws StorageError when the file cannot be opened, is not a
-/// complaints database, was written by a newer schema version than this
-/// library knows, or is read-only (where() "read_only") and needs a migration.
-/// The Storage's connection is closed when it is destroyed.
-COMPLAINTS_API std::unique_ptr<Storage> open_sqlite(const std::string &path, const SqliteOptions &options = {});
-
-/// A new, empty in-memory store. Everything is lost when it is destroyed.
-COMPLAINTS_API std::unique_ptr<Storage> make_memory_storage();
-
-/// Schema version the SQLite backend writes.
-COMPLAINTS_API int sqlite_schema_version() noexcept;
 
 }  // namespace complaints

@@ -11,6 +11,16 @@
 
 namespace complaints::access {
 
+namespace {
+
+// A fieldworker assigned to a record sees its issues when it is a booking
+// (their own visit) or the office shares it with them (visibility "all").
+bool shared_with_fieldworkers(const Record &record) noexcept {
+  return record.ref.kind == RecordKind::booking || record.visibility == RecordVisibility::all;
+}
+
+}  // namespace
+
 bool sees_record(const Actor &actor, const Record &record) noexcept {
   switch (actor.role) {
     case Role::admin:
@@ -18,13 +28,26 @@ bool sees_record(const Actor &actor, const Record &record) noexcept {
     case Role::office:
     case Role::system: return true;
     case Role::customer: return record.customer_id == actor.id;
-    case Role::fieldworker: {
-      bool assigned = std::find(record.fieldworkers.begin(), record.fieldworkers.end(), actor.id) !=
-                      record.fieldworkers.end();
-      return assigned && (record.ref.kind == RecordKind::booking || record.visibility == RecordVisibility::all);
-    }
+    case Role::fieldworker:
+      return shared_with_fieldworkers(record) &&
+             std::find(record.fieldworkers.begin(), record.fieldworkers.end(), actor.id) != record.fieldworkers.end();
   }
   return false;
+}
+
+std::vector<std::string> readers(const Record &record) {
+  if (!shared_with_fieldworkers(record)) return {};
+  std::vector<std::string> out = record.fieldworkers;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+ReadScope scope(const Actor &actor) {
+  ReadScope s;
+  if (actor.role == Role::customer) s.customer = actor.id;
+  if (actor.role == Role::fieldworker) s.reader = actor.id;
+  return s;
 }
 
 bool sees_issue(const Actor &actor, const Issue &issue, const Record &record) noexcept {

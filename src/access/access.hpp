@@ -3,15 +3,27 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "complaints/actor.hpp"
 #include "complaints/issue.hpp"
 #include "complaints/record.hpp"
+#include "complaints/storage.hpp"
 
 namespace complaints::access {
 
 /// True when the actor may see the record's issues.
 bool sees_record(const Actor &actor, const Record &record) noexcept;
+
+/// The fieldworkers who may see the record's issues: those assigned to it,
+/// when it is a booking or its visibility is "all"; ascending, each once.
+/// Storage keeps them per issue (StorageTransaction::put_readers) so that a
+/// list can filter by them: the rule is decided here only.
+std::vector<std::string> readers(const Record &record);
+
+/// Whose issues the actor's reads return (storage filters by it): staff
+/// everyone's, a customer their own, a fieldworker those it reads (readers()).
+ReadScope scope(const Actor &actor);
 
 /// True when the actor needs the record to decide whether they see an issue
 /// (staff see everything; others depend on the record).

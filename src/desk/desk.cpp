@@ -32,17 +32,67 @@ void check_id_list(const std::vector<std::string> &ids, std::string_view field) 
 
 }  // namespace
 
+std::unique_ptr<Reader> ReaderPool::lend(Storage &storage) {
+  std::unique_lock lock(mutex_);
+  while (idle_.empty()) {
+    if (unsupported_ || limit == 0) return nullptr;
+    if (open_ < limit) {
+      ++open_;
+      lock.unlock();  // opening takes a while; others may lend and give back meanwhile
+      std::unique_ptr<Storage> s;
+      try {
+        s = storage.open_reader();
+      } catch (...) {
+        lock.lock();
+        --open_;
+        throw;
+      }
+      if (s) {
+        auto reader = std::make_unique<Reader>();
+        reader->storage = std::move(s);
+        return reader;
+      }
+      lock.lock();
+      --open_;
+      unsupported_ = true;
+      freed_.notify_all();
+      return nullptr;
+    }
+    freed_.wait(lock);
+  }
+  auto reader = std::move(idle_.back());
+  idle_.pop_back();
+  return reader;
+}
+
+void ReaderPool::give_back(std::unique_ptr<Reader> reader, bool failed) {
+  {
+    std::lock_guard lock(mutex_);
+    if (failed)
+      --open_;
+    else
+      idle_.push_back(std::move(reader));
+  }
+  freed_.notify_one();
+  reader.reset();  // a failed reader's connection closes outside the lock
+}
+
 Desk::Desk(std::unique_ptr<Storage> storage, DeskOptions options) : impl_(std::make_unique<Impl>()) {
   if (!storage) throw InvalidInput("must not be null", "storage");
+  if (options.read_connections > 64) throw InvalidInput("must be at most 64", "read_connections");
   impl_->storage = std::move(storage);
   impl_->clock = options.clock ? std::move(options.clock) : std::make_shared<SystemClock>();
   // A new store gets the built-in workflow and the default issue types, once.
+  // Readers come after: a desk that is only ever written opens none.
   bool initialized = impl_->run(TxnMode::read, [](Op &op) { return op.txn.setting(initialized_key).has_value(); });
-  if (initialized) return;
+  if (initialized) {
+    impl_->readers.limit = options.read_connections;
+    return;
+  }
   try {
     impl_->run(TxnMode::write, [&](Op &op) {
       if (op.txn.setting(initialized_key)) return 0;  // another process got there first
-      impl_->caches.store_workflow(op, Workflow::builtin("field-service"));
+      op.caches->store_workflow(op, Workflow::builtin("field-service"));
       for (const auto &t : default_types) op.txn.put_issue_type(t);
       op.txn.put_setting(initialized_key, "1");
       return 0;
@@ -53,6 +103,7 @@ Desk::Desk(std::unique_ptr<Storage> storage, DeskOptions options) : impl_(std::m
                                    e.message()),
                        e.where());
   }
+  impl_->readers.limit = options.read_connections;
 }
 
 Desk::~Desk() = default;
@@ -81,7 +132,7 @@ void Desk::install_workflow(const Actor &actor, const Workflow &wf) {
                                        "lacks",
                                        count, check::excerpt(wf.name()), check::excerpt(status)),
                            "workflow.statuses");
-    impl_->caches.store_workflow(op, wf);
+    op.caches->store_workflow(op, wf);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -109,13 +160,13 @@ Workflow Desk::add_status(const Actor &actor, std::string_view workflow, const S
   if (!status_category_from_string(to_string(status.category)))
     throw InvalidInput("is not a known category", "status.category");
   return impl_->run(TxnMode::write, [&](Op &op) {
-    const Workflow &current = impl_->caches.workflow(op, workflow);
+    const Workflow &current = op.caches->workflow(op, workflow);
     if (current.status(status.name))
       throw InvalidInput(
           fmt::format("workflow '{}' already has a status '{}'", check::excerpt(workflow), check::excerpt(status.name)),
           "status.name");
     Workflow next = current.with_status(status, Impl::validation_context(op.txn));
-    impl_->caches.store_workflow(op, next);
+    op.caches->store_workflow(op, next);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -134,7 +185,7 @@ void Desk::add_issue_type(const Actor &actor, const IssueType &type) {
   check::colour(type.colour, "type.colour");
   impl_->run(TxnMode::write, [&](Op &op) {
     op.txn.put_issue_type(type);
-    impl_->caches.bump_revision(op);
+    op.caches->bump_revision(op);
     Event e;
     e.kind = EventKind::settings_changed;
     e.at = op.now;
@@ -149,7 +200,7 @@ void Desk::add_issue_type(const Actor &actor, const IssueType &type) {
 Workflow Desk::workflow(const Actor &actor, std::string_view name) {
   access::check_actor(actor);
   check::name(name, "workflow", limits::name_bytes);
-  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->caches.workflow(op, name); });
+  return impl_->run(TxnMode::read, [&](Op &op) { return op.caches->workflow(op, name); });
 }
 
 std::vector<std::string> Desk::workflow_names(const Actor &actor) {
@@ -183,6 +234,10 @@ void Desk::put_record(const Actor &actor, const Record &record) {
                                      check::excerpt(record.ref.to_string())),
                          "record.customer_id");
     op.txn.put_record(record);
+    // Who reads the record's issues may have changed with it.
+    auto readers = access::readers(record);
+    if (existing && access::readers(*existing) != readers)
+      for (std::int64_t number : op.txn.issues_of_record(record.ref)) op.txn.put_readers(number, readers);
     return 0;
   });
 }
@@ -231,12 +286,13 @@ std::vector<Issue> Desk::relink_record(const Actor &actor, const RecordRef &from
       // as its workflow's on_report would have.
       std::size_t mark = op.events.size();
       if (!after.is_closed()) {
-        const Workflow &wf = impl_->caches.workflow(op, after.workflow);
+        const Workflow &wf = op.caches->workflow(op, after.workflow);
         engine::Inputs no_inputs;
         engine::EffectContext ctx{op, actor, wf, *target, no_inputs, after, entry, "moved to " + to.to_string()};
         engine::withhold_as_reported(ctx);
       }
       moved.push_back(engine::commit_change(op, actor, before, after, *target, entry, EventKind::issue_relinked, mark));
+      op.txn.put_readers(number, access::readers(*target));
     }
     return moved;
   });
@@ -271,9 +327,9 @@ Issue Desk::report(const Actor &actor, const ReportRequest &req) {
       throw NotFound(
           fmt::format("no record {}; register it with put_record first", check::excerpt(req.record.to_string())),
           "record");
-    if (!impl_->caches.is_issue_type(op, req.type))
+    if (!op.caches->is_issue_type(op, req.type))
       throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(req.type)), "type");
-    const Workflow &wf = impl_->caches.workflow(op, req.workflow);
+    const Workflow &wf = op.caches->workflow(op, req.workflow);
 
     Issue issue;
     if (req.fieldworkers) {
@@ -333,7 +389,7 @@ Issue Desk::edit(const Actor &actor, std::string_view code, const IssueEdit &edi
     Impl::check_version(before.issue, edit.expected_version);
     Issue after = before.issue;
     if (edit.type && *edit.type != after.type) {
-      if (!impl_->caches.is_issue_type(op, *edit.type))
+      if (!op.caches->is_issue_type(op, *edit.type))
         throw InvalidInput(fmt::format("'{}' is not a configured issue type", check::excerpt(*edit.type)), "type");
       after.type = *edit.type;
     }
@@ -395,10 +451,7 @@ IssueQuery Desk::Impl::issue_query(const Actor &actor, const IssueFilter &filter
                          "fields");
     check::text(value, "fields." + check::excerpt(name), limits::note_bytes, false);
   }
-  IssueQuery q{filter, std::nullopt, std::nullopt};
-  if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
-  if (actor.role == Role::customer) q.visible_to_customer = actor.id;
-  return q;
+  return IssueQuery{filter, access::scope(actor)};
 }
 
 std::vector<Issue> Desk::list(const Actor &actor, const IssueFilter &filter) {
@@ -413,7 +466,7 @@ std::vector<std::string> Desk::available_actions(const Actor &actor, std::string
   parse_issue_code(code);
   return impl_->run(TxnMode::read, [&](Op &op) {
     auto [row, record] = impl_->visible_issue(op.txn, actor, code);
-    const Workflow &wf = impl_->caches.workflow(op, row.issue.workflow);
+    const Workflow &wf = op.caches->workflow(op, row.issue.workflow);
     std::vector<std::string> out;
     for (const auto &a : wf.definition().actions)
       if (wf.applies(a, row.issue.status) && Workflow::allowed(a, actor)) out.push_back(a.name);

@@ -47,7 +47,7 @@ Dashboard Desk::dashboard(const Actor &actor, const DashboardOptions &options) {
         while (p < periods.size() && periods[p].number < issue.number) ++p;
         for (; p < periods.size() && periods[p].number == issue.number; ++p) mine.push_back(periods[p]);
         engine::as_of_now(op, issue);
-        builder.add(issue, mine, impl_->caches.workflow(op, issue.workflow).definition());
+        builder.add(issue, mine, op.caches->workflow(op, issue.workflow).definition());
       }
     }
     HoldFilter holds;

@@ -125,7 +125,7 @@ void Desk::put_user(const Actor &actor, const User &user) {
     if (op.txn.user(user.id))
       access::require(actor, Permission::manage_settings, "changing a registered user");
     op.txn.put_user(user);
-    impl_->caches.bump_revision(op);  // every desk's cached users go
+    op.caches->bump_revision(op);  // every desk's cached users go
     return 0;
   });
 }
@@ -153,7 +153,7 @@ void Desk::set_notification_settings(const Actor &actor, std::string_view user_i
     if (!u) throw NotFound(fmt::format("no user '{}'; register it with put_user", check::excerpt(user_id)), "user_id");
     u->settings = settings;
     op.txn.put_user(*u);
-    impl_->caches.bump_revision(op);
+    op.caches->bump_revision(op);
     return 0;
   });
 }
@@ -436,8 +436,7 @@ SearchQuery search_query(const Actor &actor, std::string_view text, std::size_t 
   SearchQuery q;
   search::parse(text, q);
   q.audience = actor.role == Role::customer ? SearchAudience::customer : SearchAudience::staff;
-  if (actor.role == Role::fieldworker) q.visible_to_fieldworker = actor.id;
-  if (actor.role == Role::customer) q.visible_to_customer = actor.id;
+  q.scope = access::scope(actor);
   q.limit = limit;
   q.offset = offset;
   return q;
@@ -493,6 +492,8 @@ DeletedIssue Desk::delete_forever(const Actor &actor, std::string_view code) {
     for (const auto &a : op.txn.attachments(issue.number))
       if (!a.storage_key.empty()) d.storage_keys.push_back(a.storage_key);
     ErasedCounts n = op.txn.erase_issue(issue.number);
+    // The holds ledger is the finance record: its lines stay, without the code.
+    op.txn.drop_from_ledger(issue.code);
     d.comments = n.comments;
     d.attachments = n.attachments;
     d.timeline_entries = n.timeline_entries;

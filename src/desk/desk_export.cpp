@@ -48,7 +48,7 @@ ExportSummary Desk::export_issues(const Actor &actor, const ExportOptions &optio
     chunk.clear();
     more = impl_->run(TxnMode::read, [&](Op &op) {
       if (!writer) {  // the columns, fixed by the workflows installed now
-        for (const auto &name : op.txn.workflow_names()) plan.add(impl_->caches.workflow(op, name).definition());
+        for (const auto &name : op.txn.workflow_names()) plan.add(op.caches->workflow(op, name).definition());
         plan.finish();
         writer.emplace(options.format, plan);
         writer->header(chunk);

@@ -31,17 +31,17 @@ MessageTemplate Desk::save_template(const Actor &actor, const MessageTemplate &t
     // Checked against the layout in force (or this one, when it is the layout).
     messages::Compiled compiled = messages::compile(t);
     if (t.name != templates::layout) {
-      messages::check(compiled, impl_->caches.library(op).get(op.txn, templates::layout));
+      messages::check(compiled, op.caches->library(op).get(op.txn, templates::layout));
     } else {
       messages::check(compiled, compiled);
       // Every template in force, built-in or saved, may extend the layout: each must still pass with the new one.
       for (const auto &name : names_in_force(op.txn))
-        if (name != templates::layout) messages::check(impl_->caches.library(op).get(op.txn, name), compiled);
+        if (name != templates::layout) messages::check(op.caches->library(op).get(op.txn, name), compiled);
     }
     MessageTemplate saved = t;
     saved.builtin = false;
     op.txn.put_message_template(saved);
-    impl_->caches.bump_revision(op);
+    op.caches->bump_revision(op);
     return saved;
   });
 }
@@ -53,7 +53,7 @@ void Desk::reset_template(const Actor &actor, std::string_view name) {
   impl_->run(TxnMode::write, [&](Op &op) {
     if (!messages::builtin(name))
       for (const auto &wf_name : op.txn.workflow_names())
-        for (const auto &a : impl_->caches.workflow(op, wf_name).definition().actions)
+        for (const auto &a : op.caches->workflow(op, wf_name).definition().actions)
           for (const auto &e : a.effects)
             if (e.type == "send_template" && e.params.at("template") == name)
               throw InvalidState(fmt::format("workflow '{}' sends '{}' in action '{}'", check::excerpt(wf_name),
@@ -61,7 +61,7 @@ void Desk::reset_template(const Actor &actor, std::string_view name) {
                                  "name");
     if (!op.txn.delete_message_template(name))
       throw NotFound(fmt::format("no saved template '{}'", check::excerpt(name)), "name");
-    impl_->caches.bump_revision(op);
+    op.caches->bump_revision(op);
     return 0;
   });
 }
@@ -89,7 +89,7 @@ void Desk::set_message_settings(const Actor &actor, const MessageSettings &setti
   messages::check_settings(settings);
   impl_->run(TxnMode::write, [&](Op &op) {
     messages::save_settings(op.txn, settings);
-    impl_->caches.bump_revision(op);
+    op.caches->bump_revision(op);
     engine::schedule_reminders(op);
     return 0;
   });
@@ -119,8 +119,8 @@ std::vector<RenderedMessage> Desk::preview_message(const Actor &actor, std::stri
   check_message_call(actor, code, name, audience);
   return impl_->run(TxnMode::read, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
-    const Workflow &wf = impl_->caches.workflow(op, row.issue.workflow);
-    return impl_->caches.library(op).send(op, actor, row.issue, record, impl_->caches.message_settings(op),
+    const Workflow &wf = op.caches->workflow(op, row.issue.workflow);
+    return op.caches->library(op).send(op, actor, row.issue, record, op.caches->message_settings(op),
                                           engine::promise_due(op, wf, row.issue), name, audience, "", false);
   });
 }
@@ -130,7 +130,7 @@ std::vector<RenderedMessage> Desk::send_message(const Actor &actor, std::string_
   check_message_call(actor, code, name, audience);
   return impl_->run(TxnMode::write, [&](Op &op) {
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
-    const Workflow &wf = impl_->caches.workflow(op, row.issue.workflow);
+    const Workflow &wf = op.caches->workflow(op, row.issue.workflow);
     Issue after = row.issue;
     TimelineEntry entry;
     entry.kind = entry_kind::message;

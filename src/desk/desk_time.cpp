@@ -57,7 +57,7 @@ void Desk::set_calendar(const Actor &actor, const BusinessCalendar &calendar) {
   timing::Calendar::make(calendar);  // checks it: InvalidInput naming the field
   impl_->run(TxnMode::write, [&](Op &op) {
     op.txn.put_setting(engine::calendar_key, json::to_json(calendar));
-    impl_->caches.bump_revision(op);
+    op.caches->bump_revision(op);
     engine::schedule_reminders(op);
     Event e;
     e.kind = EventKind::settings_changed;
@@ -83,7 +83,7 @@ std::vector<SlaClock> Desk::sla_clocks(const Actor &actor, std::string_view code
 
 BusinessCalendar Desk::calendar(const Actor &actor) {
   access::check_actor(actor);
-  return impl_->run(TxnMode::read, [&](Op &op) { return impl_->caches.calendar(op).source(); });
+  return impl_->run(TxnMode::read, [&](Op &op) { return op.caches->calendar(op).source(); });
 }
 
 std::int64_t Desk::to_follow_count(const Actor &actor, std::string_view user_id) {

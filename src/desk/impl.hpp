@@ -4,6 +4,8 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -34,6 +36,34 @@ inline void check_record_ref(const RecordRef &ref, std::string_view field) {
 
 inline std::string date_text(const std::optional<Date> &d) { return d ? d->to_string() : ""; }
 
+// A connection that serves reads beside the desk's own (Storage::open_reader),
+// with caches of its own so that readers share nothing.
+struct Reader {
+  std::unique_ptr<Storage> storage;
+  engine::Caches caches;
+};
+
+// The desk's readers: opened on first need, up to a limit, and reused.
+class ReaderPool {
+ public:
+  // Lends a reader, opening one when none is idle and the limit allows, else
+  // waiting for one; nullptr when the desk has none to lend (a limit of 0, or a
+  // backend without readers).
+  std::unique_ptr<Reader> lend(Storage &storage);
+  // Takes a reader back; a reader whose operation failed in storage is closed
+  // instead, so the next one starts on a fresh connection.
+  void give_back(std::unique_ptr<Reader> reader, bool failed);
+
+  std::size_t limit = 0;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Reader>> idle_;
+  std::size_t open_ = 0;
+  bool unsupported_ = false;
+};
+
 struct Desk::Impl {
   std::unique_ptr<Storage> storage;
   std::shared_ptr<const Clock> clock;
@@ -42,7 +72,8 @@ struct Desk::Impl {
 
   // Workflows, templates, message settings and the calendar, parsed once per settings revision.
   engine::Caches caches;
-  std::uint64_t next_serial = 1;
+  std::atomic<std::uint64_t> next_serial = 1;
+  ReaderPool readers;
 
   // Template names a workflow may name: the built-in ones and those saved here.
   static ValidationContext validation_context(StorageTransaction &txn) {
@@ -54,7 +85,8 @@ struct Desk::Impl {
   static constexpr int transient_attempts = 8;
 
   // Runs `body` in a transaction under the desk lock; commits writes, then fires
-  // the events the body collected, after the lock is released. When the
+  // the events the body collected, after the lock is released. A read runs on
+  // a reader of its own when the pool lends one, without the lock. When the
   // backend aborts the transaction for a conflict with a concurrent one
   // (TransientStorageError), the whole body runs again from a fresh
   // transaction, at most transient_attempts times in all; only the attempt
@@ -63,6 +95,8 @@ struct Desk::Impl {
   auto run(TxnMode mode, F &&body) {
     for (int attempt = 1;; ++attempt) {
       try {
+        if (mode == TxnMode::read)
+          if (auto reader = readers.lend(*storage)) return run_on(std::move(reader), body);
         return run_once(mode, body);
       } catch (const TransientStorageError &) {
         if (attempt == transient_attempts) throw;
@@ -90,6 +124,36 @@ struct Desk::Impl {
     }();
     for (const auto &e : fired) events.emit(e);
     return result;
+  }
+
+  // A read on a lent reader: its caches follow the settings revision as a
+  // write's do, since the writes happen on another connection.
+  template <typename F>
+  auto run_on(std::unique_ptr<Reader> reader, F &body) {
+    bool failed = true;
+    try {
+      std::vector<Event> fired;
+      auto result = [&] {
+        auto txn = reader->storage->begin(TxnMode::read);
+        UserCache fresh;
+        Op op{*txn, clock->now(), {}, &reader->caches, next_serial++, &fresh};
+        reader->caches.sync(op);
+        auto value = body(op);
+        txn->commit();
+        fired = std::move(op.events);
+        return value;
+      }();
+      failed = false;
+      readers.give_back(std::move(reader), false);
+      for (const auto &e : fired) events.emit(e);
+      return result;
+    } catch (const StorageError &) {
+      if (failed) readers.give_back(std::move(reader), true);
+      throw;
+    } catch (...) {
+      if (failed) readers.give_back(std::move(reader), false);
+      throw;
+    }
   }
 
   // The issue and its record, or NotFound when it does not exist or the actor may not see it.

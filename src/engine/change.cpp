@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "access/access.hpp"
 #include "complaints/errors.hpp"
 #include "engine/caches.hpp"
 #include "engine/due.hpp"
+#include "holds/holds.hpp"
 #include "notify/notify.hpp"
 #include "search/texts.hpp"
 #include "time/sla.hpp"
@@ -78,13 +80,14 @@ Issue write(Op &op, const Actor &actor, const IssueRow &before, Issue after, Tim
   if (!op.txn.update_issue(before, IssueRow{after, entry.seq, entry.hash}))
     throw Conflict(fmt::format("issue {} changed while this operation ran", after.code), "version");
   op.txn.append_timeline(entry);
+  if (holds::blocks(before.issue) != holds::blocks(after)) op.txn.mark_blocking(after.number, holds::blocks(after));
   if (before.issue.status != after.status)
     op.txn.begin_status_period({after.number, after.status, after.category, after.stage, op.now, std::nullopt});
   if (bump) sync_due(op.txn, after.number, due_of(before.issue), due_of(after));
   return after;
 }
 
-void write_new(Op &op, const Actor &actor, Issue &issue, TimelineEntry &entry) {
+void write_new(Op &op, const Actor &actor, const Record &record, Issue &issue, TimelineEntry &entry) {
   keep_reminder(op, nullptr, issue);
   entry.issue_code = issue.code;
   entry.at = op.now;
@@ -92,6 +95,7 @@ void write_new(Op &op, const Actor &actor, Issue &issue, TimelineEntry &entry) {
   entry.actor_role = actor.role;
   chain::link(entry, 0, "");
   op.txn.insert_issue({issue, entry.seq, entry.hash});
+  op.txn.put_readers(issue.number, access::readers(record));
   op.txn.append_timeline(entry);
   op.txn.put_search_text(issue.number, search::texts(issue, {}, {}));
   op.txn.begin_status_period({issue.number, issue.status, issue.category, issue.stage, op.now, std::nullopt});

@@ -46,12 +46,14 @@ struct NoticeExtras {
 /// own fields (`bump`) takes version + 1 and updated_at; the discussion,
 /// watchers and links only move the timeline head, so they never conflict
 /// with an action. Moves the To Follow reminder when the flag, the deferred
-/// date or the issue's being closed changed. Returns the issue as written;
+/// date or the issue's being closed changed, and marks the issue's hold links
+/// when whether it blocks them (holds::blocks) changed. Returns the issue as written;
 /// `entry` gets its seq and hashes. Conflict when the stored version moved.
 Issue write(Op &op, const Actor &actor, const IssueRow &before, Issue after, TimelineEntry &entry, bool bump);
 
-/// Writes a new issue (its number allocated) with its first timeline entry and its due work.
-void write_new(Op &op, const Actor &actor, Issue &issue, TimelineEntry &entry);
+/// Writes a new issue (its number allocated) on `record` with its first
+/// timeline entry, its readers (access::readers) and its due work.
+void write_new(Op &op, const Actor &actor, const Record &record, Issue &issue, TimelineEntry &entry);
 
 /// Queues a change's notifications and its event, placed before the events
 /// its effects queued since `mark`.

@@ -285,7 +285,7 @@ Issue report(Op &op, const Actor &actor, const Record &record, const Workflow &w
     send_message(ctx, templates::acknowledgement, Audience::customer);
   apply_status_policies(ctx);
 
-  write_new(op, actor, issue, entry);
+  write_new(op, actor, record, issue, entry);
   announce(op, issue_event(EventKind::issue_reported, actor, op.now, issue, "", entry.changes), issue, record,
            entry.seq, mark);
   write_created_tasks(ctx, issue);

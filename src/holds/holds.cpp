@@ -74,7 +74,7 @@ void withhold(IssueChange &c, const std::vector<std::string> &fieldworkers, bool
     if (existing && amount) check_currency(*existing, *amount, "hold_amounts." + fw);
     if (existing && existing->state == HoldState::withheld) {
       bool linked = contains(existing->issues, c.issue.code);
-      if (!linked) c.op.txn.link_hold(c.record.ref, fw, c.issue.number);
+      if (!linked) c.op.txn.link_hold(c.record.ref, fw, c.issue.number, blocks(c.issue));
       if (amount && existing->amount != *amount) {
         existing->amount = *amount;
         c.op.txn.put_hold(*existing);
@@ -92,7 +92,7 @@ void withhold(IssueChange &c, const std::vector<std::string> &fieldworkers, bool
     h.released_at.reset();
     if (amount) h.amount = *amount;
     c.op.txn.put_hold(h);
-    c.op.txn.link_hold(c.record.ref, fw, c.issue.number);
+    c.op.txn.link_hold(c.record.ref, fw, c.issue.number, blocks(c.issue));
     LedgerAction action = existing && reapply ? LedgerAction::reapplied : LedgerAction::withheld;
     record_change(c.op, c.actor, h, action, c.cause, {c.issue.code}, false, c.issue.code);
     c.log.push_back({field_of(fw), before, "withheld"});
@@ -104,7 +104,7 @@ void release(IssueChange &c) {
     if (h.state == HoldState::released) continue;
     // Storage still has this issue as it was; the change being made decides whether it blocks.
     std::erase(h.blocking, c.issue.code);
-    if (!c.issue.is_closed()) h.blocking.push_back(c.issue.code);
+    if (blocks(c.issue)) h.blocking.push_back(c.issue.code);
     if (!h.blocking.empty()) {
       c.log.push_back({field_of(h.fieldworker), "withheld",
                        fmt::format("withheld: {} still open", fmt::join(h.blocking, ", "))});

@@ -37,6 +37,10 @@ struct IssueChange {
 /// amount's currency differs from the hold's.
 void withhold(IssueChange &c, const std::vector<std::string> &fieldworkers, bool reapply, const Amounts *amounts);
 
+/// True when the issue keeps the holds it is linked to withheld: while it is
+/// not closed. Storage keeps the answer on each link (link_hold, mark_blocking).
+inline bool blocks(const Issue &issue) noexcept { return !issue.is_closed(); }
+
 /// Releases each hold linked to the issue that no other open issue keeps,
 /// where the actor has release_payment; otherwise logs why it stays.
 void release(IssueChange &c);

@@ -343,6 +343,14 @@ TEST_CASE("the places named in issue 11: inputs.note, record.kind, $.actions[2].
       CHECK(std::string(complaints_desk_errwhere(nullptr)) == std::string("options.") + field);
       complaints_desk_close(d);
     }
+  for (const char *n : {"65", "-1", "1.5", "\"4\""}) {
+    CAPTURE(n);
+    complaints_desk *d = nullptr;
+    std::string options = std::string("{\"read_connections\":") + n + "}";
+    CHECK(complaints_desk_open_sqlite(&d, ":memory:", options.c_str(), nullptr) == COMPLAINTS_EINVALID);
+    CHECK(std::string(complaints_desk_errwhere(nullptr)) == "options.read_connections");
+    complaints_desk_close(d);
+  }
 }
 
 TEST_CASE("every plain string argument with hostile bytes gets a printable message") {

@@ -5,6 +5,7 @@
 // SQLite reports for every statement a list runs.
 #include <sqlite3.h>
 
+#include "access/access.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -111,6 +112,7 @@ std::unique_ptr<Desk> store(const test::TempDir &dir, int issues) {
       row.timeline_seq = 1;
       row.timeline_hash = std::string(64, 'f');
       t->insert_issue(row);
+      t->put_readers(i.number, access::readers(record));  // as the Desk does when it reports
     }
     t->commit();
   }

@@ -74,6 +74,10 @@ class FaultyTransaction final : public StorageTransaction {
   }
   void insert_issue(const IssueRow &r) override { owner_.count("insert_issue");
     inner_->insert_issue(r); }
+  void put_readers(std::int64_t n, std::span<const std::string> readers) override {
+    owner_.count("put_readers");
+    inner_->put_readers(n, readers);
+  }
   bool update_issue(const IssueRow &b, const IssueRow &a) override {
     owner_.count("update_issue");
     return inner_->update_issue(b, a);
@@ -147,9 +151,13 @@ class FaultyTransaction final : public StorageTransaction {
     owner_.count("put_hold");
     inner_->put_hold(h);
   }
-  void link_hold(const RecordRef &r, std::string_view fw, std::int64_t n) override {
+  void link_hold(const RecordRef &r, std::string_view fw, std::int64_t n, bool blocking) override {
     owner_.count("link_hold");
-    inner_->link_hold(r, fw, n);
+    inner_->link_hold(r, fw, n, blocking);
+  }
+  void mark_blocking(std::int64_t n, bool blocking) override {
+    owner_.count("mark_blocking");
+    inner_->mark_blocking(n, blocking);
   }
   std::vector<PaymentHold> holds_of_issue(std::int64_t n) override { return inner_->holds_of_issue(n); }
   std::vector<PaymentHold> find_holds(const HoldFilter &f) override { return inner_->find_holds(f); }
@@ -158,6 +166,10 @@ class FaultyTransaction final : public StorageTransaction {
     return inner_->append_ledger(e);
   }
   std::vector<HoldLedgerEntry> ledger(Timestamp from, Timestamp to) override { return inner_->ledger(from, to); }
+  std::int64_t drop_from_ledger(std::string_view code) override {
+    owner_.count("drop_from_ledger");
+    return inner_->drop_from_ledger(code);
+  }
   std::optional<User> user(std::string_view id) override { return inner_->user(id); }
   void put_user(const User &u) override {
     owner_.count("put_user");

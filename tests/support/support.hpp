@@ -1,4 +1,4 @@
-// Shared test fixtures: the storage backends every conformance case runs on,
+// Shared test fixtures: the storage backends every case on storage runs on,
 // a fixed clock, and the usual cast of actors.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "complaints/complaints.hpp"
+#include "support/temp_dir.hpp"
 #ifdef COMPLAINTS_TEST_POSTGRES
 #include "support/postgres.hpp"
 #endif
@@ -17,27 +18,6 @@
 namespace test {
 
 using namespace complaints;
-
-/// A fresh directory under $TMPDIR, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "complaints-test-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-  const std::filesystem::path &path() const { return path_; }
-  std::string file(const std::string &name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// The in-memory backend.
 struct MemoryBackend {

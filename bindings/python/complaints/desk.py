@@ -269,7 +269,8 @@ class Desk(TaskCalls, ExportCalls):
     @classmethod
     def open_sqlite(cls, path: str, *, sync: Optional[str] = None, busy_timeout_ms: Optional[int] = None,
                     cache_kib: Optional[int] = None, clock: Union[str, _dt.datetime, None] = None,
-                    read_only: Optional[bool] = None, immutable: Optional[bool] = None) -> "Desk":
+                    read_only: Optional[bool] = None, immutable: Optional[bool] = None,
+                    read_connections: Optional[int] = None) -> "Desk":
         """Opens a desk over a SQLite file, created if missing and migrated forward.
 
         ``sync`` "full" (default) or "normal"; ``clock`` an instant at which
@@ -278,13 +279,16 @@ class Desk(TaskCalls, ExportCalls):
         reads work, every changing method raises StorageError with ``where``
         "read_only", and the file is never written. ``immutable=True`` is
         read-only for a copy nobody changes, read without locks and without
-        its -wal/-shm files (see docs/c-api.md). Raises StorageError,
+        its -wal/-shm files (see docs/c-api.md). ``read_connections`` (default
+        4, 0 to 64) extra connections let reads on several threads run side by
+        side and never wait for this desk's writes. Raises StorageError,
         InvalidInput... with the library's message. The caller owns the desk.
         """
         lib = N.load()
         return cls._open(lib, lib.complaints_desk_open_sqlite, os.fsencode(path),
                          _open_options(dict(sync=sync, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib,
-                                            clock=clock, read_only=read_only, immutable=immutable)))
+                                            clock=clock, read_only=read_only, immutable=immutable,
+                                            read_connections=read_connections)))
 
     @classmethod
     def open_memory(cls, *, clock: Union[str, _dt.datetime, None] = None) -> "Desk":

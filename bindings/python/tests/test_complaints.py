@@ -766,7 +766,8 @@ class TestSqlite(unittest.TestCase):
         tech = Actor("tariq", "fieldworker")
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "complaints.db")
-            with Desk.open_sqlite(path, sync="normal", busy_timeout_ms=2000, cache_kib=1024, clock=START) as d:
+            with Desk.open_sqlite(path, sync="normal", busy_timeout_ms=2000, cache_kib=1024, read_connections=2,
+                                  clock=START) as d:
                 d.put_record(office, kind="booking", id="BK-1", customer_id="casey", fieldworkers=["tariq"])
                 code = d.report(office, record=("booking", "BK-1"), type="Late Service", description="Late.")["code"]
                 d.set_clock("2026-01-05T10:00:00Z")

@@ -1,10 +1,10 @@
 // Internal to the library and its own tools: what the in-memory backend
-// offers beyond make_memory_storage (complaints/storage.hpp).
+// offers beyond make_memory_storage (complaints/memory_storage.hpp).
 #pragma once
 
 #include <memory>
 
-#include "complaints/storage.hpp"
+#include "complaints/memory_storage.hpp"
 
 namespace complaints {
 

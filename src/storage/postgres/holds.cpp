@@ -80,11 +80,9 @@ void PgTransaction::put_hold(const PaymentHold &h) {
         h.released_at ? Param(to_millis(*h.released_at)) : Param(std::nullopt)});
 }
 
-void PgTransaction::link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) {
+void PgTransaction::link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number,
+                              bool blocking) {
   write();
-  auto found = issue(number);
-  // An issue not written yet is a new one, and new issues are not closed.
-  bool blocking = !found || !found->issue.is_closed();
   auto r = exec("link hold",
                 "INSERT INTO hold_issues (record_kind, record_id, fieldworker_id, number, blocking) SELECT $1, $2, $3, "
                 "$4, $5 WHERE EXISTS (SELECT 1 FROM holds WHERE record_kind = $1 AND record_id = $2 AND "
@@ -93,11 +91,19 @@ void PgTransaction::link_hold(const RecordRef &record, std::string_view fieldwor
   if (r.empty() && !hold(record, fieldworker)) throw StorageError("link hold: no such hold");
 }
 
-// Until the Desk hands the decision down (mark_blocking), a linked issue
-// blocks its holds while it is not closed: the one place this backend
-// takes that decision.
-void PgTransaction::store_blocking(std::int64_t number, bool closed) {
-  exec("mark hold links", "UPDATE hold_issues SET blocking = $2 WHERE number = $1", {number, closed ? 0 : 1});
+void PgTransaction::mark_blocking(std::int64_t number, bool blocking) {
+  write();
+  exec("mark hold links", "UPDATE hold_issues SET blocking = $2 WHERE number = $1", {number, blocking ? 1 : 0});
+}
+
+std::int64_t PgTransaction::drop_from_ledger(std::string_view code) {
+  write();
+  return static_cast<std::int64_t>(
+      exec("drop an issue from the ledger",
+           "UPDATE hold_ledger SET issues = array_to_string(array_remove(string_to_array(issues, E'\\n'), $1), "
+           "E'\\n') WHERE $1 = ANY (string_to_array(issues, E'\\n'))",
+           {code})
+          .affected_rows());
 }
 
 std::vector<PaymentHold> PgTransaction::holds_of_issue(std::int64_t number) {

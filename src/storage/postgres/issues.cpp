@@ -71,10 +71,10 @@ class IssueWhere {
  public:
   explicit IssueWhere(const IssueQuery &q) {
     const IssueFilter &f = q.filter;
-    if (q.visible_to_fieldworker)
-      where("EXISTS (SELECT 1 FROM issue_readers x WHERE x.reader = " + p(*q.visible_to_fieldworker) +
+    if (q.scope.reader)
+      where("EXISTS (SELECT 1 FROM issue_readers x WHERE x.reader = " + p(*q.scope.reader) +
             " AND x.number = i.number)");
-    if (q.visible_to_customer) where("i.customer_id = " + p(*q.visible_to_customer));
+    if (q.scope.customer) where("i.customer_id = " + p(*q.scope.customer));
     if (f.record) where("i.record_kind = " + p(to_string(f.record->kind)) + " AND i.record_id = " + p(f.record->id));
     if (f.record_kind) where("i.record_kind = " + p(to_string(*f.record_kind)));
     if (f.workflow) where("i.workflow = " + p(*f.workflow));
@@ -222,27 +222,17 @@ void PgTransaction::put_record(const Record &r) {
        "fieldworkers = excluded.fieldworkers",
        {to_string(r.ref.kind), r.ref.id, r.customer_id, to_string(r.visibility), r.paid_out ? 1 : 0, r.invoice_id,
         join_lines(r.fieldworkers)});
-  store_readers_of_record(r.ref);
 }
 
-// Until the Desk hands readers down (put_readers), they are derived here from
-// the record, as the other backends do: its fieldworkers, when it is a booking
-// or its visibility is "all". The one place this backend takes that decision.
-void PgTransaction::store_readers_of_record(const RecordRef &ref) {
-  auto r = record(ref);
-  std::vector<std::string> readers;
-  if (r && (r->ref.kind == RecordKind::booking || r->visibility == RecordVisibility::all)) readers = r->fieldworkers;
-  Params params{to_string(ref.kind), ref.id};
-  exec("write issue readers",
-       "DELETE FROM issue_readers x USING issues i WHERE x.number = i.number AND i.record_kind = $1 AND "
-       "i.record_id = $2",
-       params);
+void PgTransaction::put_readers(std::int64_t number, std::span<const std::string> readers) {
+  write();
+  exec("write issue readers", "DELETE FROM issue_readers WHERE number = $1", {number});
   if (readers.empty()) return;
-  params.push_back(join_lines(readers));
-  exec("write issue readers",
-       "INSERT INTO issue_readers (reader, number) SELECT DISTINCT f, i.number FROM issues i, "
-       "unnest(string_to_array($3, E'\\n')) f WHERE i.record_kind = $1 AND i.record_id = $2 ON CONFLICT DO NOTHING",
-       params);
+  auto r = exec("write issue readers",
+                "INSERT INTO issue_readers (reader, number) SELECT DISTINCT f, i.number FROM issues i, "
+                "unnest(string_to_array($2, E'\\n')) f WHERE i.number = $1 ON CONFLICT DO NOTHING RETURNING 1",
+                {number, join_lines({readers.begin(), readers.end()})});
+  if (r.empty() && !issue(number)) throw StorageError(fmt::format("put readers: no issue {}", number));
 }
 
 std::int64_t PgTransaction::allocate_issue_number() {
@@ -299,8 +289,6 @@ void PgTransaction::insert_issue(const IssueRow &row) {
       issue_column_names);
   if (exec("insert issue", sql, issue_params(row)).affected_rows() == 0)
     throw StorageError(fmt::format("insert issue: number {} exists", row.issue.number));
-  store_readers_of_record(row.issue.record);
-  store_blocking(row.issue.number, row.issue.is_closed());
 }
 
 bool PgTransaction::update_issue(const IssueRow &before, const IssueRow &after) {
@@ -312,13 +300,7 @@ bool PgTransaction::update_issue(const IssueRow &before, const IssueRow &after) 
       issue_column_names);
   Params params = issue_params(after);
   params.emplace_back(before.issue.version);
-  if (exec("update issue", sql, params).affected_rows() == 0) return false;
-  if (after.issue.record != before.issue.record) {
-    store_readers_of_record(before.issue.record);
-    store_readers_of_record(after.issue.record);
-  }
-  if (after.issue.is_closed() != before.issue.is_closed()) store_blocking(after.issue.number, after.issue.is_closed());
-  return true;
+  return exec("update issue", sql, params).affected_rows() != 0;
 }
 
 std::vector<Issue> PgTransaction::find_issues(const IssueQuery &q) {

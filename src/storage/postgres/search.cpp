@@ -82,13 +82,13 @@ std::vector<SearchMatch> PgTransaction::search(const SearchQuery &q) {
     union_sql += (union_sql.empty() ? "" : " UNION ") + phrase_candidates(phrase, params);
   if (union_sql.empty()) return {};
   std::string scope = "true";
-  if (q.visible_to_fieldworker) {
-    params.emplace_back(*q.visible_to_fieldworker);
+  if (q.scope.reader) {
+    params.emplace_back(*q.scope.reader);
     scope += " AND EXISTS (SELECT 1 FROM issue_readers x WHERE x.reader = $" + std::to_string(params.size()) +
              " AND x.number = t.number)";
   }
-  if (q.visible_to_customer) {
-    params.emplace_back(*q.visible_to_customer);
+  if (q.scope.customer) {
+    params.emplace_back(*q.scope.customer);
     scope += " AND i.customer_id = $" + std::to_string(params.size());
   }
   std::string sql = "SELECT t.number, t.text, t.words, " + scope +
@@ -143,11 +143,6 @@ ErasedCounts PgTransaction::erase_issue(std::int64_t number) {
   n.tasks = count("erase tasks", "DELETE FROM tasks WHERE number = $1");
   n.outbox_items = static_cast<std::int64_t>(
       exec("erase outbox items", "DELETE FROM outbox WHERE issue_code = $1", {code}).affected_rows());
-  // Ledger lines stay (payouts were withheld and released) but no longer name the issue.
-  exec("erase from ledger",
-       "UPDATE hold_ledger SET issues = array_to_string(array_remove(string_to_array(issues, E'\\n'), $1), E'\\n') "
-       "WHERE $1 = ANY (string_to_array(issues, E'\\n'))",
-       {code});
   count("erase due items", "DELETE FROM due WHERE number = $1");
   count("erase watchers", "DELETE FROM watchers WHERE number = $1");
   count("erase links", "DELETE FROM links WHERE from_number = $1 OR to_number = $1");

@@ -261,13 +261,21 @@ void migrate(Session &session) {
 
 class PostgresStorage final : public Storage {
  public:
-  PostgresStorage(std::string conninfo, PostgresOptions options)
-      : session_(std::move(conninfo), std::move(options)) {
-    migrate(session_);
+  // A reader (open_reader) skips the migration: the store it reads beside
+  // was opened, and migrated, first.
+  PostgresStorage(const std::string &conninfo, const PostgresOptions &options, bool reader = false)
+      : conninfo_(conninfo), options_(options), reader_(reader), session_(conninfo, options) {
+    if (!reader_) migrate(session_);
   }
 
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override {
+    if (mode == TxnMode::write && reader_)
+      throw StorageError("a reader connection reads only: nothing can be changed", "read_only");
     return std::make_unique<PgTransaction>(session_, mode);
+  }
+
+  std::unique_ptr<Storage> open_reader() override {
+    return std::make_unique<PostgresStorage>(conninfo_, options_, true);
   }
 
   std::string_view backend_name() const noexcept override { return "postgres"; }
@@ -281,6 +289,7 @@ class PostgresStorage final : public Storage {
   // snapshot may still see, so an open transaction elsewhere makes it
   // leave rows behind: then false.
   bool scrub() override {
+    if (reader_) throw StorageError("a reader connection reads only: it cannot scrub", "read_only");
     static constexpr const char *tables[] = {"issues", "issue_readers", "timeline", "due", "status_periods",
                                              "tasks", "outbox", "hold_issues", "hold_ledger", "comments",
                                              "attachments", "watchers", "links", "search_texts", "search_words"};
@@ -298,6 +307,9 @@ class PostgresStorage final : public Storage {
   }
 
  private:
+  std::string conninfo_;
+  PostgresOptions options_;
+  bool reader_;
   Session session_;
 };
 

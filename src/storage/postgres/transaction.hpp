@@ -106,6 +106,7 @@ class PgTransaction final : public StorageTransaction {
   std::optional<IssueRow> issue(std::int64_t number) override;
   std::optional<std::pair<IssueRow, Record>> issue_with_record(std::int64_t number) override;
   void insert_issue(const IssueRow &row) override;
+  void put_readers(std::int64_t number, std::span<const std::string> readers) override;
   bool update_issue(const IssueRow &before, const IssueRow &after) override;
   std::vector<Issue> find_issues(const IssueQuery &query) override;
   std::vector<std::int64_t> issues_of_record(const RecordRef &ref) override;
@@ -144,7 +145,9 @@ class PgTransaction final : public StorageTransaction {
 
   std::optional<PaymentHold> hold(const RecordRef &record, std::string_view fieldworker) override;
   void put_hold(const PaymentHold &hold) override;
-  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number) override;
+  void link_hold(const RecordRef &record, std::string_view fieldworker, std::int64_t number, bool blocking) override;
+  void mark_blocking(std::int64_t number, bool blocking) override;
+  std::int64_t drop_from_ledger(std::string_view code) override;
   std::vector<PaymentHold> holds_of_issue(std::int64_t number) override;
   std::vector<PaymentHold> find_holds(const HoldFilter &filter) override;
   std::int64_t append_ledger(const HoldLedgerEntry &entry) override;
@@ -183,8 +186,6 @@ class PgTransaction final : public StorageTransaction {
 
   // The stand-ins for decisions the Desk will hand down (put_readers,
   // mark_blocking): the one place each is taken in this backend.
-  void store_readers_of_record(const RecordRef &ref);
-  void store_blocking(std::int64_t number, bool closed);
   std::int64_t next_counter(const char *name);
 
   std::vector<PaymentHold> read_holds(const pqxx::result &r);

@@ -456,7 +456,19 @@ SELECT number, 1, status, category, stage, updated_at, NULL FROM issues;
 CREATE INDEX issues_by_created ON issues (created_at);
 )sql";
 
-constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11};
+// Version 12: who reads an issue is decided above storage (the access module)
+// and written with put_readers; the triggers that worked it out from records
+// (bookings, visibility "all") go. The rows they kept stay as they are. The
+// trigger that mirrors "not closed" in `open` stays: it is the lists' index.
+constexpr const char *v12 = R"sql(
+DROP TRIGGER fieldworker_issues_reported;
+DROP TRIGGER fieldworker_issues_relinked;
+DROP TRIGGER fieldworker_issues_assigned;
+DROP TRIGGER fieldworker_issues_unassigned;
+DROP TRIGGER fieldworker_issues_visibility;
+)sql";
+
+constexpr const char *all[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12};
 
 }  // namespace
 

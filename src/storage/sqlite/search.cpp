@@ -4,9 +4,13 @@
 #include <new>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "complaints/errors.hpp"
 #include "search/match.hpp"
 #include "search/tokenizer.hpp"
+#include "storage/sqlite/rows.hpp"
+#include "storage/sqlite/transaction.hpp"
 
 namespace complaints::sqlite_search {
 
@@ -112,3 +116,50 @@ QuerySlot &add_functions(sqlite3 *db) {
 }
 
 }  // namespace complaints::sqlite_search
+
+namespace complaints::sqlite_backend {
+
+// A search on the FTS5 tables, ranked by complaints_score (above).
+std::vector<SearchMatch> SqliteTransaction::search(const SearchQuery &q) {
+  return guarded("search", [&] {
+    // Driven from the index (CROSS JOIN keeps that order): a first page
+    // costs what the matches of the words cost, whatever the history.
+    const char *table = q.audience == SearchAudience::customer ? "search_customer" : "search_staff";
+    Conditions c;
+    std::string sql = fmt::format(
+        "SELECT {0}, {1}.text, complaints_score({1}) AS score FROM {1} CROSS JOIN issues i ON i.number = "
+        "{1}.rowid WHERE {1} MATCH ?1",
+        issue_columns, table);
+    c.skip(1);
+    if (q.scope.customer) sql += " AND i.customer_id = " + c.text(*q.scope.customer);
+    if (q.scope.reader)  // the issues the reader may see, as lists read them
+      sql += " AND EXISTS (SELECT 1 FROM fieldworker_issues s WHERE s.fieldworker_id = " +
+             c.text(*q.scope.reader) + " AND s.number = i.number)";
+    sql += " ORDER BY score DESC, i.number LIMIT " + c.integer(static_cast<std::int64_t>(q.limit)) + " OFFSET " +
+           c.integer(static_cast<std::int64_t>(q.offset));
+    Use s(stmts_.get(sql));
+    sqlite_search::UseQuery ranking(search_, q);
+    s->bindNoCopy(1, q.fts5);
+    c.bind(*s);
+    std::vector<SearchMatch> out;
+    const int text_column = s->getColumnCount() - 2;
+    while (s->executeStep())
+      out.push_back({read_issue(*s).issue, s->getColumn(text_column + 1).getDouble(), text(*s, text_column)});
+    return out;
+  });
+}
+
+void SqliteTransaction::put_search_text(std::int64_t number, const SearchText &t) {
+  guarded("index an issue for search", [&] {
+    for (auto [sql, text] :
+         {std::pair{"INSERT OR REPLACE INTO search_customer (rowid, text) VALUES (?, ?)", &t.customer},
+          {"INSERT OR REPLACE INTO search_staff (rowid, text) VALUES (?, ?)", &t.staff}}) {
+      Use s(stmts_.get(sql));
+      s->bind(1, number);
+      s->bindNoCopy(2, *text);
+      s->exec();
+    }
+  });
+}
+
+}  // namespace complaints::sqlite_backend
