@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <random>
+#include <thread>
 #include <set>
 
 #include <fmt/format.h>
@@ -100,8 +102,18 @@ struct Desk::Impl {
         return run_once(mode, body);
       } catch (const TransientStorageError &) {
         if (attempt == transient_attempts) throw;
+        back_off(attempt);
       }
     }
+  }
+
+  // Waits a random while, up to 2^attempt ms, before a retry: without it the
+  // loser of a conflict starts again while the winner's next operation is
+  // under way, and can lose to it every time.
+  static void back_off(int attempt) {
+    thread_local std::minstd_rand random(static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+    std::uniform_int_distribution<int> us(0, 1000 << attempt);
+    std::this_thread::sleep_for(std::chrono::microseconds(us(random)));
   }
 
   template <typename F>
