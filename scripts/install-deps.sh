@@ -6,8 +6,9 @@
 set -eu
 
 build="build-essential cmake ninja-build pkg-config libsqlite3-dev libsqlitecpp-dev libfmt-dev libboost-dev
-       nlohmann-json3-dev libssl-dev libhowardhinnant-date-dev tzdata"
-test="doctest-dev libmstch-dev python3 golang-go"
+       nlohmann-json3-dev libssl-dev libhowardhinnant-date-dev tzdata libpqxx-dev"
+# postgresql: the throw-away server the PostgreSQL backend's tests start (tests/postgres/server.sh)
+test="doctest-dev libmstch-dev python3 golang-go postgresql"
 packages="$build"
 [ "${1:-build}" = "test" ] && packages="$build $test"
 

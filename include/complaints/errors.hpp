@@ -100,6 +100,18 @@ class COMPLAINTS_API StorageError : public Error {
       : Error(Errc::storage, message, std::move(where)) {}
 };
 
+/// A storage failure that running the same work again from a fresh
+/// transaction may cure: the backend aborted the transaction to keep
+/// concurrent transactions serializable (PostgreSQL's serialization failure,
+/// SQLSTATE 40001, or a deadlock, 40P01). Nothing of the transaction was
+/// committed. Desk operations retry it themselves a bounded number of times
+/// (docs/architecture.md); a host sees it only when every retry failed.
+class COMPLAINTS_API TransientStorageError : public StorageError {
+ public:
+  explicit TransientStorageError(const std::string &message, std::string where = {})
+      : StorageError(message, std::move(where)) {}
+};
+
 /// One problem found in a workflow definition.
 struct WorkflowProblem {
   std::string path;     ///< JSON path, e.g. "$.actions[2].from[0]"

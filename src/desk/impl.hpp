@@ -8,6 +8,8 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <random>
+#include <thread>
 #include <set>
 
 #include <fmt/format.h>
@@ -80,13 +82,42 @@ struct Desk::Impl {
     return ValidationContext{txn.message_template_names()};
   }
 
+  // How many times run() tries an operation whose transaction the backend
+  // aborted to keep concurrent ones serializable (TransientStorageError).
+  static constexpr int transient_attempts = 8;
+
   // Runs `body` in a transaction under the desk lock; commits writes, then fires
   // the events the body collected, after the lock is released. A read runs on
-  // a reader of its own when the pool lends one, without the lock.
+  // a reader of its own when the pool lends one, without the lock. When the
+  // backend aborts the transaction for a conflict with a concurrent one
+  // (TransientStorageError), the whole body runs again from a fresh
+  // transaction, at most transient_attempts times in all; only the attempt
+  // that commits fires its events.
   template <typename F>
   auto run(TxnMode mode, F &&body) {
-    if (mode == TxnMode::read)
-      if (auto reader = readers.lend(*storage)) return run_on(std::move(reader), body);
+    for (int attempt = 1;; ++attempt) {
+      try {
+        if (mode == TxnMode::read)
+          if (auto reader = readers.lend(*storage)) return run_on(std::move(reader), body);
+        return run_once(mode, body);
+      } catch (const TransientStorageError &) {
+        if (attempt == transient_attempts) throw;
+        back_off(attempt);
+      }
+    }
+  }
+
+  // Waits a random while, up to 2^attempt ms, before a retry: without it the
+  // loser of a conflict starts again while the winner's next operation is
+  // under way, and can lose to it every time.
+  static void back_off(int attempt) {
+    thread_local std::minstd_rand random(static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+    std::uniform_int_distribution<int> us(0, 1000 << attempt);
+    std::this_thread::sleep_for(std::chrono::microseconds(us(random)));
+  }
+
+  template <typename F>
+  auto run_once(TxnMode mode, F &body) {
     std::vector<Event> fired;
     auto result = [&] {
       std::lock_guard lock(mutex);

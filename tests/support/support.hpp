@@ -11,6 +11,9 @@
 
 #include "complaints/complaints.hpp"
 #include "support/temp_dir.hpp"
+#ifdef COMPLAINTS_TEST_POSTGRES
+#include "support/postgres.hpp"
+#endif
 
 namespace test {
 
@@ -35,7 +38,11 @@ struct SqliteBackend {
   }
 };
 
+#ifdef COMPLAINTS_TEST_POSTGRES
+#define TEST_BACKENDS test::MemoryBackend, test::SqliteBackend, test::PostgresBackend
+#else
 #define TEST_BACKENDS test::MemoryBackend, test::SqliteBackend
+#endif
 
 /// Monday 5 January 2026, 09:00 UTC.
 inline Timestamp t0() { return parse_timestamp("2026-01-05T09:00:00Z"); }

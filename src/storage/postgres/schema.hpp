@@ -1,0 +1,13 @@
+// The PostgreSQL backend's schema: the DDL of each version's step.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace complaints::postgres {
+
+/// Step k (0-based) migrates a schema from version k to k + 1; the schema's
+/// version is the number of steps applied (postgres_schema_version()).
+std::vector<std::string> migration_steps();
+
+}  // namespace complaints::postgres
