@@ -209,7 +209,7 @@ Comment Desk::add_comment(const Actor &actor, std::string_view code, const Comme
     TimelineEntry entry;
     entry.kind = entry_kind::comment;
     entry.changes.push_back({"comment", "", std::to_string(c.id)});
-    for (auto &f : files) {
+    for (Attachment f : files) {  // a copy: a retried attempt (Impl::run) starts from the request again
       f.issue_code = issue.code;
       f.comment_id = c.id;
       f.uploaded_by = actor.id;
@@ -258,10 +258,11 @@ std::vector<Comment> Desk::thread(const Actor &actor, std::string_view code) {
 Attachment Desk::attach(const Actor &actor, std::string_view code, const AttachmentRequest &req) {
   access::check_actor(actor);
   parse_issue_code(code);
-  Attachment a = make_attachment(req, "attachment");
+  Attachment requested = make_attachment(req, "attachment");
   // Unset: internal (a customer's: public). The issue itself is public, so either flag may be given.
-  a.internal = attachment_internal(actor, req.internal, true, false, "attachment");
+  requested.internal = attachment_internal(actor, req.internal, true, false, "attachment");
   return impl_->run(TxnMode::write, [&](Op &op) {
+    Attachment a = requested;  // a copy: a retried attempt (Impl::run) starts from the request again
     auto [row, record] = Impl::visible_issue(op.txn, actor, code);
     a.uploaded_by = actor.id;
     a.created_at = op.now;

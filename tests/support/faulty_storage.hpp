@@ -18,7 +18,9 @@ using namespace complaints;
 
 class FaultyStorage final : public Storage {
  public:
-  FaultyStorage(Storage &inner, int fail_at) : inner_(inner), fail_at_(fail_at) {}
+  /// `transient`: the failure is a TransientStorageError (a conflict the Desk retries).
+  FaultyStorage(Storage &inner, int fail_at, bool transient = false)
+      : inner_(inner), fail_at_(fail_at), transient_(transient) {}
 
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override;
   std::string_view backend_name() const noexcept override { return inner_.backend_name(); }
@@ -29,12 +31,16 @@ class FaultyStorage final : public Storage {
   /// Called by transactions before each write.
   void count(const char *what) {
     ++writes_;
-    if (fail_at_ > 0 && writes_ == fail_at_) throw StorageError(std::string("injected failure at ") + what);
+    if (fail_at_ > 0 && writes_ == fail_at_) {
+      if (transient_) throw TransientStorageError(std::string("injected conflict at ") + what);
+      throw StorageError(std::string("injected failure at ") + what);
+    }
   }
 
  private:
   Storage &inner_;
   int fail_at_;
+  bool transient_;
   int writes_ = 0;
 };
 
