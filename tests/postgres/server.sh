@@ -44,6 +44,10 @@ case "$action" in
     fi
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     chmod 700 "$dir"
+    if ! as_server test -w "$dir"; then
+      echo "$0: the server's user cannot reach $dir (a parent directory is private?); give a DIR it can reach, such as one under /tmp" >&2
+      exit 1
+    fi
     as_server "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
       --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
