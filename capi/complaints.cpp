@@ -15,6 +15,9 @@
 #include <fmt/format.h>
 
 #include "complaints/complaints.hpp"
+#ifdef COMPLAINTS_HAVE_POSTGRES
+#include "complaints/postgres.hpp"
+#endif
 
 using namespace complaints;
 using namespace complaints::capi;
@@ -96,13 +99,32 @@ complaints_desk *complaints::capi::open_desk(std::unique_ptr<Storage> storage, s
 
 namespace {
 
+// Which backend an options document is read for: each takes the shared
+// options ("clock", "read_connections") and its own.
+enum class Backend { sqlite, memory, postgres };
+
 struct OpenOptions {
   SqliteOptions sqlite;
+#ifdef COMPLAINTS_HAVE_POSTGRES
+  PostgresOptions postgres;
+#endif
   std::shared_ptr<ManualClock> clock;
   std::size_t read_connections = DeskOptions{}.read_connections;
 };
 
-OpenOptions read_options(const char *options_json) {
+// A key of the other backend is refused rather than ignored, so a host that
+// moves from SQLite to PostgreSQL learns which of its options no longer mean
+// anything. The in-memory desk takes SQLite's (and ignores them) as it did
+// before PostgreSQL existed.
+bool sqlite_key(const std::string &k) {
+  return k == "sync" || k == "busy_timeout_ms" || k == "cache_kib" || k == "read_only" || k == "immutable";
+}
+bool postgres_key(const std::string &k) {
+  return k == "schema" || k == "create_schema" || k == "statement_timeout_ms" || k == "lock_timeout_ms" ||
+         k == "connect_timeout_s";
+}
+
+OpenOptions read_options(const char *options_json, Backend backend) {
   OpenOptions o;
   if (!options_json) return o;
   auto j = json::parse(options_json, "options", "options");
@@ -113,6 +135,14 @@ OpenOptions read_options(const char *options_json) {
         throw InvalidInput(fmt::format("must be an integer from 0 to {}", INT32_MAX), "options." + k);
       return static_cast<int>(it->get<std::int64_t>());
     };
+    auto boolean = [&] {
+      if (!it->is_boolean()) throw InvalidInput("must be true or false", "options." + k);
+      return it->get<bool>();
+    };
+    if (sqlite_key(k) && backend == Backend::postgres)
+      throw InvalidInput("is an option of a SQLite desk, not of a PostgreSQL one", "options." + k);
+    if (postgres_key(k) && backend != Backend::postgres)
+      throw InvalidInput("is an option of a PostgreSQL desk only", "options." + k);
     if (k == "sync") {
       if (*it == "full")
         o.sqlite.sync = SqliteOptions::Sync::full;
@@ -124,13 +154,25 @@ OpenOptions read_options(const char *options_json) {
       o.sqlite.busy_timeout_ms = integer();
     } else if (k == "cache_kib") {
       o.sqlite.cache_kib = integer();
+    } else if (k == "read_only" || k == "immutable") {
+      (k == "read_only" ? o.sqlite.read_only : o.sqlite.immutable) = boolean();
+#ifdef COMPLAINTS_HAVE_POSTGRES
+    } else if (k == "schema") {
+      if (!it->is_string()) throw InvalidInput("must be a string", "options.schema");
+      o.postgres.schema = it->get<std::string>();  // checked by open_postgres, at "schema"
+    } else if (k == "create_schema") {
+      o.postgres.create_schema = boolean();
+    } else if (k == "statement_timeout_ms") {
+      o.postgres.statement_timeout_ms = integer();
+    } else if (k == "lock_timeout_ms") {
+      o.postgres.lock_timeout_ms = integer();
+    } else if (k == "connect_timeout_s") {
+      o.postgres.connect_timeout_s = integer();
+#endif
     } else if (k == "read_connections") {
       int n = integer();
       if (n > 64) throw InvalidInput("must be an integer from 0 to 64", "options.read_connections");
       o.read_connections = static_cast<std::size_t>(n);
-    } else if (k == "read_only" || k == "immutable") {
-      if (!it->is_boolean()) throw InvalidInput("must be true or false", "options." + k);
-      (k == "read_only" ? o.sqlite.read_only : o.sqlite.immutable) = it->get<bool>();
     } else if (k == "clock") {
       if (!it->is_string()) throw InvalidInput("must be an RFC 3339 instant", "options.clock");
       o.clock = std::make_shared<ManualClock>(parse_timestamp(it->get<std::string>(), "options.clock"));
@@ -234,15 +276,39 @@ int open_with(complaints_desk **out, char **errmsg, const std::function<std::uni
 int complaints_desk_open_sqlite(complaints_desk **out, const char *path, const char *options_json, char **errmsg) {
   return open_with(out, errmsg, [&] {
     std::string file(need_text(path, "path"));
-    OpenOptions o = read_options(options_json);
+    OpenOptions o = read_options(options_json, Backend::sqlite);
     return make_handle(open_sqlite(file, o.sqlite), o.clock, o.read_connections);
   });
 }
 
 int complaints_desk_open_memory(complaints_desk **out, const char *options_json, char **errmsg) {
   return open_with(out, errmsg, [&] {
-    OpenOptions o = read_options(options_json);
+    OpenOptions o = read_options(options_json, Backend::memory);
     return make_handle(make_memory_storage(), o.clock, o.read_connections);
+  });
+}
+
+int complaints_desk_open_postgres(complaints_desk **out, const char *conninfo, const char *options_json,
+                                  char **errmsg) {
+  return open_with(out, errmsg, [&] {
+    std::string target(need_text(conninfo, "conninfo"));
+#ifdef COMPLAINTS_HAVE_POSTGRES
+    OpenOptions o = read_options(options_json, Backend::postgres);
+    std::unique_ptr<Storage> storage;
+    try {
+      storage = open_postgres(target, o.postgres);
+    } catch (const InvalidInput &e) {
+      // open_postgres names PostgresOptions' fields; here they are keys of options_json.
+      if (e.where() != "conninfo") throw InvalidInput(e.message(), "options." + e.where());
+      throw;
+    }
+    return make_handle(std::move(storage), o.clock, o.read_connections);
+#else
+    read_options(options_json, Backend::postgres);
+    throw StorageError("this build of the library has no PostgreSQL backend (built with COMPLAINTS_POSTGRES=OFF)",
+                       "conninfo");
+    return std::unique_ptr<complaints_desk>();
+#endif
   });
 }
 

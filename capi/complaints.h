@@ -166,6 +166,36 @@ COMPLAINTS_C_API int complaints_desk_open_sqlite(complaints_desk **out, const ch
 /** Opens a desk over a new in-memory store (for hosts' tests). Options as above (only "clock" applies). */
 COMPLAINTS_C_API int complaints_desk_open_memory(complaints_desk **out, const char *options_json, char **errmsg);
 /**
+** Opens a desk over a PostgreSQL database (for products running several app
+** servers on one database; docs/postgresql.md). `conninfo` is libpq's
+** connection string ("host=/run/postgresql dbname=app user=app" or a
+** "postgresql://" URI). The desk's tables live in one PostgreSQL schema,
+** created if missing and migrated forward (once, even when several processes
+** open at once). options_json may be NULL or {"schema": name,
+** "create_schema": bool, "statement_timeout_ms": n, "lock_timeout_ms": n,
+** "connect_timeout_s": n, "clock": "<RFC 3339 UTC instant>",
+** "read_connections": n}. Defaults: "schema" "complaints" (1 to 63 bytes of
+** ASCII letters, digits and '_', not starting with a digit nor "pg_"; one
+** schema per tenant keeps tenants apart), "create_schema" true,
+** "statement_timeout_ms" 30000, "lock_timeout_ms" 10000 (0: no limit; 0 to
+** 2147483647), "connect_timeout_s" 10 (0 to 3600; a keyword/value
+** conninfo's own connect_timeout wins), "read_connections" 4 (0 to 64: extra
+** connections opened as reads on several threads need them). The options of
+** a SQLite desk ("sync", "busy_timeout_ms", ...) are refused (EINVALID).
+** PostgresOptions in complaints/postgres.hpp says more. A lost connection
+** fails the call in progress with ESTORAGE (nothing of it committed) and is
+** reopened by the next call; a conflict with another app server's
+** transaction is retried inside the library. On failure *out is NULL and, if
+** errmsg is not NULL, *errmsg is the message, to free with complaints_free.
+** Errors: EINVALID (options; errwhere "options.<key>"; "conninfo" for a NUL
+** byte), ESTORAGE (cannot connect or log in, schema missing and not
+** to be created, newer schema version; also when the library was built
+** without PostgreSQL, errwhere "conninfo"), EMISUSE (NULL out or conninfo).
+** Thread-safe.
+*/
+COMPLAINTS_C_API int complaints_desk_open_postgres(complaints_desk **out, const char *conninfo,
+                                                   const char *options_json, char **errmsg);
+/**
 ** Makes *out another handle on the desk `desk` is a handle on: the same store,
 ** clock and event subscriptions, with its own error message (see Errors
 ** above). Close it with complaints_desk_close; the store closes with its last

@@ -2,7 +2,8 @@
 # README command 2: install what is missing, then build and run every test:
 #  1. a warnings-as-errors build, its tests, and the examples built against
 #     the installed package (CMake and pkg-config) as a host would;
-#  2. the Python and Go bindings' tests and examples, on the installed library;
+#  2. the Python and Go bindings' tests and examples, on the installed library
+#     (on in-memory, SQLite and PostgreSQL desks: a throw-away server runs meanwhile);
 #  3. the C and C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -eu
 cd "$(dirname "$0")/.."
@@ -33,6 +34,14 @@ PKG_CONFIG_PATH="$PWD/build/stage/lib/pkgconfig" \
 LD_LIBRARY_PATH="$PWD/build/stage/lib" build/examples-installed/quickstart-pc build/examples-installed/pc.db >/dev/null
 echo "examples and the storage conformance suite built and ran against the installed library (CMake package and pkg-config)"
 
+# The bindings' tests open PostgreSQL desks too: a throw-away server for them,
+# stopped when this script ends however it ends.
+bindings_pg="/tmp/complaints-pg-bindings-$(printf %s "$PWD" | md5sum | cut -c1-12)"
+sh tests/postgres/server.sh start "$bindings_pg"
+trap 'sh tests/postgres/server.sh stop "$bindings_pg" >/dev/null 2>&1 || true' EXIT
+COMPLAINTS_TEST_POSTGRES=$(cat "$bindings_pg/conninfo")
+export COMPLAINTS_TEST_POSTGRES
+
 echo "== Python binding: tests and example"
 stage_lib="$PWD/build/stage/lib"
 COMPLAINTS_LIBRARY="$stage_lib/libcomplaints.so" python3 -m unittest discover -s bindings/python/tests
@@ -45,7 +54,9 @@ export PKG_CONFIG_PATH="$stage_lib/pkgconfig" LD_LIBRARY_PATH="$stage_lib" GOPRO
   GOCACHE="$PWD/build/go/cache" GOPATH="$PWD/build/go/path"
 (cd bindings/go && go vet ./... && go test ./... && go test -race ./...)
 (cd examples/go && go vet ./... && go run . "$PWD/../../build/examples-installed/go.db" >/dev/null)
-unset PKG_CONFIG_PATH LD_LIBRARY_PATH
+unset PKG_CONFIG_PATH LD_LIBRARY_PATH COMPLAINTS_TEST_POSTGRES
+sh tests/postgres/server.sh stop "$bindings_pg"
+trap - EXIT
 
 echo "== tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCOMPLAINTS_WERROR=ON \

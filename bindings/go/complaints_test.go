@@ -25,11 +25,17 @@ type fixture struct {
 	booking                                  complaints.RecordRef
 }
 
+// openFixtureDesk opens the fixture's desk: in memory, or (postgres_test.go)
+// on PostgreSQL while the fixture's tests run again there.
+var openFixtureDesk = func(t *testing.T) (*complaints.Desk, error) {
+	return complaints.OpenMemory(complaints.WithClock(start))
+}
+
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	desk, err := complaints.OpenMemory(complaints.WithClock(start))
+	desk, err := openFixtureDesk(t)
 	if err != nil {
-		t.Fatalf("OpenMemory: %v", err)
+		t.Fatalf("opening the fixture's desk: %v", err)
 	}
 	f := &fixture{t: t, desk: desk, now: start, booking: complaints.BookingRef("BK-2041")}
 	f.office = f.actor("olivia", complaints.RoleOffice, complaints.PermEditIssues)

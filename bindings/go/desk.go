@@ -39,7 +39,7 @@ import (
 // library serializes calls inside. Each call goes through a C handle of its
 // own, taken from a pool of handles on the same store (complaints_desk_share),
 // so the error a call returns is always that call's. Several desks, in
-// several processes, may share one SQLite file.
+// several processes, may share one SQLite file or one PostgreSQL schema.
 type Desk struct {
 	life lifecycle
 	pool handlePool
@@ -68,9 +68,16 @@ type deskOptions struct {
 	Clock         string   `json:"clock,omitempty"`
 	ReadOnly      bool     `json:"read_only,omitempty"`
 	Immutable     bool     `json:"immutable,omitempty"`
+	// PostgreSQL only.
+	Schema             string `json:"schema,omitempty"`
+	CreateSchema       *bool  `json:"create_schema,omitempty"`
+	StatementTimeoutMS *int64 `json:"statement_timeout_ms,omitempty"`
+	LockTimeoutMS      *int64 `json:"lock_timeout_ms,omitempty"`
+	ConnectTimeoutS    *int64 `json:"connect_timeout_s,omitempty"`
 }
 
-// WithSync sets SQLite's synchronous mode (SQLite only).
+// WithSync sets SQLite's synchronous mode (SQLite only: a PostgreSQL desk
+// refuses the SQLite options with ErrInvalidInput).
 func WithSync(mode SyncMode) Option { return func(o *deskOptions) { o.Sync = mode } }
 
 // WithBusyTimeout sets how long a call waits for another connection's lock
@@ -108,6 +115,41 @@ func WithReadOnly() Option { return func(o *deskOptions) { o.ReadOnly = true } }
 // write: reads could see torn pages. SQLite only.
 func WithImmutable() Option { return func(o *deskOptions) { o.Immutable = true } }
 
+// WithSchema names the PostgreSQL schema holding the desk's tables (default
+// "complaints"; 1 to 63 ASCII letters, digits and '_', not starting with a
+// digit nor "pg_"). One schema per tenant keeps tenants apart in one
+// database. PostgreSQL only.
+func WithSchema(name string) Option { return func(o *deskOptions) { o.Schema = name } }
+
+// WithoutCreateSchema makes opening fail with ErrStorage when the schema does
+// not exist, instead of creating it (for a login without the CREATE
+// privilege on the database). PostgreSQL only.
+func WithoutCreateSchema() Option {
+	return func(o *deskOptions) { f := false; o.CreateSchema = &f }
+}
+
+// WithStatementTimeout sets how long one statement may run before the server
+// cancels it and the call fails with ErrStorage (default 30s; 0: no limit).
+// PostgreSQL only.
+func WithStatementTimeout(d time.Duration) Option {
+	return func(o *deskOptions) { ms := d.Milliseconds(); o.StatementTimeoutMS = &ms }
+}
+
+// WithLockTimeout sets how long a statement waits for a lock another
+// transaction holds before the call fails with ErrStorage (default 10s; 0: no
+// limit). PostgreSQL only.
+func WithLockTimeout(d time.Duration) Option {
+	return func(o *deskOptions) { ms := d.Milliseconds(); o.LockTimeoutMS = &ms }
+}
+
+// WithConnectTimeout sets how long connecting (and reconnecting) may take,
+// rounded down to whole seconds (default 10s; 0 waits indefinitely; at most
+// an hour). A keyword/value conninfo's own connect_timeout wins. PostgreSQL
+// only.
+func WithConnectTimeout(d time.Duration) Option {
+	return func(o *deskOptions) { s := int64(d / time.Second); o.ConnectTimeoutS = &s }
+}
+
 // formatInstant writes an instant as the library reads it: RFC 3339 in UTC
 // with milliseconds.
 func formatInstant(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
@@ -126,11 +168,53 @@ func optionsJSON(opts []Option) (string, bool) {
 // and the default issue types.
 //
 // Errors: ErrStorage when the file cannot be opened or migrated;
-// ErrInvalidInput for a bad option.
+// ErrInvalidInput for a bad option (a PostgreSQL one included).
 func OpenSQLite(path string, opts ...Option) (*Desk, error) {
+	return openDesk("path", &path, opts, func(out **C.complaints_desk, arg, options *C.char, msg **C.char) C.int {
+		return C.complaints_desk_open_sqlite(out, arg, options, msg)
+	})
+}
+
+// OpenPostgres opens a desk over a PostgreSQL database: for products running
+// several app servers on one database (docs/postgresql.md). conninfo is
+// libpq's connection string ("host=/run/postgresql dbname=app user=app" or a
+// "postgresql://" URI). The desk's tables live in one schema (WithSchema),
+// created if missing and migrated forward, once even when several processes
+// open at once. Options: WithSchema, WithoutCreateSchema,
+// WithStatementTimeout, WithLockTimeout, WithConnectTimeout, WithClock,
+// WithReadConnections. A lost connection fails the call in progress with
+// ErrStorage (nothing of it committed) and is reopened by the next call.
+//
+// Errors: ErrStorage when the server cannot be reached or refuses the login,
+// the schema is missing and may not be created, or its version is newer than
+// this library's (also when the library was built without PostgreSQL);
+// ErrInvalidInput for a bad option, Where "options.<name>" (a SQLite one
+// included).
+func OpenPostgres(conninfo string, opts ...Option) (*Desk, error) {
+	return openDesk("conninfo", &conninfo, opts, func(out **C.complaints_desk, arg, options *C.char, msg **C.char) C.int {
+		return C.complaints_desk_open_postgres(out, arg, options, msg)
+	})
+}
+
+// OpenMemory opens a desk over a new in-memory store, for hosts' tests.
+// WithClock and WithReadConnections apply; the SQLite options are accepted
+// and mean nothing; a PostgreSQL one is ErrInvalidInput.
+func OpenMemory(opts ...Option) (*Desk, error) {
+	return openDesk("", nil, opts, func(out **C.complaints_desk, _, options *C.char, msg **C.char) C.int {
+		return C.complaints_desk_open_memory(out, options, msg)
+	})
+}
+
+// openDesk converts the opener's text argument (when it has one, named
+// `name`) and its options, and calls `open`.
+func openDesk(name string, arg *string, opts []Option,
+	open func(out **C.complaints_desk, arg, options *C.char, msg **C.char) C.int) (*Desk, error) {
 	var cs cstrings
 	defer cs.free()
-	cpath := cs.str("path", path)
+	var carg *C.char
+	if arg != nil {
+		carg = cs.str(name, *arg)
+	}
 	text, given := optionsJSON(opts)
 	var copts *C.char
 	if given {
@@ -141,26 +225,20 @@ func OpenSQLite(path string, opts ...Option) (*Desk, error) {
 	}
 	var ptr *C.complaints_desk
 	var msg *C.char
-	rc := C.complaints_desk_open_sqlite(&ptr, cpath, copts, &msg)
-	return newDesk(ptr, rc, msg)
-}
-
-// OpenMemory opens a desk over a new in-memory store, for hosts' tests. Of
-// the options only WithClock applies.
-//
-// Errors: ErrInvalidInput for a bad option.
-func OpenMemory(opts ...Option) (*Desk, error) {
-	var cs cstrings
-	defer cs.free()
-	text, given := optionsJSON(opts)
-	var copts *C.char
-	if given {
-		copts = cs.str("options", text)
+	// The place of a failure without a handle is the calling thread's
+	// (complaints_desk_errwhere(NULL)): read it on the thread that failed.
+	runtime.LockOSThread()
+	rc := open(&ptr, carg, copts, &msg)
+	where := ""
+	if rc != C.COMPLAINTS_OK {
+		where = C.GoString(C.complaints_desk_errwhere(nil))
 	}
-	var ptr *C.complaints_desk
-	var msg *C.char
-	rc := C.complaints_desk_open_memory(&ptr, copts, &msg)
-	return newDesk(ptr, rc, msg)
+	runtime.UnlockOSThread()
+	d, err := newDesk(ptr, rc, msg)
+	if e, ok := err.(*Error); ok {
+		e.Where = where
+	}
+	return d, err
 }
 
 func newDesk(ptr *C.complaints_desk, rc C.int, msg *C.char) (*Desk, error) {

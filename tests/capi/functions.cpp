@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <tuple>
 
@@ -178,6 +179,28 @@ std::vector<Function> functions() {
                  char *err = nullptr;
                  int rc = complaints_desk_open_memory(
                      n == 0 ? nullptr : &d, n == 1 ? nullptr : pick("{}", 0, text_at, text), n == 2 ? nullptr : &err);
+                 complaints_desk_close(d);
+                 complaints_free(err);
+                 return rc;
+               }});
+  // Opens a desk on the throw-away server the tests run with (CTest's
+  // postgres fixture), each in a schema of its own; without one, a socket
+  // that does not exist, so a call that gets past its checks fails at once.
+  static const std::string conninfo = [] {
+    const char *info = std::getenv("COMPLAINTS_TEST_POSTGRES");
+    return std::string(info && *info ? info : "host=/nonexistent-complaints-dir connect_timeout=1");
+  }();
+  static const std::string pg_options = "{\"schema\":\"capi_table_" + std::to_string(getpid()) + "\"}";
+  f.push_back({"complaints_desk_open_postgres",
+               {{"out", false}, {"conninfo", false}, {"options_json", true}, {"errmsg", true}},
+               {{"conninfo", false, conninfo}, {"options_json", true, pg_options}},
+               COMPLAINTS_EINVALID,
+               [](F &, int n, int text_at, const char *text) {
+                 complaints_desk *d = nullptr;
+                 char *err = nullptr;
+                 int rc = complaints_desk_open_postgres(
+                     n == 0 ? nullptr : &d, n == 1 ? nullptr : pick(conninfo.c_str(), 0, text_at, text),
+                     n == 2 ? nullptr : pick(pg_options.c_str(), 1, text_at, text), n == 3 ? nullptr : &err);
                  complaints_desk_close(d);
                  complaints_free(err);
                  return rc;

@@ -1,12 +1,16 @@
 /*
 ** The whole field-service scenario through the C API, compiled as C99 with
 ** -pedantic -Werror: it is also the test that complaints.h is plain C.
+** "capi_scenario" runs it on an in-memory desk; "capi_scenario postgres" on
+** a PostgreSQL desk, in a schema of its own on the server
+** COMPLAINTS_TEST_POSTGRES names (CTest's throw-away server).
 */
 #include <complaints.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static int failures = 0;
 
@@ -55,7 +59,7 @@ static void act(complaints_desk *desk, const complaints_actor *who, const char *
   complaints_free(issue);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   complaints_desk *desk = NULL;
   complaints_actor *office = NULL, *admin = NULL, *tech = NULL, *mailer = NULL, *casey = NULL;
   char *json = NULL, *errmsg = NULL, *issue = NULL;
@@ -68,7 +72,20 @@ int main(void) {
   CHECK(complaints_version_number() == COMPLAINTS_C_VERSION_NUMBER);
   CHECK(strcmp(complaints_strerror(COMPLAINTS_ENOTFOUND), "not found") == 0);
 
-  rc = complaints_desk_open_memory(&desk, "{\"clock\": \"2026-11-23T08:30:00Z\"}", &errmsg);
+  if (argc > 1 && strcmp(argv[1], "postgres") == 0) {
+    const char *conninfo = getenv("COMPLAINTS_TEST_POSTGRES");
+    char options[128];
+    if (!conninfo || !*conninfo) {
+      fprintf(stderr, "COMPLAINTS_TEST_POSTGRES is not set: run this test with ctest, which starts a server\n");
+      return 1;
+    }
+    snprintf(options, sizeof options, "{\"clock\": \"2026-11-23T08:30:00Z\", \"schema\": \"capi_scenario_%ld\"}",
+             (long)time(NULL));
+    rc = complaints_desk_open_postgres(&desk, conninfo, options, &errmsg);
+  } else {
+    rc = complaints_desk_open_memory(&desk, "{\"clock\": \"2026-11-23T08:30:00Z\"}", &errmsg);
+  }
+  if (rc != COMPLAINTS_OK) fprintf(stderr, "opening the desk failed: %s\n", errmsg ? errmsg : "(no message)");
   CHECK(rc == COMPLAINTS_OK && errmsg == NULL);
   OK(desk, complaints_actor_new(&office, "olivia", COMPLAINTS_ROLE_OFFICE, COMPLAINTS_PERM_EDIT_ISSUES, NULL));
   OK(desk, complaints_actor_new(&admin, "adam", COMPLAINTS_ROLE_ADMIN, 15u, NULL));

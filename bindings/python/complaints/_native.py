@@ -108,6 +108,7 @@ PROTOTYPES = {
     # desks
     "complaints_desk_open_sqlite": (c_int, [POINTER(c_void_p), _str, _str, _out]),
     "complaints_desk_open_memory": (c_int, [POINTER(c_void_p), _str, _out]),
+    "complaints_desk_open_postgres": (c_int, [POINTER(c_void_p), _str, _str, _out]),
     "complaints_desk_share": (c_int, [POINTER(c_void_p), _desk]),
     "complaints_desk_close": (None, [_desk]),
     "complaints_desk_set_clock": (c_int, [_desk, _str]),

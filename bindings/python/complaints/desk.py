@@ -235,9 +235,9 @@ def _in_callback() -> bool:
 
 
 class Desk(TaskCalls, ExportCalls):
-    """A complaints desk over a SQLite file or an in-memory store.
+    """A complaints desk over a SQLite file, a PostgreSQL database or an in-memory store.
 
-    Open one with :meth:`open_sqlite` or :meth:`open_memory`; close it with
+    Open one with :meth:`open_sqlite`, :meth:`open_postgres` or :meth:`open_memory`; close it with
     :meth:`close` or ``with``. Owns its C handles and the event callbacks
     registered through it. Thread-safety: methods may be called from several
     threads at once (the library serializes them); each thread calls through
@@ -250,7 +250,7 @@ class Desk(TaskCalls, ExportCalls):
     """
 
     def __init__(self, _handle: c_void_p, _lib):
-        # Not public: use open_sqlite / open_memory.
+        # Not public: use open_sqlite / open_postgres / open_memory.
         self._lib = _lib
         self._handles = _Handles(_lib, _handle)
         self._local = threading.local()  # .slot: this thread's _ThreadHandle
@@ -289,6 +289,31 @@ class Desk(TaskCalls, ExportCalls):
                          _open_options(dict(sync=sync, busy_timeout_ms=busy_timeout_ms, cache_kib=cache_kib,
                                             clock=clock, read_only=read_only, immutable=immutable,
                                             read_connections=read_connections)))
+
+    @classmethod
+    def open_postgres(cls, conninfo: str, *, schema: Optional[str] = None, create_schema: Optional[bool] = None,
+                      statement_timeout_ms: Optional[int] = None, lock_timeout_ms: Optional[int] = None,
+                      connect_timeout_s: Optional[int] = None, clock: Union[str, _dt.datetime, None] = None,
+                      read_connections: Optional[int] = None) -> "Desk":
+        """Opens a desk over a PostgreSQL database (docs/postgresql.md).
+
+        ``conninfo`` is libpq's connection string ("host=/run/postgresql
+        dbname=app user=app" or a "postgresql://" URI). The desk's tables live
+        in ``schema`` (default "complaints"; one per tenant keeps tenants
+        apart), created when missing unless ``create_schema=False``, and
+        migrated forward. ``statement_timeout_ms`` (default 30000),
+        ``lock_timeout_ms`` (default 10000; 0: no limit), ``connect_timeout_s``
+        (default 10), ``clock`` and ``read_connections`` (default 4, 0 to 64)
+        as in complaints_desk_open_postgres (capi/complaints.h). Raises
+        StorageError when the server cannot be reached, InvalidInput for a bad
+        option (``where`` "options.<name>"). The caller owns the desk.
+        """
+        lib = N.load()
+        return cls._open(lib, lib.complaints_desk_open_postgres, conninfo.encode(),
+                         _open_options(dict(schema=schema, create_schema=create_schema,
+                                            statement_timeout_ms=statement_timeout_ms,
+                                            lock_timeout_ms=lock_timeout_ms, connect_timeout_s=connect_timeout_s,
+                                            clock=clock, read_connections=read_connections)))
 
     @classmethod
     def open_memory(cls, *, clock: Union[str, _dt.datetime, None] = None) -> "Desk":

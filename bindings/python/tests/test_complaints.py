@@ -32,8 +32,12 @@ BOOKING = ("booking", "BK-2041")
 class Fixture(unittest.TestCase):
     """A desk over memory with a still clock, the usual actors and one booking."""
 
+    def open_desk(self):
+        """The desk under test; test_postgres.py runs the same tests on PostgreSQL."""
+        return Desk.open_memory(clock=START)
+
     def setUp(self):
-        self.desk = Desk.open_memory(clock=START)
+        self.desk = self.open_desk()
         self.now = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
         self.office = Actor("olivia", "office", ["edit_issues"])
         self.admin = Actor("adam", "admin", complaints.PERMISSIONS)
@@ -856,8 +860,12 @@ class TestThreads(unittest.TestCase):
     THREADS = 4
     ROUNDS = 150
 
+    def open_desk(self):
+        """The desk under test; test_postgres.py runs the same tests on PostgreSQL."""
+        return Desk.open_memory(clock=START)
+
     def setUp(self):
-        self.desk = Desk.open_memory(clock=START)
+        self.desk = self.open_desk()
         self.office = Actor("olivia", "office", ["edit_issues"])
         self.desk.put_record(self.office, kind="booking", id="BK-1", customer_id="casey", fieldworkers=["tariq"])
         self.threads = []

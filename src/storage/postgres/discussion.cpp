@@ -5,6 +5,7 @@
 #include "complaints/errors.hpp"
 #include "storage/codec.hpp"
 #include "storage/postgres/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::postgres {
 
@@ -122,7 +123,7 @@ std::optional<Attachment> PgTransaction::attachment(std::int64_t id) {
 std::vector<std::string> PgTransaction::watchers(std::int64_t number) {
   std::vector<std::string> out;
   for (const auto &r :
-       exec("read watchers", "SELECT user_id FROM watchers WHERE number = $1 ORDER BY user_id", {number}))
+       exec("read watchers", shared_sql::watchers, {number}))
     out.push_back(text(r[0]));
   return out;
 }
@@ -136,7 +137,7 @@ bool PgTransaction::add_watcher(std::int64_t number, std::string_view user) {
 
 bool PgTransaction::remove_watcher(std::int64_t number, std::string_view user) {
   write();
-  return exec("remove watcher", "DELETE FROM watchers WHERE number = $1 AND user_id = $2", {number, user})
+  return exec("remove watcher", shared_sql::remove_watcher, {number, user})
              .affected_rows() > 0;
 }
 

@@ -4,6 +4,7 @@
 #include "complaints/errors.hpp"
 #include "storage/codec.hpp"
 #include "storage/postgres/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::postgres {
 
@@ -71,10 +72,7 @@ std::optional<PaymentHold> PgTransaction::hold(const RecordRef &record, std::str
 void PgTransaction::put_hold(const PaymentHold &h) {
   write();
   exec("write hold",
-       "INSERT INTO holds (record_kind, record_id, fieldworker_id, state, amount_minor, currency, scope, since, "
-       "released_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (record_kind, record_id, fieldworker_id) "
-       "DO UPDATE SET state = excluded.state, amount_minor = excluded.amount_minor, currency = excluded.currency, "
-       "scope = excluded.scope, since = excluded.since, released_at = excluded.released_at",
+       shared_sql::put_hold,
        {to_string(h.record.kind), h.record.id, h.fieldworker, to_string(h.state), minor(h.amount), currency(h.amount),
         to_string(h.scope), to_millis(h.since),
         h.released_at ? Param(to_millis(*h.released_at)) : Param(std::nullopt)});
@@ -153,9 +151,7 @@ std::int64_t PgTransaction::append_ledger(const HoldLedgerEntry &e) {
 std::vector<HoldLedgerEntry> PgTransaction::ledger(Timestamp from, Timestamp to) {
   std::vector<HoldLedgerEntry> out;
   for (const auto &r : exec("read ledger",
-                            "SELECT id, record_kind, record_id, fieldworker_id, action, at, actor_id, actor_role, "
-                            "reason, issues, amount_minor, currency, override FROM hold_ledger WHERE at >= $1 AND at "
-                            "< $2 ORDER BY id",
+                            shared_sql::ledger_between,
                             {to_millis(from), to_millis(to)})) {
     HoldLedgerEntry e;
     e.id = integer(r[0]);

@@ -7,6 +7,7 @@
 #include "storage/codec.hpp"
 #include "storage/postgres/rows.hpp"
 #include "storage/postgres/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::postgres {
 
@@ -148,7 +149,7 @@ IssueRow read_issue(const pqxx::row &r, int first) {
 }
 
 std::optional<std::string> PgTransaction::setting(std::string_view key) {
-  auto r = exec("read setting", "SELECT value FROM settings WHERE key = $1", {key});
+  auto r = exec("read setting", shared_sql::setting, {key});
   if (r.empty()) return std::nullopt;
   return text(r[0][0]);
 }
@@ -156,7 +157,7 @@ std::optional<std::string> PgTransaction::setting(std::string_view key) {
 void PgTransaction::put_setting(std::string_view key, std::string_view value) {
   write();
   exec("write setting",
-       "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+       shared_sql::put_setting,
        {key, value});
 }
 
@@ -168,7 +169,7 @@ std::optional<StoredWorkflow> PgTransaction::workflow(std::string_view name) {
 
 std::vector<std::string> PgTransaction::workflow_names() {
   std::vector<std::string> out;
-  for (const auto &row : exec("list workflows", "SELECT name FROM workflows ORDER BY name")) out.push_back(text(row[0]));
+  for (const auto &row : exec("list workflows", shared_sql::workflow_names)) out.push_back(text(row[0]));
   return out;
 }
 
@@ -183,7 +184,7 @@ void PgTransaction::put_workflow(const StoredWorkflow &wf) {
 std::vector<std::pair<std::string, std::int64_t>> PgTransaction::status_counts(std::string_view workflow) {
   std::vector<std::pair<std::string, std::int64_t>> out;
   for (const auto &row : exec("count statuses",
-                              "SELECT status, count(*) FROM issues WHERE workflow = $1 GROUP BY status ORDER BY status",
+                              shared_sql::status_counts,
                               {workflow}))
     out.emplace_back(text(row[0]), integer(row[1]));
   return out;
@@ -199,8 +200,7 @@ std::vector<IssueType> PgTransaction::issue_types() {
 void PgTransaction::put_issue_type(const IssueType &type) {
   write();
   exec("write issue type",
-       "INSERT INTO issue_types (name, colour) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET colour = "
-       "excluded.colour",
+       shared_sql::put_issue_type,
        {type.name, type.colour});
 }
 
@@ -316,7 +316,7 @@ std::vector<Issue> PgTransaction::find_issues(const IssueQuery &q) {
 std::vector<std::int64_t> PgTransaction::issues_of_record(const RecordRef &ref) {
   std::vector<std::int64_t> out;
   for (const auto &row : exec("list issues of record",
-                              "SELECT number FROM issues WHERE record_kind = $1 AND record_id = $2 ORDER BY number",
+                              shared_sql::issues_of_record,
                               {to_string(ref.kind), ref.id}))
     out.push_back(integer(row[0]));
   return out;

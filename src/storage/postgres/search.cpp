@@ -14,6 +14,7 @@
 #include "search/match.hpp"
 #include "search/tokenizer.hpp"
 #include "storage/postgres/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::postgres {
 
@@ -142,15 +143,15 @@ ErasedCounts PgTransaction::erase_issue(std::int64_t number) {
   n.timeline_entries = count("erase timeline", "DELETE FROM timeline WHERE number = $1");
   n.tasks = count("erase tasks", "DELETE FROM tasks WHERE number = $1");
   n.outbox_items = static_cast<std::int64_t>(
-      exec("erase outbox items", "DELETE FROM outbox WHERE issue_code = $1", {code}).affected_rows());
-  count("erase due items", "DELETE FROM due WHERE number = $1");
+      exec("erase outbox items", shared_sql::erase_outbox, {code}).affected_rows());
+  count("erase due items", shared_sql::erase_due);
   count("erase watchers", "DELETE FROM watchers WHERE number = $1");
   count("erase links", "DELETE FROM links WHERE from_number = $1 OR to_number = $1");
   count("erase hold links", "DELETE FROM hold_issues WHERE number = $1");
   count("erase search words", "DELETE FROM search_words WHERE number = $1");
   count("erase search texts", "DELETE FROM search_texts WHERE number = $1");
   count("erase status periods", "DELETE FROM status_periods WHERE number = $1");
-  count("erase issue", "DELETE FROM issues WHERE number = $1");  // its readers go with it (ON DELETE CASCADE)
+  count("erase issue", shared_sql::erase_issue);  // its readers go with it (ON DELETE CASCADE)
   return n;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
+#include "domain/check.hpp"
 #include "storage/postgres/schema.hpp"
 #include "storage/postgres/transaction.hpp"
 
@@ -52,6 +53,14 @@ std::int64_t integer(const pqxx::field &f) {
   return out;
 }
 
+// What libpq or the server said, made printable: its messages span lines
+// and may echo the caller's conninfo or a row's bytes.
+std::string said(const std::exception &e) {
+  std::string_view text = e.what();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  return check::excerpt(text, 500);
+}
+
 [[noreturn]] void rethrow(Session &session, const char *what) {
   try {
     throw;
@@ -59,26 +68,26 @@ std::int64_t integer(const pqxx::field &f) {
     throw;
   } catch (const pqxx::broken_connection &e) {
     session.drop();
-    throw StorageError(fmt::format("{}: the connection to PostgreSQL was lost ({})", what, e.what()));
+    throw StorageError(fmt::format("{}: the connection to PostgreSQL was lost ({})", what, said(e)));
   } catch (const pqxx::in_doubt_error &e) {
     session.drop();
     throw StorageError(fmt::format("{}: the connection was lost while committing; the outcome is unknown ({})",
-                                   what, e.what()));
+                                   what, said(e)));
   } catch (const pqxx::transaction_rollback &e) {
     // 40001 (serialization failure) and 40P01 (deadlock): libpqxx does not
     // always keep the SQLSTATE, but it always picks this class for them.
-    throw TransientStorageError(fmt::format("{}: a concurrent transaction conflicted ({})", what, e.what()));
+    throw TransientStorageError(fmt::format("{}: a concurrent transaction conflicted ({})", what, said(e)));
   } catch (const pqxx::sql_error &e) {
     const std::string &state = e.sqlstate();
     if (state == "40001" || state == "40P01")
-      throw TransientStorageError(fmt::format("{}: a concurrent transaction conflicted ({})", what, e.what()));
+      throw TransientStorageError(fmt::format("{}: a concurrent transaction conflicted ({})", what, said(e)));
     if (state == "57014")
-      throw StorageError(fmt::format("{}: the statement ran past the statement timeout ({})", what, e.what()));
+      throw StorageError(fmt::format("{}: the statement ran past the statement timeout ({})", what, said(e)));
     // Administrator shutdown, crash shutdown, cannot connect now: the session is gone.
     if (state.rfind("57P", 0) == 0 || state.rfind("08", 0) == 0) session.drop();
-    throw StorageError(fmt::format("{}: {} (SQLSTATE {})", what, e.what(), state.empty() ? "unknown" : state));
+    throw StorageError(fmt::format("{}: {} (SQLSTATE {})", what, said(e), state.empty() ? "unknown" : state));
   } catch (const std::exception &e) {
-    throw StorageError(fmt::format("{}: {}", what, e.what()));
+    throw StorageError(fmt::format("{}: {}", what, said(e)));
   }
 }
 
@@ -103,6 +112,9 @@ pqxx::connection &Session::connection() {
                            conn_->quote_name(options_.schema), options_.statement_timeout_ms,
                            options_.lock_timeout_ms));
     setup.commit();
+  } catch (const pqxx::broken_connection &e) {
+    conn_.reset();  // never connected: not "lost"
+    throw StorageError(fmt::format("connect to PostgreSQL: {}", said(e)));
   } catch (...) {
     conn_.reset();
     rethrow(*this, "connect to PostgreSQL");

@@ -6,6 +6,7 @@
 #include "complaints/errors.hpp"
 #include "storage/codec.hpp"
 #include "storage/postgres/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::postgres {
 
@@ -27,8 +28,7 @@ DueItem read_due(const pqxx::row &r) {
 void PgTransaction::append_timeline(const TimelineEntry &e) {
   write();
   exec("append timeline entry",
-       "INSERT INTO timeline (number, seq, at, actor_id, actor_role, kind, action, changes, note, internal, "
-       "prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+       shared_sql::append_timeline,
        {parse_issue_code(e.issue_code), e.seq, to_millis(e.at), e.actor_id, to_string(e.actor_role), e.kind,
         e.action, codec::encode_changes(e.changes), e.note, e.internal ? 1 : 0, e.prev_hash, e.hash});
 }
@@ -36,8 +36,7 @@ void PgTransaction::append_timeline(const TimelineEntry &e) {
 std::vector<TimelineEntry> PgTransaction::timeline(std::int64_t number) {
   std::vector<TimelineEntry> out;
   for (const auto &r : exec("read timeline",
-                            "SELECT seq, at, actor_id, actor_role, kind, action, changes, note, internal, prev_hash, "
-                            "hash FROM timeline WHERE number = $1 ORDER BY seq",
+                            shared_sql::timeline,
                             {number})) {
     TimelineEntry e;
     e.issue_code = format_issue_code(number);
@@ -75,14 +74,13 @@ std::vector<NumberedChange> PgTransaction::timeline_changes(std::span<const std:
 void PgTransaction::put_due(const DueItem &item) {
   write();
   exec("write due item",
-       "INSERT INTO due (number, kind, name, due_at) VALUES ($1, $2, $3, $4) ON CONFLICT (number, kind, name) DO "
-       "UPDATE SET due_at = excluded.due_at",
+       shared_sql::put_due,
        {item.number, item.kind, item.name, to_millis(item.due_at)});
 }
 
 bool PgTransaction::remove_due(std::int64_t number, std::string_view kind, std::string_view name) {
   write();
-  return exec("remove due item", "DELETE FROM due WHERE number = $1 AND kind = $2 AND name = $3",
+  return exec("remove due item", shared_sql::remove_due,
               {number, kind, name})
              .affected_rows() > 0;
 }
@@ -108,7 +106,7 @@ std::vector<DueItem> PgTransaction::due_items(Timestamp now, std::size_t limit) 
 }
 
 std::optional<Timestamp> PgTransaction::next_due() {
-  auto r = exec("read next due time", "SELECT min(due_at) FROM due");
+  auto r = exec("read next due time", shared_sql::next_due);
   if (r[0][0].is_null()) return std::nullopt;
   return from_millis(integer(r[0][0]));
 }

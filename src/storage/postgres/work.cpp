@@ -6,6 +6,7 @@
 #include "complaints/errors.hpp"
 #include "storage/codec.hpp"
 #include "storage/postgres/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::postgres {
 
@@ -198,8 +199,7 @@ std::int64_t PgTransaction::enqueue(const OutboxItem &item) {
 std::vector<OutboxItem> PgTransaction::pending_outbox(std::size_t limit, std::int64_t after_id) {
   std::vector<OutboxItem> out;
   for (const auto &r : exec("list outbox",
-                            "SELECT id, idempotency_key, kind, event, issue_code, recipient, channel, subject, "
-                            "body_text, body_html, created_at FROM outbox WHERE id > $1 ORDER BY id LIMIT $2",
+                            shared_sql::outbox_page,
                             {after_id, limit}))
     out.push_back(read_outbox(r));
   return out;
@@ -216,7 +216,7 @@ std::size_t PgTransaction::ack_outbox(std::span<const std::int64_t> ids) {
 }
 
 std::optional<User> PgTransaction::user(std::string_view id) {
-  auto r = exec("read user", "SELECT id, role, name, scope, push, sms, email FROM users WHERE id = $1", {id});
+  auto r = exec("read user", shared_sql::user, {id});
   if (r.empty()) return std::nullopt;
   return read_user(r[0]);
 }
@@ -224,9 +224,7 @@ std::optional<User> PgTransaction::user(std::string_view id) {
 void PgTransaction::put_user(const User &u) {
   write();
   exec("write user",
-       "INSERT INTO users (id, role, name, scope, push, sms, email) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT "
-       "(id) DO UPDATE SET role = excluded.role, name = excluded.name, scope = excluded.scope, push = excluded.push, "
-       "sms = excluded.sms, email = excluded.email",
+       shared_sql::put_user,
        {u.id, to_string(u.role), u.name, to_string(u.settings.scope), u.settings.push ? 1 : 0,
         u.settings.sms ? 1 : 0, u.settings.email ? 1 : 0});
 }
@@ -234,7 +232,7 @@ void PgTransaction::put_user(const User &u) {
 std::vector<User> PgTransaction::users_with_role(Role role) {
   std::vector<User> out;
   for (const auto &r : exec("list users",
-                            "SELECT id, role, name, scope, push, sms, email FROM users WHERE role = $1 ORDER BY id",
+                            shared_sql::users_with_role,
                             {to_string(role)}))
     out.push_back(read_user(r));
   return out;

@@ -8,6 +8,7 @@
 #include "storage/codec.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/sqlite/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::sqlite_backend {
 
@@ -91,7 +92,7 @@ std::optional<Attachment> SqliteTransaction::attachment(std::int64_t id) {
 
 std::vector<std::string> SqliteTransaction::watchers(std::int64_t number) {
   return guarded("read watchers", [&] {
-    Use s(stmts_.get("SELECT user_id FROM watchers WHERE number = ? ORDER BY user_id"));
+    Use s(stmts_.get(shared_sql::watchers));
     s->bind(1, number);
     std::vector<std::string> out;
     while (s->executeStep()) out.push_back(text(*s, 0));
@@ -110,7 +111,7 @@ bool SqliteTransaction::add_watcher(std::int64_t number, std::string_view user) 
 
 bool SqliteTransaction::remove_watcher(std::int64_t number, std::string_view user) {
   return guarded("remove watcher", [&] {
-    Use s(stmts_.get("DELETE FROM watchers WHERE number = ? AND user_id = ?"));
+    Use s(stmts_.get(shared_sql::remove_watcher));
     s->bind(1, number);
     s->bind(2, std::string(user));
     return s->exec() == 1;

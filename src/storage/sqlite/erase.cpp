@@ -7,6 +7,7 @@
 #include "storage/codec.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/sqlite/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::sqlite_backend {
 
@@ -23,12 +24,12 @@ ErasedCounts SqliteTransaction::erase_issue(std::int64_t number) {
     n.timeline_entries = count("SELECT count(*) FROM timeline WHERE number = ?");
     n.tasks = count("SELECT count(*) FROM tasks WHERE number = ?");
     {
-      Use s(stmts_.get("DELETE FROM outbox WHERE issue_code = ?"));
+      Use s(stmts_.get(shared_sql::erase_outbox));
       s->bind(1, format_issue_code(number));
       n.outbox_items = s->exec();
     }
     {
-      Use s(stmts_.get("DELETE FROM due WHERE number = ?"));
+      Use s(stmts_.get(shared_sql::erase_due));
       s->bind(1, number);
       s->exec();
     }
@@ -48,7 +49,7 @@ ErasedCounts SqliteTransaction::erase_issue(std::int64_t number) {
     }
     {
       // Everything else hangs off the issue row and goes with it (ON DELETE CASCADE).
-      Use s(stmts_.get("DELETE FROM issues WHERE number = ?"));
+      Use s(stmts_.get(shared_sql::erase_issue));
       s->bind(1, number);
       s->exec();
     }

@@ -7,6 +7,7 @@
 #include "storage/codec.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/sqlite/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::sqlite_backend {
 
@@ -33,11 +34,7 @@ std::optional<PaymentHold> SqliteTransaction::hold(const RecordRef &record, std:
 
 void SqliteTransaction::put_hold(const PaymentHold &h) {
   guarded("write hold", [&] {
-    Use s(stmts_.get("INSERT INTO holds (record_kind, record_id, fieldworker_id, state, amount_minor, currency, "
-                     "scope, since, released_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_kind, "
-                     "record_id, fieldworker_id) DO UPDATE SET state = excluded.state, amount_minor = "
-                     "excluded.amount_minor, currency = excluded.currency, scope = excluded.scope, since = "
-                     "excluded.since, released_at = excluded.released_at"));
+    Use s(stmts_.get(shared_sql::put_hold));
     s->bind(1, to_string(h.record.kind));
     s->bind(2, h.record.id);
     s->bind(3, h.fieldworker);
@@ -153,8 +150,7 @@ std::int64_t SqliteTransaction::drop_from_ledger(std::string_view code) {
 
 std::vector<HoldLedgerEntry> SqliteTransaction::ledger(Timestamp from, Timestamp to) {
   return guarded("read ledger", [&] {
-    Use s(stmts_.get("SELECT id, record_kind, record_id, fieldworker_id, action, at, actor_id, actor_role, reason, "
-                     "issues, amount_minor, currency, override FROM hold_ledger WHERE at >= ? AND at < ? ORDER BY id"));
+    Use s(stmts_.get(shared_sql::ledger_between));
     s->bind(1, to_millis(from));
     s->bind(2, to_millis(to));
     std::vector<HoldLedgerEntry> out;

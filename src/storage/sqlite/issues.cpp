@@ -8,6 +8,7 @@
 #include "storage/codec.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/sqlite/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::sqlite_backend {
 
@@ -321,7 +322,7 @@ std::vector<std::string> SqliteTransaction::fieldworkers_of_issues(std::span<con
 std::vector<std::int64_t> SqliteTransaction::issues_of_record(const RecordRef &ref) {
   return guarded("list issues of record", [&] {
     std::vector<std::int64_t> out;
-    Use s(stmts_.get("SELECT number FROM issues WHERE record_kind = ? AND record_id = ? ORDER BY number"));
+    Use s(stmts_.get(shared_sql::issues_of_record));
     s->bind(1, to_string(ref.kind));
     s->bind(2, ref.id);
     while (s->executeStep()) out.push_back(integer(*s, 0));
@@ -331,8 +332,7 @@ std::vector<std::int64_t> SqliteTransaction::issues_of_record(const RecordRef &r
 
 void SqliteTransaction::append_timeline(const TimelineEntry &e) {
   guarded("append timeline entry", [&] {
-    Use s(stmts_.get("INSERT INTO timeline (number, seq, at, actor_id, actor_role, kind, action, changes, "
-                     "note, internal, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    Use s(stmts_.get(shared_sql::append_timeline));
     s->bind(1, parse_issue_code(e.issue_code));
     s->bind(2, e.seq);
     s->bind(3, to_millis(e.at));
@@ -353,8 +353,7 @@ void SqliteTransaction::append_timeline(const TimelineEntry &e) {
 std::vector<TimelineEntry> SqliteTransaction::timeline(std::int64_t number) {
   return guarded("read timeline", [&] {
     std::vector<TimelineEntry> out;
-    Use s(stmts_.get("SELECT seq, at, actor_id, actor_role, kind, action, changes, note, internal, prev_hash, "
-                     "hash FROM timeline WHERE number = ? ORDER BY seq"));
+    Use s(stmts_.get(shared_sql::timeline));
     s->bind(1, number);
     std::string code = format_issue_code(number);
     while (s->executeStep()) {

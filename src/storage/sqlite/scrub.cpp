@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "storage/shared_sql.hpp"
+
 namespace complaints::sqlite_scrub {
 
 namespace {
@@ -55,7 +57,7 @@ void Debt::record() {
 }
 
 std::optional<std::string> Debt::owed() {
-  SQLite::Statement &s = statement(find_, "SELECT value FROM settings WHERE key = ?1");
+  SQLite::Statement &s = statement(find_, shared_sql::setting);
   Reset reset(s);
   if (!s.executeStep()) return std::nullopt;
   return s.getColumn(0).getString();

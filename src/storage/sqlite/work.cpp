@@ -10,12 +10,13 @@
 #include "storage/codec.hpp"
 #include "storage/sqlite/rows.hpp"
 #include "storage/sqlite/transaction.hpp"
+#include "storage/shared_sql.hpp"
 
 namespace complaints::sqlite_backend {
 
 std::optional<std::string> SqliteTransaction::setting(std::string_view key) {
   return guarded("read setting", [&]() -> std::optional<std::string> {
-    Use s(stmts_.get("SELECT value FROM settings WHERE key = ?"));
+    Use s(stmts_.get(shared_sql::setting));
     s->bind(1, std::string(key));
     if (!s->executeStep()) return std::nullopt;
     return text(*s, 0);
@@ -24,8 +25,7 @@ std::optional<std::string> SqliteTransaction::setting(std::string_view key) {
 
 void SqliteTransaction::put_setting(std::string_view key, std::string_view value) {
   guarded("write setting", [&] {
-    Use s(stmts_.get("INSERT INTO settings (key, value) VALUES (?, ?) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    Use s(stmts_.get(shared_sql::put_setting));
     s->bind(1, std::string(key));
     s->bind(2, std::string(value));
     s->exec();
@@ -44,7 +44,7 @@ std::optional<StoredWorkflow> SqliteTransaction::workflow(std::string_view name)
 std::vector<std::string> SqliteTransaction::workflow_names() {
   return guarded("list workflows", [&] {
     std::vector<std::string> out;
-    Use s(stmts_.get("SELECT name FROM workflows ORDER BY name"));
+    Use s(stmts_.get(shared_sql::workflow_names));
     while (s->executeStep()) out.push_back(text(*s, 0));
     return out;
   });
@@ -65,7 +65,7 @@ void SqliteTransaction::put_workflow(const StoredWorkflow &wf) {
 std::vector<std::pair<std::string, std::int64_t>> SqliteTransaction::status_counts(std::string_view workflow) {
   return guarded("count statuses", [&] {
     std::vector<std::pair<std::string, std::int64_t>> out;
-    Use s(stmts_.get("SELECT status, count(*) FROM issues WHERE workflow = ? GROUP BY status ORDER BY status"));
+    Use s(stmts_.get(shared_sql::status_counts));
     s->bind(1, std::string(workflow));
     while (s->executeStep()) out.emplace_back(text(*s, 0), integer(*s, 1));
     return out;
@@ -83,8 +83,7 @@ std::vector<IssueType> SqliteTransaction::issue_types() {
 
 void SqliteTransaction::put_issue_type(const IssueType &type) {
   guarded("write issue type", [&] {
-    Use s(stmts_.get("INSERT INTO issue_types (name, colour) VALUES (?, ?) "
-                     "ON CONFLICT (name) DO UPDATE SET colour = excluded.colour"));
+    Use s(stmts_.get(shared_sql::put_issue_type));
     s->bind(1, type.name);
     s->bind(2, type.colour);
     s->exec();
@@ -93,8 +92,7 @@ void SqliteTransaction::put_issue_type(const IssueType &type) {
 
 void SqliteTransaction::put_due(const DueItem &item) {
   guarded("write due item", [&] {
-    Use s(stmts_.get("INSERT INTO due (number, kind, name, due_at) VALUES (?, ?, ?, ?) "
-                     "ON CONFLICT (number, kind, name) DO UPDATE SET due_at = excluded.due_at"));
+    Use s(stmts_.get(shared_sql::put_due));
     s->bind(1, item.number);
     s->bindNoCopy(2, item.kind);
     s->bindNoCopy(3, item.name);
@@ -105,7 +103,7 @@ void SqliteTransaction::put_due(const DueItem &item) {
 
 bool SqliteTransaction::remove_due(std::int64_t number, std::string_view kind, std::string_view name) {
   return guarded("remove due item", [&] {
-    Use s(stmts_.get("DELETE FROM due WHERE number = ? AND kind = ? AND name = ?"));
+    Use s(stmts_.get(shared_sql::remove_due));
     s->bind(1, number);
     s->bind(2, std::string(kind));
     s->bind(3, std::string(name));
@@ -138,7 +136,7 @@ std::vector<DueItem> SqliteTransaction::due_items(Timestamp now, std::size_t lim
 
 std::optional<Timestamp> SqliteTransaction::next_due() {
   return guarded("read next due time", [&]() -> std::optional<Timestamp> {
-    Use s(stmts_.get("SELECT min(due_at) FROM due"));
+    Use s(stmts_.get(shared_sql::next_due));
     if (!s->executeStep() || is_null(*s, 0)) return std::nullopt;
     return from_millis(integer(*s, 0));
   });
@@ -328,8 +326,7 @@ std::int64_t SqliteTransaction::enqueue(const OutboxItem &item) {
 std::vector<OutboxItem> SqliteTransaction::pending_outbox(std::size_t limit, std::int64_t after_id) {
   return guarded("read outbox", [&] {
     std::vector<OutboxItem> out;
-    Use s(stmts_.get("SELECT id, idempotency_key, kind, event, issue_code, recipient, channel, subject, body_text, "
-                     "body_html, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?"));
+    Use s(stmts_.get(shared_sql::outbox_page));
     s->bind(1, after_id);
     s->bind(2, static_cast<std::int64_t>(limit));
     while (s->executeStep()) {
@@ -367,7 +364,7 @@ std::size_t SqliteTransaction::ack_outbox(std::span<const std::int64_t> ids) {
 
 std::optional<User> SqliteTransaction::user(std::string_view id) {
   return guarded("read user", [&]() -> std::optional<User> {
-    Use s(stmts_.get("SELECT id, role, name, scope, push, sms, email FROM users WHERE id = ?"));
+    Use s(stmts_.get(shared_sql::user));
     s->bind(1, std::string(id));
     if (!s->executeStep()) return std::nullopt;
     return read_user(*s);
@@ -376,9 +373,7 @@ std::optional<User> SqliteTransaction::user(std::string_view id) {
 
 void SqliteTransaction::put_user(const User &u) {
   guarded("write user", [&] {
-    Use s(stmts_.get("INSERT INTO users (id, role, name, scope, push, sms, email) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                     "ON CONFLICT (id) DO UPDATE SET role = excluded.role, name = excluded.name, scope = "
-                     "excluded.scope, push = excluded.push, sms = excluded.sms, email = excluded.email"));
+    Use s(stmts_.get(shared_sql::put_user));
     s->bind(1, u.id);
     s->bind(2, to_string(u.role));
     s->bind(3, u.name);
@@ -392,7 +387,7 @@ void SqliteTransaction::put_user(const User &u) {
 
 std::vector<User> SqliteTransaction::users_with_role(Role role) {
   return guarded("read users", [&] {
-    Use s(stmts_.get("SELECT id, role, name, scope, push, sms, email FROM users WHERE role = ? ORDER BY id"));
+    Use s(stmts_.get(shared_sql::users_with_role));
     s->bind(1, to_string(role));
     std::vector<User> out;
     while (s->executeStep()) out.push_back(read_user(*s));
