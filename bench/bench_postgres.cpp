@@ -106,7 +106,8 @@ void add_bookings(RawPg &pg, const std::string &like, const std::string &prefix,
 }
 
 std::string replace_all(std::string s, const std::string &from, const std::string &to) {
-  for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
+  for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size())
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -190,9 +191,9 @@ const char *const values27 =
 struct Statements {
   explicit Statements(RawPg &pg)
       : setting(pg.prepare("SELECT value FROM settings WHERE key = $1")),
-        record(pg.prepare("SELECT customer_id, visibility, paid_out, invoice_id, fieldworkers FROM records WHERE kind = "
-                          "$1 AND host_id = $2")),
-        counter(pg.prepare("UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value")),
+        record(pg.prepare("SELECT customer_id, visibility, paid_out, invoice_id, fieldworkers FROM records WHERE "
+                          "kind = $1 AND host_id = $2")),
+        number(pg.prepare("SELECT nextval('issue_numbers')")),
         hold(pg.prepare(
             "SELECT h.record_kind, h.record_id, h.fieldworker_id, h.state, h.amount_minor, h.currency, h.scope, "
             "h.since, h.released_at, (SELECT coalesce(string_agg(x.number::text, E'\\n' ORDER BY x.number), '') FROM "
@@ -212,23 +213,19 @@ struct Statements {
         ledger(pg.prepare("INSERT INTO hold_ledger (record_kind, record_id, fieldworker_id, action, at, actor_id, "
                           "actor_role, reason, issues, amount_minor, currency, override) VALUES ($1, $2, $3, $4, $5, "
                           "$6, $7, $8, $9, $10, $11, $12) RETURNING id")),
-        outbox_key(pg.prepare("SELECT 1 FROM outbox WHERE idempotency_key = $1")),
         outbox(pg.prepare("INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, subject, "
-                          "body_text, body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-                          "RETURNING id")),
+                          "body_text, body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON "
+                          "CONFLICT (idempotency_key) DO NOTHING RETURNING id")),
         comments(pg.prepare("SELECT id, author_id, author_role, internal, reply_to, mentions, created_at, body FROM "
                             "comments WHERE number = $1 ORDER BY id")),
         attachments(pg.prepare("SELECT id, number, comment_id, name, media_type, size, sha256, storage_key, internal, "
                                "uploaded_by, created_at FROM attachments WHERE number = $1 ORDER BY id")),
         insert_issue(pg.prepare(std::string("INSERT INTO issues (") + issue_names + ") VALUES " + values27 +
                                 " ON CONFLICT DO NOTHING")),
-        clear_readers(pg.prepare("DELETE FROM issue_readers WHERE number = $1")),
-        readers(pg.prepare("INSERT INTO issue_readers (reader, number) SELECT DISTINCT f, i.number FROM issues i, "
-                           "unnest(string_to_array($2, E'\\n')) f WHERE i.number = $1 ON CONFLICT DO NOTHING "
-                           "RETURNING 1")),
+        readers(pg.prepare("INSERT INTO issue_readers (reader, number) SELECT DISTINCT f, $1::bigint FROM "
+                           "unnest(string_to_array($2, E'\\n')) f ON CONFLICT DO NOTHING")),
         timeline(pg.prepare("INSERT INTO timeline (number, seq, at, actor_id, actor_role, kind, action, changes, note, "
                             "internal, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")),
-        clear_words(pg.prepare("DELETE FROM search_words WHERE number = $1")),
         search_text(pg.prepare("INSERT INTO search_texts (number, audience, text, words) VALUES ($1, $2, $3, $4) ON "
                                "CONFLICT (number, audience) DO UPDATE SET text = excluded.text, words = "
                                "excluded.words")),
@@ -249,9 +246,9 @@ struct Statements {
         update_issue(pg.prepare(std::string("UPDATE issues SET (") + issue_names + ") = " + values27 +
                                 " WHERE number = $1 AND version = $28")) {}
 
-  std::string setting, record, counter, hold, put_hold, link, ledger, outbox_key, outbox, comments, attachments,
-      insert_issue, clear_readers, readers, timeline, clear_words, search_text, search_words, end_period, period, due,
-      undue, watchers, issue, issue_with_record, update_issue;
+  std::string setting, record, number, hold, put_hold, link, ledger, outbox, comments, attachments, insert_issue,
+      readers, timeline, search_text, search_words, end_period, period, due, undue, watchers, issue, issue_with_record,
+      update_issue;
 };
 
 // The desk checks its cached settings at the start of every operation.
@@ -261,8 +258,8 @@ void enqueue(RawTxn &t, const Statements &s, const std::string &key, const std::
              const std::string &code, const std::string &recipient, const std::string &channel,
              const std::string &subject, const std::string &body_text, const std::string &body_html,
              std::int64_t now) {
-  if (!t.run(s.outbox_key, key).empty()) throw std::runtime_error("outbox key taken: " + key);
-  t.run(s.outbox, key, kind, event, code, recipient, channel, subject, body_text, body_html, now);
+  if (t.run(s.outbox, key, kind, event, code, recipient, channel, subject, body_text, body_html, now).empty())
+    throw std::runtime_error("outbox key taken: " + key);
 }
 
 // By hand: the statements of Desk::report for an office report on a booking
@@ -278,7 +275,7 @@ class RawReport {
     if (record.empty()) throw std::runtime_error("no booking " + booking);
     std::string customer = record[0][0].c_str();
     std::string fieldworkers = record[0][4].c_str();
-    std::int64_t number = t.run(s_.counter, "issue_number").at(0)[0].as<std::int64_t>();
+    std::int64_t number = t.run(s_.number).at(0)[0].as<std::int64_t>();
     std::string code = format_issue_code(number);
     auto sub = [&](const std::string &text) {
       return replace_all(replace_all(text, "CMP-00001", code), template_booking, booking);
@@ -322,15 +319,12 @@ class RawReport {
     issue[21] = fieldworkers;
     auto values = bench::pg_params(issue);
     t.run(s_.insert_issue, pqxx::prepare::make_dynamic_params(values));
-    t.run(s_.clear_readers, number);
     t.run(s_.readers, number, t_.readers);
     t.run(s_.timeline, number, 1, now, "office-1", "office", "reported", "", t_.changes, "", 0, "", e.hash);
-    t.run(s_.clear_words, number);
     for (const auto &w : t_.search) {
       t.run(s_.search_text, number, w.audience, sub(w.text), w.words);
       t.run(s_.search_words, w.audience, number, w.word_list);
     }
-    t.run(s_.end_period, number, now);
     t.run(s_.period, number, now, "New", "open", "");
     for (const auto &[kind, after] : t_.due) t.run(s_.due, number, kind, "acknowledgement", now + after);
     t.run(s_.watchers, number);
@@ -411,7 +405,8 @@ class RawAct {
       for (const char *kind : {"sla_warning", "sla_breach"}) t.run(s_.undue, number, kind, "acknowledgement");
     t.run(s_.watchers, number);
     std::string subject = code + " is now " + to;
-    std::string body = code + " on booking:" + booking + " (Damage Caused): " + to + "\nstatus: " + status + " -> " + to;
+    std::string body =
+        code + " on booking:" + booking + " (Damage Caused): " + to + "\nstatus: " + status + " -> " + to;
     std::vector<std::pair<std::string, std::string>> recipients;
     for (const auto &fw : fws)
       if (fw != actor.id) recipients.emplace_back(fw, "push");
@@ -485,7 +480,8 @@ int core(bool quick, const std::string &only) {
   Issue first = desk->act(fieldworker, "CMP-00001", ActionRequest{"resolve", {}, 1});
   std::vector<std::int64_t> version{first.version};
   std::vector<std::string> status{first.status};
-  std::string stopped = pqxx::nontransaction(lib_pg.conn()).exec("SELECT slas FROM issues WHERE number = 1").at(0)[0].c_str();
+  std::string stopped =
+      pqxx::nontransaction(lib_pg.conn()).exec("SELECT slas FROM issues WHERE number = 1").at(0)[0].c_str();
   RawAct act(pg, s, rows.sla_running, stopped);
   act.run(1, now());
   int next = 0, present = 1;  // bookings used, issues on each side
@@ -548,7 +544,8 @@ int core(bool quick, const std::string &only) {
       auto number = [&](int i) { return 1 + (static_cast<std::int64_t>(i) * 7919) % present; };
       double lib = 0, base = 0;
       for (int round = 0; round < 4; ++round) {
-        lib += rate(gets / 4, [&](int i) { sink += desk->get(admin, format_issue_code(number(i))).description.size(); });
+        lib += rate(gets / 4,
+                    [&](int i) { sink += desk->get(admin, format_issue_code(number(i))).description.size(); });
         base += rate(gets / 4, [&](int i) { sink += raw_get(pg, s, number(i)); });
       }
       std::printf("get at %d issues: library %.0f/s, baseline %.0f/s%s\n", size, lib / 4, base / 4,
@@ -632,7 +629,8 @@ int scaling(bool quick) {
     for (int processes : {1, 2, 4}) {
       std::string name = "S" + std::to_string(run++);
       // More bookings than a process could report on in the time.
-      for (int p = 0; p < processes; ++p) add_bookings(pg, template_booking, name + "-" + std::to_string(p) + "-", 20000);
+      for (int p = 0; p < processes; ++p)
+        add_bookings(pg, template_booking, name + "-" + std::to_string(p) + "-", 20000);
       std::int64_t before = rollbacks();
       double r = reports_per_second(processes, seconds, name);
       std::printf("%d process%s: %.0f reports/s (%lld transactions rolled back)\n", processes,
