@@ -571,9 +571,11 @@ double reports_per_second(int processes, double seconds, const std::string &run,
     if (pid < 0) std::exit(1);
     if (pid == 0) {
       long long done = -1, lost = 0;
+      bool announced = false;  // the parent waits for every process to say it is ready, or failed
       try {
         auto desk = open_desk("bench_scale");
         char c = 1;
+        announced = true;
         if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1) _exit(1);
         auto end = Stopwatch::now() + std::chrono::duration<double>(seconds);
         std::string prefix = run + "-" + std::to_string(p) + "-";
@@ -586,6 +588,8 @@ double reports_per_second(int processes, double seconds, const std::string &run,
       } catch (const std::exception &e) {
         std::fprintf(stderr, "process %d: %s\n", p, e.what());
         done = -1;
+        char c = 0;
+        if (!announced && write(ready[1], &c, 1) != 1) _exit(1);
       }
       long long both[2] = {done, lost};
       if (write(counts[1], both, sizeof both) != sizeof both) _exit(1);
