@@ -94,7 +94,7 @@ struct SlaClock {
 
 /// A snapshot of one complaint.
 struct Issue {
-  std::string code;    ///< "CMP-00042": unique per database, never reused
+  std::string code;    ///< "CMP-00042": unique per database, never reused; numbers ascend (gaps possible on PostgreSQL)
   std::int64_t number = 0;
   RecordRef record;
   std::string customer_id;

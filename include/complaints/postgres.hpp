@@ -11,12 +11,13 @@
 // and the backend throws TransientStorageError (complaints/errors.hpp),
 // which Desk operations retry from a fresh transaction. Issue and task
 // updates are the same compare-and-set on their version as on SQLite.
-// Issue numbers and task ids come from a counter row updated in the
-// transaction (so a rolled-back number is handed out again, as the Storage
-// contract says): two transactions allocating at once conflict, and the
-// later one is retried. Other ids (comments, outbox items, ledger lines)
-// come from sequences: ascending and never repeated, but a rolled-back
-// transaction leaves a gap.
+// Issue numbers, task ids and the other ids (comments, outbox items, ledger
+// lines) come from sequences, so concurrent reports neither wait for nor
+// abort each other over a counter: ascending and never repeated, but a
+// number taken by a transaction that rolls back (a retried conflict, a
+// refused input, a refused outbox key) is not handed out again: issue codes
+// and task ids may have gaps (CMP-00007 then CMP-00009), which the Storage
+// contract allows (complaints/storage.hpp, allocate_issue_number).
 //
 // Failures: a lost connection (the server restarted, the backend was
 // terminated), a statement past the statement timeout and every other

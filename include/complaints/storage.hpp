@@ -256,9 +256,14 @@ class COMPLAINTS_API StorageTransaction {
   virtual void put_record(const Record &record) = 0;
 
   // --- issues ----------------------------------------------------------------
-  /// Returns the next issue number (1, 2, ...) and consumes it: a number is
-  /// never returned twice by a database, even if its issue is later erased.
-  /// Write (rolled back with the transaction).
+  /// Returns a new issue number and consumes it. What every backend
+  /// guarantees: numbers are at least 1 (the first on a new store is 1),
+  /// never returned twice by a database, even once their issue is erased,
+  /// and each is greater than every number returned before it. A number
+  /// taken by a transaction that rolls back names no issue; whether it is
+  /// returned again is the backend's to say: SQLite and the in-memory backend
+  /// return it again (their numbers run 1, 2, 3, ... without gaps), the
+  /// PostgreSQL backend does not (a gap; complaints/postgres.hpp). Write.
   virtual std::int64_t allocate_issue_number() = 0;
   virtual std::optional<IssueRow> issue(std::int64_t number) = 0;
   /// The issue `number` and its record, read together (one query where the
@@ -320,8 +325,9 @@ class COMPLAINTS_API StorageTransaction {
   virtual std::vector<Group> groups() = 0;
   /// The ids of the groups `user` is a member of, ascending.
   virtual std::vector<std::string> groups_of_user(std::string_view user) = 0;
-  /// Returns the next task id (1, 2, ...) and consumes it: never returned
-  /// twice by a database. Write (rolled back with the transaction).
+  /// Returns a new task id and consumes it, with allocate_issue_number's
+  /// guarantees (at least 1, never returned twice, greater than every id
+  /// before it; gaps after a rollback where the backend says so). Write.
   virtual std::int64_t allocate_task_id() = 0;
   /// Inserts a new task (its id from allocate_task_id, its issue stored). Write.
   virtual void insert_task(const Task &task) = 0;

@@ -60,7 +60,7 @@ COMPLAINTS_API std::optional<TaskAccess> task_access_from_string(std::string_vie
 
 /// A snapshot of one task.
 struct Task {
-  std::int64_t id = 0;         ///< 1, 2, ... per database, never reused
+  std::int64_t id = 0;         ///< ascending per database, never reused (gaps possible on PostgreSQL)
   std::int64_t number = 0;     ///< the issue's number
   std::string issue_code;      ///< the issue's code ("CMP-00042")
   std::string kind;            ///< a task kind the issue's workflow declares

@@ -126,8 +126,8 @@ TEST_CASE("storage: issues round-trip every field, and updates check the version
     t->put_record(booking("B-1"));
     row.issue.number = t->allocate_issue_number();
     row.issue.code = format_issue_code(row.issue.number);
-    CHECK(row.issue.number == 1);
-    CHECK(t->allocate_issue_number() == 2);
+    CHECK(row.issue.number == 1);  // the first on a new store
+    CHECK(t->allocate_issue_number() > 1);
     t->insert_issue(row);
     t->commit();
   }
@@ -317,12 +317,13 @@ TEST_CASE("storage: timeline entries and the outbox") {
     item.idempotency_key = "k4";
     CHECK_THROWS_AS(t->enqueue(item), StorageError);
     item.idempotency_key = "k2";  // acknowledged above
-    CHECK(t->enqueue(item) == 5);
+    std::int64_t id = t->enqueue(item);
+    CHECK(id > 4);  // (the refused k4 may have used up an id: ids ascend, gaps allowed)
     t->erase_issue(1);  // its items go: k1, k4 and the new k2
     for (const char *key : {"k1", "k4", "k2"}) {
       item.idempotency_key = key;
       item.issue_code = "";
-      CHECK(t->enqueue(item) > 5);
+      CHECK(t->enqueue(item) > id);
     }
     t->commit();
   }
@@ -356,8 +357,14 @@ TEST_CASE("storage: a transaction not committed leaves no trace") {
     again.idempotency_key = "k";
     t->enqueue(again);
   }
-  // The rolled-back number is handed out again: it never named an issue.
-  CHECK(s->begin(TxnMode::write)->allocate_issue_number() == 1);
+  // The rolled-back number named no issue. Whether it is handed out again
+  // (SQLite, memory) or left as a gap (PostgreSQL) is the backend's.
+  {
+    auto t = s->begin(TxnMode::write);
+    std::int64_t n = t->allocate_issue_number();
+    CHECK(n >= 1);
+    CHECK_FALSE(t->issue(n));
+  }
 }
 
 TEST_CASE("storage: holds, their links and the ledger") {

@@ -226,6 +226,15 @@ void PgTransaction::put_record(const Record &r) {
 
 void PgTransaction::put_readers(std::int64_t number, std::span<const std::string> readers) {
   write();
+  if (first_write(number, readers_written)) {
+    // The issue is this transaction's own: no rows to clear, no need to look it up.
+    if (!readers.empty())
+      exec("write issue readers",
+           "INSERT INTO issue_readers (reader, number) SELECT DISTINCT f, $1::bigint FROM "
+           "unnest(string_to_array($2, E'\\n')) f ON CONFLICT DO NOTHING",
+           {number, join_lines({readers.begin(), readers.end()})});
+    return;
+  }
   exec("write issue readers", "DELETE FROM issue_readers WHERE number = $1", {number});
   if (readers.empty()) return;
   auto r = exec("write issue readers",
@@ -235,9 +244,15 @@ void PgTransaction::put_readers(std::int64_t number, std::span<const std::string
   if (r.empty() && !issue(number)) throw StorageError(fmt::format("put readers: no issue {}", number));
 }
 
+bool PgTransaction::first_write(std::int64_t number, Fresh part) {
+  auto it = fresh_.find(number);
+  if (it == fresh_.end() || (it->second & part) != 0) return false;
+  it->second |= part;
+  return true;
+}
+
 std::int64_t PgTransaction::allocate_issue_number() {
-  write();
-  return next_counter("issue_number");
+  return next_in_sequence("allocate an issue number", "issue_numbers");
 }
 
 std::optional<IssueRow> PgTransaction::issue(std::int64_t number) {
@@ -270,14 +285,15 @@ std::optional<std::pair<IssueRow, Record>> PgTransaction::issue_with_record(std:
   return std::pair{std::move(row), std::move(rec)};
 }
 
-// A counter row, bumped in the transaction: rolled back with it, so a number
-// that named nothing is handed out again (storage.hpp). Concurrent
-// allocators conflict on the row; the later one is retried (TransientStorageError).
-std::int64_t PgTransaction::next_counter(const char *name) {
+// A sequence, not a counter row: concurrent allocators neither wait for
+// each other nor conflict (a counter row updated by every report made
+// concurrent reports queue on its lock and abort each other under
+// SERIALIZABLE). nextval is outside every transaction, so a number taken by a
+// transaction that rolls back is not handed out again: a gap (storage.hpp
+// allows it).
+std::int64_t PgTransaction::next_in_sequence(const char *what, const char *sequence) {
   write();
-  auto r = exec("allocate a number", "UPDATE counters SET value = value + 1 WHERE name = $1 RETURNING value", {name});
-  if (r.empty()) throw StorageError(fmt::format("allocate a number: counter {} is missing", name));
-  return integer(r[0][0]);
+  return integer(exec(what, fmt::format("SELECT nextval('{}')", sequence))[0][0]);
 }
 
 void PgTransaction::insert_issue(const IssueRow &row) {
@@ -289,6 +305,7 @@ void PgTransaction::insert_issue(const IssueRow &row) {
       issue_column_names);
   if (exec("insert issue", sql, issue_params(row)).affected_rows() == 0)
     throw StorageError(fmt::format("insert issue: number {} exists", row.issue.number));
+  fresh_.emplace(row.issue.number, 0u);
 }
 
 bool PgTransaction::update_issue(const IssueRow &before, const IssueRow &after) {

@@ -85,14 +85,31 @@ CREATE INDEX search_words_by_number ON search_words (number);
       fmt::arg("t", "text COLLATE \"C\" NOT NULL"), fmt::arg("n", "text COLLATE \"C\""));
 }
 
+// Step 2: issue numbers and task ids from sequences, continuing where the
+// counter rows of version 1 stopped: concurrent reporters no longer queue on
+// (and abort each other over) one row. And issue_readers loses its foreign
+// key: its check read the issues index's last page under SERIALIZABLE, where
+// every concurrent report inserts its new issue, so concurrent reports
+// aborted each other (put_readers checks the issue itself; erase_issue
+// deletes the readers).
+std::string step2() {
+  return R"(CREATE SEQUENCE issue_numbers AS bigint MINVALUE 1;
+ALTER TABLE issue_readers DROP CONSTRAINT issue_readers_number_fkey;
+CREATE SEQUENCE task_ids AS bigint MINVALUE 1;
+SELECT setval('issue_numbers', value) FROM counters WHERE name = 'issue_number' AND value > 0;
+SELECT setval('task_ids', value) FROM counters WHERE name = 'task_id' AND value > 0;
+DROP TABLE counters;
+)";
+}
+
 }  // namespace
 
-std::vector<std::string> migration_steps() { return {step1()}; }
+std::vector<std::string> migration_steps() { return {step1(), step2()}; }
 
 }  // namespace complaints::postgres
 
 namespace complaints {
 
-int postgres_schema_version() noexcept { return 1; }
+int postgres_schema_version() noexcept { return 2; }
 
 }  // namespace complaints

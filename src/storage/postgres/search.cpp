@@ -48,7 +48,8 @@ std::string phrase_candidates(const SearchPhrase &phrase, Params &params) {
 
 void PgTransaction::put_search_text(std::int64_t number, const SearchText &text) {
   write();
-  exec("write search text", "DELETE FROM search_words WHERE number = $1", {number});
+  if (!first_write(number, search_written))
+    exec("write search text", "DELETE FROM search_words WHERE number = $1", {number});
   const std::string *texts[] = {&text.customer, &text.staff};
   for (int audience = 0; audience < 2; ++audience) {
     auto words = search::words(*texts[audience]);
@@ -151,7 +152,8 @@ ErasedCounts PgTransaction::erase_issue(std::int64_t number) {
   count("erase search words", "DELETE FROM search_words WHERE number = $1");
   count("erase search texts", "DELETE FROM search_texts WHERE number = $1");
   count("erase status periods", "DELETE FROM status_periods WHERE number = $1");
-  count("erase issue", shared_sql::erase_issue);  // its readers go with it (ON DELETE CASCADE)
+  count("erase issue readers", "DELETE FROM issue_readers WHERE number = $1");
+  count("erase issue", shared_sql::erase_issue);
   return n;
 }
 

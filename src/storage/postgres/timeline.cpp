@@ -113,8 +113,9 @@ std::optional<Timestamp> PgTransaction::next_due() {
 
 void PgTransaction::begin_status_period(const StatusPeriod &p) {
   write();
-  exec("end status period", "UPDATE status_periods SET until = $2 WHERE number = $1 AND until IS NULL",
-       {p.number, to_millis(p.since)});
+  if (!first_write(p.number, period_written))
+    exec("end status period", "UPDATE status_periods SET until = $2 WHERE number = $1 AND until IS NULL",
+         {p.number, to_millis(p.since)});
   exec("begin status period",
        "INSERT INTO status_periods (number, since, status, category, stage) VALUES ($1, $2, $3, $4, $5)",
        {p.number, to_millis(p.since), p.status, to_string(p.category), p.stage});

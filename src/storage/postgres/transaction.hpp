@@ -184,9 +184,22 @@ class PgTransaction final : public StorageTransaction {
   // the server has not) and throws it as a StorageError naming `what`.
   [[noreturn]] void fail(const char *what);
 
-  // The stand-ins for decisions the Desk will hand down (put_readers,
-  // mark_blocking): the one place each is taken in this backend.
-  std::int64_t next_counter(const char *name);
+  // The next value of one of the schema's sequences (issue numbers, task ids).
+  std::int64_t next_in_sequence(const char *what, const char *sequence);
+
+  // Rows of an issue this transaction inserted: numbers are never handed out
+  // twice, so its readers, search words and status periods are the ones this
+  // transaction wrote, none before the first write. The first put_readers,
+  // put_search_text and begin_status_period of such an issue therefore skip
+  // the statement that would clear or close earlier rows. That is not only a
+  // round trip saved: the skipped statement reads the index page where every
+  // concurrent report inserts its own new number, and under SERIALIZABLE
+  // those reads made concurrent reports abort each other.
+  enum Fresh : unsigned { readers_written = 1, search_written = 2, period_written = 4 };
+  // True when `number` was inserted by this transaction and `part` was not
+  // written for it yet; marks `part` written.
+  bool first_write(std::int64_t number, Fresh part);
+  std::unordered_map<std::int64_t, unsigned> fresh_;
 
   std::vector<PaymentHold> read_holds(const pqxx::result &r);
   std::vector<Attachment> read_attachments(const pqxx::result &r, bool with_bytes);

@@ -126,10 +126,7 @@ std::vector<std::string> PgTransaction::groups_of_user(std::string_view user) {
   return out;
 }
 
-std::int64_t PgTransaction::allocate_task_id() {
-  write();
-  return next_counter("task_id");
-}
+std::int64_t PgTransaction::allocate_task_id() { return next_in_sequence("allocate a task id", "task_ids"); }
 
 void PgTransaction::insert_task(const Task &task) {
   write();
@@ -185,14 +182,18 @@ std::vector<Task> PgTransaction::open_tasks(std::span<const std::string> groups,
 
 std::int64_t PgTransaction::enqueue(const OutboxItem &item) {
   write();
-  // Looked up first: a refused key neither aborts the transaction nor uses up an id.
-  if (!exec("queue outbox item", "SELECT 1 FROM outbox WHERE idempotency_key = $1", {item.idempotency_key}).empty())
-    throw StorageError(fmt::format("queue outbox item: idempotency key '{}' exists", item.idempotency_key));
+  // ON CONFLICT: a refused key does not abort the transaction (it uses up an
+  // id: a gap). Not a SELECT first: under SERIALIZABLE that read locks the
+  // key index's page, where concurrent operations insert their own items, and
+  // made them abort each other.
   auto r = exec("queue outbox item",
                 "INSERT INTO outbox (idempotency_key, kind, event, issue_code, recipient, channel, subject, body_text, "
-                "body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                "body_html, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT "
+                "(idempotency_key) DO NOTHING RETURNING id",
                 {item.idempotency_key, to_string(item.kind), item.event, item.issue_code, item.recipient,
                  to_string(item.channel), item.subject, item.body_text, item.body_html, to_millis(item.created_at)});
+  if (r.empty())
+    throw StorageError(fmt::format("queue outbox item: idempotency key '{}' exists", item.idempotency_key));
   return integer(r[0][0]);
 }
 
