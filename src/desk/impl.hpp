@@ -109,9 +109,11 @@ struct Desk::Impl {
 
   // Waits a random while, up to 2^attempt ms, before a retry: without it the
   // loser of a conflict starts again while the winner's next operation is
-  // under way, and can lose to it every time.
+  // under way, and can lose to it every time. Seeded from the system's
+  // entropy, not the thread's id: forked app servers' main threads share
+  // one id, and would wait the same whiles and conflict again in step.
   static void back_off(int attempt) {
-    thread_local std::minstd_rand random(static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id())));
+    thread_local std::minstd_rand random(std::random_device{}());
     std::uniform_int_distribution<int> us(0, 1000 << attempt);
     std::this_thread::sleep_for(std::chrono::microseconds(us(random)));
   }
