@@ -2,10 +2,8 @@
 // in none of the files of the database's directory (tables, TOAST tables,
 // indexes, and the catalogs, pg_statistic among them), while the text of an
 // issue kept is, so the scan is shown to see data.
-#include <chrono>
 #include <filesystem>
 #include <random>
-#include <thread>
 
 #include "support/erasure.hpp"
 #include "support/postgres.hpp"
@@ -94,11 +92,7 @@ TEST_CASE("erased text is in no table, TOAST, index or catalog file of the datab
   f.desk.delete_forever(test::remover, erased.code);
   // Another connection's open snapshot (a parallel test's) keeps the rows it
   // might still see; scrub says so, and a later one finishes.
-  bool scrubbed = f.desk.scrub();
-  for (int k = 0; k < 200 && !scrubbed; ++k) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    scrubbed = f.desk.scrub();
-  }
+  bool scrubbed = test::scrub_when_alone(f.desk);
   REQUIRE(scrubbed);
 
   for (const std::string &needle : {gone.marker, gone.word}) {

@@ -2,10 +2,12 @@
 // every field that takes text, and a search of a store's raw files for it.
 #pragma once
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/support.hpp"
@@ -59,6 +61,18 @@ inline void deliver_half(complaints::Desk &desk) {
   std::vector<std::int64_t> ids;
   for (std::size_t k = 0; k < items.size(); k += 2) ids.push_back(items[k].id);
   desk.outbox_ack(system_actor(), ids);
+}
+
+/// Calls `store.scrub()` (a Desk or a Storage) until it returns true, for up
+/// to 10 seconds: on PostgreSQL another session's snapshot (a test running
+/// beside this one) makes a scrub leave rows it may still see.
+template <typename S>
+bool scrub_when_alone(S &store) {
+  for (int k = 0; k < 200; ++k) {
+    if (store.scrub()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 /// The whole content of a file ("" when it does not exist).
