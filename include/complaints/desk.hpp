@@ -305,6 +305,9 @@ class COMPLAINTS_API Desk {
   /// connection's open read), the store remembers the scrub is owed, and the
   /// next write, open or close by any connection to it finishes it, as does
   /// scrub(); so does the next open after a crash right after the commit.
+  /// On PostgreSQL only a later scrub() finishes it, and the scrub rewrites
+  /// the tables an erasure touches under an exclusive lock on each
+  /// (complaints/postgres.hpp says how long it takes).
   DeletedIssue delete_forever(const Actor &actor, std::string_view code);
   /// Makes content erased by delete forever (by any process) unrecoverable
   /// from the store's files, and settles a scrub left owed: Storage::scrub.

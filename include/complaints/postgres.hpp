@@ -25,10 +25,23 @@
 // server, so the store stays as it was, and the next Storage::begin()
 // reconnects when the connection was lost.
 //
-// Erasure: Storage::scrub() runs VACUUM on the tables an erasure touches,
-// which frees the erased rows' space in the table, TOAST and index files
-// (and with it the erased text); what the server's write-ahead log and
-// backups keep is the server administrator's business.
+// Erasure (docs/storage.md, "Erasure on PostgreSQL"): Storage::scrub()
+// (and so Desk::delete_forever, which calls it) runs VACUUM FULL on each
+// table an erasure touches, one after another: each is rewritten, with its
+// TOAST table and indexes, into new files of its live rows, so no byte of
+// an erased row stays in the database's files. It takes an ACCESS
+// EXCLUSIVE lock on each table while rewriting it (every other session's
+// reads and writes of that table wait), waits for that lock up to
+// lock_timeout_ms (then StorageError; call it again), and is not cut off by
+// statement_timeout_ms: it lasts as long as copying the tables and
+// rebuilding their indexes takes, in proportion to their size, and needs
+// disk space for the copy. It returns false when another session of the
+// database, a prepared transaction or a replication slot held a snapshot
+// from before the call (VACUUM FULL keeps the rows it may see): nothing
+// finishes that scrub by itself, call scrub() again later. Columns of text
+// a host wrote are never sampled by ANALYZE into pg_statistic (statistics
+// target 0). What the server's write-ahead log, archives, replicas and
+// backups keep is the server operator's business (the docs say what).
 //
 // Thread-safety: as every Storage (complaints/storage.hpp): one thread at
 // a time per Storage object; separate Storage objects, in one process or

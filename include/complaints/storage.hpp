@@ -493,8 +493,13 @@ class COMPLAINTS_API Storage {
   /// to the busy timeout for other connections' reads and writer. Call with
   /// no transaction open. Returns false when another connection's open read
   /// prevented it: the scrub stays owed, and the next write, open or close of
-  /// any connection (or a later scrub()) finishes it. The in-memory backend
-  /// keeps nothing erased: true. Throws StorageError (I/O; a read-only store).
+  /// any connection (or a later scrub()) finishes it. PostgreSQL: rewrites
+  /// the tables an erasure touches (VACUUM FULL, an exclusive lock on each
+  /// in turn, as long as copying them takes); false when another session's
+  /// snapshot kept the erased rows, and then only a later scrub() finishes
+  /// it (complaints/postgres.hpp). The in-memory backend keeps nothing
+  /// erased: true. Throws StorageError (I/O, a lock wait past the backend's
+  /// timeout; a read-only store).
   virtual bool scrub() = 0;
 };
 

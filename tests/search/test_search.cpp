@@ -318,3 +318,30 @@ TEST_CASE("both backends find, rank and cut snippets alike") {
   }
   CHECK(compared > 1000);  // the queries found something to compare
 }
+
+TEST_CASE_TEMPLATE("a word as long as a comment may hold is stored, and found by its prefix and by no shorter word", B,
+                   TEST_BACKENDS) {
+  test::DeskFixture<B> f;
+  Issue a = report(f, "B-1", "Long words below");
+  Issue b = report(f, "B-2", "More long words below");
+  // Far longer than any index entry of a backend may be (and random: an index
+  // may compress a key); the two share their first 5,000 bytes.
+  std::minstd_rand random(15);
+  std::uniform_int_distribution<int> letter('a', 'z');
+  std::string stem = "q";
+  while (stem.size() < 5000) stem += static_cast<char>(letter(random));
+  std::string zs = "z";
+  while (zs.size() < limits::comment_bytes - 3) zs += static_cast<char>(letter(random));
+  f.desk.add_comment(test::office(), a.code, CommentRequest{stem + "alpha", false, std::nullopt, {}});
+  f.desk.add_comment(test::office(), b.code, CommentRequest{stem + "beta", false, std::nullopt, {}});
+  f.desk.add_comment(test::office(), a.code,
+                     CommentRequest{zs + "end", false, std::nullopt, {}});
+  using S = std::set<std::int64_t>;
+  std::string longest_prefix = stem.substr(0, limits::search_bytes - 1);
+  CHECK(found(f, "q*") == S{a.number, b.number});
+  CHECK(found(f, longest_prefix + "*") == S{a.number, b.number});
+  CHECK(found(f, longest_prefix).empty());  // a prefix, not the word
+  CHECK(found(f, zs.substr(0, limits::search_bytes - 1) + "*") == S{a.number});
+  CHECK(found(f, "alpha").empty());
+  CHECK(found(f, "long q*") == S{a.number, b.number});
+}

@@ -31,6 +31,14 @@ void postgres_exec(const std::string &sql) {
   tx.exec(sql);
 }
 
+std::vector<std::string> postgres_column(const std::string &sql) {
+  pqxx::connection conn(postgres_conninfo());
+  pqxx::nontransaction tx(conn);
+  std::vector<std::string> out;
+  for (const auto &row : tx.exec(sql)) out.push_back(row[0].is_null() ? std::string() : row[0].c_str());
+  return out;
+}
+
 PostgresBackend::~PostgresBackend() {
   try {
     postgres_exec("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");

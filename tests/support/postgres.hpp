@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "complaints/postgres.hpp"
 
@@ -18,6 +19,10 @@ std::string fresh_postgres_schema();
 
 /// Runs `sql` on a connection of its own (to set up, inspect or sabotage).
 void postgres_exec(const std::string &sql);
+
+/// Runs `sql` as postgres_exec does and returns each row's first column as
+/// text (NULL as "").
+std::vector<std::string> postgres_column(const std::string &sql);
 
 /// The PostgreSQL backend in a fresh schema, dropped with everything in it at
 /// the end. open() may be called again to get a second connection to it.

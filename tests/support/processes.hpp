@@ -43,7 +43,8 @@ inline std::vector<std::string> in_processes(int processes, const std::function<
     children.push_back(pid);
   }
   close(start[0]);
-  REQUIRE(write(start[1], "go", 2) == 2);  // all start together
+  std::string go(static_cast<std::size_t>(processes), 'g');  // one byte for each: all start together
+  REQUIRE(write(start[1], go.data(), go.size()) == static_cast<ssize_t>(go.size()));
   close(start[1]);
   for (pid_t pid : children) {
     int status = 0;

@@ -102,14 +102,38 @@ DROP TABLE counters;
 )";
 }
 
+// Step 3: ANALYZE never samples the text a host wrote. It copies sample
+// values of each column into pg_statistic, where erasing an issue cannot
+// reach them (only a superuser may rewrite that catalog); with a statistics
+// target of 0 it skips the column. None of them is filtered by but the
+// search words, whose lookups are by index anyway.
+std::string step3() {
+  static constexpr const char *columns[][2] = {
+      {"issues", "description"}, {"issues", "fields"},      {"timeline", "changes"},  {"timeline", "note"},
+      {"comments", "body"},      {"comments", "mentions"},  {"attachments", "name"},  {"attachments", "storage_key"},
+      {"attachments", "bytes"},  {"tasks", "instructions"}, {"tasks", "notes"},       {"outbox", "subject"},
+      {"outbox", "body_text"},   {"outbox", "body_html"},   {"search_texts", "text"}, {"search_words", "word"}};
+  std::string sql;
+  for (const auto &c : columns) sql += fmt::format("ALTER TABLE {} ALTER COLUMN {} SET STATISTICS 0;\n", c[0], c[1]);
+  return sql;
+}
+
 }  // namespace
 
-std::vector<std::string> migration_steps() { return {step1(), step2()}; }
+std::vector<std::string> migration_steps() { return {step1(), step2(), step3()}; }
+
+const std::vector<const char *> &erased_tables() {
+  static const std::vector<const char *> tables = {"issues",         "issue_readers", "timeline",    "due",
+                                                   "status_periods", "tasks",         "outbox",      "hold_issues",
+                                                   "hold_ledger",    "comments",      "attachments", "watchers",
+                                                   "links",          "search_texts",  "search_words"};
+  return tables;
+}
 
 }  // namespace complaints::postgres
 
 namespace complaints {
 
-int postgres_schema_version() noexcept { return 2; }
+int postgres_schema_version() noexcept { return 3; }
 
 }  // namespace complaints

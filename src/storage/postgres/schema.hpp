@@ -10,4 +10,7 @@ namespace complaints::postgres {
 /// version is the number of steps applied (postgres_schema_version()).
 std::vector<std::string> migration_steps();
 
+/// The tables erase_issue deletes from, which scrub() rewrites.
+const std::vector<const char *> &erased_tables();
+
 }  // namespace complaints::postgres

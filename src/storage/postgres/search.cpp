@@ -1,8 +1,8 @@
 // The PostgreSQL backend: full-text search, erasure and the dump.
 //
 // Search keeps each issue's two texts and, per audience, the distinct words
-// of each (search_words, indexed by word). A query finds its candidates in
-// that index (issues holding every word of some phrase), then reads only
+// of each (search_words, indexed by word; of a long word, its first bytes).
+// A query finds its candidates in that index (issues holding every word of some phrase), then reads only
 // their texts and matches, counts and ranks them with the code the
 // in-memory backend uses (search/match.hpp), so both rank alike.
 #include <algorithm>
@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 
 #include "complaints/errors.hpp"
+#include "complaints/limits.hpp"
+#include "domain/check.hpp"
 #include "search/match.hpp"
 #include "search/tokenizer.hpp"
 #include "storage/postgres/transaction.hpp"
@@ -19,6 +21,19 @@
 namespace complaints::postgres {
 
 namespace {
+
+// search_words keeps at most this many bytes of a word: a B-tree entry must
+// fit in a third of a page (2,704 bytes), and a comment may be one word of
+// 20,000. Cut at a UTF-8 boundary, a word keeps more bytes than any query
+// word can have, so `word = q` and the prefix ranges below still find
+// exactly the words they would whole; the matcher reads the full texts.
+constexpr std::size_t kept_word_bytes = 256;
+static_assert(kept_word_bytes - 3 >= limits::search_bytes, "a query word must fit in a kept word");
+
+std::string kept_word(const std::string &word) {
+  if (word.size() <= kept_word_bytes) return word;
+  return word.substr(0, check::utf8_prefix(std::string_view(word).substr(0, kept_word_bytes)));
+}
 
 // Every word w with `prefix` as its prefix has prefix <= w < prefix + U+10FFFF
 // in byte order (the words' "C" collation): the tokenizer keeps letters and
@@ -57,7 +72,8 @@ void PgTransaction::put_search_text(std::int64_t number, const SearchText &text)
          "INSERT INTO search_texts (number, audience, text, words) VALUES ($1, $2, $3, $4) ON CONFLICT (number, "
          "audience) DO UPDATE SET text = excluded.text, words = excluded.words",
          {number, audience, *texts[audience], words.size()});
-    std::set<std::string> distinct(words.begin(), words.end());
+    std::set<std::string> distinct;
+    for (const auto &w : words) distinct.insert(kept_word(w));
     if (distinct.empty()) continue;
     exec("write search words",
          "INSERT INTO search_words (audience, word, number) SELECT $1, w, $2 FROM unnest(string_to_array($3, "

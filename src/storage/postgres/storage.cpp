@@ -292,28 +292,33 @@ class PostgresStorage final : public Storage {
 
   std::string_view backend_name() const noexcept override { return "postgres"; }
 
-  // Erased rows are dead tuples until VACUUM: it removes them from the
-  // table and its TOAST table, removes their index entries, and the freed
-  // space is zeroed or reused, so the erased text is no longer in those
-  // files (it may remain in the write-ahead log until it is recycled, which
-  // the header says). VACUUM cannot run in a transaction block, hence the
-  // plain statements; it waits for no reader but keeps what an older
-  // snapshot may still see, so an open transaction elsewhere makes it
-  // leave rows behind: then false.
+  // Erased rows are dead row versions, left in their pages (and TOAST and
+  // index pages) until the space is reused: a plain VACUUM frees the space
+  // but leaves the bytes. VACUUM FULL rewrites each table, its TOAST table
+  // and its indexes into new files of the live rows only; the old files are
+  // emptied at commit. It keeps the rows an older snapshot may still see,
+  // so a session holding one (or a prepared transaction, or a replication
+  // slot's xmin) when the scrub begins makes it false. VACUUM cannot run in
+  // a transaction block, hence the plain statements; the rewrite is not cut
+  // off by the statement timeout (the lock wait is, by the lock timeout).
   bool scrub() override {
     if (reader_) throw StorageError("a reader connection reads only: it cannot scrub", "read_only");
-    static constexpr const char *tables[] = {"issues", "issue_readers", "timeline", "due", "status_periods",
-                                             "tasks", "outbox", "hold_issues", "hold_ledger", "comments",
-                                             "attachments", "watchers", "links", "search_texts", "search_words"};
     try {
       pqxx::connection &conn = session_.connection();
       pqxx::nontransaction tx(conn);
-      bool others = !tx.exec("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
-                             "pg_backend_pid() AND backend_xmin IS NOT NULL")
-                         .empty();
-      for (const char *t : tables) tx.exec(fmt::format("VACUUM {}.{}", conn.quote_name(session_.options().schema), t));
-      return !others;
+      static constexpr const char *snapshot_held =
+          "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (backend_xmin IS NOT "
+          "NULL OR backend_xid IS NOT NULL) AND (datname = current_database() OR backend_type = 'walsender')) OR "
+          "EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE database = current_database()) OR EXISTS (SELECT 1 FROM "
+          "pg_replication_slots WHERE xmin IS NOT NULL)";
+      bool held = tx.exec(snapshot_held)[0][0].as<bool>();
+      tx.exec("SET statement_timeout = 0");
+      for (const char *t : erased_tables())
+        tx.exec(fmt::format("VACUUM FULL {}.{}", conn.quote_name(session_.options().schema), t));
+      tx.exec(fmt::format("SET statement_timeout = {}", session_.options().statement_timeout_ms));
+      return !held;
     } catch (...) {
+      session_.drop();  // its statement timeout may be off: the next call connects afresh
       rethrow(session_, "scrub");
     }
   }
