@@ -307,7 +307,10 @@ class COMPLAINTS_API Desk {
   /// scrub(); so does the next open after a crash right after the commit.
   /// On PostgreSQL only a later scrub() finishes it, and the scrub rewrites
   /// the tables an erasure touches under an exclusive lock on each
-  /// (complaints/postgres.hpp says how long it takes).
+  /// (complaints/postgres.hpp says how long it takes). A scrub that fails
+  /// after the erasure committed (StorageError: a lock wait past its
+  /// timeout, a lost connection) is not thrown: files_scrubbed is false and
+  /// scrub() must be called again.
   DeletedIssue delete_forever(const Actor &actor, std::string_view code);
   /// Makes content erased by delete forever (by any process) unrecoverable
   /// from the store's files, and settles a scrub left owed: Storage::scrub.

@@ -189,6 +189,22 @@ TEST_CASE_TEMPLATE("delete forever is all-or-nothing for every failing write", B
   }
 }
 
+TEST_CASE_TEMPLATE("a scrub that fails after the erasure committed leaves it owed, not an error", B, TEST_BACKENDS) {
+  B backend;
+  auto inner = backend.open();
+  auto clock = std::make_shared<ManualClock>(test::t0());
+  auto faulty = std::make_unique<test::FaultyStorage>(*inner, 0);
+  test::FaultyStorage &storage = *faulty;
+  OnStorage f(std::move(faulty), clock);
+  std::string code = marked_issue(f).code;
+  storage.fail_scrub = true;
+  DeletedIssue d = f.desk.delete_forever(remover, code);  // committed: no StorageError for what came after
+  CHECK_FALSE(d.files_scrubbed);
+  expect_error(Errc::not_found, [&] { f.desk.get(test::admin(), code); });
+  storage.fail_scrub = false;
+  CHECK(f.desk.scrub());
+}
+
 TEST_CASE_TEMPLATE("a hold only a deleted issue kept stays withheld until an authorised release", B, TEST_BACKENDS) {
   test::DeskFixture<B> f;
   Issue i = f.report_on_booking("B-1");

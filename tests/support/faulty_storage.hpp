@@ -24,7 +24,12 @@ class FaultyStorage final : public Storage {
 
   std::unique_ptr<StorageTransaction> begin(TxnMode mode) override;
   std::string_view backend_name() const noexcept override { return inner_.backend_name(); }
-  bool scrub() override { return inner_.scrub(); }
+  bool scrub() override {
+    if (fail_scrub) throw StorageError("injected failure at scrub");
+    return inner_.scrub();
+  }
+  /// Makes scrub() throw StorageError (a lock wait past its timeout, say).
+  bool fail_scrub = false;
 
   /// Writes attempted so far (including the failed one).
   int writes() const { return writes_; }
