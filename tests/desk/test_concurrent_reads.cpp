@@ -57,6 +57,24 @@ struct GatedDesk {
   Desk desk;
   explicit GatedDesk(std::size_t read_connections)
       : desk(backend.open(), DeskOptions{clock, read_connections}) {}
+
+  // Starts a comment on `code` on a thread of its own and returns once that
+  // write holds the desk's lock (inside its transaction), until
+  // clock->release(); join the thread after.
+  std::thread hold_comment(const std::string &code) {
+    std::promise<std::thread::id> writer_id;
+    std::future<std::thread::id> id = writer_id.get_future();
+    std::promise<void> go;
+    std::thread writer([this, code, writer_id = std::move(writer_id), started = go.get_future()]() mutable {
+      writer_id.set_value(std::this_thread::get_id());
+      started.wait();
+      desk.add_comment(test::office(), code, CommentRequest{"Called back.", true, std::nullopt, {}});
+    });
+    clock->arm(id.get());
+    go.set_value();
+    clock->wait_until_held();
+    return writer;
+  }
 };
 
 Issue report(Desk &desk) {
@@ -75,16 +93,7 @@ TEST_CASE("a read on another thread does not wait for a write in progress, and d
   Issue issue = report(g.desk);
   std::size_t before = g.desk.timeline(test::office(), issue.code).size();
 
-  std::promise<std::thread::id> writer_id;
-  std::promise<void> go;
-  std::thread writer([&] {
-    writer_id.set_value(std::this_thread::get_id());
-    go.get_future().wait();
-    g.desk.add_comment(test::office(), issue.code, CommentRequest{"Called back.", true, std::nullopt, {}});
-  });
-  g.clock->arm(writer_id.get_future().get());
-  go.set_value();
-  g.clock->wait_until_held();  // the write now holds the desk's lock
+  std::thread writer = g.hold_comment(issue.code);  // the write now holds the desk's lock
 
   auto read = std::async(std::launch::async, [&] { return g.desk.timeline(test::office(), issue.code).size(); });
   bool done = read.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
@@ -100,16 +109,7 @@ TEST_CASE("with no read connections a read waits for the write in progress") {
   Issue issue = report(g.desk);
   std::size_t before = g.desk.timeline(test::office(), issue.code).size();
 
-  std::promise<std::thread::id> writer_id;
-  std::promise<void> go;
-  std::thread writer([&] {
-    writer_id.set_value(std::this_thread::get_id());
-    go.get_future().wait();
-    g.desk.add_comment(test::office(), issue.code, CommentRequest{"Called back.", true, std::nullopt, {}});
-  });
-  g.clock->arm(writer_id.get_future().get());
-  go.set_value();
-  g.clock->wait_until_held();
+  std::thread writer = g.hold_comment(issue.code);
 
   auto read = std::async(std::launch::async, [&] { return g.desk.timeline(test::office(), issue.code).size(); });
   // It cannot finish while the write holds the one connection (however long we wait).
