@@ -1,0 +1,44 @@
+// cli/commands.hpp - the commands of the `complaints` tool, one run function each.
+#pragma once
+
+#include "cli.hpp"
+
+namespace complaints::cli {
+
+// cmd_issues.cpp
+int run_init(Context &);
+int run_record_put(Context &);
+int run_record_show(Context &);
+int run_report(Context &);
+int run_act(Context &);
+int run_show(Context &);
+int run_list(Context &);
+int run_timeline(Context &);
+int run_search(Context &);
+// cmd_store.cpp
+int run_verify(Context &);
+int run_process_due(Context &);
+int run_outbox_list(Context &);
+int run_outbox_ack(Context &);
+int run_export(Context &);
+int run_delete_forever(Context &);
+int run_scrub(Context &);
+int run_backup(Context &);
+// cmd_workflow.cpp
+int run_workflow_list(Context &);
+int run_workflow_show(Context &);
+int run_workflow_validate(Context &);
+int run_workflow_install(Context &);
+int run_workflow_diagram(Context &);
+// cmd_dashboard.cpp
+int run_dashboard(Context &);
+
+/// The issue-list filter the options of `list` and `export` spell (--status, --open, ...).
+json list_filter(const Args &args);
+/// The options every filtering command takes.
+const std::vector<OptionSpec> &filter_options();
+
+/// A document given on the command line: JSON text, "@FILE" for a file's, or "-" for standard input.
+std::string document_argument(const std::string &value, std::string_view option);
+
+}  // namespace complaints::cli
