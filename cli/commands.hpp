@@ -38,6 +38,12 @@ json list_filter(const Args &args);
 /// The options every filtering command takes.
 const std::vector<OptionSpec> &filter_options();
 
+/// A workflow's lifecycle diagram (complaints_workflow_diagram): format "dot", "mermaid", or "svg"
+/// (the DOT drawn by Graphviz's `dot`, which must be on the PATH: Failure exit_code::system otherwise).
+std::string diagram(const std::string &workflow_json, const std::string &format);
+/// DOT text drawn as SVG by Graphviz's `dot`.
+std::string dot_to_svg(const std::string &dot);
+
 /// A document given on the command line: JSON text, "@FILE" for a file's, or "-" for standard input.
 std::string document_argument(const std::string &value, std::string_view option);
 
