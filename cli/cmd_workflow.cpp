@@ -29,7 +29,10 @@ int print_problems(Context &c, const json &problems) {
     for (const auto &p : problems) rows.push_back({cell(p["path"]), cell(p["message"])});
     print_table(stdout, {"PATH", "PROBLEM"}, rows, 100);
   }
-  return problems.empty() ? exit_code::ok : exit_code::of_library(COMPLAINTS_EWORKFLOW);
+  if (problems.empty()) return exit_code::ok;
+  std::fprintf(stderr, "complaints %s: %zu problem%s\n", std::string(c.command().name).c_str(), problems.size(),
+               problems.size() == 1 ? "" : "s");
+  return exit_code::of_library(COMPLAINTS_EWORKFLOW);
 }
 
 }  // namespace
