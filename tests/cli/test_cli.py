@@ -108,6 +108,8 @@ class CliTest(unittest.TestCase):
         self.assertIn("exit codes", p.stdout)
         p = self.run_cli("help", "outbox", "ack", check=0)
         self.assertTrue(p.stdout.startswith("usage: complaints [global options] outbox ack ID..."), p.stdout)
+        p = self.run_cli("list", "--help", check=0)
+        self.assertIn("--created-from VALUE", p.stdout)
 
     def test_bad_arguments_print_usage_and_touch_nothing(self):
         for args in [[], ["frobnicate"], ["show"], ["show", "A", "B"], ["list", "--bogus"], ["list", "--limit"],
@@ -250,6 +252,38 @@ class CliTest(unittest.TestCase):
         self.assertIn(f"{self.first['code']}: chain broken at entry 1", p.stdout)
         doc = json.loads(self.run_cli("--json", "verify", db=copy).stdout)
         self.assertEqual([b["code"] for b in doc["broken"]], [self.first["code"]])
+
+    def test_progress_bar_on_a_terminal_only(self):
+        """verify and export draw a bar on stderr when it is a terminal; --no-progress and pipes keep quiet."""
+        import pty
+
+        def on_terminal(*args):
+            controller, terminal = pty.openpty()
+            p = subprocess.run([CLI, "--db", self.db] + list(args), stdout=subprocess.PIPE, stderr=terminal,
+                               timeout=60)
+            os.close(terminal)
+            drawn = b""
+            while True:
+                try:
+                    chunk = os.read(controller, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                drawn += chunk
+            os.close(controller)
+            return p, drawn.decode()
+
+        p, drawn = on_terminal("verify")
+        self.assertEqual(p.returncode, 0)
+        total = len(self.json_of("list", "--all"))
+        self.assertIn(f"verify [", drawn)
+        self.assertIn(f"{total}/{total} (100%)", drawn)
+        self.assertIn(b"every chain intact", p.stdout)
+        p, drawn = on_terminal("export", os.path.join(self.tmp.name, "progress.csv"))
+        self.assertIn(f"export {total}", drawn)
+        p, drawn = on_terminal("--no-progress", "verify")
+        self.assertEqual(drawn, "")
 
     def test_process_due_runs_timers_once(self):
         db = os.path.join(self.tmp.name, "due.db")
