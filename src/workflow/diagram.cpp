@@ -405,6 +405,8 @@ std::string dot(const Graph &g) {
 
 // A Mermaid quoted string: characters that Mermaid or the HTML it makes would
 // read as syntax written as entities ("#quot;"), lines joined by "<br/>".
+// ':' too: Mermaid cuts the last ';' off any line where "style" or "classDef"
+// is followed by ':' and '#', which would break the entity it ends.
 std::string mermaid_label(const std::vector<std::string> &lines) {
   std::string out = "\"";
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -419,6 +421,7 @@ std::string mermaid_label(const std::vector<std::string> &lines) {
         case '|': out += "#124;"; break;
         case '%': out += "#37;"; break;
         case '`': out += "#96;"; break;
+        case ':': out += "#58;"; break;
         case '\n': out += "<br/>"; break;
         default: out += c;
       }
@@ -465,12 +468,13 @@ std::string mermaid(const Graph &g) {
   }
   for (const Node &n : g.nodes)
     if (n.kind == NodeKind::status) out += "  style " + n.id + " fill:" + n.fill + ",color:" + ink(n.fill) + "\n";
-  out += "  classDef sources fill:#FFFFFF,stroke:#555555,stroke-dasharray:5 5\n";
-  out += "  classDef computed fill:#FFF8DC,stroke:#888888\n";
-  out += "  classDef rule fill:#F3E5F5,stroke:#6C3483\n";
-  out += "  classDef start fill:#333333,color:#FFFFFF\n";
-  for (auto [kind, name] : {std::pair{NodeKind::sources, "sources"}, std::pair{NodeKind::computed, "computed"},
-                            std::pair{NodeKind::rule, "rule"}, std::pair{NodeKind::start, "start"}}) {
+  // Class names clear of Mermaid's keywords and shape names.
+  out += "  classDef from_set fill:#FFFFFF,stroke:#555555,stroke-dasharray:5 5\n";
+  out += "  classDef target_note fill:#FFF8DC,stroke:#888888\n";
+  out += "  classDef rule_node fill:#F3E5F5,stroke:#6C3483\n";
+  out += "  classDef report_node fill:#333333,color:#FFFFFF\n";
+  for (auto [kind, name] : {std::pair{NodeKind::sources, "from_set"}, std::pair{NodeKind::computed, "target_note"},
+                            std::pair{NodeKind::rule, "rule_node"}, std::pair{NodeKind::start, "report_node"}}) {
     std::string ids;
     for (const Node &n : g.nodes)
       if (n.kind == kind) ids += (ids.empty() ? "" : ",") + n.id;

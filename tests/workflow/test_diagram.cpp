@@ -114,7 +114,7 @@ std::vector<std::string> mermaid_lines(const std::string &quoted) {
         REQUIRE(semi != std::string::npos);
         std::string e = line.substr(i + 1, semi - i - 1);
         static const std::map<std::string, char> entities{{"quot", '"'}, {"35", '#'}, {"amp", '&'}, {"lt", '<'},
-                                                          {"gt", '>'},   {"124", '|'}, {"37", '%'}, {"96", '`'}};
+                                                          {"gt", '>'},   {"124", '|'}, {"37", '%'}, {"96", '`'}, {"58", ':'}};
         REQUIRE_MESSAGE(entities.count(e), "unknown entity #", e);
         decoded += entities.at(e);
         i = semi + 1;
@@ -142,6 +142,7 @@ const char *hostile_names[] = {
     "Say \"hi\"",        "back\\slash \\n \\\"", "a]b[c (d) {e}", "x --> y -.-> z", "%% not a comment",
     "}; digraph x {",    "#quot; #35; &amp;",     "<b>bold</b>",   "|pipe| ;",       "é ü 日本 😀",
     "end",               "style s0 fill:#000",    "subgraph",      "`tick`",         "-> s0 [label=x]",
+    "classDef:#x;y;",
 };
 
 // A workflow whose every status, its stage, and an action carry a hostile name.
@@ -268,7 +269,7 @@ TEST_CASE("timers and automatic rules are drawn apart from the actions") {
   CHECK(has(dot, R"(s4 -> s5 [label="after 4d: auto_close\ntimer auto_close", style=dashed, color="#D35400")"));
   CHECK(has(dot, R"(s4 -> s5 [label="auto_close\nsystem"];)"));
   std::string mermaid = mermaid_of(Workflow::builtin("customer-confirmation"));
-  CHECK(has(mermaid, "  s4 -.->|\"after 4d: auto_close<br/>timer auto_close\"| s5\n"));
+  CHECK(has(mermaid, "  s4 -.->|\"after 4d#58; auto_close<br/>timer auto_close\"| s5\n"));
   CHECK(has(mermaid, "  linkStyle "));
 
   std::string staged = dot_of(Workflow::builtin("staged-escalation"));
@@ -311,11 +312,15 @@ TEST_CASE("hostile names are escaped: dot parses the text and each name stays on
   }
   // Every line is a statement the writer makes; no name opens one of its own.
   std::regex statement(
-      R"re(^(flowchart LR|  subgraph g[0-9]+\["[^"]*"\]|  end|  +[sn][0-9]+[(\[>{]+"[^"]*"[)\]}]+|  [sn][0-9]+ -(->|\.->)(\|"[^"]*"\|)? [sn][0-9]+|  style s[0-9]+ fill:#[0-9A-F]{6},color:#[0-9A-F]{6}|  classDef [a-z]+ [^"]+|  class [sn0-9,]+ [a-z]+|  linkStyle [0-9,]+ [^"]+)$)re");
+      R"re(^(flowchart LR|  subgraph g[0-9]+\["[^"]*"\]|  end|  +[sn][0-9]+[(\[>{]+"[^"]*"[)\]}]+|  [sn][0-9]+ -(->|\.->)(\|"[^"]*"\|)? [sn][0-9]+|  style s[0-9]+ fill:#[0-9A-F]{6},color:#[0-9A-F]{6}|  classDef [a-z_]+ [^"]+|  class [sn0-9,]+ [a-z_]+|  linkStyle [0-9,]+ [^"]+)$)re");
+  // Mermaid cuts the last ';' off a line that looks like a style with a colour
+  // (its own preprocessing, before parsing), which would break an entity.
+  std::regex mermaid_cuts(R"re((style|classDef).*:\S*#.*;)re");
   std::istringstream in(mermaid);
   for (std::string line; std::getline(in, line);) {
     CAPTURE(line);
     CHECK(std::regex_match(line, statement));
+    CHECK_FALSE(std::regex_search(line, mermaid_cuts));
   }
   // The title, with its newlines, stays one label of the graph.
   CHECK(has(dot, R"x(label="Evil\n}\ndigraph \"x\" {é (hostile)")x"));
