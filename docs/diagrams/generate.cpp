@@ -47,7 +47,8 @@ int draw(const fs::path &dir, const std::vector<fs::path> &inputs) {
     Workflow wf = Workflow::from_json(read(file));
     // The build names its outputs after the file, the docs after the workflow: they must agree.
     if (file.stem() != wf.name())
-      throw std::runtime_error(file.string() + " holds workflow '" + wf.name() + "', not '" + file.stem().string() + "'");
+      throw std::runtime_error(file.string() + " holds workflow '" + wf.name() + "', not '" + file.stem().string() +
+                               "'");
     write(dir / (wf.name() + ".dot"), workflow_diagram(wf, DiagramFormat::dot));
     write(dir / (wf.name() + ".mmd"), workflow_diagram(wf, DiagramFormat::mermaid));
   }
@@ -91,14 +92,16 @@ int check_or_update(const fs::path &doc_file, const fs::path &dir, bool update) 
   int missing = 0;
   for (const auto &entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".mmd" || seen.count(entry.path().stem().string())) continue;
-    std::fprintf(stderr, "%s shows no diagram of '%s': add these lines where it belongs, then run the update\n%s%s -->\n%s\n",
+    std::fprintf(stderr,
+                 "%s shows no diagram of '%s': add these lines where it belongs, then run the update\n%s%s -->\n%s\n",
                  doc_file.c_str(), entry.path().stem().c_str(), std::string(begin_marker).c_str(),
                  entry.path().stem().c_str(), std::string(end_marker).c_str());
     ++missing;
   }
   if (update) {
     if (fresh != doc) write(doc_file, fresh);
-    for (const std::string &name : stale) std::printf("updated the diagram of %s in %s\n", name.c_str(), doc_file.c_str());
+    for (const std::string &name : stale)
+      std::printf("updated the diagram of %s in %s\n", name.c_str(), doc_file.c_str());
     return missing ? 1 : 0;
   }
   for (const std::string &name : stale)

@@ -92,8 +92,8 @@ std::string roles_text(const std::vector<AllowRule> &allow) {
   for (const AllowRule &r : allow) {
     if (!out.empty()) out += ", ";
     out += to_string(r.role);
-    for (Permission p : {Permission::delete_issues, Permission::release_payment, Permission::edit_issues,
-                         Permission::manage_settings})
+    for (Permission p :
+         {Permission::delete_issues, Permission::release_payment, Permission::edit_issues, Permission::manage_settings})
       if (r.permissions.has(p)) out += std::string("+") + to_string(p);
   }
   return out;
@@ -118,7 +118,10 @@ class Builder {
   Graph build() {
     g_.title = def_.title.empty() ? def_.name : def_.title + " (" + def_.name + ")";
     for (const StatusDef &s : def_.statuses)
-      add({"s" + std::to_string(g_.nodes.size()), NodeKind::status, {s.name, to_string(s.category)}, s.colour,
+      add({"s" + std::to_string(g_.nodes.size()),
+           NodeKind::status,
+           {s.name, to_string(s.category)},
+           s.colour,
            s.category == StatusCategory::closed});
     for (const StageDef &st : def_.stages) {
       Cluster c{st.name, {}};
@@ -214,8 +217,7 @@ class Builder {
       case TargetDef::Kind::input_stage:
         return shared(NodeKind::computed, "the first status of the stage given in input " + to.input);
       case TargetDef::Kind::stage_category:
-        return shared(NodeKind::computed,
-                      std::string("the current stage's ") + to_string(to.category) + " status");
+        return shared(NodeKind::computed, std::string("the current stage's ") + to_string(to.category) + " status");
     }
     return from;
   }
@@ -264,8 +266,7 @@ class Builder {
         if (std::find(done.begin(), done.end(), from) != done.end()) continue;
         done.push_back(from);
         std::size_t to = taken ? land(landing(taken->to, taken->effects), from, taken) : from;
-        edge(from, to, EdgeKind::timer,
-             {when + ": " + param(e, "action"), "timer " + param(e, "timer")});
+        edge(from, to, EdgeKind::timer, {when + ": " + param(e, "action"), "timer " + param(e, "timer")});
       }
     }
   }
@@ -403,6 +404,18 @@ std::string dot(const Graph &g) {
 
 // ---- Mermaid --------------------------------------------------------------------------------------
 
+// The entity written for a character Mermaid, or the HTML it makes, reads as
+// syntax; nullptr for the others.
+const char *mermaid_entity(char c) {
+  static constexpr std::pair<char, const char *> entities[] = {
+      {'"', "#quot;"}, {'#', "#35;"}, {'&', "#amp;"}, {'<', "#lt;"}, {'>', "#gt;"},
+      {'|', "#124;"},  {'%', "#37;"}, {'`', "#96;"},  {':', "#58;"},
+  };
+  for (const auto &[ch, entity] : entities)
+    if (ch == c) return entity;
+  return nullptr;
+}
+
 // A Mermaid quoted string: characters that Mermaid or the HTML it makes would
 // read as syntax written as entities ("#quot;"), lines joined by "<br/>".
 // ':' too: Mermaid cuts the last ';' off any line where "style" or "classDef"
@@ -412,18 +425,12 @@ std::string mermaid_label(const std::vector<std::string> &lines) {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     if (i > 0) out += "<br/>";
     for (char c : safe(lines[i])) {
-      switch (c) {
-        case '"': out += "#quot;"; break;
-        case '#': out += "#35;"; break;
-        case '&': out += "#amp;"; break;
-        case '<': out += "#lt;"; break;
-        case '>': out += "#gt;"; break;
-        case '|': out += "#124;"; break;
-        case '%': out += "#37;"; break;
-        case '`': out += "#96;"; break;
-        case ':': out += "#58;"; break;
-        case '\n': out += "<br/>"; break;
-        default: out += c;
+      if (c == '\n') {
+        out += "<br/>";
+      } else if (const char *entity = mermaid_entity(c)) {
+        out += entity;
+      } else {
+        out += c;
       }
     }
   }
@@ -464,7 +471,8 @@ std::string mermaid(const Graph &g) {
     if (!e.lines.empty()) out += "|" + mermaid_label(e.lines) + "|";
     out += " " + g.nodes[e.to].id + "\n";
     std::string &list = e.kind == EdgeKind::timer ? timer_edges : automatic_edges;
-    if (e.kind == EdgeKind::timer || e.kind == EdgeKind::automatic) list += (list.empty() ? "" : ",") + std::to_string(i);
+    if (e.kind == EdgeKind::timer || e.kind == EdgeKind::automatic)
+      list += (list.empty() ? "" : ",") + std::to_string(i);
   }
   for (const Node &n : g.nodes)
     if (n.kind == NodeKind::status) out += "  style " + n.id + " fill:" + n.fill + ",color:" + ink(n.fill) + "\n";

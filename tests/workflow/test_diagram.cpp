@@ -113,8 +113,9 @@ std::vector<std::string> mermaid_lines(const std::string &quoted) {
         std::size_t semi = line.find(';', i);
         REQUIRE(semi != std::string::npos);
         std::string e = line.substr(i + 1, semi - i - 1);
-        static const std::map<std::string, char> entities{{"quot", '"'}, {"35", '#'}, {"amp", '&'}, {"lt", '<'},
-                                                          {"gt", '>'},   {"124", '|'}, {"37", '%'}, {"96", '`'}, {"58", ':'}};
+        static const std::map<std::string, char> entities{{"quot", '"'}, {"35", '#'}, {"amp", '&'},
+                                                          {"lt", '<'},   {"gt", '>'}, {"124", '|'},
+                                                          {"37", '%'},   {"96", '`'}, {"58", ':'}};
         REQUIRE_MESSAGE(entities.count(e), "unknown entity #", e);
         decoded += entities.at(e);
         i = semi + 1;
@@ -139,9 +140,21 @@ std::map<std::string, std::vector<std::string>> mermaid_nodes(const std::string 
 }
 
 const char *hostile_names[] = {
-    "Say \"hi\"",        "back\\slash \\n \\\"", "a]b[c (d) {e}", "x --> y -.-> z", "%% not a comment",
-    "}; digraph x {",    "#quot; #35; &amp;",     "<b>bold</b>",   "|pipe| ;",       "é ü 日本 😀",
-    "end",               "style s0 fill:#000",    "subgraph",      "`tick`",         "-> s0 [label=x]",
+    "Say \"hi\"",
+    "back\\slash \\n \\\"",
+    "a]b[c (d) {e}",
+    "x --> y -.-> z",
+    "%% not a comment",
+    "}; digraph x {",
+    "#quot; #35; &amp;",
+    "<b>bold</b>",
+    "|pipe| ;",
+    "é ü 日本 😀",
+    "end",
+    "style s0 fill:#000",
+    "subgraph",
+    "`tick`",
+    "-> s0 [label=x]",
     "classDef:#x;y;",
 };
 
@@ -150,7 +163,8 @@ Workflow hostile_workflow() {
   json statuses = json::array(), members = json::array(), actions = json::array();
   std::size_t n = std::size(hostile_names);
   for (std::size_t i = 0; i < n; ++i) {
-    statuses.push_back({{"name", hostile_names[i]}, {"colour", i % 2 ? "#101010" : "#F0F0F0"},
+    statuses.push_back({{"name", hostile_names[i]},
+                        {"colour", i % 2 ? "#101010" : "#F0F0F0"},
                         {"category", i + 1 == n ? "closed" : "open"}});
     if (i + 1 < n) {
       members.push_back(hostile_names[i]);
@@ -242,9 +256,11 @@ TEST_CASE("an action from categories starts at one shared node, and a computed t
   REQUIRE(std::regex_search(dot, m, close));
   CHECK_FALSE(has(dot, "s0 -> s4 [label=\"close"));
   // change_status: to the status given in its input.
-  CHECK(has(dot, "[label=\"the status given in input status: any open, active, pending or resolved status\", "
-                 "shape=note"));
-  std::regex change(m[1].str() + R"re( -> (n[0-9]+) \[label="change_status\\nadmin, supervisor, office", style=dashed\];)re");
+  CHECK(has(dot,
+            "[label=\"the status given in input status: any open, active, pending or resolved status\", "
+            "shape=note"));
+  std::regex change(m[1].str() +
+                    R"re( -> (n[0-9]+) \[label="change_status\\nadmin, supervisor, office", style=dashed\];)re");
   CHECK(std::regex_search(dot, change));
   // Actions from the same categories share the node; a stage input's target is the stage's first status.
   std::string staged = dot_of(Workflow::builtin("staged-escalation"));
@@ -298,8 +314,7 @@ TEST_CASE("hostile names are escaped: dot parses the text and each name stays on
   for (std::size_t i = 0; i < n; ++i) {
     CAPTURE(hostile_names[i]);
     CAPTURE(texts["s" + std::to_string(i)].at(0));
-    CHECK(texts["s" + std::to_string(i)] ==
-          std::vector<std::string>{hostile_names[i], categories[i + 1 == n ? 1 : 0]});
+    CHECK(texts["s" + std::to_string(i)] == std::vector<std::string>{hostile_names[i], categories[i + 1 == n ? 1 : 0]});
   }
   CHECK(texts["cluster_0"] == std::vector<std::string>{"Stage \"}\" --> %% [x]"});
   CHECK(texts.size() == n + 2);  // the statuses, the stage and the report node: nothing split off a name
