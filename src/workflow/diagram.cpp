@@ -6,10 +6,10 @@
 // says what each kind of node and edge means.
 #include "complaints/diagram.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -234,11 +234,10 @@ class Builder {
     }
     for (StatusCategory c : a.from_categories) mask |= bit(c);
     if (mask) out.push_back(shared(NodeKind::sources, "any " + categories_text(mask) + " status"));
-    std::vector<bool> seen(def_.statuses.size(), false);
+    std::set<std::size_t> seen;
     for (const std::string &name : a.from) {
       std::size_t s = status_node(name);
-      if ((mask & bit(def_.statuses[s].category)) || seen[s]) continue;
-      seen[s] = true;
+      if ((mask & bit(def_.statuses[s].category)) || !seen.insert(s).second) continue;
       out.push_back(s);
     }
     return out;
@@ -261,10 +260,9 @@ class Builder {
       if (e.type != "set_timer") continue;
       const ActionDef *taken = wf_.action(param(e, "action"));
       std::string when = "after " + param(e, "after") + (param(e, "business") == "true" ? " (working time)" : "");
-      std::vector<std::size_t> done;
+      std::set<std::size_t> done;
       for (std::size_t from : set_at) {
-        if (std::find(done.begin(), done.end(), from) != done.end()) continue;
-        done.push_back(from);
+        if (!done.insert(from).second) continue;
         std::size_t to = taken ? land(landing(taken->to, taken->effects), from, taken) : from;
         edge(from, to, EdgeKind::timer, {when + ": " + param(e, "action"), "timer " + param(e, "timer")});
       }
@@ -280,9 +278,8 @@ class Builder {
     std::vector<std::string> lines{head};
     for (const EffectDef &e : r.effects) lines.push_back(effect_text(e));
     std::size_t n = add_other(NodeKind::rule, lines);
-    if (!r.stage.empty())
-      for (std::size_t i = 0; i < def_.stages.size(); ++i)
-        if (def_.stages[i].name == r.stage) g_.clusters[i].nodes.push_back(n);
+    if (const StageDef *st = r.stage.empty() ? nullptr : wf_.stage(r.stage))
+      g_.clusters[static_cast<std::size_t>(st - def_.stages.data())].nodes.push_back(n);
     TargetDef none{};
     TargetDef to = landing(none, r.effects);
     if (to.kind != TargetDef::Kind::same) edge(n, land(to, n), EdgeKind::automatic, {"automatic"});
