@@ -353,6 +353,16 @@ int complaints_workflow_validate(char **out, const char *workflow_json, char **e
   });
 }
 
+int complaints_workflow_diagram(char **out, const char *workflow_json, const char *format, char **errmsg) {
+  return shielded_handleless(errmsg, [&] {
+    out_param(out, "out");
+    std::string_view document = need_text(workflow_json, "workflow_json");
+    auto f = diagram_format_from_string(need_text(format, "format"));
+    if (!f) throw InvalidInput("is not \"dot\" or \"mermaid\"", "format");
+    *out = dup(workflow_diagram(Workflow::from_json(document), *f));
+  });
+}
+
 int complaints_workflow_install(complaints_desk *desk, const complaints_actor *actor, const char *workflow_json) {
   return shielded(desk, [&] {
     auto &d = need(desk, "desk");

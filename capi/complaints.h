@@ -241,6 +241,20 @@ COMPLAINTS_C_API const char *complaints_desk_errwhere(complaints_desk *desk);
 */
 COMPLAINTS_C_API int complaints_workflow_validate(char **out, const char *workflow_json, char **errmsg);
 /**
+** Draws a workflow document as text: *out is Graphviz DOT (format "dot"; `dot -Tsvg` makes an SVG
+** from it) or a Mermaid flowchart (format "mermaid"), with statuses filled with their colour and
+** grouped by stage, actions as edges labelled with their name and the roles allowed, timers and
+** automatic rules drawn apart (docs/workflows.md, "Diagrams"). Names are escaped for the format and
+** node ids generated, so any valid workflow gives text the tool parses; the same document always
+** gives the same bytes. The document is validated as complaints_workflow_validate does (templates:
+** the built-in ones only). Errors: EMISUSE (NULL out, workflow_json or format), EINVALID at
+** "format" (neither "dot" nor "mermaid"), EWORKFLOW with the first problem's path as errwhere
+** (malformed JSON at "$"); the message also in *errmsg if errmsg is not NULL. Free *out with
+** complaints_free(). Thread-safe.
+*/
+COMPLAINTS_C_API int complaints_workflow_diagram(char **out, const char *workflow_json, const char *format,
+                                                 char **errmsg);
+/**
 ** Installs (or replaces) a workflow given as JSON, validated against this
 ** database, as complaints_workflow_validate says. Staff with manage_settings:
 ** EFORBIDDEN otherwise (checked before the document is read), EWORKFLOW with

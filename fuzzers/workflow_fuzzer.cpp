@@ -4,6 +4,8 @@
 //     InvalidWorkflow whose problems have "$" paths and printable messages; a
 //     workflow it accepts writes back (to_json) to a document that reads as
 //     the same workflow, and validates again without a problem.
+//     An accepted workflow is drawn as DOT and Mermaid: the same bytes twice,
+//     every DOT line with its quotes balanced, no Mermaid line a comment.
 //  2. Desk::install_workflow installs it on a desk (memory store, manual
 //     clock) that holds a saved template, a booking and an issue on the
 //     built-in "field-service" (so replacing that workflow meets a status in
@@ -67,6 +69,30 @@ class Choices {
   std::uint64_t state_ = 0xcbf29ce484222325ULL;
 };
 
+// The workflow's diagrams: deterministic, and no name escapes its quotes
+// (a DOT line with an odd number of unescaped '"', a Mermaid line that is a
+// "%%" comment or ends inside a label).
+void draw(const Workflow &w) {
+  for (DiagramFormat f : {DiagramFormat::dot, DiagramFormat::mermaid}) {
+    std::string text = workflow_diagram(w, f);
+    if (text != workflow_diagram(w, f)) finding("a workflow drawn twice differs", to_string(f));
+    std::size_t begin = 0;
+    while (begin < text.size()) {
+      std::size_t end = text.find('\n', begin);
+      std::string_view line(text.data() + begin, end - begin);
+      std::size_t quotes = 0;
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        if (f == DiagramFormat::dot && line[i] == '\\') ++i;
+        else if (line[i] == '"') ++quotes;
+      }
+      if (quotes % 2 != 0) finding("a diagram line with unbalanced quotes", std::string(line));
+      if (f == DiagramFormat::mermaid && line.find("%%") != std::string_view::npos)
+        finding("a Mermaid line with a comment", std::string(line));
+      begin = end + 1;
+    }
+  }
+}
+
 // 1. The document on its own.
 std::optional<Workflow> read(std::string_view text) {
   try {
@@ -74,6 +100,7 @@ std::optional<Workflow> read(std::string_view text) {
     Workflow again = Workflow::from_json(w.to_json());
     if (!(again == w)) finding("a workflow does not read back from its to_json", w.to_json());
     if (!Workflow::validate(w.definition()).empty()) finding("an accepted workflow has problems when validated again");
+    draw(w);
     return w;
   } catch (const InvalidWorkflow &e) {
     fuzz::check_error(e);

@@ -8,7 +8,9 @@ set -eu
 build="build-essential cmake ninja-build pkg-config libsqlite3-dev libsqlitecpp-dev libfmt-dev libboost-dev
        nlohmann-json3-dev libssl-dev libhowardhinnant-date-dev tzdata libpqxx-dev"
 # postgresql: the throw-away server the PostgreSQL backend's tests start (tests/postgres/server.sh)
-test="doctest-dev libmstch-dev python3 golang-go postgresql"
+# graphviz: dot, which must parse every workflow diagram (tests/workflow/test_diagram.cpp, the
+#   docs_diagrams_dot test) and draws the built-in ones as SVG in the build (docs/diagrams)
+test="doctest-dev libmstch-dev python3 golang-go postgresql graphviz"
 packages="$build"
 [ "${1:-build}" = "test" ] && packages="$build $test"
 

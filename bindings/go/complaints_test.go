@@ -1252,3 +1252,35 @@ func TestDashboard(t *testing.T) {
 	_, err = f.desk.Dashboard(f.casey, complaints.DashboardOptions{From: start, To: start})
 	expectCode(t, err, complaints.ErrForbidden, complaints.CodeForbidden)
 }
+
+// WorkflowDiagram draws a document as DOT or Mermaid, the same bytes each
+// time, and refuses an invalid document or another format by place.
+func TestWorkflowDiagram(t *testing.T) {
+	doc := `{"name": "tiny", "initial": "Open \"1\"",
+		"statuses": [{"name": "Open \"1\"", "colour": "#111111", "category": "open"}, {"name": "Done", "category": "closed"}],
+		"actions": [{"name": "finish", "from": ["Open \"1\""], "to": "Done", "allow": ["office"]}]}`
+	dot, err := complaints.WorkflowDiagram(doc, complaints.DiagramDot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"digraph workflow {", `label="Open \"1\"\nopen", fillcolor="#111111"`, `[label="finish\noffice"]`} {
+		if !strings.Contains(dot, want) {
+			t.Fatalf("no %q in\n%s", want, dot)
+		}
+	}
+	if again, _ := complaints.WorkflowDiagram(doc, complaints.DiagramDot); again != dot {
+		t.Fatal("a second drawing differs")
+	}
+	mermaid, err := complaints.WorkflowDiagram(doc, complaints.DiagramMermaid)
+	if err != nil || !strings.HasPrefix(mermaid, "flowchart LR\n") || !strings.Contains(mermaid, `s0("Open #quot;1#quot;<br/>open")`) {
+		t.Fatalf("mermaid %v:\n%s", err, mermaid)
+	}
+	_, err = complaints.WorkflowDiagram(doc, "svg")
+	if e := expectCode(t, err, complaints.ErrInvalidInput, complaints.CodeInvalidInput); e.Where != "format" {
+		t.Fatalf("where %q", e.Where)
+	}
+	_, err = complaints.WorkflowDiagram(strings.Replace(doc, `"initial": "Open \"1\""`, `"initial": "Nowhere"`, 1), "dot")
+	if e := expectCode(t, err, complaints.ErrInvalidWorkflow, complaints.CodeInvalidWorkflow); e.Where != "$.initial" {
+		t.Fatalf("where %q (message %q)", e.Where, e.Message)
+	}
+}

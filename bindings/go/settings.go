@@ -5,7 +5,10 @@ package complaints
 */
 import "C"
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"runtime"
+)
 
 // Settings: workflows, statuses, issue types, users.
 
@@ -45,6 +48,45 @@ func validateWorkflow(cdoc *C.char) ([]WorkflowProblem, error) {
 		return nil, errorOf(rc, message)
 	}
 	return decode[[]WorkflowProblem](text, "workflow problems")
+}
+
+// Diagram formats, for WorkflowDiagram.
+const (
+	DiagramDot     = "dot"     // Graphviz DOT; `dot -Tsvg` makes an SVG of it
+	DiagramMermaid = "mermaid" // a Mermaid flowchart, as GitHub and GitLab draw a mermaid block
+)
+
+// WorkflowDiagram draws a workflow document as text in format (DiagramDot or
+// DiagramMermaid): statuses filled with their colour and grouped by stage,
+// actions as edges labelled with their name and the roles allowed, timers
+// and automatic rules drawn apart (docs/workflows.md, "Diagrams"). The same
+// document always gives the same text. It needs no desk.
+//
+// Errors: ErrInvalidWorkflow for an invalid document (Where is the JSON path
+// of the first problem; ValidateWorkflow lists them all); ErrInvalidInput,
+// Where "format", for another format.
+func WorkflowDiagram(workflowJSON, format string) (string, error) {
+	var cs cstrings
+	defer cs.free()
+	cdoc := cs.str("workflow", workflowJSON)
+	cformat := cs.str("format", format)
+	if cs.err != nil {
+		return "", cs.err
+	}
+	var out, msg *C.char
+	// The place of a failure without a handle is the calling thread's: read it there.
+	runtime.LockOSThread()
+	rc := C.complaints_workflow_diagram(&out, cdoc, cformat, &msg)
+	where := ""
+	if rc != C.COMPLAINTS_OK {
+		where = C.GoString(C.complaints_desk_errwhere(nil))
+	}
+	runtime.UnlockOSThread()
+	text, message := takeString(out), takeString(msg)
+	if rc != C.COMPLAINTS_OK {
+		return "", &Error{Code: Code(rc), Message: message, Where: where}
+	}
+	return text, nil
 }
 
 // InstallWorkflow installs a workflow given as a JSON document, or replaces

@@ -4,6 +4,7 @@
 #include "complaints/actor.hpp"
 #include "complaints/clock.hpp"
 #include "complaints/desk.hpp"
+#include "complaints/diagram.hpp"
 #include "complaints/errors.hpp"
 #include "complaints/event.hpp"
 #include "complaints/events.hpp"

@@ -232,6 +232,26 @@ std::vector<Function> functions() {
                  complaints_free(err);
                  return rc;
                }});
+  // A valid document, so that the call with every argument given draws it.
+  static const std::string mini = R"({"name":"mini","initial":"Open","statuses":[{"name":"Open","category":"open"},)"
+                                  R"({"name":"Done","category":"closed"}],)"
+                                  R"("actions":[{"name":"finish","from":["Open"],"to":"Done","allow":["office"]}]})";
+  f.push_back({"complaints_workflow_diagram",
+               {{"out", false}, {"workflow_json", false}, {"format", false}, {"errmsg", true}},
+               {{"workflow_json", true, mini}, {"format", false, "mermaid"}},
+               COMPLAINTS_EWORKFLOW,
+               [](F &, int n, int text_at, const char *text) {
+                 char *out = nullptr, *err = nullptr;
+                 int rc = complaints_workflow_diagram(n == 0 ? nullptr : &out,
+                                                      n == 1 ? nullptr : pick(mini.c_str(), 0, text_at, text),
+                                                      n == 2 ? nullptr : pick("mermaid", 1, text_at, text),
+                                                      n == 3 ? nullptr : &err);
+                 if (rc != COMPLAINTS_OK && n != 3) CHECK(std::string(err) == complaints_desk_errmsg(nullptr));
+                 CHECK((rc == COMPLAINTS_OK) == (out != nullptr));
+                 complaints_free(out);
+                 complaints_free(err);
+                 return rc;
+               }});
   f.push_back(no_out(
       "complaints_workflow_install", {"workflow_json"},
       [](auto d, auto a, auto &v) { return complaints_workflow_install(d, a, v[0]); }, {"{\"not\": \"a workflow\"}"},

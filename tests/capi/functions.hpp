@@ -49,7 +49,7 @@ struct Function {
   /// Whether it reports through complaints_desk_errmsg(NULL): it takes no desk.
   bool handleless() const {
     return name.starts_with("complaints_desk_open") || name == "complaints_actor_new" ||
-           name == "complaints_workflow_validate";
+           name == "complaints_workflow_validate" || name == "complaints_workflow_diagram";
   }
 };
 

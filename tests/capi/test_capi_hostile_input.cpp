@@ -217,7 +217,8 @@ std::vector<Hostile> hostile_documents(const std::string &valid, const Naming &n
 
 // The code a refused document of this function gets.
 int refusal_code(const Function &fn) {
-  return fn.name == "complaints_workflow_install" ? COMPLAINTS_EWORKFLOW : COMPLAINTS_EINVALID;
+  bool workflow = fn.name == "complaints_workflow_install" || fn.name == "complaints_workflow_diagram";
+  return workflow ? COMPLAINTS_EWORKFLOW : COMPLAINTS_EINVALID;
 }
 
 // Checks one call: never a bug or out of memory; a printable message and

@@ -23,7 +23,7 @@ from __future__ import annotations
 from . import _native
 from ._native import EVENT_KINDS, LibraryNotFoundError
 from .actor import Actor
-from .desk import Desk, format_instant, record_ref, validate_workflow
+from .desk import Desk, format_instant, record_ref, validate_workflow, workflow_diagram
 from .errors import (ComplaintsError, Conflict, Forbidden, InternalError, InvalidInput, InvalidState,
                      InvalidWorkflow, MisuseError, NotFound, OutOfMemory, StorageError, strerror)
 
@@ -33,7 +33,7 @@ PERMISSIONS = tuple(_native.PERMISSIONS)
 __all__ = [
     "Actor", "Desk", "ComplaintsError", "NotFound", "Forbidden", "InvalidInput", "Conflict", "InvalidWorkflow",
     "StorageError", "InvalidState", "InternalError", "OutOfMemory", "MisuseError", "LibraryNotFoundError",
-    "version", "version_number", "strerror", "validate_workflow", "format_instant", "record_ref",
+    "version", "version_number", "strerror", "validate_workflow", "workflow_diagram", "format_instant", "record_ref",
     "ROLES", "PERMISSIONS", "EVENT_KINDS",
 ]
 

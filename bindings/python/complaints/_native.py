@@ -117,6 +117,7 @@ PROTOTYPES = {
     "complaints_desk_errwhere": (c_char_p, [_desk]),
     # settings
     "complaints_workflow_validate": (c_int, [_out, _str, _out]),
+    "complaints_workflow_diagram": (c_int, [_out, _str, _str, _out]),
     "complaints_workflow_install": (c_int, [_desk, _actor, _str]),
     "complaints_workflow_install_builtin": (c_int, [_desk, _actor, _str]),
     "complaints_workflow_get": (c_int, [_desk, _out, _actor, _str]),

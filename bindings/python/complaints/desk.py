@@ -112,6 +112,23 @@ def validate_workflow(workflow: JSONInput) -> list:
     return _take_json(lib, out)
 
 
+def workflow_diagram(workflow: JSONInput, format: str = "dot") -> str:
+    """Draws a workflow document (dict or JSON text) as Graphviz DOT (``format="dot"``;
+    ``dot -Tsvg`` makes an SVG of it) or as a Mermaid flowchart (``format="mermaid"``).
+
+    Statuses are filled with their colour and grouped by stage, actions are edges
+    labelled with their name and the roles allowed, timers and automatic rules are
+    drawn apart (docs/workflows.md, "Diagrams"). The same document gives the same
+    text. Raises InvalidWorkflow (``where``: the first problem's JSON path) for an
+    invalid document, InvalidInput at "format" for another format. Thread-safe.
+    """
+    lib = N.load()
+    out = c_void_p()
+    call_handleless(lib, lib.complaints_workflow_diagram, byref(out), _dumps(workflow), _enc(format),
+                    cleanup=lambda: lib.complaints_free(out))
+    return N.take_text(lib, out)
+
+
 # ---- C handles: one per thread ----------------------------------------------------------------
 
 
@@ -412,6 +429,7 @@ class Desk(TaskCalls, ExportCalls):
     # -- settings: workflows, statuses, issue types, users ------------------------------------
 
     validate_workflow = staticmethod(validate_workflow)
+    workflow_diagram = staticmethod(workflow_diagram)
 
     def install_workflow(self, actor: Actor, workflow: JSONInput) -> None:
         """Installs or replaces a workflow (dict or JSON text). Needs manage_settings.

@@ -5,6 +5,7 @@ Run from the repository root:  python3 -m unittest discover -s bindings/python/t
 
 import datetime as dt
 import gc
+import json
 import os
 import re
 import subprocess
@@ -143,6 +144,26 @@ class TestLibrary(unittest.TestCase):
                 complaints.validate_workflow({"name": "tiny"})
         self.assertEqual(cm.exception.message, "workflow_json: must not be NULL")
         self.assertEqual(complaints.validate_workflow('{"name": "tiny"')[0]["path"], "$")  # and works again
+
+    def test_workflow_diagram_draws_dot_and_mermaid_and_refuses_bad_input(self):
+        tiny = {"name": "tiny", "initial": "Open \"1\"",
+                "statuses": [{"name": "Open \"1\"", "colour": "#111111", "category": "open"},
+                             {"name": "Done", "category": "closed"}],
+                "actions": [{"name": "finish", "from": ["Open \"1\""], "to": "Done", "allow": ["office"]}]}
+        dot = complaints.workflow_diagram(tiny)
+        self.assertTrue(dot.startswith("digraph workflow {"))
+        self.assertIn('label="Open \\"1\\"\\nopen", fillcolor="#111111"', dot)
+        self.assertIn('[label="finish\\noffice"]', dot)
+        self.assertEqual(complaints.workflow_diagram(json.dumps(tiny), format="dot"), dot)  # text in, same bytes out
+        mermaid = Desk.workflow_diagram(tiny, "mermaid")
+        self.assertTrue(mermaid.startswith("flowchart LR\n"))
+        self.assertIn('s0("Open #quot;1#quot;<br/>open")', mermaid)
+        with self.assertRaises(InvalidInput) as cm:
+            complaints.workflow_diagram(tiny, "svg")
+        self.assertEqual(cm.exception.where, "format")
+        with self.assertRaises(InvalidWorkflow) as cm:
+            complaints.workflow_diagram(dict(tiny, initial="Nowhere"))
+        self.assertEqual(cm.exception.where, "$.initial")
 
 
 class TestLifecycle(Fixture):
