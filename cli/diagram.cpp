@@ -11,7 +11,6 @@
 #include "commands.hpp"
 
 extern char **environ;
-extern "C" int complaints_workflow_diagram(char **out, const char *, const char *, char **);  // REMOVED AT MERGE of h16-diag
 
 namespace complaints::cli {
 
