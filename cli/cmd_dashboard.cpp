@@ -26,11 +26,11 @@ json dashboard_request(const Args &args) {
   for (const auto &[option, key] : texts) {
     if (auto v = args.value(option)) request[key] = *v;
   }
-  // Whole numbers here; their ranges are the library's to check (an error naming the field).
+  // Whole numbers from 0 here; their ranges are the library's to check (an error naming the field).
   static const std::pair<const char *, const char *> numbers[] = {
       {"repeat-days", "repeat_days"}, {"top", "top"}, {"stalled-after-hours", "stalled_after_hours"}};
   for (const auto &[option, key] : numbers) {
-    if (auto n = args.integer(option, -(1LL << 53), 1LL << 53)) request[key] = *n;
+    if (auto n = args.integer(option, 0, 2147483647)) request[key] = *n;
   }
   return request;
 }

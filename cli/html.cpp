@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <map>
 
@@ -136,11 +137,17 @@ std::optional<std::string> run_dot(const std::string &input, std::string &proble
   std::string svg;
   std::size_t written = 0;
   bool writing = true, timed_out = false;
-  if (input.empty()) close(in[1]), writing = false;
+  if (input.empty()) {
+    close(in[1]);
+    writing = false;
+  }
   char buffer[65536];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(dot_timeout_ms);
   for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     pollfd fds[2] = {{out[0], POLLIN, 0}, {in[1], POLLOUT, 0}};
-    const int ready = poll(fds, writing ? 2 : 1, dot_timeout_ms);
+    const int ready = left.count() > 0 ? poll(fds, writing ? 2 : 1, static_cast<int>(left.count())) : 0;
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) {
       timed_out = ready == 0;

@@ -305,6 +305,10 @@ class DashboardPage(unittest.TestCase):
         self.assertEqual(p.returncode, 5, p.stderr)
         self.assertIn("top", p.stderr)
 
+        p = run(*self.base, "dashboard", "--from", FROM, "--to", TO, "--top", "many")
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--top", p.stderr)
+
         missing = os.path.join(self.dir, "missing.db")
         p = run("--db", missing, "dashboard", "--from", FROM, "--to", TO)
         self.assertEqual(p.returncode, 3, p.stderr)
