@@ -2,7 +2,9 @@
 
 Run by CTest (tests/cli/CMakeLists.txt) as
     COMPLAINTS_LIBRARY=libcomplaints.so python3 test_dashboard_html.py PATH/TO/complaints
-Standard library only. The page must parse as XML and as HTML, carry no script and
+Standard library only. The binding seeds the database in a child process (this script with
+--seed), so that in a sanitizer build only that child preloads the sanitizer's runtime
+($COMPLAINTS_TEST_PRELOAD) and leak checks stay on for the CLI. The page must parse as XML and as HTML, carry no script and
 nothing fetched from elsewhere, escape every name from the database, and its numbers
 must be the dashboard JSON's.
 """
@@ -21,8 +23,6 @@ import xml.etree.ElementTree as ET
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bindings", "python"))
 
-import complaints  # noqa: E402
-from complaints import Actor, Desk  # noqa: E402
 
 CLI = None  # set from the command line
 SVG = "{http://www.w3.org/2000/svg}"
@@ -33,7 +33,11 @@ NOW = "2026-03-12T09:00:00Z"
 
 def seed(path):
     """A month of complaints: two types and a hostile one, several statuses, resolved ones,
-    an SLA met and breached, holds with amounts on two fieldworkers (and a hostile one)."""
+    an SLA met and breached, holds with amounts on two fieldworkers (and a hostile one).
+    Returns the withheld holds, as the binding lists them."""
+    import complaints
+    from complaints import Actor, Desk
+
     d = Desk.open_sqlite(path, clock="2026-02-16T09:00:00Z")
     admin = Actor("admin-1", "admin", complaints.PERMISSIONS)
     tech = Actor("fw-2", "fieldworker")
@@ -81,6 +85,21 @@ def seed(path):
     return holds
 
 
+def seed_in_child(db, holds_path):
+    """seed() in a child process; returns the withheld holds it wrote to holds_path."""
+    env = dict(os.environ)
+    preload = env.get("COMPLAINTS_TEST_PRELOAD")
+    if preload:
+        # The Python interpreter's own allocations are not this test's to check for leaks.
+        env["LD_PRELOAD"] = preload
+        env["ASAN_OPTIONS"] = "detect_leaks=0:" + env.get("ASAN_OPTIONS", "")
+    p = subprocess.run([sys.executable, os.path.abspath(__file__), "--seed", db, holds_path], env=env,
+                       capture_output=True, text=True, timeout=300, check=False)
+    assert p.returncode == 0, p.stderr
+    with open(holds_path, encoding="utf-8") as f:
+        return json.load(f)
+
+
 def run(*args):
     return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=120, check=False)
 
@@ -123,7 +142,7 @@ class DashboardPage(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="complaints-dashboard-")
         cls.db = os.path.join(cls.dir, "seeded.db")
-        cls.holds = seed(cls.db)
+        cls.holds = seed_in_child(cls.db, os.path.join(cls.dir, "holds.json"))
         cls.base = ["--db", cls.db, "--clock", NOW, "--no-progress"]
         p = run(*cls.base, "--json", "dashboard", "--from", FROM, "--to", TO)
         assert p.returncode == 0, p.stderr
@@ -323,6 +342,10 @@ class DashboardPage(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--seed":
+        with open(sys.argv[3], "w", encoding="utf-8") as out:
+            json.dump(seed(sys.argv[2]), out)
+        sys.exit(0)
     if len(sys.argv) < 2:
         sys.exit("usage: test_dashboard_html.py PATH/TO/complaints [unittest options]")
     CLI = sys.argv.pop(1)
