@@ -92,7 +92,7 @@ def seed_in_child(db, holds_path):
     if preload:
         # The Python interpreter's own allocations are not this test's to check for leaks.
         env["LD_PRELOAD"] = preload
-        env["ASAN_OPTIONS"] = "detect_leaks=0:" + env.get("ASAN_OPTIONS", "")
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"  # the last setting wins
     p = subprocess.run([sys.executable, os.path.abspath(__file__), "--seed", db, holds_path], env=env,
                        capture_output=True, text=True, timeout=300, check=False)
     assert p.returncode == 0, p.stderr
