@@ -41,7 +41,11 @@ const std::vector<OptionSpec> &filter_options();
 /// A workflow's lifecycle diagram (complaints_workflow_diagram): format "dot", "mermaid", or "svg"
 /// (the DOT drawn by Graphviz's `dot`, which must be on the PATH: Failure exit_code::system otherwise).
 std::string diagram(const std::string &workflow_json, const std::string &format);
-/// DOT text drawn as SVG by Graphviz's `dot`.
+/// DOT text drawn as SVG by Graphviz's `dot -Tsvg` (found on PATH, run without a shell, given 60 s
+/// and at most 32 MiB of output): the SVG, or nullopt with `problem` said (and `missing` set when
+/// `dot` is not installed). Not thread-safe: ignores SIGPIPE while it talks to `dot`.
+std::optional<std::string> run_dot(const std::string &dot, std::string &problem, bool &missing);
+/// run_dot, or Failure exit_code::system saying why.
 std::string dot_to_svg(const std::string &dot);
 
 /// A document given on the command line: JSON text, "@FILE" for a file's, or "-" for standard input.
