@@ -363,6 +363,19 @@ int complaints_workflow_diagram(char **out, const char *workflow_json, const cha
   });
 }
 
+int complaints_workflow_draw(complaints_desk *desk, char **out, const complaints_actor *actor, const char *name,
+                             const char *format) {
+  return shielded(desk, [&] {
+    auto &d = need(desk, "desk");
+    out_param(out, "out");
+    const Actor &a = actor_of(actor);
+    std::string_view workflow_name = need_text(name, "name");
+    auto f = diagram_format_from_string(need_text(format, "format"));
+    if (!f) throw InvalidInput("is not \"dot\" or \"mermaid\"", "format");
+    *out = dup(workflow_diagram(d.desk.workflow(a, workflow_name), *f));
+  });
+}
+
 int complaints_workflow_install(complaints_desk *desk, const complaints_actor *actor, const char *workflow_json) {
   return shielded(desk, [&] {
     auto &d = need(desk, "desk");

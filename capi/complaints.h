@@ -255,6 +255,14 @@ COMPLAINTS_C_API int complaints_workflow_validate(char **out, const char *workfl
 COMPLAINTS_C_API int complaints_workflow_diagram(char **out, const char *workflow_json, const char *format,
                                                  char **errmsg);
 /**
+** Draws the installed workflow `name` as complaints_workflow_diagram draws a document (format "dot"
+** or "mermaid"), as this database validated it: templates saved in the database count, which the
+** handle-less function does not know. Any actor. Errors: ENOTFOUND (no such workflow), EINVALID at
+** "format", EMISUSE (NULL desk, out, actor, name or format). Free *out with complaints_free().
+*/
+COMPLAINTS_C_API int complaints_workflow_draw(complaints_desk *desk, char **out, const complaints_actor *actor,
+                                              const char *name, const char *format);
+/**
 ** Installs (or replaces) a workflow given as JSON, validated against this
 ** database, as complaints_workflow_validate says. Staff with manage_settings:
 ** EFORBIDDEN otherwise (checked before the document is read), EWORKFLOW with

@@ -123,15 +123,21 @@ class Context {
 
   /// Throws Failure for a non-zero code, with the desk's message and place.
   void check(int code) const;
+  /// Runs a call returning text through char **out (Failure as check() says).
+  template <typename F>
+  std::string text(F &&f) const {
+    char *out = nullptr;
+    const int code = f(&out);
+    std::string result = out ? out : "";
+    complaints_free(out);
+    check(code);
+    return result;
+  }
   /// Runs a call returning a document through char **out and parses it.
   template <typename F>
   json call(F &&f) const {
-    char *out = nullptr;
-    const int code = f(&out);
-    std::string text = out ? out : "";
-    complaints_free(out);
-    check(code);
-    return text.empty() ? json() : json::parse(text);
+    const std::string result = text(std::forward<F>(f));
+    return result.empty() ? json() : json::parse(result);
   }
 
   /// Prints a document: with --json as one line of JSON, else as `table` prints it.

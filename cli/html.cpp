@@ -102,19 +102,10 @@ std::optional<std::string> inline_svg(const std::string &svg, const std::string 
 
 }  // namespace
 
-WorkflowPicture draw_workflow(const std::string &name, const std::string &workflow_json) {
+WorkflowPicture draw_workflow(const std::string &name, std::string dot) {
   WorkflowPicture p;
   p.workflow = name;
-  char *out = nullptr, *err = nullptr;
-  const int code = complaints_workflow_diagram(&out, workflow_json.c_str(), "dot", &err);
-  if (code == COMPLAINTS_OK && out) p.dot = out;
-  std::string message = err ? err : (code != COMPLAINTS_OK ? complaints_strerror(code) : "");
-  complaints_free(out);
-  complaints_free(err);
-  if (p.dot.empty()) {
-    p.problem = "the library could not make its diagram: " + message;
-    return p;
-  }
+  p.dot = std::move(dot);
   std::string problem;
   if (auto svg = run_dot(p.dot, problem, p.dot_missing)) {
     static int pictures = 0;

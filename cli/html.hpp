@@ -25,11 +25,11 @@ struct WorkflowPicture {
   bool dot_missing = false;        ///< no picture because Graphviz's `dot` is not on PATH
 };
 
-/// Draws a workflow document: complaints_workflow_diagram makes the DOT, then
-/// Graphviz's `dot -Tsvg` (found on PATH) draws it. Never throws for a missing
-/// or failing `dot`: the result then has no svg and says why in `problem`.
+/// Draws a workflow's DOT (from complaints_workflow_draw) with Graphviz's
+/// `dot -Tsvg` (run_dot in commands.hpp). Never throws for a missing or failing
+/// `dot`: the result then has no svg and says why in `problem`.
 /// Not thread-safe (ignores SIGPIPE while it talks to `dot`).
-WorkflowPicture draw_workflow(const std::string &name, const std::string &workflow_json);
+WorkflowPicture draw_workflow(const std::string &name, std::string dot);
 
 /// The page. `dashboard` is complaints_dashboard's document, `holds` the
 /// withheld holds of complaints_hold_list (an array), `pictures` the

@@ -1255,6 +1255,25 @@ func TestDashboard(t *testing.T) {
 
 // WorkflowDiagram draws a document as DOT or Mermaid, the same bytes each
 // time, and refuses an invalid document or another format by place.
+func TestDrawWorkflowDrawsAnInstalledWorkflow(t *testing.T) {
+	desk, err := complaints.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	a, err := complaints.NewActor("casey", complaints.RoleCustomer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	dot, err := desk.DrawWorkflow(a, "field-service", complaints.DiagramDot)
+	if err != nil || !strings.HasPrefix(dot, "digraph workflow {") || !strings.Contains(dot, "Awaiting Approval") {
+		t.Fatalf("dot %v:\n%s", err, dot)
+	}
+	_, err = desk.DrawWorkflow(a, "nope", complaints.DiagramDot)
+	expectCode(t, err, complaints.ErrNotFound, complaints.CodeNotFound)
+}
+
 func TestWorkflowDiagram(t *testing.T) {
 	doc := `{"name": "tiny", "initial": "Open \"1\"",
 		"statuses": [{"name": "Open \"1\"", "colour": "#111111", "category": "open"}, {"name": "Done", "category": "closed"}],

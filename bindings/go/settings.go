@@ -138,6 +138,22 @@ func (d *Desk) Workflow(a *Actor, name string) (json.RawMessage, error) {
 	return json.RawMessage(text), nil
 }
 
+// DrawWorkflow draws the installed workflow as WorkflowDiagram draws a
+// document ("dot" or "mermaid"), as this database validated it (its saved templates count).
+// Any actor; NotFound for an unknown name.
+func (d *Desk) DrawWorkflow(a *Actor, name, format string) (string, error) {
+	var cs cstrings
+	defer cs.free()
+	cname := cs.str("name", name)
+	cformat := cs.str("format", format)
+	if cs.err != nil {
+		return "", cs.err
+	}
+	return d.fetch(a, func(dp *C.complaints_desk, ap *C.complaints_actor, out **C.char) C.int {
+		return C.complaints_workflow_draw(dp, out, ap, cname, cformat)
+	})
+}
+
 // Workflows returns the names of the installed workflows. Any actor.
 func (d *Desk) Workflows(a *Actor) ([]string, error) {
 	var cs cstrings

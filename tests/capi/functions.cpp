@@ -262,6 +262,9 @@ std::vector<Function> functions() {
   f.push_back(with_text("complaints_workflow_get", {"name"},
                         [](auto &, auto o, auto d, auto a, auto &v) { return complaints_workflow_get(d, o, a, v[0]); },
                         {"field-service"}, {false}));
+  f.push_back(with_text("complaints_workflow_draw", {"name", "format"},
+                        [](auto &, auto o, auto d, auto a, auto &v) { return complaints_workflow_draw(d, o, a, v[0], v[1]); },
+                        {"field-service", "mermaid"}, {false, false}));
   f.push_back(out_desk_actor(
       "complaints_workflow_list",
       [](F &, char **o, complaints_desk *d, const complaints_actor *a) { return complaints_workflow_list(d, o, a); }));

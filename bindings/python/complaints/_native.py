@@ -121,6 +121,7 @@ PROTOTYPES = {
     "complaints_workflow_install": (c_int, [_desk, _actor, _str]),
     "complaints_workflow_install_builtin": (c_int, [_desk, _actor, _str]),
     "complaints_workflow_get": (c_int, [_desk, _out, _actor, _str]),
+    "complaints_workflow_draw": (c_int, [_desk, _out, _actor, _str, _str]),
     "complaints_workflow_list": (c_int, [_desk, _out, _actor]),
     "complaints_status_add": (c_int, [_desk, _actor, _str, _str]),
     "complaints_type_add": (c_int, [_desk, _actor, _str]),

@@ -447,6 +447,15 @@ class Desk(TaskCalls, ExportCalls):
         """The workflow document. NotFound for an unknown name."""
         return self._get(self._lib.complaints_workflow_get, actor, _enc(name))
 
+    def draw_workflow(self, actor: Actor, name: str, format: str = "dot") -> str:
+        """The installed workflow drawn as workflow_diagram draws a document ("dot" or "mermaid"),
+        as this database validated it (its saved templates count). NotFound for an unknown name."""
+        a = _actor(actor)
+        out = c_void_p()
+        self._call(self._lib.complaints_workflow_draw, byref(out), a, _enc(name), _enc(format),
+                   cleanup=lambda: self._lib.complaints_free(out))
+        return N.take_text(self._lib, out)
+
     def workflows(self, actor: Actor) -> list:
         """The installed workflows' names."""
         return self._get(self._lib.complaints_workflow_list, actor)

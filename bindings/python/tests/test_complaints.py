@@ -165,6 +165,27 @@ class TestLibrary(unittest.TestCase):
             complaints.workflow_diagram(dict(tiny, initial="Nowhere"))
         self.assertEqual(cm.exception.where, "$.initial")
 
+    def test_draw_workflow_draws_an_installed_workflow_with_the_databases_templates(self):
+        desk = Desk.open_memory()
+        admin = Actor("adam", "admin", ["manage_settings"])
+        desk.save_template(admin, name="apology", title="Apology", subject="Sorry about {{issue.code}}",
+                           body_html="<p>Sorry.</p>", body_text="Sorry.")
+        doc = desk.workflow(admin, "field-service")
+        doc["name"] = "with-apology"
+        doc["actions"][0].setdefault("effects", []).append({"type": "send_template", "template": "apology"})
+        desk.install_workflow(admin, doc)
+        with self.assertRaises(InvalidWorkflow):  # the handle-less drawing knows the built-in templates only
+            complaints.workflow_diagram(desk.workflow(admin, "with-apology"))
+        dot = desk.draw_workflow(Actor("casey", "customer"), "with-apology")
+        self.assertTrue(dot.startswith("digraph workflow {"))
+        self.assertIn("Awaiting Approval", dot)
+        self.assertTrue(desk.draw_workflow(admin, "with-apology", "mermaid").startswith("flowchart LR\n"))
+        with self.assertRaises(NotFound):
+            desk.draw_workflow(admin, "nope")
+        with self.assertRaises(InvalidInput) as cm:
+            desk.draw_workflow(admin, "with-apology", "svg")
+        self.assertEqual(cm.exception.where, "format")
+
 
 class TestLifecycle(Fixture):
     def test_booking_complaint_through_the_whole_field_service_workflow(self):
