@@ -9,6 +9,11 @@ build="build-essential cmake ninja-build pkg-config libsqlite3-dev libsqlitecpp-
        nlohmann-json3-dev libssl-dev libhowardhinnant-date-dev tzdata libpqxx-dev"
 # postgresql: the throw-away server the PostgreSQL backend's tests start (tests/postgres/server.sh)
 test="doctest-dev libmstch-dev python3 golang-go postgresql"
+# --- packaging (scripts/test.sh's Debian-package and pip steps, docs/packaging.md) ---
+# dpkg-shlibdeps (dpkg-dev) and file: CPack's Debian packages; a venv, pip,
+# setuptools and wheel: `pip install bindings/python` with nothing downloaded.
+test="$test dpkg-dev file python3-venv python3-pip python3-setuptools python3-wheel"
+# --- end packaging ---
 packages="$build"
 [ "${1:-build}" = "test" ] && packages="$build $test"
 
