@@ -101,6 +101,7 @@ echo "== Python binding: pip install into a virtual environment, then the exampl
 pip_dir="$PWD/build/pip"
 rm -rf "$pip_dir" && mkdir -p "$pip_dir"
 cp -R bindings/python "$pip_dir/src" && cp -R bindings/python/tests "$pip_dir/tests"
+rm -rf "$pip_dir/src/build" "$pip_dir/src/complaints.egg-info"  # what an earlier pip install in the tree left
 /usr/bin/python3 -m venv --system-site-packages "$pip_dir/venv"
 "$pip_dir/venv/bin/pip" install -q --no-build-isolation --no-index "$pip_dir/src"
 quickstart_py="$PWD/examples/python/quickstart.py"
