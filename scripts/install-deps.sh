@@ -11,6 +11,11 @@ build="build-essential cmake ninja-build pkg-config libsqlite3-dev libsqlitecpp-
 # graphviz: dot, which must parse every workflow diagram (tests/workflow/test_diagram.cpp, the
 #   docs_diagrams_dot test) and draws the built-in ones as SVG in the build (docs/diagrams)
 test="doctest-dev libmstch-dev python3 golang-go postgresql graphviz"
+# --- packaging (scripts/test.sh's Debian-package and pip steps, docs/packaging.md) ---
+# dpkg-shlibdeps (dpkg-dev) and file: CPack's Debian packages; a venv, pip,
+# setuptools and wheel: `pip install bindings/python` with nothing downloaded.
+test="$test dpkg-dev file python3-venv python3-pip python3-setuptools python3-wheel"
+# --- end packaging ---
 packages="$build"
 [ "${1:-build}" = "test" ] && packages="$build $test"
 

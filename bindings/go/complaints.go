@@ -16,7 +16,9 @@
 // library serializes calls inside; each call uses a C handle of its own, so
 // its error message is its own); an Actor is immutable and may be shared.
 //
-// The package links the C library through pkg-config ("complaints").
+// Import it as complaints "github.com/complaints-lib/complaints/bindings/go"
+// (README.md: taking the module from a local checkout). The package links the
+// C library through pkg-config ("complaints").
 package complaints
 
 /*

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"complaints"
+	complaints "github.com/complaints-lib/complaints/bindings/go"
 )
 
 var start = time.Date(2026, time.November, 23, 8, 30, 0, 0, time.UTC)

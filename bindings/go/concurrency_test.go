@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"complaints"
+	complaints "github.com/complaints-lib/complaints/bindings/go"
 )
 
 // Every goroutine's error carries its own call's message, though the

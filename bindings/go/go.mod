@@ -1,3 +1,3 @@
-module complaints
+module github.com/complaints-lib/complaints/bindings/go
 
 go 1.19

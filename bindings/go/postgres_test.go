@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"complaints"
+	complaints "github.com/complaints-lib/complaints/bindings/go"
 )
 
 // postgresInfo is the throw-away server's conninfo (scripts/test.sh starts it

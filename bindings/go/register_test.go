@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"complaints"
+	complaints "github.com/complaints-lib/complaints/bindings/go"
 )
 
 // The register export: the CSV reads back with encoding/csv, commas, quotes

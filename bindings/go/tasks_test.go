@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"complaints"
+	complaints "github.com/complaints-lib/complaints/bindings/go"
 )
 
 const council = `{"name": "council", "initial": "Open",

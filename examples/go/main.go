@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"complaints"
+	complaints "github.com/complaints-lib/complaints/bindings/go"
 )
 
 const stamp = "2006-01-02T15:04:05.000Z07:00"

@@ -10,7 +10,8 @@ withheld while the complaint is open) and then the timeline.
 Usage: quickstart.py [database-file]   (default: quickstart.db, recreated)
 
 The library is found through COMPLAINTS_LIBRARY (the full path of
-libcomplaints.so), ctypes.util.find_library or pkg-config. The same story as
+libcomplaints.so), the dynamic loader (LD_LIBRARY_PATH, the system's library
+directories), ctypes.util.find_library or pkg-config. The same story as
 examples/quickstart/main.cpp.
 """
 

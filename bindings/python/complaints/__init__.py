@@ -9,8 +9,10 @@ Standard library only: ctypes over the C API of ``complaints.h``, JSON in and ou
         issue = desk.report(office, record=("booking", "BK-1"), type="Damage Caused", description="...")
 
 The shared library is found through the ``COMPLAINTS_LIBRARY`` environment
-variable (its full path), else ``ctypes.util.find_library("complaints")``,
-else ``pkg-config --variable=libdir complaints``; it is loaded on first use.
+variable (its full path), else ``libcomplaints.so.0`` through the dynamic
+loader (``LD_LIBRARY_PATH``, the system's library directories), else
+``ctypes.util.find_library("complaints")``, else ``pkg-config --variable=libdir
+complaints``; it is loaded on first use.
 
 Errors are :class:`ComplaintsError` subclasses carrying ``code``, ``message``
 and ``where``. Thread-safety: a Desk may be used from several threads at once;

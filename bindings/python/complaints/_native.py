@@ -4,11 +4,16 @@ The library is loaded on first use, not at import, so ``import complaints``
 works (and can report a clear error) on a machine without it. Search order:
 
 1. the ``COMPLAINTS_LIBRARY`` environment variable: the full path of the
-   shared library;
-2. ``ctypes.util.find_library("complaints")`` (ldconfig's cache, LD_LIBRARY_PATH
-   on some systems, the standard directories);
-3. ``pkg-config --variable=libdir complaints``, then ``libcomplaints.so`` (or
+   shared library (nothing else is tried when it is set);
+2. ``libcomplaints.so.0`` (``libcomplaints.0.dylib`` on macOS) by name, which
+   the dynamic loader looks up the usual way: ``LD_LIBRARY_PATH``, ldconfig's
+   cache, the system's library directories (where the Debian package puts it);
+3. ``ctypes.util.find_library("complaints")``, for other names and systems;
+4. ``pkg-config --variable=libdir complaints``, then ``libcomplaints.so`` (or
    ``.so.0``, ``.dylib``) in that directory.
+
+(``ctypes.util.find_library`` alone would miss a library on
+``LD_LIBRARY_PATH`` where neither ``ld`` nor ``gcc`` is installed.)
 
 Thread-safety: loading is guarded by a lock; the loaded library is shared.
 """
@@ -25,6 +30,9 @@ from ctypes import (CFUNCTYPE, POINTER, c_char_p, c_int, c_int64, c_size_t, c_ui
 
 # The C header this module was written against (COMPLAINTS_C_VERSION_NUMBER).
 HEADER_VERSION_NUMBER = 100
+# The library's ABI version (COMPLAINTS_SOVERSION in CMakeLists.txt): the
+# file name the dynamic loader is asked for.
+SONAME = "libcomplaints.0.dylib" if sys.platform == "darwin" else "libcomplaints.so.0"
 
 # ---- codes and enums of complaints.h (never renumbered) ----------------------------
 
@@ -220,8 +228,9 @@ def _candidates():
     if env:
         yield "COMPLAINTS_LIBRARY", env
         return  # an explicit path is not second-guessed
+    yield "the dynamic loader", SONAME
     found = ctypes.util.find_library("complaints")
-    if found:
+    if found and found != SONAME:
         yield "ctypes.util.find_library", found
     try:
         proc = subprocess.run(["pkg-config", "--variable=libdir", "complaints"],
@@ -274,7 +283,8 @@ def load():
         detail = "; ".join(tried) if tried else "nothing found"
         raise LibraryNotFoundError(
             "libcomplaints not found (" + detail + "). Set COMPLAINTS_LIBRARY to the full path of "
-            "libcomplaints.so, or install it where ctypes.util.find_library or pkg-config finds it.")
+            "libcomplaints.so, or install it where the dynamic loader (LD_LIBRARY_PATH, the system's "
+            "library directories) or pkg-config finds it.")
 
 
 def take_text(lib, ptr) -> "str | None":

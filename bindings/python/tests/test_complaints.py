@@ -79,6 +79,20 @@ class TestLibrary(unittest.TestCase):
             else:
                 os.environ["COMPLAINTS_LIBRARY"] = saved
 
+    def test_a_library_on_ld_library_path_is_found_without_linker_ldconfig_or_pkg_config(self):
+        # A host that ships only the runtime (libcomplaints.so.0) under its own
+        # prefix: no ld, no gcc, no pkg-config on PATH, nothing in ldconfig's cache.
+        explicit = os.environ.get("COMPLAINTS_LIBRARY")
+        libdir = os.path.dirname(os.path.realpath(explicit)) if explicit else ""
+        if not os.path.exists(os.path.join(libdir, "libcomplaints.so.0")):
+            self.skipTest("COMPLAINTS_LIBRARY does not name a library beside its libcomplaints.so.0")
+        with tempfile.TemporaryDirectory() as empty:
+            env = {"LD_LIBRARY_PATH": libdir, "PATH": empty, "PYTHONPATH": os.path.join(HERE, "..")}
+            proc = subprocess.run([sys.executable, "-c", "import complaints; print(complaints.version())"],
+                                  capture_output=True, text=True, timeout=60, check=False, env=env, cwd=empty)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout.strip(), complaints.version())
+
     def test_version_and_strerror(self):
         self.assertRegex(complaints.version(), r"^\d+\.\d+\.\d+$")
         self.assertGreaterEqual(complaints.version_number(), 100)
