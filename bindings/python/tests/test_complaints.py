@@ -182,7 +182,7 @@ class TestLibrary(unittest.TestCase):
     def test_draw_workflow_draws_an_installed_workflow_with_the_databases_templates(self):
         desk = Desk.open_memory()
         admin = Actor("adam", "admin", ["manage_settings"])
-        desk.save_template(admin, name="apology", title="Apology", subject="Sorry about {{issue.code}}",
+        desk.save_template(admin, name="apology", title="Apology", subject="Sorry",
                            body_html="<p>Sorry.</p>", body_text="Sorry.")
         doc = desk.workflow(admin, "field-service")
         doc["name"] = "with-apology"
