@@ -4,6 +4,8 @@
 #     the installed package (CMake and pkg-config) as a host would;
 #  2. the Python and Go bindings' tests and examples, on the installed library
 #     (on in-memory, SQLite and PostgreSQL desks: a throw-away server runs meanwhile);
+#     the Debian packages (unpacked into a scratch root), `pip install` into a venv and
+#     `go get` into a scratch module, as a host would use them (docs/packaging.md);
 #  3. the C and C++ tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 set -eu
 cd "$(dirname "$0")/.."
