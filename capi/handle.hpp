@@ -196,6 +196,22 @@ inline char *dup(const std::string &s) {
 
 // Writes `value` as JSON into *out. The document is built in a per-thread
 // buffer kept between calls, so each call allocates only the copy it returns.
+// shielded() for a function that takes no handle and reports through an
+// optional char **errmsg. (Messages already name the place: "options.sync: ...".)
+template <typename F>
+int shielded_handleless(char **errmsg, F &&body) noexcept {
+  if (errmsg) *errmsg = nullptr;
+  int rc = shielded(nullptr, std::forward<F>(body));
+  if (rc != COMPLAINTS_OK && errmsg && handleless_failure) {
+    const std::string &m = handleless_failure->message;
+    if (auto *text = static_cast<char *>(std::malloc(m.size() + 1))) {
+      std::memcpy(text, m.c_str(), m.size() + 1);
+      *errmsg = text;
+    }
+  }
+  return rc;
+}
+
 template <typename T>
 void give(char **out, const T &value) {
   thread_local std::string buffer;
