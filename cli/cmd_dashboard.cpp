@@ -18,14 +18,10 @@ json dashboard_request(const Args &args) {
     if (!v) throw UsageError{"dashboard needs --" + std::string(name) + " (an RFC 3339 instant)"};
     request[name] = *v;
   }
-  static const std::pair<const char *, const char *> texts[] = {{"workflow", "workflow"},
-                                                                {"record-kind", "record_kind"},
-                                                                {"type", "type"},
-                                                                {"fieldworker", "fieldworker"},
-                                                                {"stage", "stage"}};
-  for (const auto &[option, key] : texts) {
-    if (auto v = args.value(option)) request[key] = *v;
-  }
+  put_text_options(args,
+                   {{"workflow", "workflow"}, {"record-kind", "record_kind"}, {"type", "type"},
+                    {"fieldworker", "fieldworker"}, {"stage", "stage"}},
+                   request);
   // Whole numbers from 0 here; their ranges are the library's to check (an error naming the field).
   static const std::pair<const char *, const char *> numbers[] = {
       {"repeat-days", "repeat_days"}, {"top", "top"}, {"stalled-after-hours", "stalled_after_hours"}};

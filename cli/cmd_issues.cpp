@@ -94,6 +94,13 @@ std::string document_argument(const std::string &value, std::string_view option)
   return value;
 }
 
+void put_text_options(const Args &args, std::initializer_list<std::pair<std::string_view, std::string_view>> names,
+                      json &request) {
+  for (const auto &[option, key] : names) {
+    if (auto v = args.value(option)) request[std::string(key)] = *v;
+  }
+}
+
 json list_filter(const Args &args) {
   json f = json::object();
   if (auto base = args.value("filter")) {
@@ -101,14 +108,11 @@ json list_filter(const Args &args) {
     if (!f.is_object()) throw Failure{exit_code::of_library(COMPLAINTS_EINVALID), "--filter: not a JSON object"};
   }
   if (auto r = args.value("record")) f["record"] = record_ref(*r, "--record");
-  static const std::pair<std::string_view, std::string_view> texts[] = {
-      {"record-kind", "record_kind"}, {"workflow", "workflow"},         {"status", "status"},
-      {"stage", "stage"},             {"type", "type"},                 {"fieldworker", "fieldworker"},
-      {"assignee", "assignee"},       {"owner", "owner"},               {"customer", "customer_id"},
-      {"created-from", "created_from"}, {"created-to", "created_to"}};
-  for (const auto &[option, key] : texts) {
-    if (auto v = args.value(option)) f[std::string(key)] = *v;
-  }
+  put_text_options(args,
+                   {{"record-kind", "record_kind"}, {"workflow", "workflow"}, {"status", "status"}, {"stage", "stage"},
+                    {"type", "type"}, {"fieldworker", "fieldworker"}, {"assignee", "assignee"}, {"owner", "owner"},
+                    {"customer", "customer_id"}, {"created-from", "created_from"}, {"created-to", "created_to"}},
+                   f);
   if (args.has("category")) f["categories"] = args.all("category");
   if (args.has("open")) f["open"] = true;
   if (args.has("to-follow")) f["to_follow"] = true;

@@ -1,6 +1,9 @@
 // cli/commands.hpp - the commands of the `complaints` tool, one run function each.
 #pragma once
 
+#include <initializer_list>
+#include <utility>
+
 #include "cli.hpp"
 
 namespace complaints::cli {
@@ -32,6 +35,10 @@ int run_workflow_install(Context &);
 int run_workflow_diagram(Context &);
 // cmd_dashboard.cpp
 int run_dashboard(Context &);
+
+/// Copies each text option given into `request` under its key: {{"record-kind", "record_kind"}, ...}.
+void put_text_options(const Args &args, std::initializer_list<std::pair<std::string_view, std::string_view>> names,
+                      json &request);
 
 /// The issue-list filter the options of `list` and `export` spell (--status, --open, ...).
 json list_filter(const Args &args);
